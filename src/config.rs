@@ -1,0 +1,453 @@
+//! Configuration: `config/newsflow.toml` (embedded into the binary as the
+//! default), an optional file given with `--config`, then environment
+//! overrides `NEWSFLOW_<SECTION>__<KEY>` (e.g. `NEWSFLOW_KAFKA__BROKERS`).
+//!
+//! Every error names the key and says how to fix it. librdkafka properties
+//! pass through `[kafka.consumer]` and `[kafka.producer]`; those whose name
+//! looks secret are redacted wherever the config is shown.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// The default configuration, compiled in so `newsflow run` works anywhere.
+pub const DEFAULT_TOML: &str = include_str!("../config/newsflow.toml");
+
+/// The environment prefix for overrides.
+pub const ENV_PREFIX: &str = "NEWSFLOW_";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub kafka: KafkaConfig,
+    pub topics: Topics,
+    pub pipeline: PipelineConfig,
+    pub shutdown: ShutdownConfig,
+    pub metrics: MetricsConfig,
+    pub dedup: DedupConfig,
+    pub embedded: EmbeddedConfig,
+}
+
+#[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KafkaConfig {
+    /// `host:port,…` or `embedded` for the in-process broker.
+    pub brokers: String,
+    pub group_id: String,
+    /// librdkafka consumer properties, passed through verbatim.
+    #[serde(default)]
+    pub consumer: BTreeMap<String, toml::Value>,
+    /// librdkafka producer properties, passed through verbatim.
+    #[serde(default)]
+    pub producer: BTreeMap<String, toml::Value>,
+}
+
+impl fmt::Debug for KafkaConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KafkaConfig")
+            .field("brokers", &self.brokers)
+            .field("group_id", &self.group_id)
+            .field("consumer", &redacted(&self.consumer))
+            .field("producer", &redacted(&self.producer))
+            .finish()
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Topics {
+    pub input: String,
+    pub articles: String,
+    pub events: String,
+    pub duplicates: String,
+    pub dlq: String,
+    pub dedup_changelog: String,
+}
+
+impl Topics {
+    pub fn all(&self) -> [&str; 6] {
+        [&self.input, &self.articles, &self.events, &self.duplicates, &self.dlq, &self.dedup_changelog]
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PipelineConfig {
+    /// Input messages read but not yet acknowledged downstream, at most.
+    pub max_in_flight: usize,
+    /// Worker tasks running the stage chain (partitions are spread over them).
+    pub concurrency: usize,
+    /// Larger input messages go to the DLQ as `too_large`.
+    pub max_message_bytes: usize,
+    /// How often completed offsets are committed.
+    pub commit_interval_ms: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShutdownConfig {
+    pub deadline_secs: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MetricsConfig {
+    pub listen: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DedupConfig {
+    pub near_threshold: f64,
+    pub window_days: u64,
+    pub on_duplicate: OnDuplicate,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OnDuplicate {
+    Drop,
+    Annotate,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmbeddedConfig {
+    /// Partitions of every topic the embedded broker creates.
+    pub partitions: i32,
+    /// Bytes per input partition the seeder may run ahead of the pipeline
+    /// (the embedded broker keeps only the newest ~5 MB of each partition).
+    pub max_lead_bytes: u64,
+}
+
+/// A configuration problem, always naming the key.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read config file {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("{origin}: {message}")]
+    Syntax { origin: String, message: String },
+    #[error("{key}: {message}")]
+    Invalid { key: String, message: String },
+}
+
+impl Config {
+    /// Loads the embedded default, then `path` (if any) over it, then the
+    /// environment over both.
+    pub fn load(path: Option<&str>) -> Result<Config, ConfigError> {
+        let env: Vec<(String, String)> = std::env::vars().collect();
+        let file = match path {
+            None => None,
+            Some(p) => Some((
+                p.to_string(),
+                std::fs::read_to_string(p)
+                    .map_err(|e| ConfigError::Read { path: p.to_string(), source: e })?,
+            )),
+        };
+        Self::from_sources(file.as_ref().map(|(p, s)| (p.as_str(), s.as_str())), &env)
+    }
+
+    /// Pure version of [`Config::load`], for tests.
+    pub fn from_sources(file: Option<(&str, &str)>, env: &[(String, String)]) -> Result<Config, ConfigError> {
+        let mut merged = parse_toml("embedded default config/newsflow.toml", DEFAULT_TOML)?;
+        if let Some((path, text)) = file {
+            let overlay = parse_toml(path, text)?;
+            check_known_keys(&overlay, &merged, "")?;
+            merge(&mut merged, overlay);
+        }
+        for (name, value) in env {
+            let Some(rest) = name.strip_prefix(ENV_PREFIX) else { continue };
+            apply_env(&mut merged, name, rest, value)?;
+        }
+        let cfg: Config = merged.try_into().map_err(|e: toml::de::Error| ConfigError::Syntax {
+            origin: "configuration".into(),
+            message: e.message().to_string(),
+        })?;
+        cfg.validate()?;
+        Ok(cfg)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        let bad = |key: &str, message: String| Err(ConfigError::Invalid { key: key.into(), message });
+        if self.kafka.brokers.trim().is_empty() {
+            return bad("kafka.brokers", "is empty; set `host:port[,host:port]` or \"embedded\"".into());
+        }
+        if self.kafka.group_id.trim().is_empty() {
+            return bad("kafka.group_id", "is empty; set a consumer group name such as \"newsflow\"".into());
+        }
+        for (key, name) in [
+            ("topics.input", &self.topics.input),
+            ("topics.articles", &self.topics.articles),
+            ("topics.events", &self.topics.events),
+            ("topics.duplicates", &self.topics.duplicates),
+            ("topics.dlq", &self.topics.dlq),
+            ("topics.dedup_changelog", &self.topics.dedup_changelog),
+        ] {
+            if name.is_empty() || name.len() > 249 || !name.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
+                return bad(key, format!("= {name:?} is not a valid Kafka topic name (1-249 of [a-zA-Z0-9._-])"));
+            }
+        }
+        if self.topics.dlq == self.topics.input {
+            return bad("topics.dlq", "must differ from topics.input, or dead letters would loop".into());
+        }
+        if self.pipeline.max_in_flight == 0 {
+            return bad("pipeline.max_in_flight", "must be at least 1 (e.g. 1000)".into());
+        }
+        if self.pipeline.concurrency == 0 || self.pipeline.concurrency > 256 {
+            return bad("pipeline.concurrency", format!("= {} must be between 1 and 256", self.pipeline.concurrency));
+        }
+        if self.pipeline.max_message_bytes < 64 {
+            return bad("pipeline.max_message_bytes", "must be at least 64 bytes (e.g. 1048576)".into());
+        }
+        if self.pipeline.commit_interval_ms == 0 {
+            return bad("pipeline.commit_interval_ms", "must be at least 1 (e.g. 1000)".into());
+        }
+        if self.shutdown.deadline_secs == 0 {
+            return bad("shutdown.deadline_secs", "must be at least 1 (default 30)".into());
+        }
+        if self.metrics.listen.parse::<std::net::SocketAddr>().is_err() && self.metrics.listen != "off" {
+            return bad("metrics.listen", format!("= {:?} is not an address like 127.0.0.1:9898 (or \"off\")", self.metrics.listen));
+        }
+        if !(self.dedup.near_threshold > 0.0 && self.dedup.near_threshold <= 1.0) {
+            return bad("dedup.near_threshold", format!("= {} must be in (0, 1], e.g. 0.8", self.dedup.near_threshold));
+        }
+        if self.dedup.window_days == 0 {
+            return bad("dedup.window_days", "must be at least 1 (default 7)".into());
+        }
+        if self.embedded.partitions < 1 || self.embedded.partitions > 1024 {
+            return bad("embedded.partitions", format!("= {} must be between 1 and 1024", self.embedded.partitions));
+        }
+        for (section, props) in [("kafka.consumer", &self.kafka.consumer), ("kafka.producer", &self.kafka.producer)] {
+            for (k, v) in props.iter() {
+                if matches!(v, toml::Value::Array(_) | toml::Value::Table(_)) {
+                    return bad(&format!("{section}.\"{k}\""), "librdkafka properties must be strings, numbers or booleans".into());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub fn is_embedded(&self) -> bool {
+        self.kafka.brokers.trim() == "embedded"
+    }
+
+    /// The effective configuration as TOML, with secrets replaced by `***`.
+    pub fn to_redacted_toml(&self) -> String {
+        let mut out = String::new();
+        out.push_str(&format!("[kafka]\nbrokers = {:?}\ngroup_id = {:?}\n", self.kafka.brokers, self.kafka.group_id));
+        for (section, props) in [("kafka.consumer", &self.kafka.consumer), ("kafka.producer", &self.kafka.producer)] {
+            out.push_str(&format!("\n[{section}]\n"));
+            for (k, v) in redacted(props) {
+                out.push_str(&format!("{:?} = {:?}\n", k, v));
+            }
+        }
+        let t = &self.topics;
+        out.push_str(&format!(
+            "\n[topics]\ninput = {:?}\narticles = {:?}\nevents = {:?}\nduplicates = {:?}\ndlq = {:?}\ndedup_changelog = {:?}\n",
+            t.input, t.articles, t.events, t.duplicates, t.dlq, t.dedup_changelog
+        ));
+        let p = &self.pipeline;
+        out.push_str(&format!(
+            "\n[pipeline]\nmax_in_flight = {}\nconcurrency = {}\nmax_message_bytes = {}\ncommit_interval_ms = {}\n",
+            p.max_in_flight, p.concurrency, p.max_message_bytes, p.commit_interval_ms
+        ));
+        out.push_str(&format!("\n[shutdown]\ndeadline_secs = {}\n", self.shutdown.deadline_secs));
+        out.push_str(&format!("\n[metrics]\nlisten = {:?}\n", self.metrics.listen));
+        let d = &self.dedup;
+        out.push_str(&format!(
+            "\n[dedup]\nnear_threshold = {}\nwindow_days = {}\non_duplicate = {:?}\n",
+            d.near_threshold,
+            d.window_days,
+            if d.on_duplicate == OnDuplicate::Drop { "drop" } else { "annotate" }
+        ));
+        out.push_str(&format!(
+            "\n[embedded]\npartitions = {}\nmax_lead_bytes = {}\n",
+            self.embedded.partitions, self.embedded.max_lead_bytes
+        ));
+        out
+    }
+}
+
+/// librdkafka property names whose values must never be shown.
+pub fn is_secret(key: &str) -> bool {
+    let k = key.to_ascii_lowercase();
+    k.contains("password") || k.contains("secret") || k.ends_with(".key.pem") || k == "sasl.oauthbearer.config" || k.contains("token")
+}
+
+/// Property values as strings, secrets replaced by `***`.
+pub fn redacted(props: &BTreeMap<String, toml::Value>) -> BTreeMap<String, String> {
+    props
+        .iter()
+        .map(|(k, v)| (k.clone(), if is_secret(k) { "***".to_string() } else { scalar_string(v) }))
+        .collect()
+}
+
+/// A librdkafka property value as the string librdkafka expects.
+pub fn scalar_string(v: &toml::Value) -> String {
+    match v {
+        toml::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn parse_toml(origin: &str, text: &str) -> Result<toml::Value, ConfigError> {
+    text.parse::<toml::Table>()
+        .map(toml::Value::Table)
+        .map_err(|e| ConfigError::Syntax { origin: origin.to_string(), message: e.to_string() })
+}
+
+/// Rejects keys the default does not have (except librdkafka pass-through
+/// tables), suggesting the closest known key.
+fn check_known_keys(overlay: &toml::Value, known: &toml::Value, prefix: &str) -> Result<(), ConfigError> {
+    let (Some(o), Some(k)) = (overlay.as_table(), known.as_table()) else { return Ok(()) };
+    for (key, value) in o {
+        let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        if path == "kafka.consumer" || path == "kafka.producer" {
+            continue;
+        }
+        match k.get(key) {
+            None => {
+                let hint = closest(key, k.keys().map(String::as_str))
+                    .map(|c| format!("; did you mean `{}`?", if prefix.is_empty() { c.to_string() } else { format!("{prefix}.{c}") }))
+                    .unwrap_or_default();
+                return Err(ConfigError::Invalid { key: path, message: format!("is not a newsflow setting{hint} (librdkafka properties go under [kafka.consumer] or [kafka.producer])") });
+            }
+            Some(sub) => check_known_keys(value, sub, &path)?,
+        }
+    }
+    Ok(())
+}
+
+fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(d, c)| *d <= 3.max(c.len() / 3))
+        .min()
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur.push((prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+fn merge(base: &mut toml::Value, overlay: toml::Value) {
+    match (base, overlay) {
+        (toml::Value::Table(b), toml::Value::Table(o)) => {
+            for (k, v) in o {
+                match b.get_mut(&k) {
+                    Some(existing) if existing.is_table() && v.is_table() => merge(existing, v),
+                    _ => {
+                        b.insert(k, v);
+                    }
+                }
+            }
+        }
+        (b, o) => *b = o,
+    }
+}
+
+/// `NEWSFLOW_KAFKA__BROKERS=x` sets `kafka.brokers`; for the librdkafka
+/// tables, `NEWSFLOW_KAFKA__PRODUCER__LINGER_MS=5` sets `linger.ms` (single
+/// underscores become dots, since property names use dots).
+fn apply_env(root: &mut toml::Value, var: &str, rest: &str, value: &str) -> Result<(), ConfigError> {
+    let parts: Vec<String> = rest.split("__").map(|p| p.to_ascii_lowercase()).collect();
+    let unknown = |msg: String| Err(ConfigError::Invalid { key: var.to_string(), message: msg });
+    if parts.len() == 3 && parts[0] == "kafka" && (parts[1] == "consumer" || parts[1] == "producer") {
+        let table = root["kafka"].as_table_mut().expect("kafka table in default");
+        let sub = table.entry(parts[1].clone()).or_insert_with(|| toml::Value::Table(Default::default()));
+        let prop = parts[2].replace('_', ".");
+        sub.as_table_mut().expect("table").insert(prop, toml::Value::String(value.to_string()));
+        return Ok(());
+    }
+    if parts.len() != 2 {
+        return unknown("environment overrides look like NEWSFLOW_<SECTION>__<KEY>, e.g. NEWSFLOW_KAFKA__BROKERS".into());
+    }
+    let Some(section) = root.get_mut(&parts[0]).and_then(|s| s.as_table_mut()) else {
+        return unknown(format!("there is no config section [{}]", parts[0]));
+    };
+    let Some(current) = section.get(&parts[1]) else {
+        let hint = closest(&parts[1], section.keys().map(String::as_str)).map(|c| format!("; did you mean {}.{c}?", parts[0])).unwrap_or_default();
+        return unknown(format!("there is no setting {}.{}{hint}", parts[0], parts[1]));
+    };
+    let typed = match current {
+        toml::Value::String(_) => toml::Value::String(value.to_string()),
+        toml::Value::Integer(_) => match value.trim().parse::<i64>() {
+            Ok(n) => toml::Value::Integer(n),
+            Err(_) => return unknown(format!("= {value:?} must be an integer for {}.{}", parts[0], parts[1])),
+        },
+        toml::Value::Float(_) => match value.trim().parse::<f64>() {
+            Ok(n) => toml::Value::Float(n),
+            Err(_) => return unknown(format!("= {value:?} must be a number for {}.{}", parts[0], parts[1])),
+        },
+        toml::Value::Boolean(_) => match value.trim() {
+            "true" | "1" => toml::Value::Boolean(true),
+            "false" | "0" => toml::Value::Boolean(false),
+            _ => return unknown(format!("= {value:?} must be true or false for {}.{}", parts[0], parts[1])),
+        },
+        _ => return unknown(format!("{}.{} is a table; set its keys one by one", parts[0], parts[1])),
+    };
+    section.insert(parts[1].clone(), typed);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    }
+
+    #[test]
+    fn embedded_default_is_valid() {
+        let c = Config::from_sources(None, &[]).unwrap();
+        assert!(c.is_embedded());
+        assert_eq!(c.topics.input, "news.articles.raw");
+        assert_eq!(c.topics.dlq, "news.articles.raw.dlq");
+        assert_eq!(c.shutdown.deadline_secs, 30);
+    }
+
+    #[test]
+    fn environment_overrides_keys_and_rdkafka_properties() {
+        let c = Config::from_sources(None, &env(&[
+            ("NEWSFLOW_KAFKA__BROKERS", "k1:9092,k2:9092"),
+            ("NEWSFLOW_PIPELINE__MAX_IN_FLIGHT", "17"),
+            ("NEWSFLOW_KAFKA__PRODUCER__LINGER_MS", "7"),
+            ("OTHER_VAR", "x"),
+        ])).unwrap();
+        assert_eq!(c.kafka.brokers, "k1:9092,k2:9092");
+        assert_eq!(c.pipeline.max_in_flight, 17);
+        assert_eq!(scalar_string(&c.kafka.producer["linger.ms"]), "7");
+    }
+
+    #[test]
+    fn errors_name_the_key_and_the_fix() {
+        let e = Config::from_sources(None, &env(&[("NEWSFLOW_PIPELINE__MAX_IN_FLIGHT", "lots")])).unwrap_err().to_string();
+        assert!(e.contains("NEWSFLOW_PIPELINE__MAX_IN_FLIGHT") && e.contains("integer"), "{e}");
+        let e = Config::from_sources(Some(("f.toml", "[pipeline]\nmax_inflight = 3\n")), &[]).unwrap_err().to_string();
+        assert!(e.contains("pipeline.max_inflight") && e.contains("pipeline.max_in_flight"), "{e}");
+        let e = Config::from_sources(Some(("f.toml", "[dedup]\nnear_threshold = 1.5\n")), &[]).unwrap_err().to_string();
+        assert!(e.starts_with("dedup.near_threshold"), "{e}");
+        let e = Config::from_sources(Some(("f.toml", "[dedup]\non_duplicate = \"keep\"\n")), &[]).unwrap_err().to_string();
+        assert!(e.contains("on_duplicate") || e.contains("drop"), "{e}");
+        let e = Config::from_sources(Some(("f.toml", "[kafka\n")), &[]).unwrap_err().to_string();
+        assert!(e.starts_with("f.toml"), "{e}");
+    }
+
+    #[test]
+    fn secrets_never_shown() {
+        let c = Config::from_sources(Some(("f.toml", "[kafka.consumer]\n\"sasl.password\" = \"hunter2\"\n\"sasl.username\" = \"svc\"\n")), &[]).unwrap();
+        let shown = c.to_redacted_toml();
+        assert!(!shown.contains("hunter2") && shown.contains("svc") && shown.contains("***"));
+        assert!(!format!("{c:?}").contains("hunter2"));
+    }
+}

@@ -1,0 +1,1 @@
+//! Actor, organisation and place recognition (issue 3). Work in progress.

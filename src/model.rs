@@ -1,0 +1,131 @@
+//! Plain data that flows between stages: the raw input article, the
+//! normalized article, and the reasons an input is rejected.
+//!
+//! These types carry no Kafka or tokio state, so every stage can be tested and
+//! benchmarked as an ordinary function.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// One raw article as it arrives on the input topic, after decoding and
+/// type checks but before normalization. See `schemas/raw-article.schema.json`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawArticle {
+    pub id: Option<String>,
+    pub url: Option<String>,
+    pub source: Option<String>,
+    /// Parsed publication time, normalized to UTC.
+    pub published_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub title: Option<String>,
+    pub body: String,
+    pub language: Option<String>,
+    /// Unknown top-level fields, kept verbatim.
+    pub extra: Map<String, Value>,
+}
+
+/// An article after the normalize stage: text is plain, NFC, whitespace
+/// collapsed; the URL is canonical; the language is known or detected; the id
+/// is stable.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Article {
+    pub id: String,
+    pub url: Option<String>,
+    pub canonical_url: Option<String>,
+    pub source: Option<String>,
+    /// RFC 3339 in UTC with a `Z` suffix, seconds precision.
+    pub published_at: Option<String>,
+    pub title: Option<String>,
+    pub body: String,
+    pub language: Language,
+    pub word_count: usize,
+    pub extra: Map<String, Value>,
+}
+
+/// What we know about an article's language.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Language {
+    /// ISO 639-1 code where one exists (`en`), else ISO 639-3 (`tgl`), else `und`.
+    pub code: String,
+    /// `given` when the input named it, `detected` when whatlang found it,
+    /// `undetermined` when the text was too short or ambiguous.
+    pub basis: &'static str,
+    /// whatlang's confidence in 0..=1 (1.0 when given).
+    pub confidence: f64,
+    /// False for non-English articles: they pass on, flagged, and the English
+    /// extractors skip them.
+    pub is_english: bool,
+}
+
+/// Why an input message cannot be processed. The class is a short, stable,
+/// low-cardinality name (it becomes a metric label and a DLQ header); the
+/// message is for humans and names the offending field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejection {
+    pub class: ErrorClass,
+    pub message: String,
+}
+
+impl Rejection {
+    pub fn new(class: ErrorClass, message: impl Into<String>) -> Self {
+        Rejection { class, message: message.into() }
+    }
+}
+
+impl std::fmt::Display for Rejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.class.as_str(), self.message)
+    }
+}
+
+impl std::error::Error for Rejection {}
+
+/// The closed set of dead-letter reasons.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorClass {
+    EmptyMessage,
+    TooLarge,
+    InvalidUtf8,
+    InvalidJson,
+    NotAnObject,
+    MissingField,
+    WrongType,
+    EmptyBody,
+    InvalidTimestamp,
+    InvalidUrl,
+    InvalidId,
+    InvalidLanguage,
+}
+
+impl ErrorClass {
+    pub const ALL: [ErrorClass; 12] = [
+        ErrorClass::EmptyMessage,
+        ErrorClass::TooLarge,
+        ErrorClass::InvalidUtf8,
+        ErrorClass::InvalidJson,
+        ErrorClass::NotAnObject,
+        ErrorClass::MissingField,
+        ErrorClass::WrongType,
+        ErrorClass::EmptyBody,
+        ErrorClass::InvalidTimestamp,
+        ErrorClass::InvalidUrl,
+        ErrorClass::InvalidId,
+        ErrorClass::InvalidLanguage,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorClass::EmptyMessage => "empty_message",
+            ErrorClass::TooLarge => "too_large",
+            ErrorClass::InvalidUtf8 => "invalid_utf8",
+            ErrorClass::InvalidJson => "invalid_json",
+            ErrorClass::NotAnObject => "not_an_object",
+            ErrorClass::MissingField => "missing_field",
+            ErrorClass::WrongType => "wrong_type",
+            ErrorClass::EmptyBody => "empty_body",
+            ErrorClass::InvalidTimestamp => "invalid_timestamp",
+            ErrorClass::InvalidUrl => "invalid_url",
+            ErrorClass::InvalidId => "invalid_id",
+            ErrorClass::InvalidLanguage => "invalid_language",
+        }
+    }
+}

@@ -1,0 +1,19 @@
+//! The imperative shell: everything that talks to Kafka, the clock, signals
+//! or the network. The stages it drives live in [`crate::stages`].
+//!
+//! * [`run`] wires the service together and shuts it down in order.
+//! * [`consumer`] polls, hands work out, commits, handles rebalances.
+//! * [`worker`] runs the stage chain and produces the outputs.
+//! * [`offsets`] decides which offsets are safe to commit.
+//! * [`produce`] loads JSONL into the input topic.
+//! * [`embedded`] is the in-process broker; [`kafka`] builds clients.
+
+pub mod consumer;
+pub mod embedded;
+pub mod kafka;
+pub mod offsets;
+pub mod produce;
+pub mod run;
+pub mod shared;
+pub mod signals;
+pub mod worker;

@@ -1,0 +1,107 @@
+//! Loading articles into the input topic: `newsflow produce FILE|-` and
+//! `newsflow run --seed FILE`.
+//!
+//! Lines are sent as they are (malformed ones too: they exercise the DLQ),
+//! round-robin over the partitions so every partition gets an even share.
+//! Against the embedded broker the seeder is paced: it never runs more than
+//! `embedded.max_lead_bytes` per partition ahead of what the pipeline has
+//! consumed, because the embedded broker only keeps the newest ~5 MB of each
+//! partition (see `embedded.rs`).
+
+use super::shared::Shared;
+use anyhow::{bail, Context, Result};
+use futures::stream::{FuturesUnordered, StreamExt};
+use rdkafka::error::KafkaError;
+use rdkafka::producer::{FutureProducer, FutureRecord};
+use rdkafka::types::RDKafkaErrorCode;
+use std::io::BufRead;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Keeps the producer within reach of the consumer (embedded broker only).
+pub struct Pace {
+    pub shared: Arc<Shared>,
+    pub max_lead_bytes: u64,
+}
+
+/// Sends every non-empty line of `reader` to `topic`. Returns the number of
+/// messages acknowledged. `progress` is advanced per acknowledged message.
+pub async fn produce_lines(
+    producer: &FutureProducer,
+    topic: &str,
+    partitions: i32,
+    mut reader: impl BufRead,
+    pace: Option<&Pace>,
+    progress: Option<&indicatif::ProgressBar>,
+) -> Result<u64> {
+    let mut in_flight = FuturesUnordered::new();
+    let mut sent_bytes: u64 = 0;
+    let mut acked = 0u64;
+    let mut line = Vec::with_capacity(8192);
+    let mut index: i64 = 0;
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line).context("reading input")? == 0 {
+            break;
+        }
+        while matches!(line.last(), Some(b'\n' | b'\r')) {
+            line.pop();
+        }
+        if line.is_empty() {
+            continue;
+        }
+        if let Some(p) = pace {
+            while sent_bytes.saturating_sub(p.shared.counters.consumed_bytes.load(Ordering::Relaxed)) > p.max_lead_bytes {
+                if p.shared.stopping() {
+                    return Ok(acked);
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        }
+        let partition = (index % i64::from(partitions.max(1))) as i32;
+        index += 1;
+        loop {
+            let rec: FutureRecord<'_, (), [u8]> = FutureRecord::to(topic).payload(&line[..]).partition(partition);
+            match producer.send_result(rec) {
+                Ok(f) => {
+                    in_flight.push(f);
+                    break;
+                }
+                Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), _)) => {
+                    if let Some(r) = in_flight.next().await {
+                        acked += check(r)?;
+                        if let Some(pb) = progress {
+                            pb.inc(1);
+                        }
+                    }
+                }
+                Err((e, _)) => bail!("cannot send line {index} to {topic}: {e}"),
+            }
+        }
+        sent_bytes += line.len() as u64;
+        while in_flight.len() > 10_000 {
+            if let Some(r) = in_flight.next().await {
+                acked += check(r)?;
+                if let Some(pb) = progress {
+                    pb.inc(1);
+                }
+            }
+        }
+    }
+    while let Some(r) = in_flight.next().await {
+        acked += check(r)?;
+        if let Some(pb) = progress {
+            pb.inc(1);
+        }
+    }
+    Ok(acked)
+}
+
+fn check(r: Result<rdkafka::producer::future_producer::OwnedDeliveryResult, futures::channel::oneshot::Canceled>) -> Result<u64> {
+    match r {
+        Ok(Ok(_)) => Ok(1),
+        Ok(Err((e, _))) => bail!("broker refused a message: {e}"),
+        Err(_) => bail!("producer shut down before delivery"),
+    }
+}

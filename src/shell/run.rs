@@ -1,0 +1,154 @@
+//! `newsflow run`: wires broker, producer, consumer thread, workers, metrics
+//! endpoint and signals together, and tears them down in order.
+//!
+//! Shutdown order (SIGTERM/SIGINT, idle exit, or a fatal error): the consumer
+//! thread stops polling and drains in-flight work up to the deadline, commits
+//! the completed watermark synchronously and leaves the group; the workers
+//! finish; the producer is flushed explicitly; the embedded broker (if any)
+//! stops last. All of it within `shutdown.deadline_secs`.
+
+use super::consumer::{consume_loop, Ctx, LoopConfig};
+use super::embedded::EmbeddedBroker;
+use super::produce::{produce_lines, Pace};
+use super::shared::{Shared, Summary};
+use super::worker::{run_worker, Outputs};
+use super::{kafka, signals};
+use crate::config::Config;
+use crate::metrics::{self, Health};
+use crate::stages::{Chain, ChainConfig};
+use anyhow::{bail, Context, Result};
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::producer::{FutureProducer, Producer};
+use std::path::PathBuf;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::sync::{mpsc, Semaphore};
+
+/// What `run` does beyond the config.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    /// Publish this JSONL file to the input topic at start.
+    pub seed: Option<PathBuf>,
+    /// Exit 0 once every assigned partition is at its end and idle this long.
+    pub exit_when_idle: Option<Duration>,
+}
+
+pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
+    let handle = metrics::install();
+    let health = Arc::new(Health::default());
+    let metrics_task = if cfg.metrics.listen != "off" {
+        let listener = tokio::net::TcpListener::bind(&cfg.metrics.listen)
+            .await
+            .with_context(|| format!("metrics.listen = {:?}: cannot listen there (is another newsflow running? set NEWSFLOW_METRICS__LISTEN)", cfg.metrics.listen))?;
+        tracing::info!(addr = %listener.local_addr()?, "metrics on /metrics, /health, /ready");
+        Some(tokio::spawn(metrics::serve(listener, handle, health.clone())))
+    } else {
+        None
+    };
+
+    let embedded = if cfg.is_embedded() {
+        let b = EmbeddedBroker::start(&cfg.topics.all(), cfg.embedded.partitions)?;
+        println!("embedded Kafka broker listening on {}", b.bootstrap_servers());
+        Some(b)
+    } else {
+        None
+    };
+    let bootstrap = embedded.as_ref().map_or_else(|| cfg.kafka.brokers.clone(), |b| b.bootstrap_servers());
+
+    let t = &cfg.topics;
+    let names = [t.input.clone(), t.articles.clone(), t.events.clone(), t.duplicates.clone(), t.dlq.clone()];
+    let bs = bootstrap.clone();
+    let counts = tokio::task::spawn_blocking(move || {
+        kafka::partition_counts(&bs, &names.iter().map(String::as_str).collect::<Vec<_>>())
+    })
+    .await??;
+    for (i, key) in ["topics.input", "topics.articles", "topics.events", "topics.duplicates", "topics.dlq"].iter().enumerate() {
+        if counts[i] == 0 {
+            bail!("{key}: topic {:?} does not exist on {bootstrap}; create it first (newsflow never auto-creates topics on a real cluster)", [&t.input, &t.articles, &t.events, &t.duplicates, &t.dlq][i]);
+        }
+    }
+    let producer: FutureProducer = kafka::producer_config(&cfg, &bootstrap).create().context("creating the producer")?;
+    health.set_producer_connected(true);
+
+    let shared = Arc::new(Shared::new(t.input.clone(), "run", health.clone(), Duration::from_secs(cfg.shutdown.deadline_secs).mul_f32(0.5)));
+    let consumer: BaseConsumer<Ctx> = kafka::consumer_config(&cfg, &bootstrap, &cfg.kafka.group_id)
+        .create_with_context(Ctx::new(shared.clone()))
+        .context("creating the consumer")?;
+    consumer.subscribe(&[&t.input]).context("subscribing to topics.input")?;
+
+    let outputs = Arc::new(Outputs {
+        articles: (t.articles.clone(), counts[1]),
+        events: (t.events.clone(), counts[2]),
+        duplicates: (t.duplicates.clone(), counts[3]),
+        dlq: (t.dlq.clone(), counts[4]),
+    });
+    let chain = Arc::new(Chain::new(ChainConfig { max_message_bytes: cfg.pipeline.max_message_bytes }));
+    let permits = Arc::new(Semaphore::new(cfg.pipeline.max_in_flight));
+    let per_worker = (cfg.pipeline.max_in_flight / cfg.pipeline.concurrency).max(16);
+    let mut senders = Vec::new();
+    let mut workers = Vec::new();
+    for _ in 0..cfg.pipeline.concurrency {
+        let (tx, rx) = mpsc::channel(per_worker);
+        senders.push(tx);
+        workers.push(tokio::spawn(run_worker(rx, chain.clone(), producer.clone(), shared.clone(), outputs.clone())));
+    }
+
+    let seeder = opts.seed.clone().map(|path| {
+        shared.seeding.store(true, Ordering::SeqCst);
+        let (producer, shared, topic, parts) = (producer.clone(), shared.clone(), t.input.clone(), counts[0]);
+        let pace = embedded.as_ref().map(|_| Pace { shared: shared.clone(), max_lead_bytes: cfg.embedded.max_lead_bytes * parts as u64 });
+        tokio::spawn(async move {
+            let result = async {
+                let file = std::fs::File::open(&path).with_context(|| format!("--seed {}", path.display()))?;
+                produce_lines(&producer, &topic, parts, std::io::BufReader::new(file), pace.as_ref(), None).await
+            }
+            .await;
+            match &result {
+                Ok(n) => tracing::info!(messages = n, "seed file published"),
+                Err(e) => shared.fail(format!("seeding failed: {e:#}")),
+            }
+            shared.seeding.store(false, Ordering::SeqCst);
+            shared.changed.notify_all();
+        })
+    });
+
+    let signal_task = tokio::spawn(signals::stop_on_signal(shared.clone()));
+    let loop_cfg = LoopConfig {
+        commit_interval: Duration::from_millis(cfg.pipeline.commit_interval_ms),
+        exit_when_idle: opts.exit_when_idle,
+        shutdown_deadline: Duration::from_secs(cfg.shutdown.deadline_secs),
+    };
+    let rt = tokio::runtime::Handle::current();
+    let consumer_shared = shared.clone();
+    let consumer_thread = std::thread::Builder::new()
+        .name("newsflow-consumer".into())
+        .spawn(move || consume_loop(consumer, consumer_shared, senders, permits, rt, loop_cfg))?;
+    tokio::task::spawn_blocking(move || consumer_thread.join())
+        .await?
+        .map_err(|_| anyhow::anyhow!("the consumer thread panicked"))?;
+
+    // The consumer has left the group; finish the rest within the deadline.
+    let deadline = shared.stop_requested_at().unwrap_or_else(Instant::now) + Duration::from_secs(cfg.shutdown.deadline_secs);
+    if let Some(s) = seeder {
+        s.abort();
+    }
+    for w in workers {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let _ = tokio::time::timeout(left, w).await;
+    }
+    let left = deadline.saturating_duration_since(Instant::now());
+    let flush = tokio::task::spawn_blocking(move || producer.flush(left)).await?;
+    if let Err(e) = flush {
+        tracing::warn!(error = %e, "producer flush did not finish before the shutdown deadline");
+    }
+    signal_task.abort();
+    if let Some(m) = metrics_task {
+        m.abort();
+    }
+    drop(embedded);
+    if let Some(why) = shared.fatal() {
+        bail!(why);
+    }
+    Ok(shared.summary())
+}
