@@ -46,6 +46,14 @@ enum Command {
         #[arg(long)]
         config: Option<String>,
     },
+    /// Create the configured topics that do not exist yet (the dedup
+    /// changelog compacted). For real clusters and test brokers.
+    CreateTopics {
+        #[arg(long)]
+        config: Option<String>,
+        #[arg(long, default_value_t = 4)]
+        partitions: i32,
+    },
     /// Validate the configuration and print the effective values (secrets hidden).
     CheckConfig {
         #[arg(long)]
@@ -96,6 +104,16 @@ fn dispatch(cli: Cli) -> Result<()> {
         Command::Extract { file, config } => {
             let cfg = Config::load(config.as_deref())?;
             extract(&cfg, &file)
+        }
+        Command::CreateTopics { config, partitions } => {
+            let cfg = Config::load(config.as_deref())?;
+            if cfg.is_embedded() {
+                bail!("kafka.brokers: the embedded broker creates its topics itself; set NEWSFLOW_KAFKA__BROKERS=host:port");
+            }
+            let t = &cfg.topics;
+            runtime()?.block_on(kafka::ensure_topics(&cfg.kafka.brokers, &t.all(), &[t.dedup_changelog.as_str()], partitions))?;
+            eprintln!("newsflow: topics ready on {}", cfg.kafka.brokers);
+            Ok(())
         }
         Command::CheckConfig { config } => {
             let cfg = Config::load(config.as_deref())?;

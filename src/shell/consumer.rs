@@ -47,7 +47,7 @@ impl ClientContext for Ctx {
     fn error(&self, error: KafkaError, reason: &str) {
         // End of partition is how the idle exit learns a partition is drained,
         // not a fault; librdkafka reports it through the error callback too.
-        if matches!(error, KafkaError::PartitionEOF(_)) {
+        if matches!(error, KafkaError::PartitionEOF(_) | KafkaError::Global(rdkafka::types::RDKafkaErrorCode::PartitionEOF)) {
             return;
         }
         tracing::error!(%error, reason, "librdkafka error");
@@ -191,7 +191,9 @@ pub fn consume_loop(
             Err(_) => {
                 // In-flight limit reached: wait for acknowledgements, then loop
                 // (commits and stop checks keep running meanwhile).
-                let _ = rt.block_on(tokio::time::timeout(Duration::from_millis(100), permits.acquire()));
+                let _ = rt.block_on(async {
+                    tokio::time::timeout(Duration::from_millis(100), permits.acquire()).await
+                });
                 continue;
             }
         };
