@@ -1,0 +1,287 @@
+//! Shared test harness: brokers (Tansu processes and librdkafka's in-process
+//! mock cluster), the newsflow binary as a child process, and topic readers.
+//!
+//! Tests that need Tansu skip with a message when it is not installed,
+//! unless `NEWSFLOW_REQUIRE_TANSU=1` (set by scripts/test.sh) makes its
+//! absence a failure.
+#![allow(dead_code)]
+
+use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::message::{Headers, Message, OwnedMessage};
+use rdkafka::mocking::MockCluster;
+use rdkafka::producer::{BaseProducer, BaseRecord, DefaultProducerContext, Producer};
+use rdkafka::{ClientConfig, Offset, TopicPartitionList};
+use std::io::{BufRead, BufReader, Read};
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+pub const INPUT: &str = "news.articles.raw";
+pub const ARTICLES: &str = "news.articles";
+pub const EVENTS: &str = "news.events";
+pub const DUPLICATES: &str = "news.duplicates";
+pub const DLQ: &str = "news.articles.raw.dlq";
+pub const CHANGELOG: &str = "newsflow.dedup.changelog";
+pub const ALL_TOPICS: [&str; 6] = [INPUT, ARTICLES, EVENTS, DUPLICATES, DLQ, CHANGELOG];
+
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A broker for one test; stopped when dropped.
+pub struct TestBroker {
+    pub bootstrap: String,
+    pub kind: &'static str,
+    child: Option<Child>,
+    _mock: Option<MockCluster<'static, DefaultProducerContext>>,
+}
+
+impl Drop for TestBroker {
+    fn drop(&mut self) {
+        if let Some(c) = &mut self.child {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+impl TestBroker {
+    /// librdkafka's mock cluster inside the test process, topics created.
+    pub fn mock(partitions: i32) -> TestBroker {
+        let mock = MockCluster::new(1).expect("mock cluster");
+        for t in ALL_TOPICS {
+            mock.create_topic(t, partitions, 1).unwrap();
+        }
+        TestBroker { bootstrap: mock.bootstrap_servers(), kind: "mock", child: None, _mock: Some(mock) }
+    }
+
+    /// A Tansu broker process on a free port with the topics created, or
+    /// `None` (test skipped) when Tansu is not installed and not required.
+    pub fn tansu(partitions: i32) -> Option<TestBroker> {
+        let have = Command::new("tansu").arg("--help").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok();
+        if !have {
+            if std::env::var("NEWSFLOW_REQUIRE_TANSU").as_deref() == Ok("1") {
+                panic!("tansu is required (NEWSFLOW_REQUIRE_TANSU=1) but not on PATH; run scripts/test.sh");
+            }
+            eprintln!("SKIPPED: tansu not installed (cargo install tansu --version 0.6.0 --features dynostore --locked)");
+            return None;
+        }
+        let port = free_port();
+        let url = format!("tcp://127.0.0.1:{port}");
+        let child = Command::new("tansu")
+            .args(["broker", "--listener-url", &url, "--advertised-listener-url", &url])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("starting tansu");
+        let bootstrap = format!("127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(&bootstrap).is_err() {
+            assert!(Instant::now() < deadline, "tansu did not start listening on {bootstrap}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let b = TestBroker { bootstrap, kind: "tansu", child: Some(child), _mock: None };
+        let out = b.newsflow("create").args(["create-topics", "--partitions", &partitions.to_string()]).output().unwrap();
+        assert!(out.status.success(), "create-topics failed: {}", String::from_utf8_lossy(&out.stderr));
+        Some(b)
+    }
+
+    /// The newsflow binary configured for this broker and consumer group.
+    pub fn newsflow(&self, group: &str) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_newsflow"));
+        c.env("NEWSFLOW_KAFKA__BROKERS", &self.bootstrap)
+            .env("NEWSFLOW_KAFKA__GROUP_ID", group)
+            .env("NEWSFLOW_METRICS__LISTEN", "127.0.0.1:0")
+            .env("RUST_LOG", "info")
+            .env_remove("NEWSFLOW_PIPELINE__MAX_IN_FLIGHT");
+        c
+    }
+
+    /// Produces each payload to the input topic, round-robin over partitions.
+    ///
+    /// One message per record batch: Tansu 0.6.0 answers a fetch that starts
+    /// inside a multi-message batch with no data and reports the high
+    /// watermark as the last batch's base offset + 1, so a consumer resuming
+    /// mid-batch (after a crash or a rebalance) sees "end of partition" and
+    /// never gets the rest. Kafka and the mock cluster do not do this.
+    pub fn produce(&self, topic: &str, payloads: &[Vec<u8>], partitions: i32) {
+        let p: BaseProducer = ClientConfig::new()
+            .set("bootstrap.servers", &self.bootstrap)
+            .set("batch.num.messages", "1")
+            .set("linger.ms", "0")
+            .create()
+            .unwrap();
+        for (i, payload) in payloads.iter().enumerate() {
+            let part = (i as i32) % partitions;
+            loop {
+                match p.send(BaseRecord::<(), [u8]>::to(topic).payload(payload).partition(part)) {
+                    Ok(()) => break,
+                    Err(_) => {
+                        p.poll(Duration::from_millis(10));
+                    }
+                }
+            }
+            p.poll(Duration::ZERO);
+        }
+        p.flush(Duration::from_secs(30)).expect("flush");
+    }
+
+    /// Number of messages in a topic (sum of high minus low watermarks).
+    pub fn count(&self, topic: &str) -> i64 {
+        let c: BaseConsumer = ClientConfig::new().set("bootstrap.servers", &self.bootstrap).create().unwrap();
+        let md = c.fetch_metadata(Some(topic), Duration::from_secs(10)).unwrap();
+        let parts = md.topics()[0].partitions().len() as i32;
+        (0..parts)
+            .map(|p| {
+                let (lo, hi) = c.fetch_watermarks(topic, p, Duration::from_secs(10)).unwrap();
+                hi - lo
+            })
+            .sum()
+    }
+
+    /// Reads every message of a topic from the beginning, waiting up to
+    /// `timeout` for at least `at_least` of them.
+    pub fn read_all(&self, topic: &str, at_least: usize, timeout: Duration) -> Vec<OwnedMessage> {
+        let c: BaseConsumer = ClientConfig::new()
+            .set("bootstrap.servers", &self.bootstrap)
+            .set("group.id", "test-reader")
+            .set("enable.auto.commit", "false")
+            .set("enable.partition.eof", "false")
+            .create()
+            .unwrap();
+        let md = c.fetch_metadata(Some(topic), Duration::from_secs(10)).unwrap();
+        let mut tpl = TopicPartitionList::new();
+        for p in md.topics()[0].partitions() {
+            tpl.add_partition_offset(topic, p.id(), Offset::Beginning).unwrap();
+        }
+        c.assign(&tpl).unwrap();
+        let mut out = Vec::new();
+        let deadline = Instant::now() + timeout;
+        let mut quiet_since = Instant::now();
+        while Instant::now() < deadline {
+            match c.poll(Duration::from_millis(200)) {
+                Some(Ok(m)) => {
+                    out.push(m.detach());
+                    quiet_since = Instant::now();
+                }
+                Some(Err(e)) => panic!("reading {topic}: {e}"),
+                None => {
+                    if out.len() >= at_least && quiet_since.elapsed() > Duration::from_millis(1500) {
+                        break;
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+pub fn header(m: &OwnedMessage, key: &str) -> Option<String> {
+    let h = m.headers()?;
+    h.iter().find(|x| x.key == key).and_then(|x| x.value).map(|v| String::from_utf8_lossy(v).into_owned())
+}
+
+pub fn json(m: &OwnedMessage) -> serde_json::Value {
+    serde_json::from_slice(m.payload().expect("payload")).expect("output is JSON")
+}
+
+/// A running newsflow process whose stderr is collected in the background.
+pub struct Running {
+    pub child: Child,
+    pub stderr: Arc<Mutex<String>>,
+}
+
+impl Running {
+    pub fn start(mut cmd: Command) -> Running {
+        let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawning newsflow");
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let pipe = child.stderr.take().unwrap();
+        let sink = stderr.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                let mut s = sink.lock().unwrap();
+                s.push_str(&line);
+                s.push('\n');
+            }
+        });
+        Running { child, stderr }
+    }
+
+    pub fn wait_for_log(&self, needle: &str, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        while !self.stderr.lock().unwrap().contains(needle) {
+            assert!(Instant::now() < deadline, "no {needle:?} in newsflow's log:\n{}", self.stderr.lock().unwrap());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn signal(&self, sig: &str) {
+        let ok = Command::new("kill").arg(format!("-{sig}")).arg(self.child.id().to_string()).status().unwrap();
+        assert!(ok.success());
+    }
+
+    /// Waits for exit; returns (exit code, stdout).
+    pub fn wait(mut self, timeout: Duration) -> (i32, String, String) {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                let mut out = String::new();
+                self.child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+                std::thread::sleep(Duration::from_millis(50));
+                let err = self.stderr.lock().unwrap().clone();
+                return (status.code().unwrap_or(-1), out, err);
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("newsflow did not exit within {timeout:?}; log:\n{}", self.stderr.lock().unwrap());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+/// Runs `newsflow run --exit-when-idle SECS` to completion and returns the
+/// JSON summary from its last stdout line.
+pub fn run_until_idle(mut cmd: Command, idle_secs: f64) -> serde_json::Value {
+    cmd.args(["run", "--exit-when-idle", &idle_secs.to_string()]);
+    let (code, out, err) = Running::start(cmd).wait(Duration::from_secs(180));
+    assert_eq!(code, 0, "newsflow run failed; log:\n{err}");
+    let last = out.lines().last().unwrap_or_default();
+    serde_json::from_str(last).unwrap_or_else(|e| panic!("last line {last:?} is not the summary ({e}); log:\n{err}"))
+}
+
+/// `n` distinct valid articles of about `size` bytes, with ids `prefix-i`.
+pub fn articles(prefix: &str, n: usize, size: usize) -> Vec<Vec<u8>> {
+    const WORDS: &[&str] = &[
+        "ministers", "met", "in", "Geneva", "on", "Tuesday", "to", "discuss", "the", "ceasefire", "talks",
+        "while", "protesters", "gathered", "outside", "parliament", "and", "police", "detained", "several",
+        "people", "officials", "said", "trade", "tariffs", "rose", "sharply", "after", "floods", "displaced",
+    ];
+    (0..n)
+        .map(|i| {
+            let mut body = String::with_capacity(size);
+            let mut k = i * 7919 + 13;
+            while body.len() < size {
+                k = k.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                body.push_str(WORDS[(k >> 33) as usize % WORDS.len()]);
+                body.push(if (k >> 20) % 17 == 0 { '.' } else { ' ' });
+            }
+            serde_json::json!({
+                "id": format!("{prefix}-{i}"),
+                "url": format!("https://wire.example/{prefix}/{i}"),
+                "source": "Wire",
+                "published_at": "2026-01-14T08:00:00Z",
+                "title": format!("Story {i}"),
+                "body": body,
+            })
+            .to_string()
+            .into_bytes()
+        })
+        .collect()
+}
