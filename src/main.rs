@@ -31,6 +31,10 @@ enum Command {
         /// arrived for SECS; print a JSON summary as the last stdout line.
         #[arg(long, value_name = "SECS")]
         exit_when_idle: Option<f64>,
+        /// Print every article and event record on stdout as it is
+        /// acknowledged (a quick look without a Kafka client).
+        #[arg(long)]
+        echo: bool,
     },
     /// Load a JSONL file (or - for stdin) into the input topic.
     Produce {
@@ -84,11 +88,12 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 
 fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Run { config, seed, exit_when_idle } => {
+        Command::Run { config, seed, exit_when_idle, echo } => {
             let cfg = Config::load(config.as_deref())?;
             let opts = run::RunOptions {
                 seed,
                 exit_when_idle: exit_when_idle.map(Duration::from_secs_f64),
+                echo,
             };
             let summary = runtime()?.block_on(run::run(cfg, opts))?;
             println!("{}", serde_json::to_string(&summary)?);

@@ -1,1 +1,29 @@
-//! Actor, organisation and place recognition (issue 3). Work in progress.
+//! Actor, organisation and place recognition (issue 3).
+//!
+//! [`Gazetteer`] loads the dictionaries under `data/` (countries, GeoNames cities, admin1
+//! divisions, regions, curated actors and organisations with dated CAMEO codes, agent nouns)
+//! and builds one Aho-Corasick automaton over all their names. [`recognize`] runs that
+//! automaton once over an article, adds capitalized-name heuristics for people and
+//! organisations not in the dictionaries, and resolves the hits into coded, located
+//! [`Entity`] values: "Russian Foreign Ministry" -> RUSGOV, "Tehran's foreign ministry" ->
+//! IRNGOV, "US President Donald Trump" -> USAGOV on the publication date, Paris, Texas vs
+//! Paris, France. [`split_sentences`] and [`tokens`] give byte-offset sentences and tokens.
+
+mod gazetteer;
+mod matcher;
+mod names;
+mod normalize;
+pub mod petrarch;
+mod places;
+mod records;
+mod resolve;
+mod salience;
+mod sentences;
+mod types;
+
+pub use gazetteer::{Gazetteer, LoadError};
+pub use records::Country;
+pub use resolve::recognize;
+pub use salience::article_countries;
+pub use sentences::{split_sentences, tokens};
+pub use types::{Entity, EntityKind, Sentence, Token, TokenKind};

@@ -32,6 +32,8 @@ pub struct RunOptions {
     pub seed: Option<PathBuf>,
     /// Exit 0 once every assigned partition is at its end and idle this long.
     pub exit_when_idle: Option<Duration>,
+    /// Print every acknowledged article/event record on stdout.
+    pub echo: bool,
 }
 
 pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
@@ -72,6 +74,7 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
     health.set_producer_connected(true);
 
     let shared = Arc::new(Shared::new(t.input.clone(), "run", health.clone(), Duration::from_secs(cfg.shutdown.deadline_secs).mul_f32(0.5)));
+    shared.echo.store(opts.echo, Ordering::Relaxed);
     let consumer: BaseConsumer<Ctx> = kafka::consumer_config(&cfg, &bootstrap, &cfg.kafka.group_id)
         .create_with_context(Ctx::new(shared.clone()))
         .context("creating the consumer")?;

@@ -41,6 +41,8 @@ pub struct Shared {
     pub revoke_drain: Duration,
     /// True while `--seed` is still publishing (the idle exit waits for it).
     pub seeding: AtomicBool,
+    /// `run --echo`: print every acknowledged output record on stdout.
+    pub echo: AtomicBool,
     stop: AtomicBool,
     stop_at: Mutex<Option<Instant>>,
     fatal: Mutex<Option<String>>,
@@ -57,6 +59,7 @@ impl Shared {
             mode,
             revoke_drain,
             seeding: AtomicBool::new(false),
+            echo: AtomicBool::new(false),
             stop: AtomicBool::new(false),
             stop_at: Mutex::new(None),
             fatal: Mutex::new(None),

@@ -74,6 +74,8 @@ pub async fn run_worker(
         if !t.normalize.is_zero() {
             histogram!(names::STAGE_DURATION, "stage" => "normalize").record(t.normalize.as_secs_f64());
         }
+        let echo = shared.echo.load(Ordering::Relaxed);
+        let mut echoed: Vec<Vec<u8>> = Vec::new();
         let mut pending: Vec<(DeliveryFuture, Kind, String)> = Vec::with_capacity(2);
         let sent = match prepared {
             Err(rejection) => {
@@ -85,6 +87,9 @@ pub async fn run_worker(
             }
             Ok(article) => {
                 let record = ArticleRecord::new(&article, &article.id, None).to_json();
+                if echo {
+                    echoed.push(record.clone());
+                }
                 send(&producer, &outputs.articles, p, Some(article.id.as_bytes()), &record, None)
                     .await
                     .map(|f| pending.push((f, Kind::Articles, outputs.articles.0.clone())))
@@ -120,6 +125,14 @@ pub async fn run_worker(
             if let Some(ts) = input_ts {
                 let now = chrono::Utc::now().timestamp_millis();
                 histogram!(names::END_TO_END_LATENCY).record(((now - ts).max(0) as f64) / 1000.0);
+            }
+            if !echoed.is_empty() {
+                use std::io::Write;
+                let mut out = std::io::stdout().lock();
+                for r in &echoed {
+                    let _ = out.write_all(r);
+                    let _ = out.write_all(b"\n");
+                }
             }
             shared.complete(p, o);
             drop(job.permit);
