@@ -35,6 +35,14 @@ enum Command {
         /// acknowledged (a quick look without a Kafka client).
         #[arg(long)]
         echo: bool,
+        /// Benchmark baseline: skip every stage and copy each input message
+        /// to the articles topic (same consumer, producer and commit path).
+        #[arg(long)]
+        passthrough: bool,
+        /// Publish the --seed file at most this many messages per second
+        /// (for latency measurements below saturation).
+        #[arg(long, value_name = "MSGS_PER_SEC")]
+        seed_rate: Option<f64>,
     },
     /// Load a JSONL file (or - for stdin) into the input topic.
     Produce {
@@ -88,12 +96,14 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
 
 fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Run { config, seed, exit_when_idle, echo } => {
+        Command::Run { config, seed, exit_when_idle, echo, passthrough, seed_rate } => {
             let cfg = Config::load(config.as_deref())?;
             let opts = run::RunOptions {
                 seed,
                 exit_when_idle: exit_when_idle.map(Duration::from_secs_f64),
                 echo,
+                passthrough,
+                seed_rate,
             };
             let summary = runtime()?.block_on(run::run(cfg, opts))?;
             println!("{}", serde_json::to_string(&summary)?);
@@ -145,7 +155,7 @@ async fn produce_file(cfg: &Config, file: &str) -> Result<()> {
     };
     let pb = indicatif::ProgressBar::new_spinner();
     pb.set_style(indicatif::ProgressStyle::with_template("{spinner} {pos} articles sent ({per_sec}) {elapsed}")?);
-    let n = produce::produce_lines(&producer, &topic, parts, reader, None, Some(&pb)).await?;
+    let n = produce::produce_lines(&producer, &topic, parts, reader, None, None, Some(&pb)).await?;
     pb.finish_and_clear();
     eprintln!("newsflow: {n} messages acknowledged by {topic}");
     Ok(())

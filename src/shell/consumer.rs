@@ -208,6 +208,7 @@ pub fn consume_loop(
                 at_eof.remove(&p);
                 last_message = Instant::now();
                 shared.tracker.lock().unwrap().begin(p, o);
+                shared.mark_read();
                 shared.counters.consumed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                 shared.counters.consumed_bytes.fetch_add(m.payload_len() as u64, std::sync::atomic::Ordering::Relaxed);
                 consumed.increment(1);

@@ -33,8 +33,10 @@ pub async fn produce_lines(
     partitions: i32,
     mut reader: impl BufRead,
     pace: Option<&Pace>,
+    rate: Option<f64>,
     progress: Option<&indicatif::ProgressBar>,
 ) -> Result<u64> {
+    let started = std::time::Instant::now();
     let mut in_flight = FuturesUnordered::new();
     let mut sent_bytes: u64 = 0;
     let mut acked = 0u64;
@@ -58,6 +60,10 @@ pub async fn produce_lines(
                 }
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }
+        }
+        if let Some(r) = rate.filter(|r| *r > 0.0) {
+            let due = started + Duration::from_secs_f64(index as f64 / r);
+            tokio::time::sleep_until(due.into()).await;
         }
         let partition = (index % i64::from(partitions.max(1))) as i32;
         index += 1;

@@ -34,6 +34,10 @@ pub struct RunOptions {
     pub exit_when_idle: Option<Duration>,
     /// Print every acknowledged article/event record on stdout.
     pub echo: bool,
+    /// Benchmark baseline: no stages, input copied to the articles topic.
+    pub passthrough: bool,
+    /// Publish the seed file at most this many messages per second.
+    pub seed_rate: Option<f64>,
 }
 
 pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
@@ -75,6 +79,7 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
 
     let shared = Arc::new(Shared::new(t.input.clone(), "run", health.clone(), Duration::from_secs(cfg.shutdown.deadline_secs).mul_f32(0.5)));
     shared.echo.store(opts.echo, Ordering::Relaxed);
+    shared.passthrough.store(opts.passthrough, Ordering::Relaxed);
     let consumer: BaseConsumer<Ctx> = kafka::consumer_config(&cfg, &bootstrap, &cfg.kafka.group_id)
         .create_with_context(Ctx::new(shared.clone()))
         .context("creating the consumer")?;
@@ -100,11 +105,12 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
     let seeder = opts.seed.clone().map(|path| {
         shared.seeding.store(true, Ordering::SeqCst);
         let (producer, shared, topic, parts) = (producer.clone(), shared.clone(), t.input.clone(), counts[0]);
+        let rate = opts.seed_rate;
         let pace = embedded.as_ref().map(|_| Pace { shared: shared.clone(), max_lead_bytes: cfg.embedded.max_lead_bytes * parts as u64 });
         tokio::spawn(async move {
             let result = async {
                 let file = std::fs::File::open(&path).with_context(|| format!("--seed {}", path.display()))?;
-                produce_lines(&producer, &topic, parts, std::io::BufReader::new(file), pace.as_ref(), None).await
+                produce_lines(&producer, &topic, parts, std::io::BufReader::new(file), pace.as_ref(), rate, None).await
             }
             .await;
             match &result {

@@ -9,13 +9,19 @@ use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 /// The one-line JSON summary `run --exit-when-idle` prints last.
-#[derive(Debug, Default, Clone, Copy, Serialize, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, Copy, Serialize, PartialEq)]
 pub struct Summary {
     pub consumed: u64,
     pub articles: u64,
     pub events: u64,
     pub duplicates: u64,
     pub dlq: u64,
+    /// Seconds from the first message read to the last one completed.
+    pub busy_secs: f64,
+    /// End-to-end latency quantiles (output acknowledged minus input
+    /// message timestamp), in milliseconds.
+    pub latency_p50_ms: u64,
+    pub latency_p99_ms: u64,
 }
 
 #[derive(Debug, Default)]
@@ -26,6 +32,47 @@ pub struct Counters {
     pub events: AtomicU64,
     pub duplicates: AtomicU64,
     pub dlq: AtomicU64,
+}
+
+/// Latency histogram for the run summary: 1 ms buckets up to 10 s, then
+/// 100 ms buckets up to 10 min. Lock-free; the Prometheus histogram is the
+/// one to watch in production, this one gives exact-enough run quantiles.
+pub struct LatencyLog {
+    buckets: Vec<AtomicU64>,
+}
+
+impl Default for LatencyLog {
+    fn default() -> Self {
+        LatencyLog { buckets: (0..10_000 + 5_900).map(|_| AtomicU64::new(0)).collect() }
+    }
+}
+
+impl LatencyLog {
+    fn index(ms: u64) -> usize {
+        if ms < 10_000 { ms as usize } else { (10_000 + (ms - 10_000) / 100).min(15_899) as usize }
+    }
+    fn value(i: usize) -> u64 {
+        if i < 10_000 { i as u64 } else { 10_000 + (i as u64 - 10_000) * 100 }
+    }
+    pub fn record(&self, ms: u64) {
+        self.buckets[Self::index(ms)].fetch_add(1, Ordering::Relaxed);
+    }
+    pub fn quantile(&self, q: f64) -> u64 {
+        let counts: Vec<u64> = self.buckets.iter().map(|b| b.load(Ordering::Relaxed)).collect();
+        let total: u64 = counts.iter().sum();
+        if total == 0 {
+            return 0;
+        }
+        let target = ((total as f64) * q).ceil().max(1.0) as u64;
+        let mut seen = 0;
+        for (i, c) in counts.iter().enumerate() {
+            seen += c;
+            if seen >= target {
+                return Self::value(i);
+            }
+        }
+        Self::value(counts.len() - 1)
+    }
 }
 
 pub struct Shared {
@@ -43,6 +90,11 @@ pub struct Shared {
     pub seeding: AtomicBool,
     /// `run --echo`: print every acknowledged output record on stdout.
     pub echo: AtomicBool,
+    /// Benchmark baseline: skip the stages, copy input to the articles topic.
+    pub passthrough: AtomicBool,
+    pub latency: LatencyLog,
+    first_read: Mutex<Option<Instant>>,
+    last_done: Mutex<Option<Instant>>,
     stop: AtomicBool,
     stop_at: Mutex<Option<Instant>>,
     fatal: Mutex<Option<String>>,
@@ -60,6 +112,10 @@ impl Shared {
             revoke_drain,
             seeding: AtomicBool::new(false),
             echo: AtomicBool::new(false),
+            passthrough: AtomicBool::new(false),
+            latency: LatencyLog::default(),
+            first_read: Mutex::new(None),
+            last_done: Mutex::new(None),
             stop: AtomicBool::new(false),
             stop_at: Mutex::new(None),
             fatal: Mutex::new(None),
@@ -98,7 +154,13 @@ impl Shared {
         self.tracker.lock().unwrap().owns(partition)
     }
 
+    /// Notes the first read of the run (for `busy_secs`).
+    pub fn mark_read(&self) {
+        self.first_read.lock().unwrap().get_or_insert_with(Instant::now);
+    }
+
     pub fn complete(&self, partition: i32, offset: i64) {
+        *self.last_done.lock().unwrap() = Some(Instant::now());
         self.tracker.lock().unwrap().complete(partition, offset);
         self.changed.notify_all();
     }
@@ -132,6 +194,12 @@ impl Shared {
             events: c.events.load(Ordering::Relaxed),
             duplicates: c.duplicates.load(Ordering::Relaxed),
             dlq: c.dlq.load(Ordering::Relaxed),
+            busy_secs: match (*self.first_read.lock().unwrap(), *self.last_done.lock().unwrap()) {
+                (Some(a), Some(b)) if b > a => ((b - a).as_secs_f64() * 1000.0).round() / 1000.0,
+                _ => 0.0,
+            },
+            latency_p50_ms: self.latency.quantile(0.50),
+            latency_p99_ms: self.latency.quantile(0.99),
         }
     }
 }

@@ -69,6 +69,15 @@ pub async fn run_worker(
         }
         let mut t = Timings::default();
         let payload = job.msg.payload().unwrap_or(&[]);
+        if shared.passthrough.load(Ordering::Relaxed) {
+            // Benchmark baseline: same consumer, producer and acknowledgement
+            // path, no stages.
+            match send(&producer, &outputs.articles, p, job.msg.key(), payload, None).await {
+                Ok(f) => spawn_ack(vec![(f, Kind::Articles, outputs.articles.0.clone())], Vec::new(), job, shared.clone()),
+                Err(e) => shared.fail(format!("cannot enqueue output: {e}")),
+            }
+            continue;
+        }
         let prepared = chain.prepare(payload, &mut t);
         histogram!(names::STAGE_DURATION, "stage" => "parse").record(t.parse.as_secs_f64());
         if !t.normalize.is_zero() {
@@ -99,45 +108,53 @@ pub async fn run_worker(
             shared.fail(format!("cannot enqueue output of {}[{p}]@{o}: {e}", shared.input_topic));
             continue;
         }
-        let input_ts = job.msg.timestamp().to_millis();
-        let shared = shared.clone();
-        tokio::spawn(async move {
-            for (fut, kind, topic) in pending {
-                match fut.await {
-                    Ok(Ok(_)) => {
-                        let c = &shared.counters;
-                        match kind {
-                            Kind::Articles => c.articles.fetch_add(1, Ordering::Relaxed),
-                            Kind::Dlq => c.dlq.fetch_add(1, Ordering::Relaxed),
-                        };
-                        counter!(names::RECORDS_PRODUCED, "topic" => topic, "kind" => kind.label(), "mode" => shared.mode).increment(1);
-                    }
-                    Ok(Err((e, _))) => {
-                        shared.fail(format!("broker refused output for {}[{p}]@{o}: {e}", shared.input_topic));
-                        return;
-                    }
-                    Err(_) => {
-                        shared.fail(format!("producer dropped output for {}[{p}]@{o}", shared.input_topic));
-                        return;
-                    }
-                }
-            }
-            if let Some(ts) = input_ts {
-                let now = chrono::Utc::now().timestamp_millis();
-                histogram!(names::END_TO_END_LATENCY).record(((now - ts).max(0) as f64) / 1000.0);
-            }
-            if !echoed.is_empty() {
-                use std::io::Write;
-                let mut out = std::io::stdout().lock();
-                for r in &echoed {
-                    let _ = out.write_all(r);
-                    let _ = out.write_all(b"\n");
-                }
-            }
-            shared.complete(p, o);
-            drop(job.permit);
-        });
+        spawn_ack(pending, echoed, job, shared.clone());
     }
+}
+
+/// Waits for every output of one input message, then marks its offset
+/// complete and returns its in-flight permit. A refused output is fatal:
+/// the offset never completes, so it is never committed.
+fn spawn_ack(pending: Vec<(DeliveryFuture, Kind, String)>, echoed: Vec<Vec<u8>>, job: Job, shared: Arc<Shared>) {
+    let (p, o) = (job.msg.partition(), job.msg.offset());
+    let input_ts = job.msg.timestamp().to_millis();
+    tokio::spawn(async move {
+        for (fut, kind, topic) in pending {
+            match fut.await {
+                Ok(Ok(_)) => {
+                    let c = &shared.counters;
+                    match kind {
+                        Kind::Articles => c.articles.fetch_add(1, Ordering::Relaxed),
+                        Kind::Dlq => c.dlq.fetch_add(1, Ordering::Relaxed),
+                    };
+                    counter!(names::RECORDS_PRODUCED, "topic" => topic, "kind" => kind.label(), "mode" => shared.mode).increment(1);
+                }
+                Ok(Err((e, _))) => {
+                    shared.fail(format!("broker refused output for {}[{p}]@{o}: {e}", shared.input_topic));
+                    return;
+                }
+                Err(_) => {
+                    shared.fail(format!("producer dropped output for {}[{p}]@{o}", shared.input_topic));
+                    return;
+                }
+            }
+        }
+        if let Some(ts) = input_ts {
+            let latency_ms = (chrono::Utc::now().timestamp_millis() - ts).max(0) as u64;
+            histogram!(names::END_TO_END_LATENCY).record(latency_ms as f64 / 1000.0);
+            shared.latency.record(latency_ms);
+        }
+        if !echoed.is_empty() {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            for r in &echoed {
+                let _ = out.write_all(r);
+                let _ = out.write_all(b"\n");
+            }
+        }
+        shared.complete(p, o);
+        drop(job.permit);
+    });
 }
 
 /// Enqueues one record, waiting while the producer queue is full.

@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""End-to-end benchmark: throughput and latency of `newsflow run`, next to a
+passthrough baseline (same consumer, producer and commit path, no stages),
+through the embedded broker and through a Tansu process.
+
+    python3 scripts/bench_e2e.py [--articles 100000] [--runs 3] [--brokers embedded,tansu]
+
+Input: N articles of about 4 KB built from ../shared/corpora (bodies padded
+with further stories to ~4 KB, unique ids), written to /tmp. The corpora are
+read from ../shared, never copied into the repository.
+
+Throughput = consumed / busy_secs (first message read to last output
+acknowledged), from the summary line of `run --exit-when-idle`. The topic is
+filled before the measured run starts (Tansu) or fed by `--seed` as fast as
+the embedded broker's retention allows. Latency (p50/p99 of acknowledged
+minus input timestamp) is measured in a separate embedded run that seeds at a
+fixed rate below saturation (--seed-rate), since with a pre-filled topic it
+would only measure queueing. Each figure is the median of --runs runs.
+"""
+import argparse, json, os, shutil, socket, statistics, subprocess, sys, time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHARED = os.path.join(ROOT, "..", "shared", "corpora")
+BIN = os.path.join(ROOT, "target", "release", "newsflow")
+
+
+def make_input(n, path):
+    if os.path.exists(path) and sum(1 for _ in open(path)) == n:
+        return
+    stories = []
+    for name in ("reuters21578-train.jsonl", "bbc.jsonl"):
+        with open(os.path.join(SHARED, name)) as f:
+            stories += [json.loads(l) for l in f]
+    with open(path, "w") as out:
+        for i in range(n):
+            a = dict(stories[i % len(stories)])
+            body, k = a["body"], i
+            while len(body) < 3800:
+                k += 7919
+                body += "\n\n" + stories[k % len(stories)]["body"]
+            a["body"] = body[:4000]
+            a["id"] = f"bench-{i}"
+            a["url"] = f"https://bench.example/{i}"
+            out.write(json.dumps(a) + "\n")
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+def run(env, args):
+    e = dict(os.environ, RUST_LOG="warn", NEWSFLOW_METRICS__LISTEN="127.0.0.1:0", **env)
+    r = subprocess.run([BIN, "run", "--exit-when-idle", "2"] + args, env=e, capture_output=True, text=True, timeout=3600)
+    if r.returncode != 0:
+        sys.exit(f"newsflow failed: {r.stderr[-2000:]}")
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def median(xs):
+    return statistics.median(xs)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--articles", type=int, default=100_000)
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--brokers", default="embedded,tansu")
+    ap.add_argument("--latency-rate", type=float, default=1000.0)
+    a = ap.parse_args()
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    data = f"/tmp/newsflow-bench-{a.articles}.jsonl"
+    make_input(a.articles, data)
+    size = os.path.getsize(data) / a.articles
+    print(f"input: {a.articles} articles, mean {size:.0f} bytes, file {data}")
+    results = {}
+    for broker in a.brokers.split(","):
+        for mode in ("passthrough", "pipeline"):
+            rates = []
+            for r in range(a.runs):
+                extra = ["--passthrough"] if mode == "passthrough" else []
+                if broker == "embedded":
+                    s = run({}, ["--seed", data] + extra)
+                else:
+                    if not shutil.which("tansu"):
+                        sys.exit("tansu not installed")
+                    port = free_port()
+                    url = f"tcp://127.0.0.1:{port}"
+                    t = subprocess.Popen(["tansu", "broker", "--listener-url", url, "--advertised-listener-url", url],
+                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                    try:
+                        env = {"NEWSFLOW_KAFKA__BROKERS": f"127.0.0.1:{port}", "NEWSFLOW_KAFKA__GROUP_ID": f"bench-{mode}-{r}"}
+                        for _ in range(100):
+                            try:
+                                socket.create_connection(("127.0.0.1", port), 0.2).close()
+                                break
+                            except OSError:
+                                time.sleep(0.1)
+                        subprocess.run([BIN, "create-topics"], env=dict(os.environ, **env), check=True, capture_output=True)
+                        subprocess.run([BIN, "produce", data], env=dict(os.environ, **env), check=True, capture_output=True)
+                        s = run(env, extra)
+                    finally:
+                        t.kill()
+                        t.wait()
+                assert s["consumed"] == a.articles, s
+                rate = s["consumed"] / s["busy_secs"]
+                rates.append(rate)
+                print(f"  {broker:9} {mode:11} run {r + 1}: {rate:8.0f} articles/s  {s}", flush=True)
+            results[(broker, mode)] = median(rates)
+    lat = {}
+    if "embedded" in a.brokers:
+        n = min(a.articles, int(a.latency_rate * 30))
+        sub = f"/tmp/newsflow-bench-latency-{n}.jsonl"
+        with open(data) as f, open(sub, "w") as g:
+            for i, line in enumerate(f):
+                if i >= n:
+                    break
+                g.write(line)
+        for mode in ("passthrough", "pipeline"):
+            p50, p99 = [], []
+            for r in range(a.runs):
+                extra = ["--passthrough"] if mode == "passthrough" else []
+                s = run({}, ["--seed", sub, "--seed-rate", str(a.latency_rate)] + extra)
+                p50.append(s["latency_p50_ms"])
+                p99.append(s["latency_p99_ms"])
+                print(f"  latency {mode:11} run {r + 1}: p50 {s['latency_p50_ms']} ms p99 {s['latency_p99_ms']} ms", flush=True)
+            lat[mode] = (median(p50), median(p99))
+    print("\n| broker | passthrough (articles/s) | pipeline (articles/s) | pipeline / passthrough |")
+    print("|---|---|---|---|")
+    for broker in a.brokers.split(","):
+        pt, pl = results[(broker, "passthrough")], results[(broker, "pipeline")]
+        print(f"| {broker} | {pt:.0f} | {pl:.0f} | {pl / pt:.2f} |")
+    if lat:
+        print(f"\nlatency at {a.latency_rate:.0f} articles/s (embedded): passthrough p50 {lat['passthrough'][0]} ms p99 {lat['passthrough'][1]} ms; "
+              f"pipeline p50 {lat['pipeline'][0]} ms p99 {lat['pipeline'][1]} ms")
+
+
+if __name__ == "__main__":
+    main()
