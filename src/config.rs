@@ -156,7 +156,9 @@ impl Config {
             merge(&mut merged, overlay);
         }
         for (name, value) in env {
-            let Some(rest) = name.strip_prefix(ENV_PREFIX) else { continue };
+            // Only NEWSFLOW_<SECTION>__<KEY> variables are settings; others
+            // with the prefix (NEWSFLOW_DATA_DIR, test switches) are not.
+            let Some(rest) = name.strip_prefix(ENV_PREFIX).filter(|r| r.contains("__")) else { continue };
             apply_env(&mut merged, name, rest, value)?;
         }
         let cfg: Config = merged.try_into().map_err(|e: toml::de::Error| ConfigError::Syntax {
@@ -423,6 +425,7 @@ mod tests {
             ("NEWSFLOW_PIPELINE__MAX_IN_FLIGHT", "17"),
             ("NEWSFLOW_KAFKA__PRODUCER__LINGER_MS", "7"),
             ("OTHER_VAR", "x"),
+            ("NEWSFLOW_DATA_DIR", "/opt/data"),
         ])).unwrap();
         assert_eq!(c.kafka.brokers, "k1:9092,k2:9092");
         assert_eq!(c.pipeline.max_in_flight, 17);

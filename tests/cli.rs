@@ -68,8 +68,11 @@ fn sigterm_drains_commits_and_exits_zero_within_the_deadline() {
     loop {
         let (code, body) = http_get(&addr, "/metrics");
         assert_eq!(code, 200);
-        if body.contains("newsflow_records_produced_total{") {
-            assert!(body.contains("newsflow_stage_duration_seconds_bucket{stage=\"parse\""), "explicit buckets, not summaries");
+        if body.contains("newsflow_stage_duration_seconds_bucket{stage=\"parse\"") {
+            // Explicit buckets (histograms), not summaries; counters present
+            // from the start at zero; build info.
+            assert!(!body.contains("quantile=\""), "no summaries");
+            assert!(body.contains("newsflow_dlq_records_total{error_class=\"invalid_json\"}"));
             assert!(body.contains("newsflow_build_info{version="));
             break;
         }

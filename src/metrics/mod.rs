@@ -60,6 +60,31 @@ fn describe_all() {
     describe_gauge!(PROCESS_RSS, Unit::Bytes, "Resident memory of the process.");
 }
 
+/// Registers the series a dashboard expects before anything happened, at
+/// zero: `describe_*` alone creates no series, and a panel or alert over a
+/// missing series shows "no data" instead of 0.
+pub fn register_zeroes(mode: &'static str, input_topic: &str, outputs: &[(&str, &'static str)]) {
+    use metrics::counter;
+    counter!(names::RECORDS_CONSUMED, "topic" => input_topic.to_string(), "mode" => mode).increment(0);
+    for (topic, kind) in outputs {
+        counter!(names::RECORDS_PRODUCED, "topic" => topic.to_string(), "kind" => *kind, "mode" => mode).increment(0);
+    }
+    for class in crate::model::ErrorClass::ALL {
+        counter!(names::DLQ_RECORDS, "error_class" => class.as_str()).increment(0);
+    }
+    for kind in ["assign", "revoke"] {
+        counter!(names::REBALANCES, "kind" => kind).increment(0);
+    }
+    for result in ["ok", "error"] {
+        counter!(names::COMMITS, "result" => result).increment(0);
+    }
+    counter!(names::COMMIT_FAILURES).increment(0);
+    gauge!(names::IN_FLIGHT).set(0.0);
+    gauge!(names::PRODUCER_QUEUE).set(0.0);
+    gauge!(names::ASSIGNED_PARTITIONS).set(0.0);
+    sample_process();
+}
+
 /// Liveness and readiness as seen by `/health` and `/ready`.
 #[derive(Debug, Default)]
 pub struct Health {

@@ -32,7 +32,7 @@ pub const CONSUMER_LAG_SECONDS: &str = "newsflow_consumer_lag_seconds";
 pub const REBALANCES: &str = "newsflow_rebalances_total";
 /// Gauge. Partitions currently assigned to this instance.
 pub const ASSIGNED_PARTITIONS: &str = "newsflow_assigned_partitions";
-/// Histogram. Offset commit latency. Label: `mode` (async|sync).
+/// Histogram. Offset commit latency. Label: `kind` (async|sync).
 pub const COMMIT_DURATION: &str = "newsflow_commit_duration_seconds";
 /// Counter. Offset commits. Label: `result` (ok|error).
 pub const COMMITS: &str = "newsflow_commits_total";

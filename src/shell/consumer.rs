@@ -90,6 +90,11 @@ impl ConsumerContext for Ctx {
                 let mut tracker = self.shared.tracker.lock().unwrap();
                 for p in &parts {
                     tracker.revoke(*p);
+                    // The new owner reports this partition's lag now; zero it
+                    // here so sums over instances do not count it twice.
+                    let labels = [("topic", self.shared.input_topic.clone()), ("partition", p.to_string())];
+                    gauge!(names::CONSUMER_LAG_MESSAGES, &labels).set(0.0);
+                    gauge!(names::CONSUMER_LAG_SECONDS, &labels).set(0.0);
                 }
                 let left = tracker.assigned().count();
                 drop(tracker);
@@ -134,7 +139,7 @@ pub fn commit(consumer: &BaseConsumer<Ctx>, shared: &Shared, only: Option<&[i32]
     }
     let start = Instant::now();
     let result = consumer.commit(&tpl, mode);
-    histogram!(names::COMMIT_DURATION, "mode" => if matches!(mode, CommitMode::Sync) { "sync" } else { "async" })
+    histogram!(names::COMMIT_DURATION, "kind" => if matches!(mode, CommitMode::Sync) { "sync" } else { "async" })
         .record(start.elapsed().as_secs_f64());
     match result {
         Ok(()) => {

@@ -78,6 +78,22 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
     health.set_producer_connected(true);
 
     let shared = Arc::new(Shared::new(t.input.clone(), "run", health.clone(), Duration::from_secs(cfg.shutdown.deadline_secs).mul_f32(0.5)));
+    metrics::register_zeroes(
+        "run",
+        &t.input,
+        &[(&t.articles, "articles"), (&t.events, "events"), (&t.duplicates, "duplicates"), (&t.dlq, "dlq")],
+    );
+    let gauges_task = {
+        let (producer, shared) = (producer.clone(), shared.clone());
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(1));
+            loop {
+                tick.tick().await;
+                ::metrics::gauge!(crate::metrics::names::PRODUCER_QUEUE).set(producer.in_flight_count() as f64);
+                ::metrics::gauge!(crate::metrics::names::IN_FLIGHT).set(shared.tracker.lock().unwrap().total_in_flight() as f64);
+            }
+        })
+    };
     shared.echo.store(opts.echo, Ordering::Relaxed);
     shared.passthrough.store(opts.passthrough, Ordering::Relaxed);
     let consumer: BaseConsumer<Ctx> = kafka::consumer_config(&cfg, &bootstrap, &cfg.kafka.group_id)
@@ -152,6 +168,7 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
         tracing::warn!(error = %e, "producer flush did not finish before the shutdown deadline");
     }
     signal_task.abort();
+    gauges_task.abort();
     if let Some(m) = metrics_task {
         m.abort();
     }
