@@ -4,7 +4,8 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use newsflow::config::Config;
 use newsflow::shell::{kafka, produce, run};
-use newsflow::stages::record::ArticleRecord;
+use newsflow::stages::dedup::{DedupConfig, DedupIndex};
+use newsflow::stages::route::Target;
 use newsflow::stages::{Chain, ChainConfig, Timings};
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
@@ -163,6 +164,16 @@ async fn produce_file(cfg: &Config, file: &str) -> Result<()> {
 
 fn extract(cfg: &Config, file: &str) -> Result<()> {
     let chain = Chain::new(ChainConfig { max_message_bytes: cfg.pipeline.max_message_bytes });
+    // Offline dedup: in-memory, annotate mode, so every valid line still
+    // gets its one output line, duplicates marked.
+    let index = std::sync::Mutex::new(
+        DedupIndex::new(DedupConfig {
+            near_threshold: cfg.dedup.near_threshold as f32,
+            window_secs: cfg.dedup.window_days * 86_400,
+            ..DedupConfig::default()
+        })
+        .map_err(|e| anyhow::anyhow!("{e}"))?,
+    );
     let reader: Box<dyn BufRead> = if file == "-" {
         Box::new(std::io::BufReader::new(std::io::stdin()))
     } else {
@@ -179,16 +190,16 @@ fn extract(cfg: &Config, file: &str) -> Result<()> {
         if line.is_empty() {
             continue;
         }
-        match chain.prepare(&line, &mut Timings::default()) {
-            Ok(article) => {
-                out.write_all(&ArticleRecord::new(&article, &article.id, None).to_json())?;
-                out.write_all(b"\n")?;
-                ok += 1;
-            }
-            Err(rejection) => {
-                eprintln!("newsflow: line {}: {rejection}", i + 1);
-                bad += 1;
-            }
+        let outcome = chain.process(&line, None, &index, true, &mut Timings::default());
+        if let Some(rejection) = outcome.rejection {
+            eprintln!("newsflow: line {}: {rejection}", i + 1);
+            bad += 1;
+            continue;
+        }
+        for o in outcome.outputs.iter().filter(|o| o.target == Target::Articles) {
+            out.write_all(&o.payload)?;
+            out.write_all(b"\n")?;
+            ok += 1;
         }
     }
     out.flush()?;

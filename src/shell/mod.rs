@@ -6,8 +6,10 @@
 //! * [`worker`] runs the stage chain and produces the outputs.
 //! * [`offsets`] decides which offsets are safe to commit.
 //! * [`produce`] loads JSONL into the input topic.
+//! * [`changelog`] restores and shares the dedup memory through Kafka.
 //! * [`embedded`] is the in-process broker; [`kafka`] builds clients.
 
+pub mod changelog;
 pub mod consumer;
 pub mod embedded;
 pub mod kafka;

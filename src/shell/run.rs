@@ -11,9 +11,10 @@ use super::consumer::{consume_loop, Ctx, LoopConfig};
 use super::embedded::EmbeddedBroker;
 use super::produce::{produce_lines, Pace};
 use super::shared::{Shared, Summary};
-use super::worker::{run_worker, Outputs};
-use super::{kafka, signals};
-use crate::config::Config;
+use super::worker::{run_worker, Outputs, WorkerCtx};
+use super::{changelog, kafka, signals};
+use crate::config::{Config, OnDuplicate};
+use crate::stages::dedup::{DedupConfig, DedupIndex};
 use crate::metrics::{self, Health};
 use crate::stages::{Chain, ChainConfig};
 use anyhow::{bail, Context, Result};
@@ -21,7 +22,7 @@ use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::producer::{FutureProducer, Producer};
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, Semaphore};
 
@@ -63,15 +64,15 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
     let bootstrap = embedded.as_ref().map_or_else(|| cfg.kafka.brokers.clone(), |b| b.bootstrap_servers());
 
     let t = &cfg.topics;
-    let names = [t.input.clone(), t.articles.clone(), t.events.clone(), t.duplicates.clone(), t.dlq.clone()];
+    let names = [t.input.clone(), t.articles.clone(), t.events.clone(), t.duplicates.clone(), t.dlq.clone(), t.dedup_changelog.clone()];
     let bs = bootstrap.clone();
     let counts = tokio::task::spawn_blocking(move || {
         kafka::partition_counts(&bs, &names.iter().map(String::as_str).collect::<Vec<_>>())
     })
     .await??;
-    for (i, key) in ["topics.input", "topics.articles", "topics.events", "topics.duplicates", "topics.dlq"].iter().enumerate() {
+    for (i, key) in ["topics.input", "topics.articles", "topics.events", "topics.duplicates", "topics.dlq", "topics.dedup_changelog"].iter().enumerate() {
         if counts[i] == 0 {
-            bail!("{key}: topic {:?} does not exist on {bootstrap}; create it first (newsflow never auto-creates topics on a real cluster)", [&t.input, &t.articles, &t.events, &t.duplicates, &t.dlq][i]);
+            bail!("{key}: topic {:?} does not exist on {bootstrap}; create it first, e.g. `newsflow create-topics` (newsflow never auto-creates topics on a real cluster)", [&t.input, &t.articles, &t.events, &t.duplicates, &t.dlq, &t.dedup_changelog][i]);
         }
     }
     let producer: FutureProducer = kafka::producer_config(&cfg, &bootstrap).create().context("creating the producer")?;
@@ -106,7 +107,21 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
         events: (t.events.clone(), counts[2]),
         duplicates: (t.duplicates.clone(), counts[3]),
         dlq: (t.dlq.clone(), counts[4]),
+        changelog: (t.dedup_changelog.clone(), 0),
     });
+    let dedup = Arc::new(Mutex::new(
+        DedupIndex::new(DedupConfig {
+            near_threshold: cfg.dedup.near_threshold as f32,
+            window_secs: cfg.dedup.window_days * 86_400,
+            ..DedupConfig::default()
+        })
+        .map_err(|e| anyhow::anyhow!("{e}"))?,
+    ));
+    {
+        let (cfg, bootstrap, dedup, shared) = (cfg.clone(), bootstrap.clone(), dedup.clone(), shared.clone());
+        let timeout = Duration::from_secs(cfg.shutdown.deadline_secs.max(30));
+        tokio::task::spawn_blocking(move || changelog::start(&cfg, &bootstrap, dedup, shared, timeout)).await??;
+    }
     let chain = Arc::new(Chain::new(ChainConfig { max_message_bytes: cfg.pipeline.max_message_bytes }));
     let permits = Arc::new(Semaphore::new(cfg.pipeline.max_in_flight));
     let per_worker = (cfg.pipeline.max_in_flight / cfg.pipeline.concurrency).max(16);
@@ -115,7 +130,15 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
     for _ in 0..cfg.pipeline.concurrency {
         let (tx, rx) = mpsc::channel(per_worker);
         senders.push(tx);
-        workers.push(tokio::spawn(run_worker(rx, chain.clone(), producer.clone(), shared.clone(), outputs.clone())));
+        let ctx = WorkerCtx {
+            chain: chain.clone(),
+            producer: producer.clone(),
+            shared: shared.clone(),
+            outputs: outputs.clone(),
+            dedup: dedup.clone(),
+            annotate: cfg.dedup.on_duplicate == OnDuplicate::Annotate,
+        };
+        workers.push(tokio::spawn(run_worker(rx, ctx)));
     }
 
     let seeder = opts.seed.clone().map(|path| {

@@ -32,6 +32,8 @@ pub struct Counters {
     pub events: AtomicU64,
     pub duplicates: AtomicU64,
     pub dlq: AtomicU64,
+    /// Dedup changelog records acknowledged.
+    pub remembered: AtomicU64,
 }
 
 /// Latency histogram for the run summary: 1 ms buckets up to 10 s, then

@@ -11,7 +11,8 @@
 use super::shared::Shared;
 use crate::metrics::names;
 use crate::model::Rejection;
-use crate::stages::record::ArticleRecord;
+use crate::stages::dedup::DedupIndex;
+use crate::stages::route::{Output, Target};
 use crate::stages::{Chain, Timings};
 use metrics::{counter, histogram};
 use rdkafka::error::KafkaError;
@@ -19,7 +20,7 @@ use rdkafka::message::{Header, Headers, Message, OwnedHeaders, OwnedMessage};
 use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord};
 use rdkafka::types::RDKafkaErrorCode;
 use std::sync::atomic::Ordering;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{mpsc, OwnedSemaphorePermit};
 
@@ -29,113 +30,149 @@ pub struct Job {
     pub permit: OwnedSemaphorePermit,
 }
 
-/// Names and partition counts of the output topics.
+/// Names and partition counts of the output topics. A count of 0 means
+/// "partition by key" (the changelog: compaction needs one key, one partition).
 #[derive(Debug, Clone)]
 pub struct Outputs {
     pub articles: (String, i32),
     pub events: (String, i32),
     pub duplicates: (String, i32),
     pub dlq: (String, i32),
+    pub changelog: (String, i32),
 }
 
-/// Which summary counter an output record advances.
-#[derive(Debug, Clone, Copy)]
-enum Kind {
-    Articles,
-    Dlq,
-}
-
-impl Kind {
-    fn label(self) -> &'static str {
-        match self {
-            Kind::Articles => "articles",
-            Kind::Dlq => "dlq",
+impl Outputs {
+    fn topic(&self, t: Target) -> &(String, i32) {
+        match t {
+            Target::Articles => &self.articles,
+            Target::Events => &self.events,
+            Target::Duplicates => &self.duplicates,
+            Target::Dlq => &self.dlq,
+            Target::Changelog => &self.changelog,
         }
     }
 }
 
-pub async fn run_worker(
-    mut rx: mpsc::Receiver<Job>,
-    chain: Arc<Chain>,
-    producer: FutureProducer,
-    shared: Arc<Shared>,
-    outputs: Arc<Outputs>,
-) {
+/// What a worker needs besides its queue.
+#[derive(Clone)]
+pub struct WorkerCtx {
+    pub chain: Arc<Chain>,
+    pub producer: FutureProducer,
+    pub shared: Arc<Shared>,
+    pub outputs: Arc<Outputs>,
+    pub dedup: Arc<Mutex<DedupIndex>>,
+    /// `dedup.on_duplicate = "annotate"`.
+    pub annotate: bool,
+}
+
+type Pending = Vec<(DeliveryFuture, Target)>;
+
+pub async fn run_worker(mut rx: mpsc::Receiver<Job>, ctx: WorkerCtx) {
+    let WorkerCtx { chain, producer, shared, outputs, dedup, annotate } = ctx;
     while let Some(job) = rx.recv().await {
         let (p, o) = (job.msg.partition(), job.msg.offset());
         if !shared.owns(p) {
             // Revoked while queued: the new owner reads it again.
             continue;
         }
-        let mut t = Timings::default();
         let payload = job.msg.payload().unwrap_or(&[]);
+        let mut pending: Pending = Vec::with_capacity(3);
         if shared.passthrough.load(Ordering::Relaxed) {
             // Benchmark baseline: same consumer, producer and acknowledgement
             // path, no stages.
             match send(&producer, &outputs.articles, p, job.msg.key(), payload, None).await {
-                Ok(f) => spawn_ack(vec![(f, Kind::Articles, outputs.articles.0.clone())], Vec::new(), job, shared.clone()),
+                Ok(f) => pending.push((f, Target::Articles)),
                 Err(e) => shared.fail(format!("cannot enqueue output: {e}")),
             }
+            spawn_ack(pending, None, Vec::new(), job, shared.clone(), producer.clone(), outputs.clone());
             continue;
         }
-        let prepared = chain.prepare(payload, &mut t);
-        histogram!(names::STAGE_DURATION, "stage" => "parse").record(t.parse.as_secs_f64());
-        if !t.normalize.is_zero() {
-            histogram!(names::STAGE_DURATION, "stage" => "normalize").record(t.normalize.as_secs_f64());
+        let mut t = Timings::default();
+        let outcome = chain.process(payload, job.msg.timestamp().to_millis(), &dedup, annotate, &mut t);
+        for (stage, d) in t.ran() {
+            histogram!(names::STAGE_DURATION, "stage" => stage).record(d.as_secs_f64());
+        }
+        if let Some(kind) = outcome.duplicate {
+            counter!(names::DUPLICATES, "kind" => kind.as_str()).increment(1);
+        }
+        if outcome.dropped {
+            counter!(names::RECORDS_DROPPED, "stage" => "dedup", "reason" => "duplicate").increment(1);
         }
         let echo = shared.echo.load(Ordering::Relaxed);
         let mut echoed: Vec<Vec<u8>> = Vec::new();
-        let mut pending: Vec<(DeliveryFuture, Kind, String)> = Vec::with_capacity(2);
-        let sent = match prepared {
-            Err(rejection) => {
-                counter!(names::DLQ_RECORDS, "error_class" => rejection.class.as_str()).increment(1);
-                let headers = dlq_headers(&job.msg, &shared.input_topic, &rejection);
-                send(&producer, &outputs.dlq, p, job.msg.key(), payload, Some(headers))
-                    .await
-                    .map(|f| pending.push((f, Kind::Dlq, outputs.dlq.0.clone())))
+        let mut result = Ok(());
+        if let Some(rejection) = &outcome.rejection {
+            counter!(names::DLQ_RECORDS, "error_class" => rejection.class.as_str()).increment(1);
+            let headers = dlq_headers(&job.msg, &shared.input_topic, rejection);
+            result = send(&producer, &outputs.dlq, p, job.msg.key(), payload, Some(headers))
+                .await
+                .map(|f| pending.push((f, Target::Dlq)));
+        }
+        for out in &outcome.outputs {
+            if result.is_err() {
+                break;
             }
-            Ok(article) => {
-                let record = ArticleRecord::new(&article, &article.id, None).to_json();
-                if echo {
-                    echoed.push(record.clone());
-                }
-                send(&producer, &outputs.articles, p, Some(article.id.as_bytes()), &record, None)
-                    .await
-                    .map(|f| pending.push((f, Kind::Articles, outputs.articles.0.clone())))
+            if echo && matches!(out.target, Target::Articles | Target::Events) {
+                echoed.push(out.payload.clone());
             }
-        };
-        if let Err(e) = sent {
+            result = send(&producer, outputs.topic(out.target), p, Some(&out.key), &out.payload, None)
+                .await
+                .map(|f| pending.push((f, out.target)));
+        }
+        if let Err(e) = result {
             shared.fail(format!("cannot enqueue output of {}[{p}]@{o}: {e}", shared.input_topic));
             continue;
         }
-        spawn_ack(pending, echoed, job, shared.clone());
+        spawn_ack(pending, outcome.remember, echoed, job, shared.clone(), producer.clone(), outputs.clone());
     }
 }
 
-/// Waits for every output of one input message, then marks its offset
-/// complete and returns its in-flight permit. A refused output is fatal:
-/// the offset never completes, so it is never committed.
-fn spawn_ack(pending: Vec<(DeliveryFuture, Kind, String)>, echoed: Vec<Vec<u8>>, job: Job, shared: Arc<Shared>) {
+/// Waits for every output of one input message, then publishes its dedup
+/// changelog record and waits for that too, then marks the offset complete
+/// and returns the in-flight permit. A refused output is fatal: the offset
+/// never completes, so it is never committed.
+fn spawn_ack(
+    pending: Pending,
+    remember: Option<Output>,
+    echoed: Vec<Vec<u8>>,
+    job: Job,
+    shared: Arc<Shared>,
+    producer: FutureProducer,
+    outputs: Arc<Outputs>,
+) {
     let (p, o) = (job.msg.partition(), job.msg.offset());
     let input_ts = job.msg.timestamp().to_millis();
     tokio::spawn(async move {
-        for (fut, kind, topic) in pending {
-            match fut.await {
-                Ok(Ok(_)) => {
-                    let c = &shared.counters;
-                    match kind {
-                        Kind::Articles => c.articles.fetch_add(1, Ordering::Relaxed),
-                        Kind::Dlq => c.dlq.fetch_add(1, Ordering::Relaxed),
-                    };
-                    counter!(names::RECORDS_PRODUCED, "topic" => topic, "kind" => kind.label(), "mode" => shared.mode).increment(1);
+        let mut pending = pending;
+        for round in 0..2 {
+            if round == 1 {
+                let Some(r) = &remember else { break };
+                match send(&producer, outputs.topic(r.target), p, Some(&r.key), &r.payload, None).await {
+                    Ok(f) => pending.push((f, r.target)),
+                    Err(e) => return shared.fail(format!("cannot enqueue the dedup changelog record: {e}")),
                 }
-                Ok(Err((e, _))) => {
-                    shared.fail(format!("broker refused output for {}[{p}]@{o}: {e}", shared.input_topic));
-                    return;
-                }
-                Err(_) => {
-                    shared.fail(format!("producer dropped output for {}[{p}]@{o}", shared.input_topic));
-                    return;
+            }
+            for (fut, target) in pending.drain(..) {
+                match fut.await {
+                    Ok(Ok(_)) => {
+                        let c = &shared.counters;
+                        let n = match target {
+                            Target::Articles => &c.articles,
+                            Target::Events => &c.events,
+                            Target::Duplicates => &c.duplicates,
+                            Target::Dlq => &c.dlq,
+                            Target::Changelog => &c.remembered,
+                        };
+                        n.fetch_add(1, Ordering::Relaxed);
+                        let topic = outputs.topic(target).0.clone();
+                        counter!(names::RECORDS_PRODUCED, "topic" => topic, "kind" => target.label(), "mode" => shared.mode).increment(1);
+                    }
+                    Ok(Err((e, _))) => {
+                        return shared.fail(format!("broker refused output for {}[{p}]@{o}: {e}", shared.input_topic));
+                    }
+                    Err(_) => {
+                        return shared.fail(format!("producer dropped output for {}[{p}]@{o}", shared.input_topic));
+                    }
                 }
             }
         }

@@ -11,22 +11,38 @@
 
 pub mod canonical_url;
 pub mod dedup;
+pub mod extract;
 pub mod html;
 pub mod normalize;
 pub mod parse;
 pub mod record;
+pub mod route;
 
 use crate::model::{Article, Rejection};
+use dedup::{Decision, DedupIndex, Fingerprint};
+use route::Outcome;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// Stage names, used as the `stage` metric label.
-pub const STAGE_NAMES: [&str; 2] = ["parse", "normalize"];
+pub const STAGE_NAMES: [&str; 3] = ["parse", "normalize", "dedup"];
 
-/// Per-stage wall time for one article (filled in by [`Chain::prepare`]).
+/// Per-stage wall time for one article (filled in by [`Chain::process`]).
+/// A stage that did not run stays zero.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Timings {
     pub parse: Duration,
     pub normalize: Duration,
+    pub dedup: Duration,
+}
+
+impl Timings {
+    /// (stage, duration) for the stages that ran.
+    pub fn ran(&self) -> impl Iterator<Item = (&'static str, Duration)> {
+        [("parse", self.parse), ("normalize", self.normalize), ("dedup", self.dedup)]
+            .into_iter()
+            .filter(|(_, d)| !d.is_zero())
+    }
 }
 
 /// Settings the stages need; built from the `[pipeline]` config section.
@@ -58,4 +74,32 @@ impl Chain {
         t.normalize = start.elapsed();
         article
     }
+
+    /// The whole chain for one input message. `index` is the dedup memory
+    /// (shared by the workers of one process); `broker_ts_ms` is the input
+    /// message's timestamp, the dedup time of articles without
+    /// `published_at`; `annotate` keeps duplicates flowing, marked.
+    pub fn process(&self, payload: &[u8], broker_ts_ms: Option<i64>, index: &Mutex<DedupIndex>, annotate: bool, t: &mut Timings) -> Outcome {
+        let article = match self.prepare(payload, t) {
+            Ok(a) => a,
+            Err(r) => return route::rejected(r),
+        };
+        let start = Instant::now();
+        let fp = Fingerprint::compute(article.canonical_url.as_deref(), &article.body);
+        let time = route::article_time(&article, broker_ts_ms);
+        let decision = decide(&mut index.lock().unwrap_or_else(|e| e.into_inner()), &article.id, &fp, time);
+        t.dedup = start.elapsed();
+        route::accepted(&article, &fp, time, &decision, annotate)
+    }
+}
+
+/// The dedup decision, and the article remembered at once in this process's
+/// index (so its near-copy right behind it in the stream is caught). The
+/// cluster-wide changelog record is only written after the outputs are
+/// acknowledged (see [`route::Outcome::remember`]).
+pub fn decide(index: &mut DedupIndex, id: &str, fp: &Fingerprint, time: i64) -> Decision {
+    let decision = index.check(fp, time);
+    let story = decision.story_id(id).to_string();
+    index.remember(id, &story, fp, time);
+    decision
 }

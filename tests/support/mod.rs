@@ -132,6 +132,20 @@ impl TestBroker {
         p.flush(Duration::from_secs(30)).expect("flush");
     }
 
+    /// Produces payloads to one partition.
+    pub fn produce_to(&self, topic: &str, partition: i32, payloads: &[Vec<u8>]) {
+        let p: BaseProducer = ClientConfig::new()
+            .set("bootstrap.servers", &self.bootstrap)
+            .set("batch.num.messages", "1")
+            .set("linger.ms", "0")
+            .create()
+            .unwrap();
+        for payload in payloads {
+            p.send(BaseRecord::<(), [u8]>::to(topic).payload(payload).partition(partition)).expect("enqueue");
+        }
+        p.flush(Duration::from_secs(30)).expect("flush");
+    }
+
     /// Number of messages in a topic (sum of high minus low watermarks).
     pub fn count(&self, topic: &str) -> i64 {
         let c: BaseConsumer = ClientConfig::new().set("bootstrap.servers", &self.bootstrap).create().unwrap();

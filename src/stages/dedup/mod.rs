@@ -1,1 +1,156 @@
-//! Exact and near-duplicate detection (issue 5). Work in progress.
+//! Exact and near-duplicate detection (issue 5): the pure, deterministic core.
+//!
+//! An article is summarised once as a [`Fingerprint`] (canonical URL hash,
+//! token-sequence hash, LSH band keys and a verification sketch; see
+//! `fingerprint.rs`). A [`DedupIndex`] remembers the fingerprints of accepted
+//! articles within a time window and answers, for a new one, whether it
+//! duplicates something remembered:
+//!
+//! * `ExactUrl`: same canonical URL (canonicalisation happens upstream);
+//! * `ExactText`: same token sequence (case, whitespace and punctuation aside);
+//! * `Near`: estimated Jaccard similarity of the word 5-shingle sets at or
+//!   above `near_threshold`.
+//!
+//! [`DedupIndex::check`] never changes the index; [`DedupIndex::remember`] is
+//! called once the article's records are acknowledged, and is idempotent, so
+//! the shell can replay a compacted changelog of `(article id -> story id,
+//! time, fingerprint bytes)` at start-up and also apply its own echoes.
+//! Everything is driven by the inputs: the window moves with the largest
+//! article time remembered, never the wall clock, so the same calls in the same
+//! order give the same decisions. docs/dedup.md has the design, the quality
+//! measurements and the memory accounting.
+
+mod arena;
+pub mod changelog;
+mod fingerprint;
+mod index;
+mod table;
+#[cfg(test)]
+mod tests;
+
+pub use fingerprint::{shingles, Fingerprint, FingerprintError, BANDS, ENCODED_LEN, FORMAT_VERSION};
+pub use index::DedupIndex;
+
+/// Default Jaccard threshold for near duplicates.
+pub const DEFAULT_NEAR_THRESHOLD: f32 = 0.8;
+/// Default window: seven days.
+pub const DEFAULT_WINDOW_SECS: u64 = 7 * 24 * 3600;
+/// Default number of articles the index can hold.
+pub const DEFAULT_CAPACITY: usize = 1_000_000;
+/// Largest capacity (entry numbers are 22 bits).
+pub const MAX_CAPACITY: usize = 4_000_000;
+/// Longest article or story id the index stores.
+pub const MAX_ID_BYTES: usize = 1024;
+
+/// Settings of a [`DedupIndex`] (the `[dedup]` config section).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DedupConfig {
+    /// Jaccard similarity of shingle sets at or above which two articles are
+    /// near duplicates, in (0, 1].
+    pub near_threshold: f32,
+    /// Two articles can only duplicate each other when their times are at most
+    /// this far apart; remembered articles older than the newest remembered
+    /// time minus the window are evicted.
+    pub window_secs: u64,
+    /// Most articles remembered at once. Memory is provisioned for this many
+    /// (about 31 bytes each up front, the rest as they arrive); past it, the
+    /// oldest are evicted early and counted in `capacity_evictions`.
+    pub capacity: usize,
+}
+
+impl Default for DedupConfig {
+    fn default() -> Self {
+        DedupConfig {
+            near_threshold: DEFAULT_NEAR_THRESHOLD,
+            window_secs: DEFAULT_WINDOW_SECS,
+            capacity: DEFAULT_CAPACITY,
+        }
+    }
+}
+
+/// A [`DedupConfig`] value that cannot work.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum ConfigError {
+    #[error("dedup.near_threshold must be in (0, 1], got {0}")]
+    Threshold(f32),
+    #[error("dedup.window_secs must be positive")]
+    Window,
+    #[error("dedup.capacity must be between 1 and {MAX_CAPACITY}, got {0}")]
+    Capacity(usize),
+}
+
+impl DedupConfig {
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        if !(self.near_threshold > 0.0 && self.near_threshold <= 1.0) {
+            return Err(ConfigError::Threshold(self.near_threshold));
+        }
+        if self.window_secs == 0 {
+            return Err(ConfigError::Window);
+        }
+        if self.capacity == 0 || self.capacity > MAX_CAPACITY {
+            return Err(ConfigError::Capacity(self.capacity));
+        }
+        Ok(())
+    }
+}
+
+/// How an article duplicates a remembered one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DuplicateKind {
+    ExactUrl,
+    ExactText,
+    Near,
+}
+
+impl DuplicateKind {
+    /// The name used in `news.duplicates` records.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DuplicateKind::ExactUrl => "exact_url",
+            DuplicateKind::ExactText => "exact_text",
+            DuplicateKind::Near => "near",
+        }
+    }
+}
+
+/// The answer of [`DedupIndex::check`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decision {
+    /// Nothing remembered within the window matches; the article starts its
+    /// own story (story id = its own id).
+    Unique,
+    /// The article duplicates the remembered article `of`, whose story it joins.
+    Duplicate {
+        of: String,
+        story_id: String,
+        kind: DuplicateKind,
+        /// Estimated Jaccard similarity of the shingle sets (1.0 for exact text).
+        similarity: f32,
+    },
+}
+
+impl Decision {
+    /// The story id an article with this decision carries.
+    pub fn story_id<'a>(&'a self, own_id: &'a str) -> &'a str {
+        match self {
+            Decision::Unique => own_id,
+            Decision::Duplicate { story_id, .. } => story_id,
+        }
+    }
+}
+
+/// What [`DedupIndex::remember`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Remembered {
+    /// Stored as a new entry.
+    Inserted,
+    /// The same text is already remembered and keeps standing for it (its
+    /// time moves forward); only the URL, if any, got an entry of its own.
+    Absorbed,
+    /// This id with this fingerprint is already remembered: nothing changed.
+    AlreadyKnown,
+    /// Older than the window allows: not stored.
+    Expired,
+    /// No URL, no text, or an id that is empty or over [`MAX_ID_BYTES`].
+    Unindexable,
+}

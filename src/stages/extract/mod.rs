@@ -1,0 +1,1 @@
+//! Event coding (issue 4). Work in progress.

@@ -1,0 +1,137 @@
+//! What one input message becomes: the records to publish, decided from the
+//! normalized article and the dedup decision. Pure, so the streaming shell
+//! and `newsflow extract` agree on every byte.
+
+use super::dedup::{changelog, Decision, DuplicateKind, Fingerprint};
+use super::record::ArticleRecord;
+use crate::model::{Article, Rejection};
+use serde::Serialize;
+
+/// Which configured topic a record goes to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Articles,
+    Events,
+    Duplicates,
+    Dlq,
+    Changelog,
+}
+
+impl Target {
+    /// The `kind` metric label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Target::Articles => "articles",
+            Target::Events => "events",
+            Target::Duplicates => "duplicates",
+            Target::Dlq => "dlq",
+            Target::Changelog => "changelog",
+        }
+    }
+}
+
+/// One record to publish.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Output {
+    pub target: Target,
+    pub key: Vec<u8>,
+    pub payload: Vec<u8>,
+}
+
+/// Everything the shell needs to publish for one input message.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Published first, in this order.
+    pub outputs: Vec<Output>,
+    /// The dedup changelog record, published only after every output is
+    /// acknowledged: an article becomes "seen" cluster-wide only once its
+    /// records are safely out.
+    pub remember: Option<Output>,
+    /// Set when the message goes to the dead-letter topic (the shell adds
+    /// the source headers and publishes the original bytes).
+    pub rejection: Option<Rejection>,
+    pub duplicate: Option<DuplicateKind>,
+    /// True when a duplicate produced no article record (`on_duplicate = "drop"`).
+    pub dropped: bool,
+}
+
+/// Version of the duplicate record layout.
+pub const DUPLICATE_SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct DuplicateRecord<'a> {
+    schema_version: u32,
+    article_id: &'a str,
+    duplicate_of: &'a str,
+    story_id: &'a str,
+    kind: &'static str,
+    similarity: f64,
+    source: Option<&'a str>,
+    published_at: Option<&'a str>,
+    url: Option<&'a str>,
+}
+
+/// Builds the outputs of an accepted (parsed and normalized) article.
+/// `annotate`: duplicates still flow on as article records, marked.
+pub fn accepted(article: &Article, fp: &Fingerprint, time: i64, decision: &Decision, annotate: bool) -> Outcome {
+    let mut out = Outcome::default();
+    let story_id = decision.story_id(&article.id);
+    let mut publish_article = true;
+    let mut duplicate_of = None;
+    // A re-delivered article (after a crash or a rebalance) finds itself in
+    // the index: it is processed again as itself, in its remembered story.
+    let redelivered = matches!(decision, Decision::Duplicate { of, .. } if *of == article.id);
+    if let (false, Decision::Duplicate { of, story_id, kind, similarity }) = (redelivered, decision) {
+        let rec = DuplicateRecord {
+            schema_version: DUPLICATE_SCHEMA_VERSION,
+            article_id: &article.id,
+            duplicate_of: of,
+            story_id,
+            kind: kind.as_str(),
+            // Four decimals: enough to read, stable across platforms.
+            similarity: (f64::from(*similarity) * 10_000.0).round() / 10_000.0,
+            source: article.source.as_deref(),
+            published_at: article.published_at.as_deref(),
+            url: article.url.as_deref(),
+        };
+        out.outputs.push(Output {
+            target: Target::Duplicates,
+            key: article.id.as_bytes().to_vec(),
+            payload: serde_json::to_vec(&rec).expect("duplicate records serialize"),
+        });
+        out.duplicate = Some(*kind);
+        publish_article = annotate;
+        out.dropped = !annotate;
+        duplicate_of = Some(of.as_str());
+    }
+    if publish_article {
+        out.outputs.push(Output {
+            target: Target::Articles,
+            key: article.id.as_bytes().to_vec(),
+            payload: ArticleRecord::new(article, story_id, duplicate_of).to_json(),
+        });
+    }
+    out.remember = Some(Output {
+        target: Target::Changelog,
+        key: article.id.as_bytes().to_vec(),
+        payload: changelog::encode(story_id, time, fp),
+    });
+    out
+}
+
+/// The outcome of a message that failed parse or normalize.
+pub fn rejected(rejection: Rejection) -> Outcome {
+    Outcome { rejection: Some(rejection), ..Outcome::default() }
+}
+
+/// The time dedup windows use: the article's publication time, else the
+/// broker timestamp, else 0 (epoch seconds).
+pub fn article_time(article: &Article, broker_ts_ms: Option<i64>) -> i64 {
+    article
+        .published_at
+        .as_deref()
+        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
+        .map(|t| t.timestamp())
+        .or(broker_ts_ms.map(|ms| ms.div_euclid(1000)))
+        .unwrap_or(0)
+}
