@@ -2,30 +2,13 @@
 //! memory) and cluster-wide (instances share it), on Tansu and the mock
 //! cluster.
 
+#[macro_use]
 mod support;
 
 use std::time::Duration;
 use support::*;
 
-macro_rules! on_both_brokers {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            use super::*;
-            #[test]
-            fn mock() {
-                super::$name(TestBroker::mock(2));
-            }
-            #[test]
-            fn tansu() {
-                if let Some(b) = TestBroker::tansu(2) {
-                    super::$name(b);
-                }
-            }
-        }
-    )*};
-}
-
-on_both_brokers!(a_restart_remembers_what_it_saw, two_instances_catch_a_cross_partition_duplicate, duplicates_in_one_run);
+on_both_brokers!(2; a_restart_remembers_what_it_saw, two_instances_catch_a_cross_partition_duplicate, duplicates_in_one_run);
 
 const BODY: &str = "Iran's foreign ministry summoned the Swiss ambassador on Tuesday after Washington announced new sanctions on oil exports. \
 Officials in Tehran said the measures violated international law and warned of a response. \

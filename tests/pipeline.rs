@@ -1,31 +1,14 @@
 //! End-to-end tests of `newsflow run` against real Kafka-protocol brokers:
 //! a Tansu process and librdkafka's mock cluster. Each scenario runs on both.
 
+#[macro_use]
 mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 use support::*;
 
-macro_rules! on_both_brokers {
-    ($($name:ident),* $(,)?) => {$(
-        mod $name {
-            use super::*;
-            #[test]
-            fn mock() {
-                super::$name(TestBroker::mock(4));
-            }
-            #[test]
-            fn tansu() {
-                if let Some(b) = TestBroker::tansu(4) {
-                    super::$name(b);
-                }
-            }
-        }
-    )*};
-}
-
-on_both_brokers!(flow_and_dead_letters, restart_resumes_from_committed_offsets, kill_9_loses_nothing, rebalance_moves_partitions_without_loss);
+on_both_brokers!(4; flow_and_dead_letters, restart_resumes_from_committed_offsets, kill_9_loses_nothing, rebalance_moves_partitions_without_loss);
 
 /// Malformed inputs and the error class each must get.
 fn malformed() -> Vec<(Vec<u8>, &'static str)> {

@@ -26,6 +26,27 @@ pub const DLQ: &str = "news.articles.raw.dlq";
 pub const CHANGELOG: &str = "newsflow.dedup.changelog";
 pub const ALL_TOPICS: [&str; 6] = [INPUT, ARTICLES, EVENTS, DUPLICATES, DLQ, CHANGELOG];
 
+/// Runs each named scenario `fn(TestBroker)` twice: on librdkafka's mock
+/// cluster and on a Tansu process, each with `$parts` partitions per topic.
+#[macro_export]
+macro_rules! on_both_brokers {
+    ($parts:expr; $($name:ident),* $(,)?) => {$(
+        mod $name {
+            use super::*;
+            #[test]
+            fn mock() {
+                super::$name(TestBroker::mock($parts));
+            }
+            #[test]
+            fn tansu() {
+                if let Some(b) = TestBroker::tansu($parts) {
+                    super::$name(b);
+                }
+            }
+        }
+    )*};
+}
+
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -111,12 +132,7 @@ impl TestBroker {
     /// mid-batch (after a crash or a rebalance) sees "end of partition" and
     /// never gets the rest. Kafka and the mock cluster do not do this.
     pub fn produce(&self, topic: &str, payloads: &[Vec<u8>], partitions: i32) {
-        let p: BaseProducer = ClientConfig::new()
-            .set("bootstrap.servers", &self.bootstrap)
-            .set("batch.num.messages", "1")
-            .set("linger.ms", "0")
-            .create()
-            .unwrap();
+        let p = self.unbatched_producer();
         for (i, payload) in payloads.iter().enumerate() {
             let part = (i as i32) % partitions;
             loop {
@@ -132,14 +148,19 @@ impl TestBroker {
         p.flush(Duration::from_secs(30)).expect("flush");
     }
 
-    /// Produces payloads to one partition.
-    pub fn produce_to(&self, topic: &str, partition: i32, payloads: &[Vec<u8>]) {
-        let p: BaseProducer = ClientConfig::new()
+    /// A producer that sends one message per record batch (see `produce`).
+    fn unbatched_producer(&self) -> BaseProducer {
+        ClientConfig::new()
             .set("bootstrap.servers", &self.bootstrap)
             .set("batch.num.messages", "1")
             .set("linger.ms", "0")
             .create()
-            .unwrap();
+            .unwrap()
+    }
+
+    /// Produces payloads to one partition.
+    pub fn produce_to(&self, topic: &str, partition: i32, payloads: &[Vec<u8>]) {
+        let p = self.unbatched_producer();
         for payload in payloads {
             p.send(BaseRecord::<(), [u8]>::to(topic).payload(payload).partition(partition)).expect("enqueue");
         }
