@@ -194,7 +194,7 @@ fn dashboard_and_alert_expressions_return_data_from_a_live_prometheus() {
             .expect("starting prometheus"),
     );
 
-    // Wait for the target to be up, then for enough scrapes for rate() windows.
+    // Wait until Prometheus has scraped newsflow MIN_SCRAPES times, so rate() has data.
     let deadline = Instant::now() + Duration::from_secs(90);
     loop {
         if let Some(status) = prometheus.0.try_wait().unwrap() {

@@ -72,6 +72,12 @@ pub fn register_zeroes(mode: &'static str, input_topic: &str, outputs: &[(&str, 
     for class in crate::model::ErrorClass::ALL {
         counter!(names::DLQ_RECORDS, "error_class" => class.as_str()).increment(0);
     }
+    for kind in crate::stages::dedup::DuplicateKind::ALL {
+        counter!(names::DUPLICATES, "kind" => kind.as_str()).increment(0);
+    }
+    counter!(names::RECORDS_DROPPED, "stage" => "dedup", "reason" => "duplicate").increment(0);
+    counter!(names::DEDUP_EVICTIONS).absolute(0);
+    gauge!(names::DEDUP_INDEX_ENTRIES).set(0.0);
     for kind in ["assign", "revoke"] {
         counter!(names::REBALANCES, "kind" => kind).increment(0);
     }

@@ -22,6 +22,7 @@
 
 mod arena;
 pub mod changelog;
+mod evict;
 mod fingerprint;
 mod index;
 mod table;
@@ -39,8 +40,10 @@ pub const DEFAULT_WINDOW_SECS: u64 = 7 * 24 * 3600;
 pub const DEFAULT_CAPACITY: usize = 1_000_000;
 /// Largest capacity (entry numbers are 22 bits).
 pub const MAX_CAPACITY: usize = 4_000_000;
-/// Longest article or story id the index stores.
-pub const MAX_ID_BYTES: usize = 1024;
+/// Longest article or story id the index stores (the parse stage's limit too).
+/// With it, the id arena stays far below its 4 GiB offset range even at
+/// [`MAX_CAPACITY`].
+pub const MAX_ID_BYTES: usize = 256;
 
 /// Settings of a [`DedupIndex`] (the `[dedup]` config section).
 #[derive(Debug, Clone, PartialEq)]
@@ -103,6 +106,8 @@ pub enum DuplicateKind {
 }
 
 impl DuplicateKind {
+    pub const ALL: [DuplicateKind; 3] = [DuplicateKind::ExactUrl, DuplicateKind::ExactText, DuplicateKind::Near];
+
     /// The name used in `news.duplicates` records.
     pub fn as_str(self) -> &'static str {
         match self {
