@@ -11,7 +11,7 @@
 //! Dead records are reclaimed by [`Arena::compact`], which copies the live
 //! records in entry order and keeps shared story strings shared.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 /// How a record names its story.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,46 +153,63 @@ impl Arena {
     }
 
     /// Rewrites the arena with only the records in `recs` (updated in place).
+    /// Records are copied in arena order, so old and new offsets of the live
+    /// strings are both ascending and a binary search maps one to the other.
     /// A story string whose owner died is copied once into the first live
     /// record that refers to it, and later references point at that copy.
     pub fn compact(&mut self, recs: &mut [u32]) {
-        let owned: HashSet<u32> = recs
-            .iter()
-            .flat_map(|&r| {
-                let inline = matches!(self.story(r), Story::Inline(_)).then(|| self.story_string(r));
-                std::iter::once(r).chain(inline)
-            })
-            .collect();
-        let mut fresh = Arena::default();
-        fresh.bytes.reserve_exact(self.live + self.live / 16 + 64);
-        let mut moved: HashMap<u32, u32> = HashMap::with_capacity(owned.len());
-        let mut pending: Vec<(usize, u32)> = Vec::new();
-        for rec in recs.iter_mut() {
-            let old = *rec;
-            let story = match self.story(old) {
-                Story::At(off) if !owned.contains(&off) && !moved.contains_key(&off) => {
-                    Story::Inline(self.string(off))
-                }
-                other => other,
-            };
-            let new = fresh.push(self.id(old), story);
-            moved.insert(old, new);
-            match story {
-                Story::Inline(_) => {
-                    let src = match self.story(old) {
-                        Story::At(off) => off,
-                        _ => self.story_string(old),
-                    };
-                    moved.insert(src, fresh.story_string(new));
-                }
-                Story::At(off) => pending.push((fresh.bytes.len() - 4, off)),
-                Story::Same => {}
+        let mut order: Vec<(u32, u32)> = recs.iter().enumerate().map(|(k, &r)| (r, k as u32)).collect();
+        order.sort_unstable();
+        // Live strings (ids and inline stories) in ascending order, and where
+        // each one lands.
+        let mut owned: Vec<u32> = Vec::with_capacity(order.len());
+        for &(r, _) in &order {
+            owned.push(r);
+            if let Story::Inline(_) = self.story(r) {
+                owned.push(self.story_string(r));
             }
-            *rec = new;
         }
-        // References may point forward to strings copied later: patch them now.
-        for (at, off) in pending {
-            let target = moved.get(&off).copied().unwrap_or(0);
+        let mut landed = vec![0u32; owned.len()];
+        let mut adopted: HashMap<u32, u32> = HashMap::new();
+        let mut fresh = Arena::default();
+        fresh.bytes.reserve_exact(self.live + self.live / 32 + 64);
+        let mut refs: Vec<(usize, u32)> = Vec::new();
+        let mut next = 0;
+        for &(old, k) in &order {
+            let story = self.story(old);
+            let new = fresh.bytes.len() as u32;
+            match story {
+                Story::At(off) if owned.binary_search(&off).is_err() => match adopted.get(&off) {
+                    // The story's string died with its record: the first live
+                    // reference adopts a copy, later ones point at it.
+                    None => {
+                        fresh.push(self.id(old), Story::Inline(self.string(off)));
+                        adopted.insert(off, fresh.story_string(new));
+                    }
+                    Some(&copy) => {
+                        fresh.push(self.id(old), Story::At(copy));
+                    }
+                },
+                _ => {
+                    // Copied verbatim; a reference is patched once all strings landed.
+                    let len = self.record_len(old);
+                    fresh.bytes.extend_from_slice(&self.bytes[old as usize..old as usize + len]);
+                    fresh.live += len;
+                    if let Story::At(off) = story {
+                        refs.push((fresh.bytes.len() - 4, off));
+                    }
+                }
+            }
+            landed[next] = new;
+            next += 1;
+            if let Story::Inline(_) = story {
+                landed[next] = new + (self.story_string(old) - old);
+                next += 1;
+            }
+            recs[k as usize] = new;
+        }
+        for (at, off) in refs {
+            let target = owned.binary_search(&off).map_or(0, |p| landed[p]);
             fresh.bytes[at..at + 4].copy_from_slice(&target.to_le_bytes());
         }
         *self = fresh;
@@ -211,19 +228,25 @@ mod tests {
         let long = "x".repeat(300);
         let other = a.push(&long, Story::Inline("some-story"));
         let dup2 = a.push("copy-2", Story::At(a.story_string(dup)));
+        let keep = a.push("keep", Story::Inline("kept-story"));
+        let refers = a.push("refers", Story::At(a.story_string(keep)));
         assert_eq!(a.id(other), long);
         assert_eq!(a.story_id(other), "some-story");
         assert_eq!(a.story_id(dup2), "u-0123456789abcdef");
         a.release(root);
         a.release(other);
         // The root died; its id lives on as the story of both copies.
-        let mut live = vec![dup, dup2];
+        let mut live = vec![refers, dup, keep, dup2];
         a.compact(&mut live);
+        let (refers, keep, live) = (live[0], live[2], vec![live[1], live[3]]);
+        assert_eq!((a.id(refers), a.story_id(refers)), ("refers", "kept-story"));
+        assert_eq!(a.story_string(refers), a.story_string(keep), "still shared");
         assert_eq!(a.id(live[0]), "copy-1");
         assert_eq!(a.id(live[1]), "copy-2");
         assert_eq!(a.story_id(live[0]), "u-0123456789abcdef");
         assert_eq!(a.story_id(live[1]), "u-0123456789abcdef");
         assert!(matches!(a.story(live[1]), Story::At(_)), "second copy shares the string");
-        assert!(a.bytes.len() < 60, "dead records were dropped: {}", a.bytes.len());
+        assert!(a.bytes.len() < 80, "dead records were dropped: {}", a.bytes.len());
+        assert_eq!(a.live(), a.used());
     }
 }

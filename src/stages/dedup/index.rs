@@ -7,6 +7,8 @@
 //! evicted entries are flagged dead (invisible at once), and their slots are
 //! purged in one pass when their entry numbers are needed again.
 //!
+//! Eviction and the lazy purge live in `evict.rs`.
+//!
 //! Exact copies of an already remembered text are *absorbed*: the remembered
 //! entry keeps standing for the text (its time moves up to the copy's), and the
 //! copy gets only a URL entry. So a story syndicated a thousand times costs
@@ -14,12 +16,12 @@
 
 use super::arena::{Arena, Story};
 use super::fingerprint::{Fingerprint, Stored, WORDS};
-use super::table::{SlotTable, MAX_ENTRY};
+use super::table::SlotTable;
 use super::{ConfigError, Decision, DedupConfig, DuplicateKind, Remembered, BANDS, MAX_ID_BYTES};
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 const SEED_SLOT: u64 = 0x6e66_0008_736c_6f74;
-const NO_REC: u32 = u32::MAX;
+pub(super) const NO_REC: u32 = u32::MAX;
 const HAS_BANDS: u16 = 1 << 10;
 const SAT: u32 = u16::MAX as u32;
 
@@ -28,17 +30,17 @@ const SAT: u32 = u16::MAX as u32;
 /// `DedupIndex::times`, so that sweeps read 4 bytes per entry, not 50.
 #[derive(Debug, Clone, Copy)]
 #[repr(C, packed(2))]
-struct Entry {
-    bits: [u32; WORDS],
+pub(super) struct Entry {
+    pub(super) bits: [u32; WORDS],
     /// Arena offset of the ids; `NO_REC` when the entry is dead or free.
-    rec: u32,
-    url: u32,
+    pub(super) rec: u32,
+    pub(super) url: u32,
     /// Low bits of the text hash (exact text also needs an identical sketch).
-    text: u16,
+    pub(super) text: u16,
     /// Distinct shingles, saturating.
-    size: u16,
+    pub(super) size: u16,
     /// Sampling level (5 bits) << 11 | has band slots (1 bit) << 10 | sampled count (10 bits).
-    meta: u16,
+    pub(super) meta: u16,
 }
 
 impl Entry {
@@ -49,21 +51,21 @@ impl Entry {
 
 /// Exact and near-duplicate index over a sliding window of article times.
 pub struct DedupIndex {
-    cfg: DedupConfig,
-    entries: Vec<Entry>,
+    pub(super) cfg: DedupConfig,
+    pub(super) entries: Vec<Entry>,
     /// Article time of each entry: seconds since the Unix epoch, clamped to u32.
-    times: Vec<u32>,
+    pub(super) times: Vec<u32>,
     /// One bit per entry number: dead (awaiting purge) or free.
-    dead: Vec<u64>,
-    free: Vec<u32>,
-    pending: Vec<u32>,
-    table: SlotTable,
-    arena: Arena,
-    live: usize,
-    watermark: Option<u32>,
-    swept_at: u32,
-    evictions: u64,
-    capacity_evictions: u64,
+    pub(super) dead: Vec<u64>,
+    pub(super) free: Vec<u32>,
+    pub(super) pending: Vec<u32>,
+    pub(super) table: SlotTable,
+    pub(super) arena: Arena,
+    pub(super) live: usize,
+    pub(super) watermark: Option<u32>,
+    pub(super) swept_at: u32,
+    pub(super) evictions: u64,
+    pub(super) capacity_evictions: u64,
 }
 
 fn secs(t: i64) -> u32 {
@@ -150,12 +152,12 @@ impl DedupIndex {
             + self.arena.bytes()
     }
 
-    fn is_dead(&self, i: u32) -> bool {
+    pub(super) fn is_dead(&self, i: u32) -> bool {
         self.dead[i as usize / 64] >> (i % 64) & 1 == 1
     }
 
     /// Alive, not yet past the window, and within the window of `t`.
-    fn usable(&self, i: u32, t: u32) -> bool {
+    pub(super) fn usable(&self, i: u32, t: u32) -> bool {
         if self.is_dead(i) {
             return false;
         }
@@ -207,11 +209,20 @@ impl DedupIndex {
         let t = secs(time);
         let mut best: Option<Best> = None;
         self.for_candidates(fp, |i, via_url| {
-            if !self.usable(i, t) {
+            // Cheapest rejections first: most band hits are other keys that
+            // share the home slot, and their sizes rarely fit.
+            if self.is_dead(i) {
                 return;
             }
             let e = &self.entries[i as usize];
             if via_url && e.url != fp.url as u32 {
+                return;
+            }
+            let (a, b) = (fp.size.min(SAT), u32::from(e.size));
+            if !via_url && (a.min(b) as f32) < self.cfg.near_threshold * a.max(b) as f32 && a.max(b) < SAT {
+                return;
+            }
+            if !self.usable(i, t) {
                 return;
             }
             let exact_text = Self::same_text(e, fp);
@@ -349,101 +360,6 @@ impl DedupIndex {
             Remembered::Absorbed
         } else {
             Remembered::Inserted
-        }
-    }
-
-    /// Moves the window to `t` if it is newer; sweeps out expired entries each
-    /// time the window has moved by a 32nd of its length.
-    fn advance(&mut self, t: u32) {
-        let w = self.watermark.map_or(t, |w| w.max(t));
-        if self.watermark.is_none() {
-            self.swept_at = w;
-        }
-        self.watermark = Some(w);
-        let step = (self.cfg.window_secs / 32).max(1);
-        if u64::from(w) >= u64::from(self.swept_at) + step {
-            self.swept_at = w;
-            let cutoff = u64::from(w).saturating_sub(self.cfg.window_secs);
-            for i in 0..self.entries.len() as u32 {
-                if u64::from(self.times[i as usize]) < cutoff && !self.is_dead(i) {
-                    self.kill(i);
-                    self.evictions += 1;
-                }
-            }
-        }
-    }
-
-    fn kill(&mut self, i: u32) {
-        self.dead[i as usize / 64] |= 1 << (i % 64);
-        let e = &mut self.entries[i as usize];
-        self.arena.release(e.rec);
-        e.rec = NO_REC;
-        self.pending.push(i);
-        self.live -= 1;
-    }
-
-    /// An unused entry number, flagged dead until it is filled in.
-    fn alloc(&mut self) -> u32 {
-        if let Some(i) = self.free.pop() {
-            return i;
-        }
-        if self.entries.len() < self.cfg.capacity {
-            if self.entries.len() == self.entries.capacity() {
-                let room = (self.entries.len() / 8).max(1024).min(self.cfg.capacity - self.entries.len());
-                self.entries.reserve_exact(room);
-                self.times.reserve_exact(room);
-            }
-            let i = self.entries.len() as u32;
-            debug_assert!(i <= MAX_ENTRY);
-            let blank = Entry { bits: [0; WORDS], rec: NO_REC, url: 0, text: 0, size: 0, meta: 0 };
-            self.entries.push(blank);
-            self.times.push(0);
-            self.dead[i as usize / 64] |= 1 << (i % 64);
-            return i;
-        }
-        if self.pending.is_empty() {
-            self.evict_oldest();
-        }
-        self.purge();
-        self.free.pop().unwrap_or(0)
-    }
-
-    fn release_unused(&mut self, slot: u32) {
-        self.free.push(slot);
-    }
-
-    /// Evicts the oldest 1/32 of the capacity (ties by entry number).
-    fn evict_oldest(&mut self) {
-        let want = (self.cfg.capacity / 32).max(1);
-        let mut times: Vec<(u32, u32)> =
-            (0..self.entries.len() as u32).filter(|&i| !self.is_dead(i)).map(|i| (self.times[i as usize], i)).collect();
-        let want = want.min(times.len());
-        if want == 0 {
-            return;
-        }
-        times.select_nth_unstable(want - 1);
-        let mut victims: Vec<u32> = times[..want].iter().map(|&(_, i)| i).collect();
-        victims.sort_unstable();
-        for i in victims {
-            self.kill(i);
-        }
-        self.evictions += want as u64;
-        self.capacity_evictions += want as u64;
-    }
-
-    /// Drops the slots of dead entries, frees their numbers, and compacts the
-    /// arena when more than a sixteenth of it is dead.
-    fn purge(&mut self) {
-        let dead = &self.dead;
-        self.table.purge(|i| dead[i as usize / 64] >> (i % 64) & 1 == 1);
-        self.free.append(&mut self.pending);
-        if self.arena.used() > self.arena.live() + self.arena.live() / 16 + 4096 {
-            let live: Vec<u32> = (0..self.entries.len() as u32).filter(|&i| !self.is_dead(i)).collect();
-            let mut recs: Vec<u32> = live.iter().map(|&i| self.entries[i as usize].rec).collect();
-            self.arena.compact(&mut recs);
-            for (i, rec) in live.into_iter().zip(recs) {
-                self.entries[i as usize].rec = rec;
-            }
         }
     }
 }

@@ -84,7 +84,7 @@ fn a_copy_with_a_paragraph_added_is_a_near_duplicate() {
     let base = words(1, 220);
     let longer = format!("{base}\n\n{}", words(2, 30));
     let exact = jaccard(&longer, &base);
-    assert!(exact >= 0.8 && exact < 0.9, "setup: jaccard {exact}");
+    assert!((0.8..0.9).contains(&exact), "setup: jaccard {exact}");
     ix.remember("orig", "orig", &fp(None, &base), T0);
     match ix.check(&fp(None, &longer), T0 + DAY) {
         Decision::Duplicate { of, kind, similarity, .. } => {
@@ -264,9 +264,23 @@ fn articles_without_url_or_text_are_not_indexed_and_bad_configs_are_refused() {
     assert!(!empty.has_text() && !empty.has_url());
     assert_eq!(ix.remember("e", "e", &empty, T0), Remembered::Unindexable);
     assert_eq!(ix.remember("", "x", &fp(None, WIRE), T0), Remembered::Unindexable);
+    let long = "x".repeat(MAX_ID_BYTES + 1);
+    assert_eq!(ix.remember(&long, &long, &fp(None, WIRE), T0), Remembered::Unindexable);
+    assert!(ix.is_empty());
     assert_eq!(ix.check(&empty, T0), Decision::Unique);
     let bad = |c: DedupConfig| DedupIndex::new(c).err();
     assert_eq!(bad(DedupConfig { near_threshold: 0.0, ..DedupConfig::default() }), Some(ConfigError::Threshold(0.0)));
     assert_eq!(bad(DedupConfig { window_secs: 0, ..DedupConfig::default() }), Some(ConfigError::Window));
     assert_eq!(bad(DedupConfig { capacity: MAX_CAPACITY + 1, ..DedupConfig::default() }), Some(ConfigError::Capacity(MAX_CAPACITY + 1)));
+}
+
+#[test]
+fn tokens_are_unicode_aware_lowercase_alphanumeric_runs() {
+    let upper = fp(None, "ÄRZTE IN SÃO PAULO STREIKEN, 2024!");
+    let lower = fp(None, "ärzte in são paulo streiken 2024");
+    assert!(upper.same_text(&lower));
+    // Five tokens: "são" is one word, not "s" and "o"; one shingle of five words.
+    assert_eq!(shingles("ärzte in são paulo 2024").len(), 1);
+    assert!(!fp(None, "arzte in sao paulo streiken 2024").same_text(&lower));
+    assert_eq!(shingles("東京 株価 上昇 続く 見通し 強い").len(), 2);
 }
