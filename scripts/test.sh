@@ -27,7 +27,9 @@ export NEWSFLOW_REQUIRE_PROMETHEUS=1
 # Two cores: run test binaries' tests two at a time (each starts brokers and
 # newsflow processes).
 echo "== cargo test"
-cargo test --all-targets -- --test-threads=2
+cargo test -- --test-threads=2
+echo "== benches compile"
+cargo bench --no-run --quiet
 if [ -x scripts/check-prometheus.sh ]; then
   echo "== promtool checks"
   scripts/check-prometheus.sh
