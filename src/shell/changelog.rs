@@ -30,10 +30,12 @@ use std::time::{Duration, Instant};
 
 /// Starts the reader thread and waits until the changelog is replayed (or
 /// `restore_timeout` passes). Returns the number of records restored.
-pub fn start(cfg: &Config, bootstrap: &str, index: Arc<Mutex<DedupIndex>>, shared: Arc<Shared>, restore_timeout: Duration) -> Result<u64> {
+pub fn start(cfg: &Config, bootstrap: &str, index: Arc<Mutex<DedupIndex>>, shared: Arc<Shared>, restore_timeout: Duration) -> Result<(u64, std::thread::JoinHandle<()>)> {
     let topic = cfg.topics.dedup_changelog.clone();
     let group = format!("{}.dedup-reader", cfg.kafka.group_id);
-    let consumer: BaseConsumer = kafka::consumer_config(cfg, bootstrap, &group).create().context("creating the changelog reader")?;
+    let consumer: BaseConsumer<kafka::QuietEof> = kafka::consumer_config(cfg, bootstrap, &group)
+        .create_with_context(kafka::QuietEof)
+        .context("creating the changelog reader")?;
     let md = consumer
         .fetch_metadata(Some(&topic), Duration::from_secs(10))
         .with_context(|| format!("topics.dedup_changelog: fetching metadata of {topic}"))?;
@@ -47,7 +49,7 @@ pub fn start(cfg: &Config, bootstrap: &str, index: Arc<Mutex<DedupIndex>>, share
     }
     consumer.assign(&tpl)?;
     let (restored_tx, restored_rx) = mpsc::channel::<u64>();
-    std::thread::Builder::new().name("newsflow-changelog".into()).spawn(move || {
+    let handle = std::thread::Builder::new().name("newsflow-changelog".into()).spawn(move || {
         let mut at_eof: HashSet<i32> = HashSet::new();
         let mut restored: Option<mpsc::Sender<u64>> = Some(restored_tx);
         let mut applied = 0u64;
@@ -82,11 +84,11 @@ pub fn start(cfg: &Config, bootstrap: &str, index: Arc<Mutex<DedupIndex>>, share
     match restored_rx.recv_timeout(restore_timeout) {
         Ok(n) => {
             tracing::info!(records = n, ms = started.elapsed().as_millis() as u64, "dedup memory restored from the changelog");
-            Ok(n)
+            Ok((n, handle))
         }
         Err(_) => {
             tracing::warn!("changelog restore did not reach the end in time; continuing while it catches up");
-            Ok(0)
+            Ok((0, handle))
         }
     }
 }

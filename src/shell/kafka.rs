@@ -9,6 +9,22 @@ use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::ClientConfig;
 use std::time::Duration;
 
+/// A client context that does not report end-of-partition as an error:
+/// with `enable.partition.eof` it is how readers learn they caught up.
+pub struct QuietEof;
+
+impl rdkafka::ClientContext for QuietEof {
+    fn error(&self, error: rdkafka::error::KafkaError, reason: &str) {
+        use rdkafka::error::KafkaError;
+        if matches!(error, KafkaError::PartitionEOF(_) | KafkaError::Global(rdkafka::types::RDKafkaErrorCode::PartitionEOF)) {
+            return;
+        }
+        tracing::error!(%error, reason, "librdkafka error");
+    }
+}
+
+impl rdkafka::consumer::ConsumerContext for QuietEof {}
+
 /// Consumer properties: the user's `[kafka.consumer]` table, then the ones
 /// that make offset handling deliberate (never auto-commit, never auto-store).
 pub fn consumer_config(cfg: &Config, bootstrap: &str, group: &str) -> ClientConfig {

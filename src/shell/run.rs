@@ -117,11 +117,11 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
         })
         .map_err(|e| anyhow::anyhow!("{e}"))?,
     ));
-    {
+    let changelog_reader = {
         let (cfg, bootstrap, dedup, shared) = (cfg.clone(), bootstrap.clone(), dedup.clone(), shared.clone());
         let timeout = Duration::from_secs(cfg.shutdown.deadline_secs.max(30));
-        tokio::task::spawn_blocking(move || changelog::start(&cfg, &bootstrap, dedup, shared, timeout)).await??;
-    }
+        tokio::task::spawn_blocking(move || changelog::start(&cfg, &bootstrap, dedup, shared, timeout)).await??.1
+    };
     let chain = Arc::new(Chain::new(ChainConfig { max_message_bytes: cfg.pipeline.max_message_bytes }));
     let permits = Arc::new(Semaphore::new(cfg.pipeline.max_in_flight));
     let per_worker = (cfg.pipeline.max_in_flight / cfg.pipeline.concurrency).max(16);
@@ -147,6 +147,13 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
         let rate = opts.seed_rate;
         let pace = embedded.as_ref().map(|_| Pace { shared: shared.clone(), max_lead_bytes: cfg.embedded.max_lead_bytes * parts as u64 });
         tokio::spawn(async move {
+            // Publish once this member has its partitions, so the first
+            // articles do not wait out the group join (and latency figures
+            // measure the pipeline, not the join).
+            let waited = Instant::now();
+            while !shared.health.is_ready() && waited.elapsed() < Duration::from_secs(30) && !shared.stopping() {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
             let result = async {
                 let file = std::fs::File::open(&path).with_context(|| format!("--seed {}", path.display()))?;
                 produce_lines(&producer, &topic, parts, std::io::BufReader::new(file), pace.as_ref(), rate, None).await
@@ -195,6 +202,8 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
     if let Some(m) = metrics_task {
         m.abort();
     }
+    // Stop the changelog reader before the broker it reads from.
+    let _ = tokio::task::spawn_blocking(move || changelog_reader.join()).await;
     drop(embedded);
     if let Some(why) = shared.fatal() {
         bail!(why);
