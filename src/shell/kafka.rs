@@ -21,6 +21,8 @@ impl rdkafka::ClientContext for QuietEof {
         }
         tracing::error!(%error, reason, "librdkafka error");
     }
+
+    fn stats(&self, _: rdkafka::statistics::Statistics) {}
 }
 
 impl rdkafka::consumer::ConsumerContext for QuietEof {}

@@ -301,7 +301,9 @@ pub fn articles(prefix: &str, n: usize, size: usize) -> Vec<Vec<u8>> {
     (0..n)
         .map(|i| {
             let mut body = String::with_capacity(size);
-            let mut k = i * 7919 + 13;
+            // Distinct text per (prefix, i): batches must not dedup each other.
+            let salt = prefix.bytes().fold(1469598103934665603usize, |h, b| (h ^ b as usize).wrapping_mul(1099511628211));
+            let mut k = salt ^ (i * 7919 + 13);
             while body.len() < size {
                 k = k.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
                 body.push_str(WORDS[(k >> 33) as usize % WORDS.len()]);
