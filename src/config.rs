@@ -101,6 +101,20 @@ pub struct DedupConfig {
     pub near_threshold: f64,
     pub window_days: u64,
     pub on_duplicate: OnDuplicate,
+    /// Articles the index can remember at once (memory is reserved for
+    /// them up front, ~25 bytes each, the rest ~70 bytes as they arrive).
+    pub capacity: usize,
+}
+
+impl DedupConfig {
+    /// The settings of the dedup index.
+    pub fn index_config(&self) -> crate::stages::dedup::DedupConfig {
+        crate::stages::dedup::DedupConfig {
+            near_threshold: self.near_threshold as f32,
+            window_secs: self.window_days * 86_400,
+            capacity: self.capacity,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -213,6 +227,9 @@ impl Config {
         if !(self.dedup.near_threshold > 0.0 && self.dedup.near_threshold <= 1.0) {
             return bad("dedup.near_threshold", format!("= {} must be in (0, 1], e.g. 0.8", self.dedup.near_threshold));
         }
+        if self.dedup.capacity == 0 || self.dedup.capacity > crate::stages::dedup::MAX_CAPACITY {
+            return bad("dedup.capacity", format!("= {} must be between 1 and {}", self.dedup.capacity, crate::stages::dedup::MAX_CAPACITY));
+        }
         if self.dedup.window_days == 0 {
             return bad("dedup.window_days", "must be at least 1 (default 7)".into());
         }
@@ -257,9 +274,10 @@ impl Config {
         out.push_str(&format!("\n[metrics]\nlisten = {:?}\n", self.metrics.listen));
         let d = &self.dedup;
         out.push_str(&format!(
-            "\n[dedup]\nnear_threshold = {}\nwindow_days = {}\non_duplicate = {:?}\n",
+            "\n[dedup]\nnear_threshold = {}\nwindow_days = {}\ncapacity = {}\non_duplicate = {:?}\n",
             d.near_threshold,
             d.window_days,
+            d.capacity,
             if d.on_duplicate == OnDuplicate::Drop { "drop" } else { "annotate" }
         ));
         out.push_str(&format!(

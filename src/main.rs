@@ -4,7 +4,7 @@ use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use newsflow::config::Config;
 use newsflow::shell::{kafka, produce, run};
-use newsflow::stages::dedup::{DedupConfig, DedupIndex};
+use newsflow::stages::dedup::DedupIndex;
 use newsflow::stages::route::Target;
 use newsflow::stages::{Chain, ChainConfig, Timings};
 use std::io::{BufRead, Write};
@@ -167,11 +167,7 @@ fn extract(cfg: &Config, file: &str) -> Result<()> {
     // Offline dedup: in-memory, annotate mode, so every valid line still
     // gets its one output line, duplicates marked.
     let index = std::sync::Mutex::new(
-        DedupIndex::new(DedupConfig {
-            near_threshold: cfg.dedup.near_threshold as f32,
-            window_secs: cfg.dedup.window_days * 86_400,
-            ..DedupConfig::default()
-        })
+        DedupIndex::new(cfg.dedup.index_config())
         .map_err(|e| anyhow::anyhow!("{e}"))?,
     );
     let reader: Box<dyn BufRead> = if file == "-" {

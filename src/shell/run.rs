@@ -14,7 +14,7 @@ use super::shared::{Shared, Summary};
 use super::worker::{run_worker, Outputs, WorkerCtx};
 use super::{changelog, kafka, signals};
 use crate::config::{Config, OnDuplicate};
-use crate::stages::dedup::{DedupConfig, DedupIndex};
+use crate::stages::dedup::DedupIndex;
 use crate::metrics::{self, Health};
 use crate::stages::{Chain, ChainConfig};
 use anyhow::{bail, Context, Result};
@@ -110,11 +110,7 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
         changelog: (t.dedup_changelog.clone(), 0),
     });
     let dedup = Arc::new(Mutex::new(
-        DedupIndex::new(DedupConfig {
-            near_threshold: cfg.dedup.near_threshold as f32,
-            window_secs: cfg.dedup.window_days * 86_400,
-            ..DedupConfig::default()
-        })
+        DedupIndex::new(cfg.dedup.index_config())
         .map_err(|e| anyhow::anyhow!("{e}"))?,
     ));
     let changelog_reader = {

@@ -124,14 +124,24 @@ pub fn rejected(rejection: Rejection) -> Outcome {
     Outcome { rejection: Some(rejection), ..Outcome::default() }
 }
 
+/// How far past its broker timestamp an article's `published_at` may lie.
+pub const MAX_FUTURE_SECS: i64 = 86_400;
+
 /// The time dedup windows use: the article's publication time, else the
-/// broker timestamp, else 0 (epoch seconds).
+/// broker timestamp, else 0 (epoch seconds). A publication time more than a
+/// day after the broker timestamp is a mistake (time zones, typos) and would
+/// drag the window forward, evicting everything: it is clamped.
 pub fn article_time(article: &Article, broker_ts_ms: Option<i64>) -> i64 {
-    article
+    let broker = broker_ts_ms.map(|ms| ms.div_euclid(1000));
+    let published = article
         .published_at
         .as_deref()
         .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
-        .map(|t| t.timestamp())
-        .or(broker_ts_ms.map(|ms| ms.div_euclid(1000)))
-        .unwrap_or(0)
+        .map(|t| t.timestamp());
+    match (published, broker) {
+        (Some(p), Some(b)) => p.min(b + MAX_FUTURE_SECS),
+        (Some(p), None) => p,
+        (None, Some(b)) => b,
+        (None, None) => 0,
+    }
 }
