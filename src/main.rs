@@ -163,7 +163,9 @@ async fn produce_file(cfg: &Config, file: &str) -> Result<()> {
 }
 
 fn extract(cfg: &Config, file: &str) -> Result<()> {
-    let chain = Chain::new(ChainConfig { max_message_bytes: cfg.pipeline.max_message_bytes });
+    let extractor = newsflow::stages::extract::Extractor::load_default()
+        .context("loading the dictionaries under data/ (set NEWSFLOW_DATA_DIR to their folder)")?;
+    let chain = Chain::new(ChainConfig { max_message_bytes: cfg.pipeline.max_message_bytes }).with_extractor(std::sync::Arc::new(extractor));
     // Offline dedup: in-memory, annotate mode, so every valid line still
     // gets its one output line, duplicates marked.
     let index = std::sync::Mutex::new(

@@ -13,9 +13,16 @@ use super::records::*;
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     #[error("cannot read {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path}:{line}: {msg}")]
-    Parse { path: PathBuf, line: usize, msg: String },
+    Parse {
+        path: PathBuf,
+        line: usize,
+        msg: String,
+    },
     #[error("cannot build the name automaton: {0}")]
     Build(String),
 }
@@ -30,6 +37,7 @@ pub struct Gazetteer {
     pub(crate) actors: Vec<Actor>,
     pub(crate) agents: Vec<Agent>,
     pub(crate) first_names: HashSet<String>,
+    pub(crate) cues: Vec<Cue>,
     pub(crate) by_iso3: HashMap<String, u16>,
     pub(crate) matcher: Matcher,
 }
@@ -42,25 +50,40 @@ pub(crate) struct Tsv {
 impl Tsv {
     fn open(dir: &Path, name: &str) -> Result<Tsv, LoadError> {
         let path = dir.join(name);
-        let text = std::fs::read_to_string(&path).map_err(|source| LoadError::Io { path: path.clone(), source })?;
+        let text = std::fs::read_to_string(&path).map_err(|source| LoadError::Io {
+            path: path.clone(),
+            source,
+        })?;
         Ok(Tsv { path, text })
     }
 
     /// Data rows as (1-based line number, columns), skipping comments and blank lines.
-    fn rows(&self, min_cols: usize) -> impl Iterator<Item = Result<(usize, Vec<&str>), LoadError>> + '_ {
-        self.text.lines().enumerate().filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty()).map(
-            move |(n, l)| {
+    fn rows(
+        &self,
+        min_cols: usize,
+    ) -> impl Iterator<Item = Result<(usize, Vec<&str>), LoadError>> + '_ {
+        self.text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.starts_with('#') && !l.trim().is_empty())
+            .map(move |(n, l)| {
                 let cols: Vec<&str> = l.split('\t').collect();
                 if cols.len() < min_cols {
-                    return Err(self.err(n + 1, format!("expected {min_cols} columns, got {}", cols.len())));
+                    return Err(self.err(
+                        n + 1,
+                        format!("expected {min_cols} columns, got {}", cols.len()),
+                    ));
                 }
                 Ok((n + 1, cols))
-            },
-        )
+            })
     }
 
     fn err(&self, line: usize, msg: String) -> LoadError {
-        LoadError::Parse { path: self.path.clone(), line, msg }
+        LoadError::Parse {
+            path: self.path.clone(),
+            line,
+            msg,
+        }
     }
 }
 
@@ -91,20 +114,36 @@ impl Gazetteer {
         agent_files: &[PathBuf],
     ) -> Result<Gazetteer, LoadError> {
         let countries = load_countries(&Tsv::open(data_dir, "countries.tsv")?)?;
-        let by_iso3: HashMap<String, u16> =
-            countries.iter().enumerate().map(|(i, c)| (c.iso3.clone(), i as u16)).collect();
-        let first_names: HashSet<String> = std::fs::read_to_string(data_dir.join("first_names.txt"))
-            .map_err(|source| LoadError::Io { path: data_dir.join("first_names.txt"), source })?
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-            .map(|l| l.trim().to_string())
+        let by_iso3: HashMap<String, u16> = countries
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.iso3.clone(), i as u16))
             .collect();
+        let first_names: HashSet<String> =
+            std::fs::read_to_string(data_dir.join("first_names.txt"))
+                .map_err(|source| LoadError::Io {
+                    path: data_dir.join("first_names.txt"),
+                    source,
+                })?
+                .lines()
+                .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+                .map(|l| l.trim().to_string())
+                .collect();
         let cities = load_cities(&Tsv::open(data_dir, "cities.tsv")?, &by_iso3)?;
         let admin1 = load_admin1(&Tsv::open(data_dir, "admin1.tsv")?, &by_iso3)?;
         let regions = load_regions(&Tsv::open(data_dir, "regions.tsv")?, &by_iso3)?;
-        let mut actors = load_actors(&Tsv::open(data_dir, "actors.tsv")?, &by_iso3, ActorKind::Person)?;
-        actors.extend(load_actors(&Tsv::open(data_dir, "organizations.tsv")?, &by_iso3, ActorKind::Organization)?);
+        let mut actors = load_actors(
+            &Tsv::open(data_dir, "actors.tsv")?,
+            &by_iso3,
+            ActorKind::Person,
+        )?;
+        actors.extend(load_actors(
+            &Tsv::open(data_dir, "organizations.tsv")?,
+            &by_iso3,
+            ActorKind::Organization,
+        )?);
         let mut agents = load_agents(&Tsv::open(data_dir, "agents.tsv")?)?;
+        let cues = load_cues(&Tsv::open(data_dir, "cues.tsv")?, &by_iso3)?;
         for f in actor_files {
             let dict = petrarch::load_actors(f)?;
             actors.extend(dict.into_iter().map(|d| dict_actor(d, &by_iso3)));
@@ -120,6 +159,7 @@ impl Gazetteer {
             actors,
             agents,
             first_names,
+            cues,
             by_iso3,
             matcher: Matcher::default(),
         };
@@ -149,13 +189,23 @@ impl Gazetteer {
 
     /// Canonical name of a country by ISO3 code.
     pub fn country_name(&self, iso3: &str) -> Option<&str> {
-        self.country_index(iso3).map(|i| self.countries[i as usize].name.as_str())
+        self.country_index(iso3)
+            .map(|i| self.countries[i as usize].name.as_str())
     }
 }
 
 fn dict_actor(d: DictActor, by_iso3: &HashMap<String, u16>) -> Actor {
-    let country = d.roles.iter().find_map(|r| by_iso3.get(r.code.get(..3).unwrap_or("")).copied());
-    Actor { name: d.name, kind: ActorKind::Person, aliases: d.aliases, country, roles: d.roles }
+    let country = d
+        .roles
+        .iter()
+        .find_map(|r| by_iso3.get(r.code.get(..3).unwrap_or("")).copied());
+    Actor {
+        name: d.name,
+        kind: ActorKind::Person,
+        aliases: d.aliases,
+        country,
+        roles: d.roles,
+    }
 }
 
 fn load_countries(t: &Tsv) -> Result<Vec<Country>, LoadError> {
@@ -177,8 +227,16 @@ fn load_countries(t: &Tsv) -> Result<Vec<Country>, LoadError> {
     Ok(out)
 }
 
-fn country(t: &Tsv, line: usize, by_iso3: &HashMap<String, u16>, code: &str) -> Result<u16, LoadError> {
-    by_iso3.get(code).copied().ok_or_else(|| t.err(line, format!("unknown country {code:?}")))
+fn country(
+    t: &Tsv,
+    line: usize,
+    by_iso3: &HashMap<String, u16>,
+    code: &str,
+) -> Result<u16, LoadError> {
+    by_iso3
+        .get(code)
+        .copied()
+        .ok_or_else(|| t.err(line, format!("unknown country {code:?}")))
 }
 
 fn load_cities(t: &Tsv, by_iso3: &HashMap<String, u16>) -> Result<Vec<City>, LoadError> {
@@ -189,7 +247,11 @@ fn load_cities(t: &Tsv, by_iso3: &HashMap<String, u16>) -> Result<Vec<City>, Loa
         out.push(City {
             geonames_id: num(c[0]).ok_or_else(|| t.err(n, "bad geonameid".into()))?,
             name: c[1].into(),
-            ascii: if c[2].is_empty() { c[1].into() } else { c[2].into() },
+            ascii: if c[2].is_empty() {
+                c[1].into()
+            } else {
+                c[2].into()
+            },
             alt_names: list(c[3]),
             country: country(t, n, by_iso3, c[4])?,
             admin1: c[5].into(),
@@ -224,7 +286,10 @@ fn load_regions(t: &Tsv, by_iso3: &HashMap<String, u16>) -> Result<Vec<Region>, 
     let mut out = Vec::new();
     for row in t.rows(5) {
         let (n, c) = row?;
-        let members = c[2].split_whitespace().map(|m| country(t, n, by_iso3, m)).collect::<Result<_, _>>()?;
+        let members = c[2]
+            .split_whitespace()
+            .map(|m| country(t, n, by_iso3, m))
+            .collect::<Result<_, _>>()?;
         out.push(Region {
             name: c[0].into(),
             aliases: list(c[1]),
@@ -236,13 +301,41 @@ fn load_regions(t: &Tsv, by_iso3: &HashMap<String, u16>) -> Result<Vec<Region>, 
     Ok(out)
 }
 
-fn load_actors(t: &Tsv, by_iso3: &HashMap<String, u16>, kind: ActorKind) -> Result<Vec<Actor>, LoadError> {
+fn load_actors(
+    t: &Tsv,
+    by_iso3: &HashMap<String, u16>,
+    kind: ActorKind,
+) -> Result<Vec<Actor>, LoadError> {
     let mut out = Vec::new();
     for row in t.rows(5) {
         let (n, c) = row?;
-        let country = if c[3] == "-" || c[3].is_empty() { None } else { Some(country(t, n, by_iso3, c[3])?) };
+        let country = if c[3] == "-" || c[3].is_empty() {
+            None
+        } else {
+            Some(country(t, n, by_iso3, c[3])?)
+        };
         let roles = parse_codes(c[4]).map_err(|e| t.err(n, e))?;
-        out.push(Actor { name: c[0].into(), kind, aliases: list(c[2]), country, roles });
+        out.push(Actor {
+            name: c[0].into(),
+            kind,
+            aliases: list(c[2]),
+            country,
+            roles,
+        });
+    }
+    Ok(out)
+}
+
+fn load_cues(t: &Tsv, by_iso3: &HashMap<String, u16>) -> Result<Vec<Cue>, LoadError> {
+    let mut out = Vec::new();
+    for row in t.rows(3) {
+        let (n, c) = row?;
+        let weight = num(c[2]).ok_or_else(|| t.err(n, "bad weight".into()))?;
+        out.push(Cue {
+            pattern: c[0].into(),
+            country: country(t, n, by_iso3, c[1])?,
+            weight,
+        });
     }
     Ok(out)
 }
@@ -264,9 +357,17 @@ fn load_agents(t: &Tsv) -> Result<Vec<Agent>, LoadError> {
             "attached" => Scope::Attached,
             s => return Err(t.err(n, format!("unknown agent scope {s:?}"))),
         };
-        let a = Agent { pattern: c[0].into(), code: c[1].into(), kind, scope };
+        let a = Agent {
+            pattern: c[0].into(),
+            code: c[1].into(),
+            kind,
+            scope,
+        };
         if let Some(p) = plural(&a.pattern) {
-            out.push(Agent { pattern: p, ..a.clone() });
+            out.push(Agent {
+                pattern: p,
+                ..a.clone()
+            });
         }
         out.push(a);
     }

@@ -1,12 +1,13 @@
-//! One Aho-Corasick pass over the folded text finds every dictionary name (countries,
-//! adjectives, cities, admin1, regions, actors, agents). Matches must sit on word boundaries
-//! and obey the case rule of the name they came from; the survivors are reduced to
-//! leftmost-longest, non-overlapping hits. A hit keeps every target its name may denote
+//! One Aho-Corasick automaton over every dictionary name (countries, adjectives, cities,
+//! admin1, regions, actors, agents, cues), run in one left-to-right pass over the folded text as
+//! an anchored longest-match search at each word start. Matches must end on a word boundary
+//! and obey the case rule of the name they came from; hits are leftmost-longest and
+//! non-overlapping. A hit keeps every target its name may denote
 //! (Paris, France and Paris, Texas; Georgia the country and the state) for `resolve` to choose.
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
 
 use super::gazetteer::Gazetteer;
 use super::normalize::{fold_pattern, word_char_at, word_char_before, Folded};
@@ -22,6 +23,7 @@ pub enum Target {
     Region(u16),
     Actor(u32),
     Agent(u16),
+    Cue(u16),
 }
 
 /// How the letter case of the text must agree with the dictionary name.
@@ -57,7 +59,47 @@ pub struct Hit {
 pub struct Matcher {
     ac: Option<AhoCorasick>,
     entries: Vec<Vec<Entry>>,
+    /// Hashes of the first token of every name that can start with a lower-case letter
+    /// ("police", "the Gulf"): a lower-case word whose hash is absent starts no match.
+    lower_starts: Vec<u64>,
 }
+
+const LOWER_BITS: usize = 1 << 16;
+
+/// FNV-1a over the first token (letters and digits) of `s`, folded to `LOWER_BITS`.
+fn first_token_hash(s: &[u8]) -> usize {
+    let mut h: u32 = 0x811c_9dc5;
+    for &b in s
+        .iter()
+        .take_while(|&&b| b.is_ascii_alphanumeric() || b >= 0x80)
+    {
+        h = (h ^ b as u32).wrapping_mul(0x0100_0193);
+    }
+    (h as usize) & (LOWER_BITS - 1)
+}
+
+/// Month and weekday names are never taken as city names ("in March").
+const CALENDAR_WORDS: &[&str] = &[
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+];
 
 fn case_of(name: &str) -> Case {
     let letters: Vec<char> = name.chars().filter(|c| c.is_alphabetic()).collect();
@@ -82,6 +124,25 @@ struct Builder {
 
 impl Builder {
     fn add(&mut self, name: &str, target: Target) {
+        // "George W. Bush" is also written "George W Bush".
+        if name.contains(". ") && name.split(' ').any(|w| w.len() == 2 && w.ends_with('.')) {
+            let undotted: String = name
+                .split(' ')
+                .map(|w| {
+                    if w.len() == 2 && w.ends_with('.') {
+                        &w[..1]
+                    } else {
+                        w
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" ");
+            self.add_one(&undotted, target);
+        }
+        self.add_one(name, target);
+    }
+
+    fn add_one(&mut self, name: &str, target: Target) {
         let cased = fold_pattern(name);
         if cased.len() < 2 {
             return;
@@ -93,80 +154,146 @@ impl Builder {
             self.patterns.len() - 1
         });
         let list = &mut self.entries[id];
-        if !list.iter().any(|e| e.target == target && *e.cased == *cased) {
-            list.push(Entry { target, case: case_of(&cased), cased: cased.into() });
+        if !list
+            .iter()
+            .any(|e| e.target == target && *e.cased == *cased)
+        {
+            list.push(Entry {
+                target,
+                case: case_of(&cased),
+                cased: cased.into(),
+            });
         }
     }
 }
 
 impl Matcher {
     pub fn build(g: &Gazetteer) -> Result<Matcher, String> {
-        let mut b = Builder { ids: HashMap::new(), patterns: Vec::new(), entries: Vec::new() };
+        let mut b = Builder {
+            ids: HashMap::new(),
+            patterns: Vec::new(),
+            entries: Vec::new(),
+        };
         for (i, c) in g.countries.iter().enumerate() {
             let t = Target::Country(i as u16);
             b.add(&c.name, t);
             c.aliases.iter().for_each(|a| b.add(a, t));
-            c.adjectives.iter().for_each(|a| b.add(a, Target::Adjective(i as u16)));
+            c.adjectives
+                .iter()
+                .for_each(|a| b.add(a, Target::Adjective(i as u16)));
         }
         for (i, a) in g.admin1.iter().enumerate() {
             b.add(&a.name, Target::Admin1(i as u16));
-            a.abbreviations.iter().for_each(|x| b.add(x, Target::Admin1Abbr(i as u16)));
+            a.abbreviations
+                .iter()
+                .for_each(|x| b.add(x, Target::Admin1Abbr(i as u16)));
         }
         for (i, r) in g.regions.iter().enumerate() {
             b.add(&r.name, Target::Region(i as u16));
-            r.aliases.iter().for_each(|a| b.add(a, Target::Region(i as u16)));
+            r.aliases
+                .iter()
+                .for_each(|a| b.add(a, Target::Region(i as u16)));
         }
         for (i, a) in g.actors.iter().enumerate() {
             b.add(&a.name, Target::Actor(i as u32));
-            a.aliases.iter().for_each(|x| b.add(x, Target::Actor(i as u32)));
+            a.aliases
+                .iter()
+                .for_each(|x| b.add(x, Target::Actor(i as u32)));
         }
         for (i, a) in g.agents.iter().enumerate() {
             b.add(&a.pattern, Target::Agent(i as u16));
         }
+        for (i, c) in g.cues.iter().enumerate() {
+            b.add(&c.pattern, Target::Cue(i as u16));
+        }
         for (i, c) in g.cities.iter().enumerate() {
             let t = Target::City(i as u32);
-            for n in std::iter::once(&c.name).chain(std::iter::once(&c.ascii)).chain(c.alt_names.iter()) {
-                let short = n.chars().count() < 3 || (n.chars().count() == 3 && c.population < 100_000);
-                if !short {
+            for n in std::iter::once(&c.name)
+                .chain(std::iter::once(&c.ascii))
+                .chain(c.alt_names.iter())
+            {
+                let short =
+                    n.chars().count() < 3 || (n.chars().count() == 3 && c.population < 100_000);
+                if !short && !CALENDAR_WORDS.contains(&n.as_str()) {
                     b.add(n, t);
                 }
             }
         }
         let ac = AhoCorasick::builder()
-            .match_kind(MatchKind::Standard)
+            .match_kind(MatchKind::LeftmostLongest)
+            .start_kind(StartKind::Anchored)
             .build(&b.patterns)
             .map_err(|e| e.to_string())?;
-        Ok(Matcher { ac: Some(ac), entries: b.entries })
+        let mut lower_starts = vec![0u64; LOWER_BITS / 64];
+        for (p, entries) in b.patterns.iter().zip(&b.entries) {
+            if entries
+                .iter()
+                .any(|e| !e.cased.as_bytes()[0].is_ascii_uppercase())
+            {
+                let h = first_token_hash(p.as_bytes());
+                lower_starts[h / 64] |= 1 << (h % 64);
+            }
+        }
+        Ok(Matcher {
+            ac: Some(ac),
+            entries: b.entries,
+            lower_starts,
+        })
     }
 
     pub fn pattern_count(&self) -> usize {
         self.entries.len()
     }
 
-    /// All leftmost-longest dictionary hits in folded text.
+    /// All leftmost-longest dictionary hits in folded text: an anchored longest-match search at
+    /// every word start, so the automaton only walks as far as a name prefix goes.
     pub fn find(&self, f: &Folded) -> Vec<Hit> {
-        let Some(ac) = &self.ac else { return Vec::new() };
-        let mut cands: Vec<(usize, usize, u32)> = Vec::new();
-        for m in ac.find_overlapping_iter(&f.lower[..]) {
-            let (s, e) = (m.start(), m.end());
-            if word_char_before(&f.lower, s) || word_char_at(&f.lower, e) {
+        let Some(ac) = &self.ac else {
+            return Vec::new();
+        };
+        let hay = &f.lower[..];
+        let mut out: Vec<Hit> = Vec::new();
+        let mut i = 0;
+        while i < hay.len() {
+            if !word_char_at(hay, i) || word_char_before(hay, i) {
+                i += 1;
                 continue;
             }
-            let id = m.pattern().as_usize();
-            if self.entries[id].iter().any(|en| case_ok(f, s, e, en)) {
-                cands.push((s, e, id as u32));
-            }
-        }
-        cands.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-        let mut out: Vec<Hit> = Vec::with_capacity(cands.len());
-        let mut last_end = 0;
-        for (s, e, id) in cands {
-            if s < last_end {
+            let lower_start = !f.cased[i].is_ascii_uppercase() && f.cased[i] < 0x80;
+            if lower_start && {
+                let h = first_token_hash(&hay[i..]);
+                self.lower_starts[h / 64] & (1 << (h % 64)) == 0
+            } {
+                i += 1;
+                while i < hay.len() && word_char_at(hay, i) {
+                    i += 1;
+                }
                 continue;
             }
-            let targets = self.entries[id as usize].iter().filter(|en| case_ok(f, s, e, en)).map(|en| en.target).collect();
-            out.push(Hit { start: s, end: e, targets });
-            last_end = e;
+            let input = Input::new(hay).range(i..).anchored(Anchored::Yes);
+            if let Some(m) = ac.find(input) {
+                let e = m.end();
+                let entries = &self.entries[m.pattern().as_usize()];
+                if !word_char_at(hay, e) && entries.iter().any(|en| case_ok(f, i, e, en)) {
+                    let targets = entries
+                        .iter()
+                        .filter(|en| case_ok(f, i, e, en))
+                        .map(|en| en.target)
+                        .collect();
+                    out.push(Hit {
+                        start: i,
+                        end: e,
+                        targets,
+                    });
+                    i = e;
+                    continue;
+                }
+            }
+            // Skip to the end of this word.
+            i += 1;
+            while i < hay.len() && word_char_at(hay, i) {
+                i += 1;
+            }
         }
         out
     }
@@ -179,10 +306,13 @@ fn case_ok(f: &Folded, s: usize, e: usize, en: &Entry) -> bool {
         Case::Any => true,
         Case::Exact => text == pat && !in_caps_run(f, s, e),
         Case::AcronymOrTitle => {
-            text == pat || (text[0].is_ascii_uppercase() && !text[1..].iter().any(|c| c.is_ascii_uppercase()))
+            text == pat
+                || (text[0].is_ascii_uppercase()
+                    && !text[1..].iter().any(|c| c.is_ascii_uppercase()))
         }
         Case::Capitalized => pat.iter().enumerate().all(|(i, &p)| {
-            !(p.is_ascii_uppercase() && (i == 0 || matches!(pat[i - 1], b' ' | b'-'))) || text[i].is_ascii_uppercase()
+            !(p.is_ascii_uppercase() && (i == 0 || matches!(pat[i - 1], b' ' | b'-')))
+                || text[i].is_ascii_uppercase()
         }),
     }
 }
@@ -191,8 +321,16 @@ fn case_ok(f: &Folded, s: usize, e: usize, en: &Entry) -> bool {
 /// quote), where "US" may just be the pronoun.
 fn in_caps_run(f: &Folded, s: usize, e: usize) -> bool {
     let caps_word = |w: &[u8]| w.len() >= 2 && w.iter().all(|c| c.is_ascii_uppercase());
-    let prev = f.cased[..s].trim_ascii_end().rsplit(|c| !c.is_ascii_alphabetic()).next().unwrap_or(&[]);
-    let next = f.cased[e..].trim_ascii_start().split(|c| !c.is_ascii_alphabetic()).next().unwrap_or(&[]);
+    let prev = f.cased[..s]
+        .trim_ascii_end()
+        .rsplit(|c| !c.is_ascii_alphabetic())
+        .next()
+        .unwrap_or(&[]);
+    let next = f.cased[e..]
+        .trim_ascii_start()
+        .split(|c| !c.is_ascii_alphabetic())
+        .next()
+        .unwrap_or(&[]);
     caps_word(prev) || caps_word(next)
 }
 

@@ -9,6 +9,9 @@
 //! IRNGOV, "US President Donald Trump" -> USAGOV on the publication date, Paris, Texas vs
 //! Paris, France. [`split_sentences`] and [`tokens`] give byte-offset sentences and tokens.
 
+mod analysis;
+mod build;
+mod context;
 mod gazetteer;
 mod matcher;
 mod names;
@@ -20,10 +23,11 @@ mod resolve;
 mod salience;
 mod sentences;
 mod types;
+mod wordlists;
 
+pub use analysis::{analyze, recognize, Analysis};
 pub use gazetteer::{Gazetteer, LoadError};
 pub use records::Country;
-pub use resolve::recognize;
 pub use salience::article_countries;
 pub use sentences::{split_sentences, tokens};
 pub use types::{Entity, EntityKind, Sentence, Token, TokenKind};

@@ -28,7 +28,6 @@ impl Folded {
     pub fn orig(&self, start: usize, end: usize) -> (usize, usize) {
         (self.map[start] as usize, self.map[end] as usize)
     }
-
 }
 
 fn push(f: &mut Folded, b: u8, at: usize) {
@@ -47,10 +46,29 @@ pub fn fold_into(text: &str, f: &mut Folded) {
     let mut in_space = false;
     while i < bytes.len() {
         let b = bytes[i];
+        // Fast path: a run of plain ASCII (no whitespace) is copied as is.
+        if b < 0x80 && !b.is_ascii_whitespace() {
+            let mut j = i + 1;
+            while j < bytes.len() && bytes[j] < 0x80 && !bytes[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            let run = &bytes[i..j];
+            f.cased.extend_from_slice(run);
+            f.lower.extend(run.iter().map(u8::to_ascii_lowercase));
+            f.map.extend(i as u32..j as u32);
+            in_space = false;
+            i = j;
+            continue;
+        }
         if b < 0x80 {
             if b.is_ascii_whitespace() {
                 if !in_space {
-                    push(f, b' ', i);
+                    let sep = if paragraph_break(bytes, i) {
+                        b'\n'
+                    } else {
+                        b' '
+                    };
+                    push(f, sep, i);
                     in_space = true;
                 }
             } else {
@@ -90,6 +108,27 @@ pub fn fold_into(text: &str, f: &mut Folded) {
     f.map.push(bytes.len() as u32);
 }
 
+/// A whitespace run starting at `i` that holds a blank line or a newline followed by an indent
+/// (a paragraph break in wire copy): folded to '\n' so that no name spans it.
+fn paragraph_break(b: &[u8], i: usize) -> bool {
+    let mut k = i;
+    let mut newlines = 0;
+    let mut indent = 0;
+    while k < b.len() && b[k].is_ascii_whitespace() {
+        match b[k] {
+            b'\n' => {
+                newlines += 1;
+                indent = 0;
+            }
+            b'\t' => indent += 2,
+            b' ' => indent += 1,
+            _ => {}
+        }
+        k += 1;
+    }
+    newlines >= 2 || (newlines == 1 && indent >= 2)
+}
+
 /// Folds a dictionary pattern the same way (no map needed); returns the cased form.
 pub fn fold_pattern(p: &str) -> String {
     let mut f = Folded::default();
@@ -108,6 +147,7 @@ pub fn utf8_len(b: u8) -> usize {
 }
 
 /// True when the character ending just before `at` in `s` is a letter or digit.
+#[inline]
 pub fn word_char_before(s: &[u8], at: usize) -> bool {
     if at == 0 {
         return false;
@@ -127,6 +167,7 @@ pub fn word_char_before(s: &[u8], at: usize) -> bool {
 }
 
 /// True when the character starting at `at` in `s` is a letter or digit.
+#[inline]
 pub fn word_char_at(s: &[u8], at: usize) -> bool {
     if at >= s.len() {
         return false;
@@ -150,8 +191,14 @@ mod tests {
     fn folds_spaces_quotes_and_case_with_offsets() {
         let t = "Tehran\u{2019}s  foreign\nMinistry";
         let f = Folded::new(t);
-        assert_eq!(std::str::from_utf8(&f.cased).unwrap(), "Tehran's foreign Ministry");
-        assert_eq!(std::str::from_utf8(&f.lower).unwrap(), "tehran's foreign ministry");
+        assert_eq!(
+            std::str::from_utf8(&f.cased).unwrap(),
+            "Tehran's foreign Ministry"
+        );
+        assert_eq!(
+            std::str::from_utf8(&f.lower).unwrap(),
+            "tehran's foreign ministry"
+        );
         let s = f.cased.iter().position(|&b| b == b'f').unwrap();
         let (a, b) = f.orig(s, f.cased.len());
         assert_eq!(&t[a..b], "foreign\nMinistry");

@@ -28,7 +28,10 @@ pub struct DictActor {
 }
 
 fn read(path: &Path) -> Result<String, LoadError> {
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io { path: path.to_path_buf(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
 
@@ -40,7 +43,10 @@ pub fn phrase(raw: &str) -> String {
         .map(|w| {
             let mut cs = w.chars();
             match cs.next() {
-                Some(f) => f.to_uppercase().chain(cs.flat_map(char::to_lowercase)).collect(),
+                Some(f) => f
+                    .to_uppercase()
+                    .chain(cs.flat_map(char::to_lowercase))
+                    .collect(),
                 None => String::new(),
             }
         })
@@ -70,7 +76,7 @@ fn codes(s: &str) -> Vec<RolePeriod> {
         let inner = rest[a + 1..a + b].trim();
         rest = &rest[a + b + 1..];
         let mut it = inner.split_whitespace();
-        let code = it.next().unwrap_or("").trim_start_matches('~').to_string();
+        let code = it.next().unwrap_or("").trim_matches('~').to_string();
         if code.is_empty() || code.starts_with('-') {
             continue;
         }
@@ -85,7 +91,12 @@ fn codes(s: &str) -> Vec<RolePeriod> {
                 to = date(y).map(|t| t + Duration::days(1));
             }
         }
-        out.push(RolePeriod { code, from, to, title: String::new() });
+        out.push(RolePeriod {
+            code,
+            from,
+            to,
+            title: String::new(),
+        });
     }
     out
 }
@@ -113,7 +124,11 @@ pub fn load_actors(path: &Path) -> Result<Vec<DictActor>, LoadError> {
         } else {
             let name = phrase(body.split('[').next().unwrap_or(""));
             if !name.is_empty() {
-                out.push(DictActor { name, aliases: Vec::new(), roles: codes(body) });
+                out.push(DictActor {
+                    name,
+                    aliases: Vec::new(),
+                    roles: codes(body),
+                });
             }
         }
     }
@@ -126,23 +141,30 @@ pub fn load_agents(path: &Path) -> Result<Vec<Agent>, LoadError> {
     let text = read(path)?;
     let mut sets: HashMap<String, Vec<String>> = HashMap::new();
     let mut out = Vec::new();
-    for (n, line) in text.lines().enumerate() {
+    for line in text.lines() {
         let body = line.split('#').next().unwrap_or("").trim();
         if body.is_empty() {
             continue;
         }
         if body.starts_with('!') && body.contains('=') {
             let (k, v) = body.split_once('=').unwrap_or_default();
-            sets.insert(k.trim().to_string(), v.split(',').map(|x| x.trim().to_string()).collect());
+            sets.insert(
+                k.trim().to_string(),
+                v.split(',').map(|x| x.trim().to_string()).collect(),
+            );
             continue;
         }
-        let Some(open) = body.find('[') else {
-            return Err(LoadError::Parse { path: path.to_path_buf(), line: n + 1, msg: "agent without [code]".into() });
+        // Entries without a code (a few in Phoenix) are skipped, as PETRARCH does.
+        let Some(open) = body.find('[') else { continue };
+        let Some(role) = codes(&body[open..]).into_iter().next() else {
+            continue;
         };
-        let Some(role) = codes(&body[open..]).into_iter().next() else { continue };
         let head = &body[..open];
         let (noun, plural_spec) = match head.find('{') {
-            Some(b) => (&head[..b], Some(head[b + 1..].split('}').next().unwrap_or("").trim())),
+            Some(b) => (
+                &head[..b],
+                Some(head[b + 1..].split('}').next().unwrap_or("").trim()),
+            ),
             None => (head, None),
         };
         for variant in expand(noun.trim(), &sets) {
@@ -150,13 +172,24 @@ pub fn load_agents(path: &Path) -> Result<Vec<Agent>, LoadError> {
             if p.is_empty() {
                 continue;
             }
-            let agent = Agent { pattern: p.clone(), code: role.code.clone(), kind: AgentKind::Group, scope: Scope::Attached };
+            let agent = Agent {
+                pattern: p.clone(),
+                code: role.code.clone(),
+                kind: AgentKind::Group,
+                scope: Scope::Attached,
+            };
             match plural_spec {
                 Some("") => {}
-                Some(pl) => out.push(Agent { pattern: phrase(pl).to_lowercase(), ..agent.clone() }),
+                Some(pl) => out.push(Agent {
+                    pattern: phrase(pl).to_lowercase(),
+                    ..agent.clone()
+                }),
                 None => {
                     if let Some(pl) = plural(&p) {
-                        out.push(Agent { pattern: pl, ..agent.clone() });
+                        out.push(Agent {
+                            pattern: pl,
+                            ..agent.clone()
+                        });
                     }
                 }
             }
@@ -214,7 +247,10 @@ mod tests {
         )
         .unwrap();
         let a = load_agents(f.path()).unwrap();
-        let pats: Vec<(&str, &str)> = a.iter().map(|x| (x.pattern.as_str(), x.code.as_str())).collect();
+        let pats: Vec<(&str, &str)> = a
+            .iter()
+            .map(|x| (x.pattern.as_str(), x.code.as_str()))
+            .collect();
         assert!(pats.contains(&("police officers", "COP")));
         assert!(pats.contains(&("riot police", "COP")));
         assert!(!pats.iter().any(|p| p.0 == "riot polices"));

@@ -11,13 +11,13 @@ use super::normalize::Folded;
 
 /// Countries and admin1 divisions the article names unambiguously.
 #[derive(Debug, Default)]
-pub struct Evidence {
+pub struct Evidence<'a> {
     pub countries: HashSet<u16>,
-    pub admin1: HashSet<String>,
+    pub admin1: HashSet<&'a str>,
 }
 
-impl Evidence {
-    pub fn collect(g: &Gazetteer, hits: &[Hit]) -> Evidence {
+impl<'a> Evidence<'a> {
+    pub fn collect(g: &'a Gazetteer, hits: &[Hit]) -> Evidence<'a> {
         let mut ev = Evidence::default();
         for h in hits {
             let mut cities = h.targets.iter().filter(|t| matches!(t, Target::City(_)));
@@ -27,7 +27,7 @@ impl Evidence {
                         ev.countries.insert(*c);
                     }
                     Target::Admin1(a) => {
-                        ev.admin1.insert(g.admin1[*a as usize].code.clone());
+                        ev.admin1.insert(g.admin1[*a as usize].code.as_str());
                         if h.targets.len() == 1 {
                             ev.countries.insert(g.admin1[*a as usize].country);
                         }
@@ -39,7 +39,7 @@ impl Evidence {
                 let city = &g.cities[*c as usize];
                 if h.targets.len() == 1 && !city.needs_context {
                     ev.countries.insert(city.country);
-                    ev.admin1.insert(city.admin1.clone());
+                    ev.admin1.insert(city.admin1.as_str());
                 }
             }
         }
@@ -48,21 +48,48 @@ impl Evidence {
 }
 
 const LOCATIVE: &[&str] = &[
-    "in", "at", "near", "outside", "into", "inside", "across", "around", "to", "toward", "towards", "via", "through",
-    "throughout", "from", "of", "downtown", "central", "northern", "southern", "eastern", "western", "suburban",
+    "in",
+    "at",
+    "near",
+    "outside",
+    "into",
+    "inside",
+    "across",
+    "around",
+    "to",
+    "toward",
+    "towards",
+    "via",
+    "through",
+    "throughout",
+    "from",
+    "of",
+    "downtown",
+    "central",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "suburban",
 ];
 
 /// The lower-case word just before folded offset `s` (skipping spaces).
 pub fn word_before(f: &Folded, s: usize) -> &str {
     let before = f.lower[..s].trim_ascii_end();
-    let w = before.rsplit(|c: &u8| !c.is_ascii_alphabetic()).next().unwrap_or(&[]);
+    let w = before
+        .rsplit(|c: &u8| !c.is_ascii_alphabetic())
+        .next()
+        .unwrap_or(&[]);
     std::str::from_utf8(w).unwrap_or("")
 }
 
 /// The lower-case word just after folded offset `e`.
 pub fn word_after(f: &Folded, e: usize) -> &str {
     let after = f.lower[e..].trim_ascii_start();
-    let w = after.split(|c: &u8| !c.is_ascii_alphabetic() && *c != b'\'').next().unwrap_or(&[]);
+    let w = after
+        .split(|c: &u8| !c.is_ascii_alphabetic() && *c != b'\'')
+        .next()
+        .unwrap_or(&[]);
     std::str::from_utf8(w).unwrap_or("")
 }
 
@@ -72,24 +99,147 @@ pub fn locative_before(f: &Folded, s: usize) -> bool {
 
 /// Reporting and action verbs that make a capital the subject of a political act.
 const ACTOR_VERBS: &[&str] = &[
-    "said", "says", "has", "have", "had", "will", "would", "could", "should", "may", "might", "must", "is", "was",
-    "wants", "wanted", "hopes", "warned", "warns", "accused", "accuses", "announced", "announces", "rejected",
-    "rejects", "denied", "denies", "condemned", "condemns", "urged", "urges", "called", "calls", "plans", "agreed",
-    "agrees", "insisted", "insists", "told", "tells", "sent", "threatened", "threatens", "responded", "claimed",
-    "claims", "believes", "did", "does", "sees", "views", "backed", "backs", "supports", "opposed", "opposes",
-    "imposed", "imposes", "demanded", "demands", "refused", "refuses", "expelled", "recalled", "signed", "vowed",
+    "said",
+    "says",
+    "has",
+    "have",
+    "had",
+    "will",
+    "would",
+    "could",
+    "should",
+    "may",
+    "might",
+    "must",
+    "is",
+    "was",
+    "wants",
+    "wanted",
+    "hopes",
+    "warned",
+    "warns",
+    "accused",
+    "accuses",
+    "announced",
+    "announces",
+    "rejected",
+    "rejects",
+    "denied",
+    "denies",
+    "condemned",
+    "condemns",
+    "urged",
+    "urges",
+    "called",
+    "calls",
+    "plans",
+    "agreed",
+    "agrees",
+    "insisted",
+    "insists",
+    "told",
+    "tells",
+    "sent",
+    "threatened",
+    "threatens",
+    "responded",
+    "claimed",
+    "claims",
+    "believes",
+    "did",
+    "does",
+    "sees",
+    "views",
+    "backed",
+    "backs",
+    "supports",
+    "opposed",
+    "opposes",
+    "imposed",
+    "imposes",
+    "demanded",
+    "demands",
+    "refused",
+    "refuses",
+    "expelled",
+    "recalled",
+    "signed",
+    "vowed",
+];
+
+/// Nouns after a capital's possessive that make it the city, not the government ("London's
+/// stock market", "Tehran's streets").
+const CITY_NOUNS: &[&str] = &[
+    "airport",
+    "stock",
+    "stocks",
+    "market",
+    "markets",
+    "exchange",
+    "streets",
+    "street",
+    "mayor",
+    "city",
+    "financial",
+    "economy",
+    "biggest",
+    "largest",
+    "oldest",
+    "main",
+    "famous",
+    "population",
+    "residents",
+    "suburbs",
+    "centre",
+    "center",
+    "skyline",
+    "port",
+    "football",
+    "club",
+    "theatre",
+    "theatres",
+    "museum",
+    "museums",
+    "hotels",
+    "property",
+    "house",
+    "housing",
+    "metro",
+    "subway",
+    "underground",
+    "west",
+    "east",
+    "north",
+    "south",
+    "bourse",
+    "nightlife",
+    "traffic",
+    "air",
+    "hospitals",
+    "universities",
+    "university",
+    "restaurants",
+    "shops",
+    "fashion",
 ];
 
 /// A capital used for its government: "Moscow's", "Tehran said", "talks with Tehran".
 pub fn is_metonym(f: &Folded, s: usize, e: usize) -> bool {
-    if f.lower[e..].starts_with(b"'s ") || f.lower[e..].starts_with(b"' ") || f.lower[e..] == *b"'s" {
-        return true;
+    let rest = &f.lower[e..];
+    if rest.starts_with(b"'s ") || rest.starts_with(b"' ") || rest == b"'s" {
+        let after = rest
+            .iter()
+            .position(|&c| c == b' ')
+            .map_or(rest.len(), |p| p);
+        let next = word_after(f, e + after);
+        return !CITY_NOUNS.contains(&next);
     }
     if locative_before(f, s) {
         return false;
     }
     let prev = word_before(f, s);
-    ACTOR_VERBS.contains(&word_after(f, e)) || matches!(prev, "with" | "against" | "between" | "by" | "and")
+    ACTOR_VERBS.contains(&word_after(f, e))
+        || matches!(prev, "with" | "against" | "between" | "by" | "and")
 }
 
 /// Score of a homonym candidate; higher wins.
@@ -106,9 +256,9 @@ fn score(g: &Gazetteer, t: &Target, ev: &Evidence, qualifier: Option<&Target>) -
         Target::Country(c) => (2.0e7, *c, "", false),
         _ => return f64::MIN,
     };
-    let mut s = pop.max(1.0).ln() + if capital { 3.0 } else { 0.0 };
+    let mut s = 1.5 * pop.max(1.0).ln() + if capital { 3.0 } else { 0.0 };
     if ev.admin1.contains(admin1) {
-        s += 6.0;
+        s += 8.0;
     }
     if ev.countries.contains(&country) {
         s += 3.0;
@@ -126,13 +276,22 @@ fn score(g: &Gazetteer, t: &Target, ev: &Evidence, qualifier: Option<&Target>) -
 
 /// Picks the place a hit most likely names, if any. `qualifier` is the hit after ", ".
 pub fn choose(g: &Gazetteer, h: &Hit, ev: &Evidence, qualifier: Option<&Hit>) -> Option<Target> {
-    let quals: Vec<&Target> = qualifier.map(|q| q.targets.iter().collect()).unwrap_or_default();
+    let quals: Vec<&Target> = qualifier
+        .map(|q| q.targets.iter().collect())
+        .unwrap_or_default();
     let mut best: Option<(f64, Target)> = None;
-    for t in h.targets.iter().filter(|t| matches!(t, Target::City(_) | Target::Admin1(_) | Target::Country(_))) {
+    for t in h
+        .targets
+        .iter()
+        .filter(|t| matches!(t, Target::City(_) | Target::Admin1(_) | Target::Country(_)))
+    {
         let sc = if quals.is_empty() {
             score(g, t, ev, None)
         } else {
-            quals.iter().map(|q| score(g, t, ev, Some(q))).fold(f64::MIN, f64::max)
+            quals
+                .iter()
+                .map(|q| score(g, t, ev, Some(q)))
+                .fold(f64::MIN, f64::max)
         };
         if best.is_none_or(|(b, _)| sc > b) {
             best = Some((sc, *t));

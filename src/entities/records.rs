@@ -98,7 +98,12 @@ impl Actor {
     pub fn role_on(&self, date: Option<NaiveDate>) -> Option<&RolePeriod> {
         let default = self.roles.iter().find(|r| !r.dated());
         match date {
-            Some(d) => self.roles.iter().filter(|r| r.dated() && r.covers(d)).max_by_key(|r| r.from).or(default),
+            Some(d) => self
+                .roles
+                .iter()
+                .filter(|r| r.dated() && r.covers(d))
+                .max_by_key(|r| r.from)
+                .or(default),
             None => self
                 .roles
                 .iter()
@@ -136,6 +141,14 @@ pub struct Agent {
     pub scope: Scope,
 }
 
+/// A word that hints at a country without naming it (currency, legal form, institution).
+#[derive(Debug, Clone)]
+pub struct Cue {
+    pub pattern: String,
+    pub country: u16,
+    pub weight: f64,
+}
+
 /// Parses "CODE [FROM..TO] [title]; ..." (dates ISO, either end may be empty).
 pub fn parse_codes(spec: &str) -> Result<Vec<RolePeriod>, String> {
     let mut out = Vec::new();
@@ -155,7 +168,12 @@ pub fn parse_codes(spec: &str) -> Result<Vec<RolePeriod>, String> {
             }
             None => (None, None),
         };
-        out.push(RolePeriod { code, from, to, title: title.to_string() });
+        out.push(RolePeriod {
+            code,
+            from,
+            to,
+            title: title.to_string(),
+        });
     }
     Ok(out)
 }
@@ -164,19 +182,38 @@ fn parse_date(s: &str) -> Result<Option<NaiveDate>, String> {
     if s.is_empty() {
         return Ok(None);
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map(Some).map_err(|e| format!("bad date {s:?}: {e}"))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map(Some)
+        .map_err(|e| format!("bad date {s:?}: {e}"))
 }
 
 /// Splits a '|' list, dropping empty items.
 pub fn list(s: &str) -> Vec<String> {
-    s.split('|').map(str::trim).filter(|x| !x.is_empty()).map(String::from).collect()
+    s.split('|')
+        .map(str::trim)
+        .filter(|x| !x.is_empty())
+        .map(String::from)
+        .collect()
 }
 
 /// Regular English plural of the last word of a role noun.
 pub fn plural(p: &str) -> Option<String> {
-    const UNCOUNTABLE: &[&str] = &["police", "media", "military", "press", "leadership", "judiciary", "customs", "navy"];
+    const UNCOUNTABLE: &[&str] = &[
+        "police",
+        "media",
+        "military",
+        "press",
+        "leadership",
+        "judiciary",
+        "customs",
+        "navy",
+    ];
     let last = p.rsplit(' ').next().unwrap_or(p);
-    if p.ends_with('s') || UNCOUNTABLE.contains(&last) || p.ends_with('.') || p.chars().any(|c| c.is_uppercase()) {
+    if p.ends_with('s')
+        || UNCOUNTABLE.contains(&last)
+        || p.ends_with('.')
+        || p.chars().any(|c| c.is_uppercase())
+    {
         return None;
     }
     let stem = &p[..p.len() - last.len()];
@@ -203,7 +240,13 @@ mod tests {
         )
         .unwrap();
         assert_eq!(roles.len(), 3);
-        let a = Actor { name: "T".into(), kind: ActorKind::Person, aliases: vec![], country: None, roles };
+        let a = Actor {
+            name: "T".into(),
+            kind: ActorKind::Person,
+            aliases: vec![],
+            country: None,
+            roles,
+        };
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok();
         assert_eq!(a.role_on(d("2016-06-01")).unwrap().code, "USAELI");
         assert_eq!(a.role_on(d("2018-06-01")).unwrap().code, "USAGOV");
@@ -211,14 +254,20 @@ mod tests {
         assert_eq!(a.role_on(d("2026-01-13")).unwrap().title, "President");
         assert_eq!(a.role_on(None).unwrap().from, d("2025-01-20"));
         assert!(parse_codes("X 2020-13-01..").is_err());
-        assert_eq!(parse_codes("AFGREB ..2021-08-15").unwrap()[0].to, d("2021-08-15"));
+        assert_eq!(
+            parse_codes("AFGREB ..2021-08-15").unwrap()[0].to,
+            d("2021-08-15")
+        );
     }
 
     #[test]
     fn plurals() {
         assert_eq!(plural("ministry").as_deref(), Some("ministries"));
         assert_eq!(plural("policeman").as_deref(), Some("policemen"));
-        assert_eq!(plural("human rights organisation").as_deref(), Some("human rights organisations"));
+        assert_eq!(
+            plural("human rights organisation").as_deref(),
+            Some("human rights organisations")
+        );
         assert_eq!(plural("police"), None);
         assert_eq!(plural("attorney").as_deref(), Some("attorneys"));
     }

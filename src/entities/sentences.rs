@@ -9,16 +9,39 @@ use super::types::{Sentence, Token, TokenKind};
 
 /// Words after which a full stop does not end a sentence (compared case-sensitively).
 const ABBREVIATIONS: &[&str] = &[
-    "Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Lt", "Col", "Sgt", "Capt", "Cmdr", "Adm", "Maj", "Gov",
-    "Sen", "Rep", "Rev", "St", "Jr", "Sr", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep",
-    "Sept", "Oct", "Nov", "Dec", "No", "Nos", "vs", "Vs", "approx", "Fig", "fig", "Mt", "Ft", "Pres",
-    "Supt", "Det", "Insp", "Hon", "Messrs", "Mme", "Mlle", "e.g", "i.e", "cf", "ca",
+    "Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Lt", "Col", "Sgt", "Capt", "Cmdr", "Adm", "Maj",
+    "Gov", "Sen", "Rep", "Rev", "St", "Jr", "Sr", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug",
+    "Sep", "Sept", "Oct", "Nov", "Dec", "No", "Nos", "vs", "Vs", "approx", "Fig", "fig", "Mt",
+    "Ft", "Pres", "Supt", "Det", "Insp", "Hon", "Messrs", "Mme", "Mlle", "e.g", "i.e", "cf", "ca",
 ];
 
 /// Words that, after a dotted acronym ("the U.S. The ..."), show a new sentence began.
 const STARTERS: &[&str] = &[
-    "The", "It", "He", "She", "They", "We", "I", "In", "But", "A", "An", "This", "That", "These",
-    "Those", "On", "At", "His", "Her", "Its", "Their", "There", "Officials", "However", "Meanwhile",
+    "The",
+    "It",
+    "He",
+    "She",
+    "They",
+    "We",
+    "I",
+    "In",
+    "But",
+    "A",
+    "An",
+    "This",
+    "That",
+    "These",
+    "Those",
+    "On",
+    "At",
+    "His",
+    "Her",
+    "Its",
+    "Their",
+    "There",
+    "Officials",
+    "However",
+    "Meanwhile",
 ];
 
 /// Splits `text` into sentences (byte ranges, trimmed of surrounding whitespace).
@@ -48,9 +71,9 @@ pub fn split_sentences(text: &str) -> Vec<Sentence> {
             start = Some(i);
         }
         // Quote tracking: curly quotes nest, straight double quotes toggle.
-        if b[i..].starts_with("\u{201C}".as_bytes()) {
+        if c == 0xE2 && b[i..].starts_with("\u{201C}".as_bytes()) {
             quote_depth += 1;
-        } else if b[i..].starts_with("\u{201D}".as_bytes()) {
+        } else if c == 0xE2 && b[i..].starts_with("\u{201D}".as_bytes()) {
             quote_depth = (quote_depth - 1).max(0);
         } else if c == b'"' {
             straight_open = !straight_open;
@@ -78,7 +101,9 @@ pub fn split_sentences(text: &str) -> Vec<Sentence> {
                 }
                 closed_quote = true;
                 j += 1;
-            } else if b[j..].starts_with("\u{201D}".as_bytes()) || b[j..].starts_with("\u{2019}".as_bytes()) {
+            } else if b[j..].starts_with("\u{201D}".as_bytes())
+                || b[j..].starts_with("\u{2019}".as_bytes())
+            {
                 quote_depth = (quote_depth - 1).max(0);
                 closed_quote = true;
                 j += 3;
@@ -104,7 +129,11 @@ pub fn split_sentences(text: &str) -> Vec<Sentence> {
 fn push(out: &mut Vec<Sentence>, text: &str, s: usize, e: usize) {
     let e = s + text[s..e].trim_end().len();
     if e > s {
-        out.push(Sentence { index: 0, start: s, end: e });
+        out.push(Sentence {
+            index: 0,
+            start: s,
+            end: e,
+        });
     }
 }
 
@@ -155,7 +184,10 @@ fn ends_sentence(text: &str, start: usize, dot: usize, after: usize) -> bool {
     let single_initial = prev.len() == 1 && prev.as_bytes()[0].is_ascii_uppercase();
     let dotted = prev.contains('.') && prev.split('.').all(|p| p.len() <= 2);
     if single_initial || dotted {
-        let first = next.split(|c: char| !c.is_alphanumeric()).next().unwrap_or("");
+        let first = next
+            .split(|c: char| !c.is_alphanumeric())
+            .next()
+            .unwrap_or("");
         return dotted && STARTERS.contains(&first);
     }
     true
@@ -191,17 +223,24 @@ pub fn tokens(text: &str, start: usize, end: usize) -> Vec<Token> {
         } else if c.is_ascii_digit() {
             TokenKind::Number
         } else {
-            out.push(Token { start: start + i, end: start + i + c.len_utf8(), kind: TokenKind::Punct });
+            out.push(Token {
+                start: start + i,
+                end: start + i + c.len_utf8(),
+                kind: TokenKind::Punct,
+            });
             continue;
         };
         let mut e = i + c.len_utf8();
         while let Some(&(k, d)) = it.peek() {
             let joins = d.is_alphanumeric()
                 || (matches!(d, '-' | '\'' | '\u{2019}' | '.' | ',')
-                    && s[k + d.len_utf8()..].chars().next().is_some_and(|n| match kind {
-                        TokenKind::Number => n.is_ascii_digit() && matches!(d, '.' | ','),
-                        _ => n.is_alphabetic() && d != ',' && (d != '.' || is_dotted(&s[i..k])),
-                    }));
+                    && s[k + d.len_utf8()..]
+                        .chars()
+                        .next()
+                        .is_some_and(|n| match kind {
+                            TokenKind::Number => n.is_ascii_digit() && matches!(d, '.' | ','),
+                            _ => n.is_alphabetic() && d != ',' && (d != '.' || is_dotted(&s[i..k])),
+                        }));
             if !joins {
                 break;
             }
@@ -213,13 +252,18 @@ pub fn tokens(text: &str, start: usize, end: usize) -> Vec<Token> {
             e += 1;
             it.next();
         }
-        out.push(Token { start: start + i, end: start + e, kind });
+        out.push(Token {
+            start: start + i,
+            end: start + e,
+            kind,
+        });
     }
     out
 }
 
 fn is_dotted(w: &str) -> bool {
-    w.split('.').all(|p| p.chars().count() <= 2) && w.chars().next().is_some_and(|c| c.is_uppercase())
+    w.split('.').all(|p| p.chars().count() <= 2)
+        && w.chars().next().is_some_and(|c| c.is_uppercase())
 }
 
 #[cfg(test)]
@@ -227,7 +271,10 @@ mod tests {
     use super::*;
 
     fn texts(t: &str) -> Vec<&str> {
-        split_sentences(t).iter().map(|s| &t[s.start..s.end]).collect()
+        split_sentences(t)
+            .iter()
+            .map(|s| &t[s.start..s.end])
+            .collect()
     }
 
     #[test]
@@ -246,7 +293,10 @@ mod tests {
 
     #[test]
     fn dotted_acronym_can_end_a_sentence() {
-        assert_eq!(texts("He flew to the U.S. The talks failed."), vec!["He flew to the U.S.", "The talks failed."]);
+        assert_eq!(
+            texts("He flew to the U.S. The talks failed."),
+            vec!["He flew to the U.S.", "The talks failed."]
+        );
     }
 
     #[test]
@@ -268,7 +318,10 @@ mod tests {
     #[test]
     fn straight_quotes_and_questions() {
         let t = "\"We will respond,\" he said. Is it over? Yes.";
-        assert_eq!(texts(t), vec!["\"We will respond,\" he said.", "Is it over?", "Yes."]);
+        assert_eq!(
+            texts(t),
+            vec!["\"We will respond,\" he said.", "Is it over?", "Yes."]
+        );
     }
 
     #[test]
@@ -282,7 +335,23 @@ mod tests {
     #[test]
     fn tokens_with_offsets() {
         let t = "Tehran\u{2019}s U.S.-backed rate of 1,226.5 fell.";
-        let toks: Vec<&str> = tokens(t, 0, t.len()).iter().map(|k| &t[k.start..k.end]).collect();
-        assert_eq!(toks, vec!["Tehran\u{2019}s", "U.S.", "-", "backed", "rate", "of", "1,226.5", "fell", "."]);
+        let toks: Vec<&str> = tokens(t, 0, t.len())
+            .iter()
+            .map(|k| &t[k.start..k.end])
+            .collect();
+        assert_eq!(
+            toks,
+            vec![
+                "Tehran\u{2019}s",
+                "U.S.",
+                "-",
+                "backed",
+                "rate",
+                "of",
+                "1,226.5",
+                "fell",
+                "."
+            ]
+        );
     }
 }

@@ -118,7 +118,10 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
         let timeout = Duration::from_secs(cfg.shutdown.deadline_secs.max(30));
         tokio::task::spawn_blocking(move || changelog::start(&cfg, &bootstrap, dedup, shared, timeout)).await??.1
     };
-    let chain = Arc::new(Chain::new(ChainConfig { max_message_bytes: cfg.pipeline.max_message_bytes }));
+    let extractor = tokio::task::spawn_blocking(crate::stages::extract::Extractor::load_default)
+        .await?
+        .context("loading the dictionaries under data/ (set NEWSFLOW_DATA_DIR to their folder)")?;
+    let chain = Arc::new(Chain::new(ChainConfig { max_message_bytes: cfg.pipeline.max_message_bytes }).with_extractor(Arc::new(extractor)));
     let permits = Arc::new(Semaphore::new(cfg.pipeline.max_in_flight));
     let per_worker = (cfg.pipeline.max_in_flight / cfg.pipeline.concurrency).max(16);
     let mut senders = Vec::new();

@@ -95,6 +95,9 @@ pub async fn run_worker(mut rx: mpsc::Receiver<Job>, ctx: WorkerCtx) {
         if let Some(kind) = outcome.duplicate {
             counter!(names::DUPLICATES, "kind" => kind.as_str()).increment(1);
         }
+        for (root, quad) in &outcome.event_classes {
+            counter!(names::EVENTS, "root" => root.clone(), "quad_class" => quad.to_string()).increment(1);
+        }
         if outcome.dropped {
             counter!(names::RECORDS_DROPPED, "stage" => "dedup", "reason" => "duplicate").increment(1);
         }

@@ -25,7 +25,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 /// Stage names, used as the `stage` metric label.
-pub const STAGE_NAMES: [&str; 3] = ["parse", "normalize", "dedup"];
+pub const STAGE_NAMES: [&str; 4] = ["parse", "normalize", "dedup", "extract"];
 
 /// Per-stage wall time for one article (filled in by [`Chain::process`]).
 /// A stage that did not run stays zero.
@@ -34,12 +34,13 @@ pub struct Timings {
     pub parse: Duration,
     pub normalize: Duration,
     pub dedup: Duration,
+    pub extract: Duration,
 }
 
 impl Timings {
     /// (stage, duration) for the stages that ran.
     pub fn ran(&self) -> impl Iterator<Item = (&'static str, Duration)> {
-        [("parse", self.parse), ("normalize", self.normalize), ("dedup", self.dedup)]
+        [("parse", self.parse), ("normalize", self.normalize), ("dedup", self.dedup), ("extract", self.extract)]
             .into_iter()
             .filter(|(_, d)| !d.is_zero())
     }
@@ -56,11 +57,20 @@ pub struct ChainConfig {
 #[derive(Debug, Clone)]
 pub struct Chain {
     cfg: ChainConfig,
+    extractor: Option<std::sync::Arc<extract::Extractor>>,
 }
 
 impl Chain {
+    /// A chain without the extract stage (parse, normalize, dedup).
     pub fn new(cfg: ChainConfig) -> Self {
-        Chain { cfg }
+        Chain { cfg, extractor: None }
+    }
+
+    /// Adds the extract stage (actors, events, quotes, casualties, dates,
+    /// tone, themes) with its loaded dictionaries.
+    pub fn with_extractor(mut self, extractor: std::sync::Arc<extract::Extractor>) -> Self {
+        self.extractor = Some(extractor);
+        self
     }
 
     /// Parse and normalize one input payload.
@@ -89,7 +99,16 @@ impl Chain {
         let time = route::article_time(&article, broker_ts_ms);
         let decision = decide(&mut index.lock().unwrap_or_else(|e| e.into_inner()), &article.id, &fp, time);
         t.dedup = start.elapsed();
-        route::accepted(&article, &fp, time, &decision, annotate)
+        let extraction = match &self.extractor {
+            Some(x) if route::publishes(&article, &decision, annotate) => {
+                let start = Instant::now();
+                let e = x.extract(&article);
+                t.extract = start.elapsed();
+                Some(e)
+            }
+            _ => None,
+        };
+        route::accepted(&article, &fp, time, &decision, annotate, extraction.as_ref())
     }
 }
 

@@ -5,6 +5,7 @@
 //! order (serde_json's `preserve_order`), so the same article always yields
 //! byte-identical JSON.
 
+use super::extract::Extraction;
 use crate::model::{Article, Language};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -29,6 +30,10 @@ pub struct ArticleRecord<'a> {
     pub title: Option<&'a str>,
     pub word_count: usize,
     pub body: &'a str,
+    /// Entities, events, quotes, casualties, dates, tone and themes (absent
+    /// when the extract stage did not run).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub extraction: Option<&'a Extraction>,
     #[serde(skip_serializing_if = "Map::is_empty")]
     pub extra: &'a Map<String, Value>,
 }
@@ -49,8 +54,14 @@ impl<'a> ArticleRecord<'a> {
             title: a.title.as_deref(),
             word_count: a.word_count,
             body: &a.body,
+            extraction: None,
             extra: &a.extra,
         }
+    }
+
+    pub fn with_extraction(mut self, e: Option<&'a Extraction>) -> Self {
+        self.extraction = e;
+        self
     }
 
     pub fn to_json(&self) -> Vec<u8> {

@@ -3,6 +3,7 @@
 //! and `newsflow extract` agree on every byte.
 
 use super::dedup::{changelog, Decision, DuplicateKind, Fingerprint};
+use super::extract::{self, Extraction};
 use super::record::ArticleRecord;
 use crate::model::{Article, Rejection};
 use serde::Serialize;
@@ -53,6 +54,8 @@ pub struct Outcome {
     pub duplicate: Option<DuplicateKind>,
     /// True when a duplicate produced no article record (`on_duplicate = "drop"`).
     pub dropped: bool,
+    /// (CAMEO root, quad class) of each published event, for metrics.
+    pub event_classes: Vec<(String, u8)>,
 }
 
 /// Version of the duplicate record layout.
@@ -73,7 +76,14 @@ struct DuplicateRecord<'a> {
 
 /// Builds the outputs of an accepted (parsed and normalized) article.
 /// `annotate`: duplicates still flow on as article records, marked.
-pub fn accepted(article: &Article, fp: &Fingerprint, time: i64, decision: &Decision, annotate: bool) -> Outcome {
+pub fn accepted(
+    article: &Article,
+    fp: &Fingerprint,
+    time: i64,
+    decision: &Decision,
+    annotate: bool,
+    extraction: Option<&Extraction>,
+) -> Outcome {
     let mut out = Outcome::default();
     let story_id = decision.story_id(&article.id);
     let mut publish_article = true;
@@ -108,8 +118,16 @@ pub fn accepted(article: &Article, fp: &Fingerprint, time: i64, decision: &Decis
         out.outputs.push(Output {
             target: Target::Articles,
             key: article.id.as_bytes().to_vec(),
-            payload: ArticleRecord::new(article, story_id, duplicate_of).to_json(),
+            payload: ArticleRecord::new(article, story_id, duplicate_of).with_extraction(extraction).to_json(),
         });
+        for ev in extraction.map_or(&[][..], |e| &e.events[..]) {
+            out.outputs.push(Output {
+                target: Target::Events,
+                key: ev.event_id.as_bytes().to_vec(),
+                payload: extract::event_record(article, story_id, ev),
+            });
+            out.event_classes.push((ev.action.root.clone(), ev.action.quad_class));
+        }
     }
     out.remember = Some(Output {
         target: Target::Changelog,
@@ -117,6 +135,11 @@ pub fn accepted(article: &Article, fp: &Fingerprint, time: i64, decision: &Decis
         payload: changelog::encode(story_id, time, fp),
     });
     out
+}
+
+/// Whether an article with this decision is published (so worth extracting).
+pub fn publishes(article: &Article, decision: &Decision, annotate: bool) -> bool {
+    annotate || !matches!(decision, Decision::Duplicate { of, .. } if *of != article.id)
 }
 
 /// The outcome of a message that failed parse or normalize.

@@ -1,6 +1,6 @@
 //! The fingerprint of one article: everything deduplication needs to know about
 //! its text and URL, computed once, deterministic, and small enough to write to
-//! a compacted changelog topic (about 100 bytes, see [`Fingerprint::to_bytes`]).
+//! a compacted changelog topic (144 bytes, see [`Fingerprint::to_bytes`]).
 //!
 //! * Tokens are the lowercase alphanumeric runs of the normalized body (Unicode
 //!   aware); the exact-text hash covers the token sequence, so case, whitespace
@@ -36,7 +36,7 @@ pub(crate) const WORDS: usize = SKETCH_BITS / 32;
 pub const SAMPLE_CAP: u64 = 512;
 /// Bumped whenever anything above or the byte layout changes: fingerprints of
 /// another version are rejected by [`Fingerprint::from_bytes`].
-pub const FORMAT_VERSION: u8 = 1;
+pub const FORMAT_VERSION: u8 = 2;
 /// Length of [`Fingerprint::to_bytes`].
 pub const ENCODED_LEN: usize = 1 + 8 + 8 + 4 + 1 + 4 * BANDS + 3 * 4 * WORDS + 3 * 2;
 

@@ -2,8 +2,8 @@
 //! by canonical URL and by LSH band, verified by sketch.
 //!
 //! Per remembered article there is one 46-byte [`Entry`] (verification sketch,
-//! hashes, sizes, arena offset) and its 4-byte time, up to 6 four-byte slots in the shared
-//! [`SlotTable`] (5 bands + URL), and its ids in the [`Arena`]. Removal is lazy:
+//! hashes, sizes, arena offset), its 4-byte time, up to 6 four-byte slots in
+//! the shared [`SlotTable`] (5 bands + URL), and its ids in the [`Arena`]. Removal is lazy:
 //! evicted entries are flagged dead (invisible at once), and their slots are
 //! purged in one pass when their entry numbers are needed again.
 //!
@@ -27,7 +27,7 @@ const SAT: u32 = u16::MAX as u32;
 
 /// One remembered article (46 bytes, packed to 2-byte alignment: fields are
 /// only ever copied out, never borrowed). Its time is kept apart, in
-/// `DedupIndex::times`, so that sweeps read 4 bytes per entry, not 50.
+/// `DedupIndex::times`, so that sweeps read 4 bytes per entry, not 46.
 #[derive(Debug, Clone, Copy)]
 #[repr(C, packed(2))]
 pub(super) struct Entry {
@@ -42,6 +42,9 @@ pub(super) struct Entry {
     /// Sampling level (5 bits) << 11 | has band slots (1 bit) << 10 | sampled count (10 bits).
     pub(super) meta: u16,
 }
+
+// The memory accounting in docs/dedup.md counts on this size.
+const _: () = assert!(std::mem::size_of::<Entry>() == 46);
 
 impl Entry {
     fn stored(&self) -> Stored {
@@ -275,7 +278,8 @@ impl DedupIndex {
     }
 
     /// Remember an accepted article. Idempotent: the same id with the same
-    /// fingerprint again (a changelog replay, an echo) changes nothing.
+    /// fingerprint again within the window (a changelog replay, an echo)
+    /// changes nothing.
     pub fn remember(&mut self, article_id: &str, story_id: &str, fp: &Fingerprint, time: i64) -> Remembered {
         let bad_id = |s: &str| s.is_empty() || s.len() > MAX_ID_BYTES;
         if (!fp.has_text() && !fp.has_url()) || bad_id(article_id) || bad_id(story_id) {
@@ -292,14 +296,11 @@ impl DedupIndex {
         // has the story id as a string to share?
         let (mut known, mut absorb, mut source) = (false, None, None);
         self.for_candidates(fp, |i, _| {
-            if self.is_dead(i) {
+            if !self.usable(i, t) {
                 return;
             }
             let e = &self.entries[i as usize];
             known |= e.url == fp.url as u32 && e.text == fp.text as u16 && self.arena.id(e.rec) == article_id;
-            if !self.usable(i, t) {
-                return;
-            }
             if absorb.is_none() && e.meta & HAS_BANDS != 0 && Self::same_text(e, fp) {
                 absorb = Some(i);
             }

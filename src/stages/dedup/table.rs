@@ -152,15 +152,19 @@ impl SlotTable {
                 write = k + 1;
                 continue;
             }
-            self.slots[pos] = 0;
             if dead(entry_of(slot)) {
+                self.slots[pos] = 0;
                 self.len -= 1;
                 continue;
             }
             let home = k - distance_of(slot) as usize;
             let at = write.max(home);
-            let target = if start + at >= n { start + at - n } else { start + at };
-            self.slots[target] = pack(entry_of(slot), (at - home) as u32);
+            if at != k {
+                // Something before it in the run was removed: shift it back.
+                self.slots[pos] = 0;
+                let target = if start + at >= n { start + at - n } else { start + at };
+                self.slots[target] = pack(entry_of(slot), (at - home) as u32);
+            }
             write = at + 1;
         }
     }

@@ -1,1 +1,304 @@
-//! Event coding (issue 4). Work in progress.
+//! Event coding (issue 4): turns a normalized article into entities, CAMEO-coded events (who
+//! did what to whom, when, where), quotes, casualties, dates, tone and themes.
+//!
+//! [`Extractor`] loads the dictionaries once (the gazetteer of `crate::entities`, the CAMEO
+//! table, the verb/noun pattern lexicon, the tone lexicon, the theme table) and is shared
+//! read-only between threads. [`Extractor::extract`] is deterministic: the same article gives
+//! the same [`Extraction`]. [`event_record`] serializes one event for the `news.events`
+//! topic. How the coder reads a sentence is described in docs/coding.md.
+
+mod actors;
+mod cameo;
+mod casualties;
+mod coder;
+mod dates;
+mod events;
+mod inflect;
+mod lexicon;
+mod numbers;
+mod quotes;
+mod text;
+mod themes;
+mod tone;
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::entities::{article_countries, recognize, split_sentences, Entity, Gazetteer};
+use crate::model::Article;
+
+pub use actors::Actor;
+pub use cameo::{CameoCode, CameoTable};
+pub use casualties::{Casualty, CasualtyKind};
+pub use dates::{Basis, DateMention, Precision};
+pub use events::{Action, Event, Evidence, Location, Spans};
+pub use numbers::Qualifier;
+pub use quotes::{Quote, Speaker};
+pub use tone::Tone;
+
+/// Version of the event record layout; bump on incompatible changes.
+pub const EVENT_SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(transparent)]
+    Gazetteer(#[from] crate::entities::LoadError),
+    #[error("cannot read {path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{path}: {msg}")]
+    Parse { path: PathBuf, msg: String },
+}
+
+/// Everything extracted from one article (flattened into the article record).
+#[derive(Debug, Clone, Serialize)]
+pub struct Extraction {
+    pub entities: Vec<Entity>,
+    pub events: Vec<Event>,
+    pub quotes: Vec<Quote>,
+    pub casualties: Vec<Casualty>,
+    pub dates: Vec<DateMention>,
+    pub tone: Tone,
+    pub themes: Vec<String>,
+}
+
+/// The loaded dictionaries. `Send + Sync`; share behind an `Arc`.
+#[derive(Debug)]
+pub struct Extractor {
+    gazetteer: Gazetteer,
+    cameo: CameoTable,
+    lexicon: lexicon::Lexicon,
+    tone: tone::ToneLexicon,
+    themes: themes::Themes,
+}
+
+fn read(dir: &Path, name: &str) -> Result<String, LoadError> {
+    let path = dir.join(name);
+    std::fs::read_to_string(&path).map_err(|source| LoadError::Io { path, source })
+}
+
+fn parse_err(dir: &Path, name: &str, (line, msg): (usize, String)) -> LoadError {
+    LoadError::Parse { path: dir.join(name), msg: format!("line {line}: {msg}") }
+}
+
+impl Extractor {
+    /// Loads the gazetteer and the coder's tables from `data_dir` (see data/README.md).
+    pub fn load(data_dir: &Path) -> Result<Extractor, LoadError> {
+        Self::with_gazetteer(data_dir, Gazetteer::load(data_dir)?)
+    }
+
+    /// Same data directory rule as [`Gazetteer::load_default`]: `$NEWSFLOW_DATA_DIR`, else the
+    /// crate's own `data/`.
+    pub fn load_default() -> Result<Extractor, LoadError> {
+        let dir = std::env::var_os("NEWSFLOW_DATA_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("data"));
+        Self::load(&dir)
+    }
+
+    /// Loads the coder's tables around an already loaded gazetteer.
+    pub fn with_gazetteer(data_dir: &Path, gazetteer: Gazetteer) -> Result<Extractor, LoadError> {
+        let cameo = CameoTable::parse(&read(data_dir, "cameo.tsv")?).map_err(|e| parse_err(data_dir, "cameo.tsv", e))?;
+        let p = data_dir.join("patterns");
+        let lexicon = lexicon::Lexicon::parse(
+            &read(&p, "verbs.tsv")?,
+            &read(&p, "irregular.tsv")?,
+            &read(&p, "frames.tsv")?,
+            &cameo,
+        )
+        .map_err(|msg| LoadError::Parse { path: p.clone(), msg })?;
+        let tone = tone::ToneLexicon::parse(&read(&data_dir.join("tone"), "vader.tsv")?)
+            .map_err(|e| parse_err(&data_dir.join("tone"), "vader.tsv", e))?;
+        let themes = themes::Themes::parse(&read(&p, "themes.tsv")?).map_err(|e| parse_err(&p, "themes.tsv", e))?;
+        Ok(Extractor { gazetteer, cameo, lexicon, tone, themes })
+    }
+
+    pub fn gazetteer(&self) -> &Gazetteer {
+        &self.gazetteer
+    }
+
+    pub fn cameo(&self) -> &CameoTable {
+        &self.cameo
+    }
+
+    /// Number of distinct CAMEO codes the pattern lexicon can produce.
+    pub fn coded_codes(&self) -> usize {
+        self.lexicon.codes().len()
+    }
+
+    /// Extracts everything from one article. Non-English articles get no entities or events.
+    pub fn extract(&self, article: &Article) -> Extraction {
+        let body = article.body.as_str();
+        let pub_date = article
+            .published_at
+            .as_deref()
+            .and_then(|p| chrono::DateTime::parse_from_rfc3339(p).ok())
+            .map(|t| t.naive_utc().date());
+        let empty = |tone: Tone| Extraction {
+            entities: vec![],
+            events: vec![],
+            quotes: vec![],
+            casualties: vec![],
+            dates: vec![],
+            tone,
+            themes: vec![],
+        };
+        if !article.language.is_english {
+            return empty(Tone::default());
+        }
+        let entities = recognize(&self.gazetteer, body, pub_date);
+        let main = article_countries(&entities).into_iter().next().map(|c| c.0);
+        let (events, quotes, casualties, dates, tone, themes) = {
+            let mut doc = text::Doc::new(body, split_sentences(body), &entities);
+            self.capitals_as_governments(&mut doc);
+            let tone = self.tone.score(&doc);
+            let dates = dates::find(&doc, pub_date);
+            let mut casualties = casualties::find(&doc);
+            let quotes = quotes::find(&doc, &self.lexicon);
+            let themes = self.themes.find(&doc, article.title.as_deref());
+            let ctx = events::Ctx {
+                d: &doc,
+                lx: &self.lexicon,
+                cameo: &self.cameo,
+                g: &self.gazetteer,
+                main_country: main.as_deref(),
+                dates: &dates,
+                casualties: &[],
+                pub_date,
+                article_id: &article.id,
+            };
+            for c in &mut casualties {
+                c.location = casualty_place(&ctx, c).or_else(|| main.as_deref().and_then(|m| ctx.country_location(m)));
+            }
+            let ctx = events::Ctx { casualties: &casualties, ..ctx };
+            let mut events = Vec::new();
+            for si in 0..doc.sents.len() {
+                let (a, b) = doc.sent_toks[si];
+                let m = coder::match_sentence(&doc, &self.lexicon, a, b);
+                events.extend(ctx.sentence_events(si, &m));
+            }
+            let mut events = events::collapse(events, ctx.article_id);
+            for e in &mut events {
+                e.tone = tone.tone;
+            }
+            (events, quotes, casualties, dates, tone, themes)
+        };
+        Extraction { entities, events, quotes, casualties, dates, tone, themes }
+    }
+}
+
+impl Extractor {
+    /// A national capital named as a participant ("accused Beijing", "visit Moscow") stands for
+    /// its government; the recognizer codes capitals only in subject position, so the coder
+    /// also codes the other mentions (places keep their place entity in the output).
+    fn capitals_as_governments(&self, doc: &mut text::Doc) {
+        for (i, e) in doc.ents.iter().enumerate() {
+            if e.kind != crate::entities::EntityKind::Place || doc.codes[i].is_some() {
+                continue;
+            }
+            let Some(c) = e.country.as_deref().and_then(|c| self.gazetteer.country_index(c)) else { continue };
+            let country = &self.gazetteer.countries()[c as usize];
+            if !country.capital.is_empty() && country.capital == e.name {
+                doc.codes[i] = Some(format!("{}GOV", country.iso3));
+            }
+        }
+    }
+}
+
+/// A place named in the casualty's sentence.
+fn casualty_place(ctx: &events::Ctx, c: &Casualty) -> Option<Location> {
+    let d = ctx.d;
+    let (a, b) = d.sent_toks[c.sentence_index];
+    (a..b).find_map(|k| {
+        let (e, _, _) = d.ent_at(k)?;
+        let ent = &d.ents[e as usize];
+        (ent.kind == crate::entities::EntityKind::Place).then(|| Location {
+            name: ent.name.clone(),
+            country: ent.country.clone(),
+            admin1: ent.admin1.clone(),
+            lat: ent.lat,
+            lon: ent.lon,
+            geonames_id: ent.geonames_id,
+            precision: "city",
+        })
+    })
+}
+
+/// The `news.events` record: one event with its article's identity.
+#[derive(Debug, Serialize)]
+struct EventRecord<'a> {
+    schema_version: u32,
+    event_id: &'a str,
+    article_id: &'a str,
+    story_id: &'a str,
+    date: Option<&'a str>,
+    date_precision: Precision,
+    date_basis: Basis,
+    source: &'a Actor,
+    target: &'a Actor,
+    action: &'a Action,
+    location: &'a Option<Location>,
+    casualties: &'a [Casualty],
+    evidence: &'a Evidence,
+    tone: f64,
+    hypothetical: bool,
+    sentence_ids: &'a [usize],
+    url: Option<&'a str>,
+    source_name: Option<&'a str>,
+    published_at: Option<&'a str>,
+}
+
+/// JSON bytes of the event record (field order fixed by the struct; deterministic).
+pub fn event_record(article: &Article, story_id: &str, event: &Event) -> Vec<u8> {
+    let r = EventRecord {
+        schema_version: EVENT_SCHEMA_VERSION,
+        event_id: &event.event_id,
+        article_id: &article.id,
+        story_id,
+        date: event.date.as_deref(),
+        date_precision: event.date_precision,
+        date_basis: event.date_basis,
+        source: &event.source,
+        target: &event.target,
+        action: &event.action,
+        location: &event.location,
+        casualties: &event.casualties,
+        evidence: &event.evidence,
+        tone: event.tone,
+        hypothetical: event.hypothetical,
+        sentence_ids: &event.sentence_ids,
+        url: article.url.as_deref(),
+        source_name: article.source.as_deref(),
+        published_at: article.published_at.as_deref(),
+    };
+    serde_json::to_vec(&r).expect("event records always serialize")
+}
+
+/// Parses a `YYYY-MM-DD` date (for callers that pass `--date`).
+pub fn parse_day(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+}
+
+#[cfg(test)]
+mod debug_tests {
+    /// Prints the matches of `$SENT` (development aid): cargo test --lib extract::debug_tests -- --ignored --nocapture
+    #[test]
+    #[ignore]
+    fn show_matches() {
+        let Ok(t) = std::env::var("SENT") else { return };
+        let x = super::Extractor::load_default().unwrap();
+        let ents = crate::entities::recognize(&x.gazetteer, &t, None);
+        let mut d = super::text::Doc::new(&t, crate::entities::split_sentences(&t), &ents);
+        x.capitals_as_governments(&mut d);
+        for e in &ents {
+            println!("ENT {:?} {:?} {:?}", e.text, e.kind, e.code);
+        }
+        for (si, &(a, b)) in d.sent_toks.iter().enumerate() {
+            let m = super::coder::match_sentence(&d, &x.lexicon, a, b);
+            for h in &m.hits {
+                println!("s{si} HIT {:?} code={} verbal={} cons={} neg={} hyp={} pass={} {}", d.w(h.tok), h.code, h.verbal, h.consumed, h.negated, h.hypothetical, h.passive, h.pattern_id);
+            }
+        }
+    }
+}

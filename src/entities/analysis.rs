@@ -1,0 +1,144 @@
+//! Entry points: `recognize` and `analyze`. One pass of the automaton, the name heuristics,
+//! the resolver, then context countries and salience.
+
+use chrono::NaiveDate;
+
+use super::context::{fill_context, set_texts};
+use super::gazetteer::Gazetteer;
+use super::matcher::{Hit, Target};
+use super::names::{find_names, NameSpan};
+use super::normalize::{fold_into, Folded};
+use super::places::Evidence;
+use super::resolve::Resolver;
+use super::salience::{rank, with_cues};
+use super::sentences::split_sentences;
+use super::types::Entity;
+
+pub(super) enum Item {
+    Hit(Hit),
+    Name(NameSpan),
+}
+
+impl Item {
+    pub(super) fn span(&self) -> (usize, usize) {
+        match self {
+            Item::Hit(h) => (h.start, h.end),
+            Item::Name(n) => (n.start, n.end),
+        }
+    }
+}
+
+/// An entity in folded offsets, possibly waiting for the country of its context.
+pub(super) struct Pending {
+    pub(super) e: Entity,
+    pub(super) ctx_role: Option<String>,
+}
+
+/// Entities of an article and the countries it is about.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Analysis {
+    pub entities: Vec<Entity>,
+    /// ISO3 codes with their salience (entities plus country cues such as currencies), highest first.
+    pub countries: Vec<(String, f64)>,
+}
+
+impl Analysis {
+    /// Share of the top salience a country needs to count as a main country of the article
+    /// (tuned on the even-numbered Reuters-21578 training stories, see docs/entities.md).
+    pub const MAIN_RATIO: f64 = 0.12;
+
+    /// The countries the article is mainly about: salience >= `ratio` x the top salience.
+    pub fn main_countries(&self, ratio: f64) -> Vec<&str> {
+        let top = self.countries.first().map_or(0.0, |c| c.1);
+        self.countries
+            .iter()
+            .filter(|c| c.1 >= ratio * top && c.1 > 0.0)
+            .map(|c| c.0.as_str())
+            .collect()
+    }
+}
+
+/// Recognizes entities in `text`. `published` picks the roles of dated actors.
+pub fn recognize(g: &Gazetteer, text: &str, published: Option<NaiveDate>) -> Vec<Entity> {
+    analyze(g, text, published).entities
+}
+
+/// Entities plus the article's countries, weighted ([`super::article_countries`] plus country cues).
+pub fn analyze(g: &Gazetteer, text: &str, published: Option<NaiveDate>) -> Analysis {
+    // The folded buffers are reused per thread (they are cleared first): no effect on output.
+    let mut f = SCRATCH.with(|c| c.take());
+    fold_into(text, &mut f);
+    let a = analyze_folded(g, text, &f, published);
+    SCRATCH.with(|c| c.replace(f));
+    a
+}
+
+thread_local! {
+    static SCRATCH: std::cell::Cell<Folded> = std::cell::Cell::new(Folded::default());
+}
+
+fn analyze_folded(g: &Gazetteer, text: &str, f: &Folded, published: Option<NaiveDate>) -> Analysis {
+    let mut hits = g.matcher.find(f);
+    let mut cues: Vec<(u16, f64)> = Vec::new();
+    hits.retain(|h| {
+        match h.targets.iter().find_map(|t| {
+            if let Target::Cue(c) = t {
+                Some(*c)
+            } else {
+                None
+            }
+        }) {
+            Some(c) => {
+                let cue = &g.cues[c as usize];
+                cues.push((cue.country, cue.weight));
+                false
+            }
+            None => true,
+        }
+    });
+    drop_compound_agents(g, f, &mut hits);
+    let ev = Evidence::collect(g, &hits);
+    let names = find_names(g, f, &hits);
+    let items = merge(hits, names);
+    let r = Resolver {
+        g,
+        f,
+        published,
+        ev,
+    };
+    let mut out = r.run(&items);
+    fill_context(&mut out, g, &split_sentences(text), f);
+    let mut ents: Vec<Entity> = out.into_iter().map(|p| p.e).collect();
+    set_texts(text, &mut ents);
+    let cue_codes: Vec<(&str, f64)> = cues.iter().map(|(c, w)| (g.iso3(*c), *w)).collect();
+    let countries = with_cues(rank(ents.iter()), &cue_codes);
+    Analysis {
+        entities: ents,
+        countries,
+    }
+}
+
+/// "anti-government": a role noun glued to a prefix is not an actor.
+fn drop_compound_agents(g: &Gazetteer, f: &Folded, hits: &mut Vec<Hit>) {
+    for h in hits.iter_mut() {
+        if h.start > 0 && f.cased[h.start - 1] == b'-' {
+            h.targets.retain(|t| !matches!(t, Target::Agent(_)));
+        }
+        // Honorifics and titles never stand alone at the end of a sentence-like run; keep them.
+        let _ = g;
+    }
+    hits.retain(|h| !h.targets.is_empty());
+}
+
+/// Heuristic names win over the place-only hits they overlap.
+fn merge(hits: Vec<Hit>, names: Vec<NameSpan>) -> Vec<Item> {
+    let mut items: Vec<Item> = Vec::with_capacity(hits.len() + names.len());
+    for h in hits {
+        if !names.iter().any(|n| n.start < h.end && h.start < n.end) {
+            items.push(Item::Hit(h));
+        }
+    }
+    items.extend(names.into_iter().map(Item::Name));
+    items.sort_by_key(|i| i.span().0);
+    items
+}

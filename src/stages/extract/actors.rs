@@ -1,0 +1,358 @@
+//! Who did it and to whom: the source and target actors of an action, read from the sentence
+//! around its verb or noun. Subjects are the nearest eligible actor to the left (skipping actors
+//! inside prepositional phrases, following "who/which" to their antecedent, inheriting the
+//! subject of a coordinated verb: "Russia criticised A and denounced B"); objects are the first
+//! eligible actor in the clause to the right; coordination ("the US and Israel") gives several;
+//! pronouns resolve to the nearest fitting earlier actor; "according to X" / "X said" give the
+//! sentence's speaker.
+
+use serde::Serialize;
+
+use crate::entities::{Entity, EntityKind};
+
+use super::text::{is_adverb, is_aux, is_determiner, is_negator, is_preposition, is_pronoun, Doc, Kind};
+
+/// An actor taking part in an event (the record's `source` / `target`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Actor {
+    pub text: String,
+    pub code: String,
+    pub country: Option<String>,
+    pub role: Option<String>,
+    pub name: String,
+    /// Byte span of the mention in the body (the pronoun for a resolved pronoun); None when
+    /// the actor is inferred (the government a protest is aimed at).
+    #[serde(skip)]
+    pub span: Option<(usize, usize)>,
+}
+
+/// A mention in the token stream: the entity and the tokens that refer to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ref {
+    pub ent: u32,
+    pub a: usize,
+    pub b: usize,
+}
+
+/// The actor code of an entity, when it can act: a coded person, organisation or country.
+pub fn code_of(e: &Entity) -> Option<&str> {
+    match e.kind {
+        EntityKind::Place | EntityKind::Region => None,
+        _ => e.code.as_deref().filter(|c| !c.is_empty()).or(e.country.as_deref()),
+    }
+}
+
+pub fn actor(d: &Doc, r: Ref) -> Actor {
+    let e = &d.ents[r.ent as usize];
+    let (s, en) = (d.toks[r.a].s, d.toks[r.b - 1].e);
+    let code = d.code(r.ent).unwrap_or_default().to_string();
+    let capital = e.kind == EntityKind::Place;
+    Actor {
+        text: d.text[s..en].to_string(),
+        country: e.country.clone(),
+        role: if capital { Some("capital as government".to_string()) } else { e.role.clone() },
+        name: if capital { format!("{} ({code})", e.name) } else { e.name.clone() },
+        code,
+        span: Some((s, en)),
+    }
+}
+
+/// Role nouns after which "of X" names an actor ("the leader of Hamas", "forces of Russia").
+fn role_before_of(w: &str) -> bool {
+    matches!(
+        w,
+        "leader" | "leaders" | "head" | "chief" | "president" | "members" | "member" | "forces" | "troops" | "supporters"
+            | "officials" | "spokesman" | "spokeswoman" | "spokesperson" | "minister" | "government" | "army" | "police"
+            | "fighters" | "militants" | "delegation" | "ambassador" | "representatives" | "envoy" | "soldiers" | "allies"
+            | "foreign" | "secretary" | "navy" | "military" | "authorities"
+    )
+}
+
+/// Prepositions that put an actor inside a phrase that cannot be a subject (unlike "after"
+/// or "as", which also start clauses).
+fn subject_blocking(p: &str) -> bool {
+    is_preposition(p) && !matches!(p, "after" | "before" | "since" | "until" | "as" | "than" | "like")
+}
+
+/// Is the entity covering tokens a..b usable as an actor here, given the word before it?
+fn eligible(d: &Doc, a: usize, role: Side, allowed: &[String]) -> bool {
+    if a == 0 {
+        return true;
+    }
+    let p = d.w(a - 1);
+    let p2 = if a >= 2 { d.w(a - 2) } else { "" };
+    if p == "to" && p2 == "according" {
+        return false;
+    }
+    if p == "of" {
+        let quantity = matches!(p2, "thousands" | "hundreds" | "dozens" | "scores" | "millions" | "tens" | "group" | "groups" | "crowd" | "crowds" | "number")
+            || (a >= 2 && d.toks[a - 2].kind == Kind::Num);
+        return role != Side::Subject || role_before_of(p2) || quantity;
+    }
+    match role {
+        Side::Subject => !subject_blocking(p),
+        Side::Target => {
+            !super::text::is_locative(p) || allowed.iter().any(|x| x == p)
+        }
+        Side::NounTarget => {
+            matches!(p, "against" | "on" | "upon" | "with" | "to" | "toward" | "towards" | "at" | "into" | "of" | "between" | "and" | "over" | "from")
+                || allowed.iter().any(|x| x == p)
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Subject,
+    Target,
+    NounTarget,
+}
+
+/// The actor entity starting or covering token `i`, if it can act.
+pub fn actor_at(d: &Doc, i: usize) -> Option<Ref> {
+    let (e, a, b) = d.ent_at(i)?;
+    d.code(e)?;
+    Some(prefer_specific(d, Ref { ent: e, a, b }))
+}
+
+/// "his Russian counterpart Vladimir Putin": a bare country adjective followed closely by a
+/// more specific actor of the same country stands for that actor.
+fn prefer_specific(d: &Doc, r: Ref) -> Ref {
+    let e = &d.ents[r.ent as usize];
+    if e.kind != EntityKind::Country {
+        return r;
+    }
+    for k in r.b..(r.b + 3).min(d.toks.len()) {
+        if let Some((e2, a2, b2)) = d.ent_at(k) {
+            let x = &d.ents[e2 as usize];
+            if e2 != r.ent && x.country == e.country && d.code(e2).is_some_and(|c| c.len() > 3) {
+                return Ref { ent: e2, a: r.a, b: b2.max(a2) };
+            }
+            break;
+        }
+        if d.toks[k].kind == Kind::Punct || d.toks[k].cap && !d.toks[k].caps {
+            break;
+        }
+    }
+    r
+}
+
+/// Resolves a pronoun at token `i` to the nearest fitting earlier actor (this sentence and the
+/// two before it).
+pub fn pronoun(d: &Doc, i: usize) -> Option<Ref> {
+    let w = d.w(i);
+    let want_person = matches!(w, "he" | "she" | "him" | "her" | "his");
+    let want_group = matches!(w, "they" | "them" | "their");
+    let min_sent = d.toks[i].sent.saturating_sub(2);
+    let mut k = i;
+    while k > 0 {
+        k -= 1;
+        if d.toks[k].sent < min_sent {
+            break;
+        }
+        let Some((e, a, b)) = d.ent_at(k) else { continue };
+        let ent = &d.ents[e as usize];
+        if d.code(e).is_none() {
+            k = a;
+            continue;
+        }
+        let fits = if want_person {
+            ent.kind == EntityKind::Person
+        } else if want_group {
+            ent.kind == EntityKind::Organization && ent.text.ends_with('s')
+        } else {
+            matches!(ent.kind, EntityKind::Country | EntityKind::Organization) && !ent.text.ends_with('s')
+        };
+        if fits {
+            let _ = b;
+            return Some(Ref { ent: e, a: i, b: i + 1 });
+        }
+        k = a;
+    }
+    None
+}
+
+/// More actors joined to the one ending at token `b`: "the US and Israel", "Russia, China and
+/// Iran", "particularly the US".
+pub fn coordinated_right(d: &Doc, mut b: usize, end: usize) -> Vec<Ref> {
+    let mut out = Vec::new();
+    loop {
+        let mut k = b;
+        let mut saw_link = false;
+        while k < end && k < b + 4 {
+            let w = d.w(k);
+            if matches!(w, "and" | "or" | "," | "&" | "as" | "well" | "particularly" | "especially" | "including" | "notably" | "such" | "both" | "plus") {
+                saw_link = true;
+                k += 1;
+            } else if is_determiner(w) && saw_link {
+                k += 1;
+            } else {
+                break;
+            }
+        }
+        if !saw_link || k >= end {
+            return out;
+        }
+        match actor_at(d, k) {
+            Some(r) if r.a == k => {
+                out.push(r);
+                b = r.b;
+            }
+            _ => return out,
+        }
+    }
+}
+
+/// Actors joined before the one starting at token `a` ("the US and Israel attacked").
+pub fn coordinated_left(d: &Doc, mut a: usize, start: usize) -> Vec<Ref> {
+    let mut out = Vec::new();
+    while a > start + 1 {
+        let w = d.w(a - 1);
+        if !matches!(w, "and" | "," | "or") {
+            break;
+        }
+        let mut k = a - 1;
+        while k > start && matches!(d.w(k - 1), "," | "and" | "the") {
+            k -= 1;
+        }
+        if k == start {
+            break;
+        }
+        match d.ent_at(k - 1) {
+            Some((e, ea, eb)) if d.code(e).is_some() && eligible(d, ea, Side::Subject, &[]) => {
+                out.push(Ref { ent: e, a: ea, b: eb });
+                a = ea;
+            }
+            _ => break,
+        }
+    }
+    out.reverse();
+    out
+}
+
+/// The first eligible actor (with its coordinated partners) in tokens `from..end`.
+pub fn object(d: &Doc, from: usize, end: usize, side: Side, allowed: &[String]) -> Vec<Ref> {
+    let mut k = from;
+    while k < end {
+        if let Some(r) = actor_at(d, k) {
+            let start = d.ent_toks[r.ent as usize].0.min(r.a);
+            if start >= from && eligible(d, start, side, allowed) && !platform(d, r) {
+                let mut v = vec![r];
+                v.extend(coordinated_right(d, r.b, end));
+                return v;
+            }
+            k = r.b.max(k + 1);
+            continue;
+        }
+        if is_pronoun(d.w(k)) && matches!(d.w(k), "him" | "them" | "it" | "her") && side == Side::Target {
+            if let Some(r) = pronoun(d, k) {
+                return vec![r];
+            }
+        }
+        k += 1;
+    }
+    Vec::new()
+}
+
+/// A media platform named as where something was said ("on Truth Social") is never an actor.
+fn platform(d: &Doc, r: Ref) -> bool {
+    let e = &d.ents[r.ent as usize];
+    e.code.as_deref() == Some("MED") && e.country.is_none() && r.a > 0 && matches!(d.w(r.a - 1), "on" | "via")
+}
+
+/// The nearest eligible actor left of token `v` within `start..v` (and those coordinated with
+/// it), for a verb whose group starts at `v`.
+pub fn subject_left(d: &Doc, v: usize, start: usize) -> Vec<Ref> {
+    // A common noun right before the verb is its subject ("the earthquake struck"): only an
+    // actor modifying that noun ("Israeli air strikes killed") can be the source.
+    if v > start && common_word(d, v - 1) {
+        let mut k = v - 1;
+        let mut n = 0;
+        while k > start && n < 3 && common_word(d, k - 1) {
+            k -= 1;
+            n += 1;
+        }
+        if k > start && d.toks[k - 1].kind == Kind::Poss {
+            k -= 1;
+        }
+        if k > start {
+            if let Some((e, a, b)) = d.ent_at(k - 1) {
+                if b == k && d.code(e).is_some() {
+                    return vec![Ref { ent: e, a, b }];
+                }
+            }
+        }
+        return Vec::new();
+    }
+    let mut k = v;
+    let limit = v.saturating_sub(30).max(start);
+    while k > limit {
+        k -= 1;
+        let w = d.w(k);
+        if matches!(w, ";" | ":") {
+            return Vec::new();
+        }
+        if let Some((e, a, b)) = d.ent_at(k) {
+            let ent = &d.ents[e as usize];
+            if d.code(e).is_some() && eligible(d, a, Side::Subject, &[]) && !platform(d, Ref { ent: e, a, b }) {
+                let r = prefer_specific(d, Ref { ent: e, a, b });
+                let mut v = coordinated_left(d, a, start);
+                v.push(r);
+                return v;
+            }
+            k = a;
+            continue;
+        }
+        if matches!(w, "he" | "she" | "it" | "they" | "we") {
+            return pronoun(d, k).into_iter().collect();
+        }
+        if w == "that" && k + 1 < v && !matches!(d.w(k + 1), "," | "is" | "was") {
+            // "X said that <non-actor subject> ..."
+            return Vec::new();
+        }
+    }
+    Vec::new()
+}
+
+/// A lower-case content word outside any entity (a common noun or adjective, by elimination).
+fn common_word(d: &Doc, i: usize) -> bool {
+    let t = d.toks[i];
+    let w = d.w(i);
+    t.kind == Kind::Word
+        && !t.cap
+        && t.ent.is_none()
+        && !is_determiner(w)
+        && !is_preposition(w)
+        && !is_aux(w)
+        && !is_pronoun(w)
+        && !is_adverb(w)
+        && !is_negator(w)
+        && !matches!(w, "and" | "or" | "but" | "who" | "which" | "that" | "whom" | "whose" | "also" | "then" | "said" | "says")
+        && !w.ends_with("ed")
+}
+
+/// Start of the verb group ending at head token `v`: auxiliaries, adverbs and negators.
+pub fn group_start(d: &Doc, v: usize, start: usize) -> usize {
+    let mut j = v;
+    while j > start {
+        let w = d.w(j - 1);
+        if is_aux(w) || is_adverb(w) || is_negator(w) || d.toks[j - 1].kind == Kind::Neg {
+            j -= 1;
+        } else {
+            break;
+        }
+    }
+    j
+}
+
+/// The sentence's speaker: "According to X, ..." or the subject of a reporting verb.
+pub fn according_to(d: &Doc, a: usize, b: usize) -> Option<Ref> {
+    (a..b.saturating_sub(2)).find_map(|k| {
+        if d.w(k) == "according" && d.w(k + 1) == "to" {
+            let s = if is_determiner(d.w(k + 2)) { k + 3 } else { k + 2 };
+            actor_at(d, s).filter(|r| r.a == s)
+        } else {
+            None
+        }
+    })
+}

@@ -1,0 +1,404 @@
+//! Pattern matching: finds the lexicon's verb and noun phrases in each sentence, decides verb
+//! or noun use, voice, negation and modality, lets frame verbs absorb the action they govern
+//! ("threatened to impose sanctions" -> 1312), and settles each match's CAMEO code. The
+//! actors of each match are found afterwards (events.rs with actors.rs).
+
+use super::inflect::Form;
+use super::lexicon::{kw_at, Frame, HeadKind, Kw, Lexicon};
+use super::text::{is_aux, is_be, is_clause_break, is_determiner, is_modal, is_negator, is_preposition, Doc, Kind};
+
+/// One matched pattern occurrence.
+#[derive(Debug, Clone)]
+pub struct Hit {
+    /// Head token and one past the head phrase and literals.
+    pub tok: usize,
+    pub end: usize,
+    pub line: u32,
+    pub kind: HeadKind,
+    /// Used as a verb (else as a noun).
+    pub verbal: bool,
+    pub form: Form,
+    pub code: String,
+    pub pattern_id: String,
+    pub passive: bool,
+    pub negated: bool,
+    pub hypothetical: bool,
+    /// Absorbed by a frame verb or used as another pattern's keyword.
+    pub consumed: bool,
+    /// Start of the verb group (auxiliaries, adverbs); `tok` for nouns.
+    pub group: usize,
+}
+
+/// Reporting and light verbs seen in a sentence (no event of their own).
+#[derive(Debug, Clone, Copy)]
+pub struct FnVerb {
+    pub tok: usize,
+    pub light: bool,
+    pub report: bool,
+}
+
+/// All matches of one sentence.
+pub struct Matches {
+    pub hits: Vec<Hit>,
+    pub fn_verbs: Vec<FnVerb>,
+}
+
+/// Token index where the clause containing `i` ends (exclusive), within `..b`.
+pub fn clause_end(d: &Doc, i: usize, b: usize) -> usize {
+    (i..b).find(|&k| is_clause_break(d.w(k)) || d.w(k) == "that" || (d.toks[k].kind == Kind::Punct && is_quote(d.w(k)))).unwrap_or(b)
+}
+
+pub fn is_quote(w: &str) -> bool {
+    matches!(w, "\"" | "\u{201C}" | "\u{201D}" | "\u{00AB}" | "\u{00BB}")
+}
+
+/// Does the token at `i` act as a verb here? `has_noun`: the same form is also a lexicon noun
+/// ("attacks", "protests"), so the context must show a verb.
+fn verb_use(d: &Doc, i: usize, form: Form, start: usize, has_noun: bool) -> bool {
+    match form {
+        Form::Past | Form::Participle => return i == start || !is_determiner(d.w(i - 1)),
+        Form::Ing => {
+            if i == start {
+                return true;
+            }
+            let (p, pt) = (d.w(i - 1), d.toks[i - 1]);
+            return is_aux(p)
+                || super::text::is_adverb(p)
+                || pt.ent.is_some()
+                || matches!(p, "," | "and" | "or" | "after" | "before" | "while" | "when" | "by" | "of" | "for" | "since" | "without" | "from" | "against" | "about" | "denied" | "denies" | "deny" | "stop" | "stopped" | "continue" | "continued" | "keep" | "kept" | "began" | "start" | "started" | "who" | "which" | "that")
+        }
+        Form::Noun => return false,
+        Form::Exact => return true,
+        Form::Base | Form::Third => {}
+    }
+    if i == start {
+        return false;
+    }
+    let p = d.w(i - 1);
+    let pt = d.toks[i - 1];
+    if is_determiner(p) || pt.kind == Kind::Poss || pt.kind == Kind::Num || (is_preposition(p) && p != "to") {
+        return false;
+    }
+    if is_modal(p) || matches!(p, "to" | "did" | "does" | "do" | "not" | "n't" | "never" | "also" | "who" | "which" | "they" | "we" | "he" | "she" | "it" | "i") {
+        return true;
+    }
+    if !has_noun {
+        // A verb needs something subject-like before it: an actor, a pronoun, an adverb.
+        return !(is_aux(p) && form == Form::Third)
+            && (pt.ent.is_some() || pt.kind == Kind::Punct || matches!(p, "and" | "or" | "but") || super::text::is_adverb(p) || is_aux(p) || pt.cap);
+    }
+    // "attacks and threats" is a noun list, "expel diplomats and impose sanctions" a verb list;
+    // after an actor, "US strikes Iran" is a verb, "US strikes on Iran" a noun.
+    if p == "and" || p == "," || pt.ent.is_some() {
+        return next_is_object(d, i + 1);
+    }
+    false
+}
+
+/// An object-like word follows: an actor, a determiner, an object pronoun.
+fn next_is_object(d: &Doc, k: usize) -> bool {
+    let Some(t) = d.toks.get(k) else { return false };
+    t.ent.is_some() || is_determiner(d.w(k)) || matches!(d.w(k), "him" | "them" | "it" | "her" | "us" | "back" | "off" | "up" | "down" | "out")
+}
+
+/// Skips fillers (articles, possessives) and finds `alts` at or after `k` (at most 2 skipped).
+fn literal_at(d: &Doc, mut k: usize, end: usize, alts: &[String]) -> Option<usize> {
+    for _ in 0..3 {
+        if k >= end {
+            return None;
+        }
+        let w = d.w(k);
+        if alts.iter().any(|a| a == w) {
+            return Some(k + 1);
+        }
+        if !(is_determiner(w) || d.toks[k].kind == Kind::Poss) {
+            return None;
+        }
+        k += 1;
+    }
+    None
+}
+
+/// Finds keyword alternatives in `ws` (the window's words); returns the window offset found.
+fn find_kw(alts: &[Kw], ws: &[&str]) -> Option<usize> {
+    (0..ws.len()).find(|&i| alts.iter().any(|k| kw_at(k, ws, i)))
+}
+
+/// Matches the lexicon against sentence tokens `a..b`.
+pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
+    let mut hits: Vec<Hit> = Vec::new();
+    let mut fn_verbs = Vec::new();
+    let mut kw_used: Vec<usize> = Vec::new();
+    for i in a..b {
+        let t = d.toks[i];
+        if t.kind != Kind::Word || (t.caps && d.w(i).len() > 1) || t.ent.is_some() {
+            continue;
+        }
+        let entries = lx.get(d.w(i));
+        if entries.is_empty() {
+            continue;
+        }
+        let mut best: Option<(usize, u32, Hit, Vec<usize>)> = None;
+        let (mut light, mut report) = (false, false);
+        let has_noun = entries.iter().any(|e| e.form == Form::Noun);
+        for e in entries {
+            let head = &lx.heads[e.head as usize];
+            let line = &lx.lines[head.line as usize];
+            // The rest of the head phrase.
+            let mut k = i + 1;
+            if !head.rest.iter().all(|alts| {
+                let ok = k < b && alts.iter().any(|x| x == d.w(k));
+                k += 1;
+                ok
+            }) {
+                continue;
+            }
+            let verbal = match head.kind {
+                HeadKind::Verb => {
+                    if !verb_use(d, i, e.form, a, has_noun) {
+                        continue;
+                    }
+                    true
+                }
+                HeadKind::Noun => false,
+                HeadKind::Exact => true,
+            };
+            if line.code.is_none() {
+                if verbal && head.kind == HeadKind::Verb {
+                    light |= line.light;
+                    report |= line.report;
+                }
+                continue;
+            }
+            // Literals.
+            let mut ok = true;
+            for alts in &line.literals {
+                match literal_at(d, k, b, alts) {
+                    Some(n) => k = n,
+                    None => {
+                        ok = false;
+                        break;
+                    }
+                }
+            }
+            if !ok {
+                continue;
+            }
+            // Keywords and exclusions in the window after the phrase.
+            let wend = (k + 8).min(b);
+            let ws: Vec<&str> = (k..wend).map(|j| d.w(j)).collect();
+            let mut used = Vec::new();
+            for alts in &line.keywords {
+                match find_kw(alts, &ws) {
+                    Some(o) => used.push(k + o),
+                    None => ok = false,
+                }
+            }
+            if !ok || line.excludes.iter().any(|x| (0..ws.len()).any(|o| kw_at(x, &ws, o))) {
+                continue;
+            }
+            let spec = head.rest.len() + line.specificity();
+            if best.as_ref().is_none_or(|(s, l, _, _)| spec > *s || (spec == *s && head.line < *l)) {
+                let hit = Hit {
+                    tok: i,
+                    end: k,
+                    line: head.line,
+                    kind: head.kind,
+                    verbal,
+                    form: e.form,
+                    code: line.code.clone().unwrap_or_default(),
+                    pattern_id: line.id.clone(),
+                    passive: false,
+                    negated: false,
+                    hypothetical: false,
+                    consumed: false,
+                    group: i,
+                };
+                best = Some((spec, head.line, hit, used));
+            }
+        }
+        if light || report {
+            fn_verbs.push(FnVerb { tok: i, light, report });
+        }
+        if let Some((_, _, h, used)) = best {
+            kw_used.extend(used);
+            hits.push(h);
+        }
+    }
+    // A hit inside another hit's phrase, or used as its keyword, is part of that hit.
+    for j in 0..hits.len() {
+        let inside = hits.iter().any(|o| o.tok < hits[j].tok && hits[j].tok < o.end);
+        if inside || kw_used.contains(&hits[j].tok) {
+            hits[j].consumed = true;
+        }
+    }
+    // Quoted words are the speaker's, not the reporter's: no events from inside quotes.
+    let quoted = quoted_tokens(d, a, b);
+    for h in &mut hits {
+        if quoted.contains(&h.tok) {
+            h.consumed = true;
+        }
+        // "accused India of releasing water": the gerund is what is alleged, not an event.
+        if h.verbal && h.form == Form::Ing && h.tok > a && matches!(d.w(h.tok - 1), "of" | "for" | "by") {
+            h.consumed = true;
+        }
+    }
+    let mut m = Matches { hits, fn_verbs };
+    for h in &mut m.hits {
+        modality(d, h, a, b);
+    }
+    frames(d, lx, &mut m, b);
+    m
+}
+
+/// Tokens of `a..b` inside quotation marks (straight quotes pair up within the sentence).
+fn quoted_tokens(d: &Doc, a: usize, b: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let (mut curly, mut straight) = (0i32, false);
+    for k in a..b {
+        match d.w(k) {
+            "\u{201C}" | "\u{00AB}" => curly += 1,
+            "\u{201D}" | "\u{00BB}" => curly = (curly - 1).max(0),
+            "\"" => straight = !straight,
+            _ => {
+                if curly > 0 || straight {
+                    out.push(k);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Words before "to" that make the following action intended, not done.
+pub fn intention(w: &str) -> bool {
+    matches!(
+        w,
+        "plans" | "plan" | "planned" | "planning" | "intends" | "intend" | "intended" | "expected" | "set" | "going"
+            | "aims" | "aim" | "aimed" | "seeks" | "seek" | "sought" | "wants" | "want" | "wanted" | "hopes" | "hope"
+            | "hoped" | "likely" | "able" | "try" | "tries" | "tried" | "trying" | "attempt" | "attempted" | "due"
+            | "scheduled" | "poised" | "preparing" | "ready" | "willing" | "prepared" | "decided" | "would" | "like"
+            | "needs" | "need" | "allowed" | "permitted" | "asked" | "urged" | "called" | "threatened" | "vowed"
+            | "pledged" | "promised" | "agreed" | "offered"
+    )
+}
+
+fn negating_governor(w: &str) -> bool {
+    matches!(w, "failed" | "fails" | "fail" | "declined" | "refused" | "refuses" | "ceased" | "stopped")
+}
+
+/// Voice, negation and modality from the words around a hit.
+fn modality(d: &Doc, h: &mut Hit, a: usize, b: usize) {
+    if !h.verbal {
+        let before = |n: usize| (h.tok.saturating_sub(n).max(a)..h.tok).map(|k| d.w(k)).collect::<Vec<_>>();
+        let bw = before(2);
+        h.negated = bw.iter().any(|w| matches!(*w, "no" | "without" | "denied" | "deny" | "denies"));
+        h.hypothetical = bw.iter().any(|w| matches!(*w, "possible" | "potential" | "planned" | "proposed" | "future" | "any" | "threatened"));
+        return;
+    }
+    let g = super::actors::group_start(d, h.tok, a);
+    h.group = g;
+    let aux: Vec<&str> = (g..h.tok).map(|k| d.w(k)).collect();
+    h.negated = aux.iter().any(|w| matches!(*w, "not" | "n't" | "never" | "no"));
+    h.hypothetical = aux.iter().any(|w| is_modal(w));
+    if matches!(h.form, Form::Participle | Form::Past) {
+        let reduced = d.w(h.end) == "by" && g == h.tok;
+        h.passive = aux.iter().any(|w| is_be(w)) || reduced;
+    }
+    // Governed through "to": "plans to visit", "failed to attack", "has no plans to attack".
+    if g > a && d.w(g - 1) == "to" && g >= 2 {
+        let gov = d.w(g - 2);
+        let gov_start = super::actors::group_start(d, g - 2, a);
+        let gaux: Vec<&str> = (gov_start..g - 2).map(|k| d.w(k)).collect();
+        if negating_governor(gov) || (gov == "plans" && g >= 3 && d.w(g - 3) == "no") || gaux.iter().any(|w| matches!(*w, "not" | "n't" | "never")) {
+            h.negated = true;
+        }
+        if intention(gov) || gaux.iter().any(|w| is_modal(w)) {
+            h.hypothetical = true;
+        }
+    }
+    // "if"/"unless" earlier in the clause.
+    let mut k = g;
+    while k > a {
+        k -= 1;
+        let w = d.w(k);
+        if matches!(w, "if" | "unless") {
+            h.hypothetical = true;
+            break;
+        }
+        if matches!(w, "," | ";" | ":") && k + 1 < g {
+            break;
+        }
+    }
+    let _ = b;
+}
+
+/// Frame verbs take the code of the action they govern, or of their keywords.
+fn frames(d: &Doc, lx: &Lexicon, m: &mut Matches, b: usize) {
+    for i in 0..m.hits.len() {
+        if m.hits[i].consumed {
+            continue;
+        }
+        let line = &lx.lines[m.hits[i].line as usize];
+        let Some(frame) = line.frame else { continue };
+        let h = m.hits[i].clone();
+        let mut cend = clause_end(d, h.end, b).max((h.end + 1).min(b));
+        if frame == Frame::Threat {
+            // "warned Iran against using force": what follows "against" is the target's act.
+            if let Some(k) = (h.end..cend).find(|&k| matches!(d.w(k), "against" | "not" | "over")) {
+                cend = k;
+            }
+        }
+        // The governed action: the next hit in the clause, within 10 tokens.
+        let gov = (i + 1..m.hits.len()).find(|&j| {
+            let g = &m.hits[j];
+            g.tok >= h.end && g.tok < cend.max(h.end + 2).min(h.end + 10) && !g.consumed
+        });
+        if frame == Frame::Deny {
+            for j in i + 1..m.hits.len() {
+                let g = &m.hits[j];
+                if g.tok >= h.end && (g.tok < cend || Some(j) == gov) {
+                    m.hits[j].consumed = true;
+                }
+            }
+            continue;
+        }
+        let mut code = None;
+        if line.specificity() > 0 {
+            code = Some(h.code.clone());
+        }
+        if code.is_none() {
+            if let Some(j) = gov {
+                code = lx.frame_code(frame, &m.hits[j].code).map(str::to_string);
+                m.hits[j].consumed = true;
+            }
+        }
+        if code.is_none() {
+            // Frame keywords; a threat's window ends at "against"/"not" (what the target must not do).
+            let mut wend = (h.end + 8).min(b);
+            if frame == Frame::Threat {
+                if let Some(k) = (h.end..wend).find(|&k| matches!(d.w(k), "against" | "not" | "over")) {
+                    wend = k;
+                }
+            }
+            let ws: Vec<&str> = (h.end..wend).map(|k| d.w(k)).collect();
+            let mut best: Option<&str> = None;
+            for (f, c, _, kws) in &lx.frame_keywords {
+                if *f == frame && kws.iter().all(|alts| find_kw(alts, &ws).is_some()) && best.is_none_or(|b| c.len() > b.len()) {
+                    best = Some(c);
+                }
+            }
+            code = best.map(str::to_string);
+        }
+        if let Some(c) = code {
+            m.hits[i].code = c;
+        }
+        // The intent frame's own hypothetical flag is about the frame verb only.
+        if let Some(j) = gov {
+            if matches!(frame, Frame::Appeal | Frame::Demand | Frame::Intent | Frame::Reject | Frame::Threat) {
+                m.hits[j].consumed = true;
+            }
+        }
+        let _ = is_negator;
+    }
+}

@@ -1,0 +1,302 @@
+//! The event pattern lexicon: data/patterns/verbs.tsv (verb and noun phrases -> CAMEO codes,
+//! with keywords, exclusions and flags), irregular.tsv and frames.tsv, compiled into one hash
+//! map from every inflected word form to the pattern heads it can start. The grammar of the
+//! files is documented in their headers and in docs/coding.md.
+
+use std::collections::HashMap;
+
+use super::cameo::CameoTable;
+use super::inflect::{noun_forms, Form, Irregulars};
+
+/// A verb that governs another action and recodes it (see frames.tsv).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Frame {
+    Threat,
+    Appeal,
+    Demand,
+    Intent,
+    Reject,
+    Deny,
+}
+
+impl Frame {
+    fn parse(s: &str) -> Option<Frame> {
+        Some(match s {
+            "threat" => Frame::Threat,
+            "appeal" => Frame::Appeal,
+            "demand" => Frame::Demand,
+            "intent" => Frame::Intent,
+            "reject" => Frame::Reject,
+            "deny" => Frame::Deny,
+            _ => return None,
+        })
+    }
+}
+
+/// One alternative of a keyword: consecutive tokens, each exact or a prefix (`negotiat*`).
+#[derive(Debug, Clone)]
+pub struct Kw(pub Vec<(String, bool)>);
+
+/// One pattern line.
+#[derive(Debug, Clone)]
+pub struct Line {
+    /// CAMEO code; None for function lines (light / report verbs).
+    pub code: Option<String>,
+    /// `verbs.tsv:LINE`, reported as the event's pattern id.
+    pub id: String,
+    /// Literal words that must follow the head (each a set of alternatives).
+    pub literals: Vec<Vec<String>>,
+    /// Keywords that must occur in the clause after the head (each a set of alternatives).
+    pub keywords: Vec<Vec<Kw>>,
+    pub excludes: Vec<Kw>,
+    pub frame: Option<Frame>,
+    pub recip: bool,
+    pub def_target: Option<String>,
+    pub def_source: Option<String>,
+    pub target_preps: Vec<String>,
+    pub light: bool,
+    pub report: bool,
+}
+
+impl Line {
+    /// Number of elements beyond the head: a rough specificity.
+    pub fn specificity(&self) -> usize {
+        self.literals.len() + self.keywords.len()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeadKind {
+    Verb,
+    Noun,
+    Exact,
+}
+
+/// One head of a line: the first word's forms are map keys; `rest` must follow directly.
+#[derive(Debug, Clone)]
+pub struct Head {
+    pub line: u32,
+    pub kind: HeadKind,
+    pub rest: Vec<Vec<String>>,
+}
+
+/// A lexicon entry for one word form.
+#[derive(Debug, Clone, Copy)]
+pub struct Entry {
+    pub head: u32,
+    pub form: Form,
+}
+
+/// The compiled lexicon.
+#[derive(Debug, Default)]
+pub struct Lexicon {
+    pub lines: Vec<Line>,
+    pub heads: Vec<Head>,
+    pub words: HashMap<String, Vec<Entry>>,
+    /// Keyword refinements that apply to every verb of a frame (`*threat +sanctions`).
+    pub frame_keywords: Vec<(Frame, String, String, Vec<Vec<Kw>>)>,
+    /// frames.tsv: (frame, governed code prefix) -> code.
+    pub frame_map: HashMap<(Frame, String), String>,
+}
+
+fn kw(s: &str) -> Vec<Kw> {
+    s.split('|')
+        .filter(|a| !a.is_empty())
+        .map(|a| {
+            Kw(a.split('_')
+                .map(|t| match t.strip_suffix('*') {
+                    Some(p) => (p.to_string(), true),
+                    None => (t.to_string(), false),
+                })
+                .collect())
+        })
+        .collect()
+}
+
+impl Lexicon {
+    /// Builds the lexicon from the three files' contents; errors name file and line.
+    pub fn parse(verbs: &str, irregular: &str, frames: &str, cameo: &CameoTable) -> Result<Lexicon, String> {
+        let irr = Irregulars::parse(irregular).map_err(|(n, m)| format!("irregular.tsv:{n}: {m}"))?;
+        let mut lx = Lexicon::default();
+        for (n, raw) in verbs.lines().enumerate() {
+            let n = n + 1;
+            if raw.starts_with('#') || raw.trim().is_empty() {
+                continue;
+            }
+            let err = |m: &str| format!("verbs.tsv:{n}: {m}");
+            let cols: Vec<&str> = raw.split('\t').collect();
+            if cols.len() < 2 {
+                return Err(err("expected code<TAB>pattern[<TAB>flags]"));
+            }
+            let code = cols[0].trim();
+            let code = if code == "-" {
+                None
+            } else if cameo.get(code).is_some() {
+                Some(code.to_string())
+            } else {
+                return Err(err(&format!("unknown CAMEO code {code}")));
+            };
+            let mut parts = cols[1].split_whitespace();
+            let heads = parts.next().ok_or_else(|| err("empty pattern"))?;
+            let mut line = Line {
+                code,
+                id: format!("verbs.tsv:{n}"),
+                literals: vec![],
+                keywords: vec![],
+                excludes: vec![],
+                frame: None,
+                recip: false,
+                def_target: None,
+                def_source: None,
+                target_preps: vec![],
+                light: false,
+                report: false,
+            };
+            for p in parts {
+                if let Some(k) = p.strip_prefix('+') {
+                    line.keywords.push(kw(k));
+                } else if let Some(k) = p.strip_prefix('-') {
+                    line.excludes.extend(kw(k));
+                } else {
+                    line.literals.push(p.split('|').map(str::to_string).collect());
+                }
+            }
+            for f in cols.get(2).map(|s| s.split(',')).into_iter().flatten().map(str::trim).filter(|f| !f.is_empty()) {
+                let (k, v) = f.split_once(':').unwrap_or((f, ""));
+                match k {
+                    "frame" => line.frame = Some(Frame::parse(v).ok_or_else(|| err(&format!("unknown frame {v}")))?),
+                    "recip" => line.recip = true,
+                    "deftgt" => line.def_target = Some(v.to_string()),
+                    "defsrc" => line.def_source = Some(v.to_string()),
+                    "tgt" => line.target_preps = v.split('|').map(str::to_string).collect(),
+                    "light" => line.light = true,
+                    "report" => line.report = true,
+                    _ => return Err(err(&format!("unknown flag {f}"))),
+                }
+            }
+            if let Some(fr) = heads.strip_prefix('*') {
+                let frame = Frame::parse(fr).ok_or_else(|| err(&format!("unknown frame group {fr}")))?;
+                let code = line.code.clone().ok_or_else(|| err("a frame group needs a code"))?;
+                lx.frame_keywords.push((frame, code, line.id.clone(), line.keywords.clone()));
+                continue;
+            }
+            let li = lx.lines.len() as u32;
+            lx.lines.push(line);
+            for h in heads.split(',').filter(|h| !h.is_empty()) {
+                lx.add_head(li, h, &irr);
+            }
+        }
+        for (n, raw) in frames.lines().enumerate() {
+            if raw.starts_with('#') || raw.trim().is_empty() {
+                continue;
+            }
+            let c: Vec<&str> = raw.split('\t').map(str::trim).collect();
+            let err = |m: &str| format!("frames.tsv:{}: {m}", n + 1);
+            if c.len() != 3 {
+                return Err(err("expected frame<TAB>prefix<TAB>code"));
+            }
+            let f = Frame::parse(c[0]).ok_or_else(|| err("unknown frame"))?;
+            if cameo.get(c[2]).is_none() {
+                return Err(err("unknown code"));
+            }
+            lx.frame_map.insert((f, c[1].to_string()), c[2].to_string());
+        }
+        Ok(lx)
+    }
+
+    fn add_head(&mut self, line: u32, h: &str, irr: &Irregulars) {
+        let (kind, body) = if let Some(b) = h.strip_prefix("n:") {
+            (HeadKind::Noun, b)
+        } else if let Some(b) = h.strip_prefix('=') {
+            (HeadKind::Exact, b)
+        } else {
+            (HeadKind::Verb, h)
+        };
+        let words: Vec<&str> = body.split('_').collect();
+        let hi = self.heads.len() as u32;
+        let mut rest: Vec<Vec<String>> = words[1..].iter().map(|w| vec![w.to_string()]).collect();
+        let first: Vec<(String, Form)> = match kind {
+            HeadKind::Exact => vec![(words[0].to_string(), Form::Exact)],
+            HeadKind::Verb => irr.verb_forms(words[0]),
+            HeadKind::Noun => {
+                // Pluralize the word before the first preposition, else the last word.
+                let preps = ["of", "for", "on", "to", "against", "with", "in", "into"];
+                let k = words.iter().position(|w| preps.contains(w)).unwrap_or(words.len()).saturating_sub(1);
+                if k == 0 {
+                    noun_forms(words[0]).into_iter().map(|f| (f, Form::Noun)).collect()
+                } else {
+                    rest[k - 1] = noun_forms(words[k]);
+                    vec![(words[0].to_string(), Form::Noun)]
+                }
+            }
+        };
+        self.heads.push(Head { line, kind, rest: std::mem::take(&mut rest) });
+        for (f, form) in first {
+            self.words.entry(f).or_default().push(Entry { head: hi, form });
+        }
+    }
+
+    /// Looks up a lower-cased word form.
+    pub fn get(&self, w: &str) -> &[Entry] {
+        self.words.get(w).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    /// The code a frame gives a governed action (longest matching prefix).
+    pub fn frame_code(&self, f: Frame, governed: &str) -> Option<&str> {
+        (2..=governed.len()).rev().find_map(|n| self.frame_map.get(&(f, governed[..n].to_string())).map(String::as_str))
+    }
+
+    /// Distinct CAMEO codes the lexicon can produce (lines and frame groups).
+    pub fn codes(&self) -> std::collections::BTreeSet<&str> {
+        let mut s: std::collections::BTreeSet<&str> = self.lines.iter().filter_map(|l| l.code.as_deref()).collect();
+        s.extend(self.frame_keywords.iter().map(|f| f.1.as_str()));
+        s.extend(self.frame_map.values().map(String::as_str));
+        s
+    }
+}
+
+/// True when a keyword alternative matches at token words `ws[i..]`.
+pub fn kw_at(k: &Kw, ws: &[&str], i: usize) -> bool {
+    k.0.iter().enumerate().all(|(j, (t, prefix))| {
+        ws.get(i + j).is_some_and(|w| if *prefix { w.starts_with(t.as_str()) } else { *w == t })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cameo() -> CameoTable {
+        CameoTable::parse("111\t11\t3\t-2.0\tCriticize\n1312\t13\t3\t-5.8\tx\n163\t16\t4\t-8.0\tx\n130\t13\t3\t-4.4\tx\n").unwrap()
+    }
+
+    #[test]
+    fn parses_heads_keywords_and_frames() {
+        let v = "111\tcriticize,n:criticism\n130\tthreaten\tframe:threat\n1312\t*threat +sanction*\n163\timpose +sanctions\n";
+        let lx = Lexicon::parse(v, "", "threat\t163\t1312\n", &cameo()).unwrap();
+        assert!(lx.get("criticised").iter().any(|e| e.form == Form::Past));
+        assert!(lx.get("criticisms").iter().any(|e| e.form == Form::Noun));
+        assert_eq!(lx.get("threatened").len(), 1);
+        assert_eq!(lx.frame_code(Frame::Threat, "163"), Some("1312"));
+        assert_eq!(lx.frame_code(Frame::Threat, "19"), None);
+        assert_eq!(lx.frame_keywords.len(), 1);
+        assert!(lx.codes().contains("1312"));
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let e = Lexicon::parse("999\tfoo\n", "", "", &cameo()).unwrap_err();
+        assert!(e.contains("verbs.tsv:1"), "{e}");
+        let e = Lexicon::parse("111\tfoo\tframe:nope\n", "", "", &cameo()).unwrap_err();
+        assert!(e.contains("unknown frame"), "{e}");
+    }
+
+    #[test]
+    fn keyword_prefix_and_multiword() {
+        let k = &kw("negotiat*|military_action")[..];
+        let ws = ["the", "negotiations", "military", "action"];
+        assert!(kw_at(&k[0], &ws, 1));
+        assert!(kw_at(&k[1], &ws, 2));
+        assert!(!kw_at(&k[1], &ws, 1));
+    }
+}

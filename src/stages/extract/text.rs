@@ -1,0 +1,342 @@
+//! The analysed text every extractor works on: the body's tokens (byte offsets, lower-cased
+//! text, capitalisation), its sentences as token ranges, which entity covers each token, and
+//! the closed word classes (auxiliaries, prepositions, determiners ...) the coder reasons with.
+//! Built once per article so the coder, dates, casualties, quotes and tone share one pass.
+
+use crate::entities::{Entity, Sentence};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Word,
+    Num,
+    /// Punctuation; the character is in `Doc::low` at the token's offsets.
+    Punct,
+    /// Possessive "'s" / "’s" / a bare "'" after a plural.
+    Poss,
+    /// Negation clitic "n't".
+    Neg,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Tok {
+    pub s: usize,
+    pub e: usize,
+    pub kind: Kind,
+    /// First character upper-case.
+    pub cap: bool,
+    /// Two or more letters, all upper-case (shouting headlines, acronyms).
+    pub caps: bool,
+    /// Index into the entity list of the entity covering this token.
+    pub ent: Option<u32>,
+    pub sent: u32,
+}
+
+/// Tokens, sentences and entities of one text.
+pub struct Doc<'a> {
+    pub text: &'a str,
+    /// ASCII-lower-cased copy of `text` (same byte offsets).
+    pub low: String,
+    pub toks: Vec<Tok>,
+    pub sents: Vec<Sentence>,
+    /// Token range of each sentence.
+    pub sent_toks: Vec<(usize, usize)>,
+    pub ents: &'a [Entity],
+    /// First and one-past-last token of each entity.
+    pub ent_toks: Vec<(usize, usize)>,
+    /// The actor code each entity has in events (None: not an actor), see `actors::code_of`.
+    pub codes: Vec<Option<String>>,
+}
+
+impl<'a> Doc<'a> {
+    pub fn new(text: &'a str, sents: Vec<Sentence>, ents: &'a [Entity]) -> Doc<'a> {
+        let low = text.to_ascii_lowercase();
+        let mut toks = tokenize(text);
+        // Sentences -> token ranges.
+        let mut sent_toks = Vec::with_capacity(sents.len());
+        let mut k = 0;
+        for (si, s) in sents.iter().enumerate() {
+            while k < toks.len() && toks[k].s < s.start {
+                toks[k].sent = si.saturating_sub(1) as u32;
+                k += 1;
+            }
+            let a = k;
+            while k < toks.len() && toks[k].s < s.end {
+                toks[k].sent = si as u32;
+                k += 1;
+            }
+            sent_toks.push((a, k));
+        }
+        for t in &mut toks[k..] {
+            t.sent = sents.len().saturating_sub(1) as u32;
+        }
+        // Entities -> token ranges.
+        let mut ent_toks = Vec::with_capacity(ents.len());
+        for (i, e) in ents.iter().enumerate() {
+            let a = toks.partition_point(|t| t.e <= e.start);
+            let mut b = a;
+            while b < toks.len() && toks[b].s < e.end {
+                if toks[b].ent.is_none() {
+                    toks[b].ent = Some(i as u32);
+                }
+                b += 1;
+            }
+            ent_toks.push((a, b));
+        }
+        let codes = ents.iter().map(|e| super::actors::code_of(e).map(str::to_string)).collect();
+        Doc { text, low, toks, sents, sent_toks, ents, ent_toks, codes }
+    }
+
+    /// Lower-cased text of token `i` ("'s" for possessives).
+    pub fn w(&self, i: usize) -> &str {
+        match self.toks.get(i) {
+            None => "",
+            Some(t) if t.kind == Kind::Poss => "'s",
+            Some(t) if t.kind == Kind::Neg => "n't",
+            Some(t) => &self.low[t.s..t.e],
+        }
+    }
+
+    /// Original text of tokens `a..b`.
+    pub fn span(&self, a: usize, b: usize) -> &str {
+        if a >= b || b > self.toks.len() {
+            return "";
+        }
+        &self.text[self.toks[a].s..self.toks[b - 1].e]
+    }
+
+    pub fn is_punct(&self, i: usize, c: &str) -> bool {
+        self.toks.get(i).is_some_and(|t| t.kind == Kind::Punct) && self.w(i) == c
+    }
+
+    /// The actor code of entity `e`.
+    pub fn code(&self, e: u32) -> Option<&str> {
+        self.codes.get(e as usize).and_then(|c| c.as_deref())
+    }
+
+    /// The entity covering token `i`, with its token range.
+    pub fn ent_at(&self, i: usize) -> Option<(u32, usize, usize)> {
+        let e = self.toks.get(i)?.ent?;
+        let (a, b) = self.ent_toks[e as usize];
+        Some((e, a, b))
+    }
+}
+
+fn is_apos(c: char) -> bool {
+    c == '\'' || c == '\u{2019}'
+}
+
+/// Splits text into words (with inner hyphens, apostrophes and dotted acronyms), numbers
+/// (with inner `,` and `.`), possessive and negation clitics, and punctuation characters.
+pub fn tokenize(text: &str) -> Vec<Tok> {
+    let mut out = Vec::with_capacity(text.len() / 5);
+    let b = text.as_bytes();
+    let mut it = text.char_indices().peekable();
+    let tok = |s: usize, e: usize, kind: Kind| Tok { s, e, kind, cap: false, caps: false, ent: None, sent: 0 };
+    while let Some((i, c)) = it.next() {
+        if c.is_whitespace() {
+            continue;
+        }
+        if c.is_ascii_digit() {
+            let mut e = i + 1;
+            while e < b.len() {
+                let d = b[e];
+                if d.is_ascii_digit() || ((d == b',' || d == b'.') && e + 1 < b.len() && b[e + 1].is_ascii_digit()) {
+                    e += 1;
+                } else {
+                    break;
+                }
+            }
+            while it.peek().is_some_and(|&(k, _)| k < e) {
+                it.next();
+            }
+            out.push(tok(i, e, Kind::Num));
+            continue;
+        }
+        if !c.is_alphabetic() {
+            out.push(tok(i, i + c.len_utf8(), Kind::Punct));
+            continue;
+        }
+        // A word: letters/digits, with inner '-', '.', or apostrophes followed by letters.
+        let mut e = i + c.len_utf8();
+        let mut upper = usize::from(c.is_uppercase());
+        let mut letters = 1;
+        while let Some(&(k, d)) = it.peek() {
+            if d.is_alphanumeric() {
+                letters += 1;
+                upper += usize::from(d.is_uppercase());
+                e = k + d.len_utf8();
+                it.next();
+                continue;
+            }
+            let next = text[k + d.len_utf8()..].chars().next();
+            let joins = match d {
+                '-' => next.is_some_and(char::is_alphanumeric),
+                '.' => next.is_some_and(|n| n.is_alphabetic()) && text[i..k].chars().all(|x| x.is_alphabetic() && x.is_uppercase() || x == '.') && text[i..k].len() <= 3,
+                d if is_apos(d) => next.is_some_and(char::is_alphabetic),
+                _ => false,
+            };
+            if !joins {
+                break;
+            }
+            e = k + d.len_utf8();
+            it.next();
+        }
+        // A dotted acronym keeps its final dot ("U.S.").
+        if text[i..e].contains('.') && b.get(e) == Some(&b'.') {
+            e += 1;
+            it.next();
+        }
+        let word = &text[i..e];
+        // Split clitics: 's / ’s (possessive or "is"), n't.
+        let lw = word.to_ascii_lowercase();
+        let mut t = tok(i, e, Kind::Word);
+        t.cap = c.is_uppercase();
+        t.caps = letters >= 2 && upper == letters;
+        if let Some(p) = clitic_start(&lw, "s") {
+            let mut w = t;
+            w.e = i + p;
+            out.push(w);
+            out.push(tok(i + p, e, Kind::Poss));
+        } else if lw.ends_with("n't") || lw.ends_with("n\u{2019}t") {
+            let cut = if lw.ends_with("n't") { 3 } else { 5 };
+            let mut w = t;
+            w.e = e - cut;
+            if w.e > w.s {
+                out.push(w);
+            }
+            out.push(tok(e - cut, e, Kind::Neg));
+        } else {
+            out.push(t);
+        }
+        // A bare apostrophe after a plural ("protesters' demands").
+        if let Some(&(k, d)) = it.peek() {
+            if is_apos(d) && lw.ends_with('s') && !text[k + d.len_utf8()..].starts_with(char::is_alphabetic) {
+                out.push(tok(k, k + d.len_utf8(), Kind::Poss));
+                it.next();
+            }
+        }
+    }
+    out
+}
+
+/// Byte position of a final "'s" / "’s" clitic in a lower-cased word.
+fn clitic_start(lw: &str, tail: &str) -> Option<usize> {
+    for apos in ["'", "\u{2019}"] {
+        let suffix = format!("{apos}{tail}");
+        if lw.len() > suffix.len() && lw.ends_with(&suffix) {
+            return Some(lw.len() - suffix.len());
+        }
+    }
+    None
+}
+
+/// Closed word classes.
+pub fn is_aux(w: &str) -> bool {
+    matches!(
+        w,
+        "is" | "are" | "was" | "were" | "be" | "been" | "being" | "am" | "has" | "have" | "had" | "having" | "will"
+            | "would" | "could" | "can" | "may" | "might" | "must" | "shall" | "should" | "did" | "do" | "does"
+            | "'ll" | "wo" | "ca" | "get" | "got" | "gets"
+    )
+}
+
+pub fn is_be(w: &str) -> bool {
+    matches!(w, "is" | "are" | "was" | "were" | "be" | "been" | "being" | "am" | "'s" | "get" | "got" | "gets" | "getting")
+}
+
+pub fn is_modal(w: &str) -> bool {
+    matches!(w, "will" | "would" | "could" | "can" | "may" | "might" | "shall" | "should" | "must" | "'ll" | "wo" | "ca")
+}
+
+pub fn is_negator(w: &str) -> bool {
+    matches!(w, "not" | "n't" | "never" | "no" | "neither" | "nor" | "without")
+}
+
+pub fn is_determiner(w: &str) -> bool {
+    matches!(
+        w,
+        "the" | "a" | "an" | "its" | "their" | "his" | "her" | "our" | "my" | "your" | "this" | "that" | "these"
+            | "those" | "some" | "any" | "each" | "every" | "such" | "all" | "both" | "several" | "many" | "more"
+            | "further" | "new" | "fresh" | "additional" | "other" | "another" | "own" | "no"
+    )
+}
+
+pub fn is_preposition(w: &str) -> bool {
+    matches!(
+        w,
+        "in" | "on" | "at" | "by" | "for" | "with" | "from" | "to" | "of" | "against" | "about" | "over" | "into"
+            | "onto" | "upon" | "under" | "near" | "after" | "before" | "during" | "since" | "until" | "between"
+            | "among" | "amid" | "across" | "through" | "throughout" | "toward" | "towards" | "inside" | "outside"
+            | "within" | "around" | "despite" | "via" | "behind" | "beyond" | "regarding" | "like" | "per" | "than"
+    )
+}
+
+/// Prepositions that introduce a place or time, not a participant.
+pub fn is_locative(w: &str) -> bool {
+    matches!(
+        w,
+        "in" | "near" | "inside" | "outside" | "within" | "across" | "throughout" | "around" | "during"
+            | "amid" | "since" | "until" | "despite" | "behind" | "beyond" | "via" | "after" | "before" | "under"
+            | "among" | "from" | "like" | "than" | "about" | "regarding" | "over"
+    )
+}
+
+pub fn is_pronoun(w: &str) -> bool {
+    matches!(w, "he" | "she" | "it" | "they" | "him" | "her" | "them" | "we" | "i")
+}
+
+/// Words that end a clause for the purpose of object and keyword windows.
+pub fn is_clause_break(w: &str) -> bool {
+    matches!(
+        w,
+        ";" | ":" | "\u{2014}" | "(" | ")" | "because" | "although" | "though" | "while" | "whereas" | "when"
+            | "unless" | "if" | "after" | "before" | "since" | "until" | "who" | "which" | "whom" | "whose" | "saying"
+            | "adding" | "but" | "where"
+    )
+}
+
+pub fn is_subordinator(w: &str) -> bool {
+    matches!(w, "that" | "whether" | "if" | "because" | "although" | "though" | "while" | "when" | "unless" | "as")
+}
+
+/// Adverbs and particles that may sit inside a verb group ("has also strongly condemned").
+pub fn is_adverb(w: &str) -> bool {
+    (w.len() > 4 && w.ends_with("ly") && !matches!(w, "italy" | "rally" | "ally" | "family" | "supply" | "reply" | "apply" | "july" | "assembly" | "fly" | "early" | "only"))
+        || matches!(
+            w,
+            "also" | "already" | "still" | "then" | "now" | "again" | "just" | "once" | "later" | "soon" | "even"
+                | "reportedly" | "allegedly" | "never" | "not" | "n't" | "always" | "often" | "yet" | "further"
+                | "swiftly" | "jointly" | "since" | "ever" | "only" | "subsequently" | "previously" | "earlier" | "today"
+                | "yesterday" | "recently" | "formally" | "officially" | "repeatedly"
+        )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(t: &str) -> Vec<String> {
+        tokenize(t).iter().map(|k| match k.kind {
+            Kind::Poss => "'s".to_string(),
+            Kind::Neg => "n't".to_string(),
+            _ => t[k.s..k.e].to_string(),
+        }).collect()
+    }
+
+    #[test]
+    fn clitics_acronyms_numbers() {
+        assert_eq!(words("Tehran\u{2019}s U.S. forces didn't fire 2,000.5 shells."), vec![
+            "Tehran", "'s", "U.S.", "forces", "did", "n't", "fire", "2,000.5", "shells", "."
+        ]);
+        assert_eq!(words("protesters' anti-government rally"), vec!["protesters", "'s", "anti-government", "rally"]);
+        assert_eq!(words("O'Brien said \u{201C}no\u{201D}"), vec!["O'Brien", "said", "\u{201C}", "no", "\u{201D}"]);
+    }
+
+    #[test]
+    fn capitals_flags() {
+        let t = tokenize("KEEP Protesting us");
+        assert!(t[0].caps && t[0].cap);
+        assert!(!t[1].caps && t[1].cap);
+        assert!(!t[2].cap);
+    }
+}
