@@ -306,7 +306,7 @@ pub fn articles(prefix: &str, n: usize, size: usize) -> Vec<Vec<u8>> {
             let mut k = salt ^ (i * 7919 + 13);
             while body.len() < size {
                 k = k.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-                body.push_str(WORDS[(k >> 33) as usize % WORDS.len()]);
+                body.push_str(WORDS[(k >> 33) % WORDS.len()]);
                 body.push(if (k >> 20) % 17 == 0 { '.' } else { ' ' });
             }
             serde_json::json!({
