@@ -58,6 +58,13 @@ enum Command {
         file: String,
         #[arg(long)]
         config: Option<String>,
+        /// The input is one article as plain text, not JSONL.
+        #[arg(long)]
+        text: bool,
+        /// Publication date of a --text article (YYYY-MM-DD or RFC 3339);
+        /// relative dates ("yesterday") resolve against it.
+        #[arg(long, requires = "text")]
+        date: Option<String>,
     },
     /// Create the configured topics that do not exist yet (the dedup
     /// changelog compacted). For real clusters and test brokers.
@@ -117,8 +124,11 @@ fn dispatch(cli: Cli) -> Result<()> {
             }
             runtime()?.block_on(produce_file(&cfg, &file))
         }
-        Command::Extract { file, config } => {
+        Command::Extract { file, config, text, date } => {
             let cfg = Config::load(config.as_deref())?;
+            if text {
+                return extract_text(&cfg, &file, date.as_deref());
+            }
             extract(&cfg, &file)
         }
         Command::CreateTopics { config, partitions } => {
@@ -162,7 +172,34 @@ async fn produce_file(cfg: &Config, file: &str) -> Result<()> {
     Ok(())
 }
 
+/// `extract --text`: the whole input is one article's body.
+fn extract_text(cfg: &Config, file: &str, date: Option<&str>) -> Result<()> {
+    let mut body = String::new();
+    if file == "-" {
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut body)?;
+    } else {
+        body = std::fs::read_to_string(file).with_context(|| format!("opening {file}"))?;
+    }
+    let published = match date {
+        None => None,
+        Some(d) if d.len() == 10 => Some(format!("{d}T00:00:00Z")),
+        Some(d) => Some(d.to_string()),
+    };
+    let line = serde_json::json!({ "body": body, "published_at": published }).to_string();
+    extract_lines(cfg, Box::new(std::io::Cursor::new(line.into_bytes())))
+}
+
 fn extract(cfg: &Config, file: &str) -> Result<()> {
+    let reader: Box<dyn BufRead> = if file == "-" {
+        Box::new(std::io::BufReader::new(std::io::stdin()))
+    } else {
+        Box::new(std::io::BufReader::new(std::fs::File::open(file).with_context(|| format!("opening {file}"))?))
+    };
+    extract_lines(cfg, reader)
+}
+
+/// One article record per valid JSONL line, in input order; errors on stderr.
+fn extract_lines(cfg: &Config, reader: Box<dyn BufRead>) -> Result<()> {
     let extractor = newsflow::stages::extract::Extractor::load_default()
         .context("loading the dictionaries under data/ (set NEWSFLOW_DATA_DIR to their folder)")?;
     let chain = Chain::new(ChainConfig { max_message_bytes: cfg.pipeline.max_message_bytes }).with_extractor(std::sync::Arc::new(extractor));
@@ -172,11 +209,6 @@ fn extract(cfg: &Config, file: &str) -> Result<()> {
         DedupIndex::new(cfg.dedup.index_config())
         .map_err(|e| anyhow::anyhow!("{e}"))?,
     );
-    let reader: Box<dyn BufRead> = if file == "-" {
-        Box::new(std::io::BufReader::new(std::io::stdin()))
-    } else {
-        Box::new(std::io::BufReader::new(std::fs::File::open(file).with_context(|| format!("opening {file}"))?))
-    };
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let (mut ok, mut bad) = (0u64, 0u64);

@@ -149,3 +149,26 @@ fn extract_writes_one_record_per_valid_line_in_order() {
     let first = bin().args(["extract", repo().join("samples/articles.jsonl").to_str().unwrap()]).output().unwrap();
     assert_eq!(again.stdout, first.stdout);
 }
+
+#[test]
+fn extract_text_mode_codes_a_plain_text_article() {
+    let mut child = bin()
+        .args(["extract", "--text", "-", "--date", "2026-03-04"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all("Russia condemned the United States on Monday for imposing new sanctions on Iran.\n".as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["published_at"], "2026-03-04T00:00:00Z");
+    let events = r["events"].as_array().unwrap();
+    assert!(events.iter().any(|e| e["action"]["root"] == "11" && e["source"]["country"] == "RUS"), "{events:?}");
+}

@@ -13,12 +13,9 @@ pub struct Folded {
 }
 
 impl Folded {
+    #[cfg(test)]
     pub fn new(text: &str) -> Folded {
-        let mut f = Folded {
-            cased: Vec::with_capacity(text.len()),
-            lower: Vec::with_capacity(text.len()),
-            map: Vec::with_capacity(text.len() + 1),
-        };
+        let mut f = Folded::default();
         fold_into(text, &mut f);
         f
     }

@@ -293,8 +293,11 @@ pub fn subject_left(d: &Doc, v: usize, start: usize) -> Vec<Ref> {
             return Vec::new();
         }
         if let Some((e, a, b)) = d.ent_at(k) {
-            let ent = &d.ents[e as usize];
-            if d.code(e).is_some() && eligible(d, a, Side::Subject, &[]) && !platform(d, Ref { ent: e, a, b }) {
+            if d.code(e).is_none() && d.ents[e as usize].kind == crate::entities::EntityKind::Person {
+                // An uncoded person ("Funaro hopes to visit") is the subject: no actor.
+                return Vec::new();
+            }
+            if d.code(e).is_some() && eligible(d, list_head(d, a, start), Side::Subject, &[]) && !platform(d, Ref { ent: e, a, b }) {
                 let r = prefer_specific(d, Ref { ent: e, a, b });
                 let mut v = coordinated_left(d, a, start);
                 v.push(r);
@@ -312,6 +315,18 @@ pub fn subject_left(d: &Doc, v: usize, start: usize) -> Vec<Ref> {
         }
     }
     Vec::new()
+}
+
+/// First token of the list of entities ending with the one starting at `a` ("to France,
+/// Germany and Italy": France), so a list after a preposition stays inside its phrase.
+fn list_head(d: &Doc, mut a: usize, start: usize) -> usize {
+    while a > start + 1 && matches!(d.w(a - 1), "," | "and" | "or") {
+        match d.ent_at(a - 2) {
+            Some((_, ea, _)) => a = ea,
+            None => break,
+        }
+    }
+    a
 }
 
 /// A lower-case content word outside any entity (a common noun or adjective, by elimination).

@@ -14,7 +14,6 @@ pub struct Hit {
     pub tok: usize,
     pub end: usize,
     pub line: u32,
-    pub kind: HeadKind,
     /// Used as a verb (else as a noun).
     pub verbal: bool,
     pub form: Form,
@@ -83,9 +82,13 @@ fn verb_use(d: &Doc, i: usize, form: Form, start: usize, has_noun: bool) -> bool
         return true;
     }
     if !has_noun {
-        // A verb needs something subject-like before it: an actor, a pronoun, an adverb.
+        // A verb needs something subject-like before it: an actor (with an object after it:
+        // "Soviet arms control" is no verb), a pronoun, an adverb.
+        if pt.ent.is_some() {
+            return next_is_object(d, i + 1);
+        }
         return !(is_aux(p) && form == Form::Third)
-            && (pt.ent.is_some() || pt.kind == Kind::Punct || matches!(p, "and" | "or" | "but") || super::text::is_adverb(p) || is_aux(p) || pt.cap);
+            && (pt.kind == Kind::Punct || matches!(p, "and" | "or" | "but") || super::text::is_adverb(p) || is_aux(p) || pt.cap);
     }
     // "attacks and threats" is a noun list, "expel diplomats and impose sanctions" a verb list;
     // after an actor, "US strikes Iran" is a verb, "US strikes on Iran" a noun.
@@ -132,6 +135,10 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
     for i in a..b {
         let t = d.toks[i];
         if t.kind != Kind::Word || (t.caps && d.w(i).len() > 1) || t.ent.is_some() {
+            continue;
+        }
+        // "March", "May" in mid-sentence are months.
+        if t.cap && i > a && matches!(d.w(i), "march" | "may") {
             continue;
         }
         let entries = lx.get(d.w(i));
@@ -203,7 +210,6 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
                     tok: i,
                     end: k,
                     line: head.line,
-                    kind: head.kind,
                     verbal,
                     form: e.form,
                     code: line.code.clone().unwrap_or_default(),

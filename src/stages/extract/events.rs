@@ -132,7 +132,7 @@ impl<'a> Ctx<'a> {
         if matches!(p, "and" | "or" | "but") || (p == "," && (ing || self.prev_verb(m, g - 1, a).is_some_and(|v| self.object_is_short(v, g - 1)))) {
             if let Some(v) = self.prev_verb(m, g - 1, a) {
                 // Not across a subordinate clause: "..., as the toll rose, killing ...".
-                let sub = (v + 1..g).any(|k| matches!(d.w(k), "as" | "after" | "when" | "while" | "because" | "since" | "with" | "before"));
+                let sub = p == "," && (v + 1..g).any(|k| matches!(d.w(k), "as" | "after" | "when" | "while" | "because" | "since" | "with" | "before"));
                 if !sub {
                     return self.subject(m, v, a, depth + 1);
                 }
@@ -356,7 +356,7 @@ impl<'a> Ctx<'a> {
                     }
                 } else if line.recip && sources.len() >= 2 {
                     targets = sources.clone();
-                } else if line.recip && sources.is_empty() && targets.len() >= 2 {
+                } else if line.recip && sources.is_empty() && targets.len() >= 2 && tgt_refs.first().is_some_and(|r| r.a > 0 && d.w(r.a - 1) == "between") {
                     sources = targets.clone();
                 }
             }

@@ -206,22 +206,37 @@ impl Extractor {
     }
 }
 
-/// A place named in the casualty's sentence.
+/// A place named in the casualty's sentence: one after "in/at/near/across" first; a dateline
+/// ("NAIROBI - ...") only when nothing else is there.
 fn casualty_place(ctx: &events::Ctx, c: &Casualty) -> Option<Location> {
     let d = ctx.d;
     let (a, b) = d.sent_toks[c.sentence_index];
-    (a..b).find_map(|k| {
-        let (e, _, _) = d.ent_at(k)?;
-        let ent = &d.ents[e as usize];
-        (ent.kind == crate::entities::EntityKind::Place).then(|| Location {
-            name: ent.name.clone(),
-            country: ent.country.clone(),
-            admin1: ent.admin1.clone(),
-            lat: ent.lat,
-            lon: ent.lon,
-            geonames_id: ent.geonames_id,
-            precision: "city",
-        })
+    let mut best: Option<(u8, u32)> = None;
+    for k in a..b {
+        let Some((e, ea, _)) = d.ent_at(k) else { continue };
+        if ea != k || d.ents[e as usize].kind != crate::entities::EntityKind::Place {
+            continue;
+        }
+        let rank = if ea > a && matches!(d.w(ea - 1), "in" | "at" | "near" | "across" | "outside") {
+            0
+        } else if ea == a {
+            2
+        } else {
+            1
+        };
+        if best.is_none_or(|(r, _)| rank < r) {
+            best = Some((rank, e));
+        }
+    }
+    let ent = &d.ents[best?.1 as usize];
+    Some(Location {
+        name: ent.name.clone(),
+        country: ent.country.clone(),
+        admin1: ent.admin1.clone(),
+        lat: ent.lat,
+        lon: ent.lon,
+        geonames_id: ent.geonames_id,
+        precision: "city",
     })
 }
 
@@ -280,25 +295,27 @@ pub fn parse_day(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
+
 #[cfg(test)]
-mod debug_tests {
-    /// Prints the matches of `$SENT` (development aid): cargo test --lib extract::debug_tests -- --ignored --nocapture
+mod tests {
+    use super::*;
+
     #[test]
-    #[ignore]
-    fn show_matches() {
-        let Ok(t) = std::env::var("SENT") else { return };
-        let x = super::Extractor::load_default().unwrap();
-        let ents = crate::entities::recognize(&x.gazetteer, &t, None);
-        let mut d = super::text::Doc::new(&t, crate::entities::split_sentences(&t), &ents);
-        x.capitals_as_governments(&mut d);
-        for e in &ents {
-            println!("ENT {:?} {:?} {:?}", e.text, e.kind, e.code);
+    fn lexicon_covers_every_root_and_150_codes() {
+        let x = Extractor::load_default().unwrap();
+        let codes = x.lexicon.codes();
+        for r in 1..=20 {
+            let root = format!("{r:02}");
+            assert!(codes.iter().any(|c| c.starts_with(&root) && c.len() > 2), "root {root} has no pattern");
         }
-        for (si, &(a, b)) in d.sent_toks.iter().enumerate() {
-            let m = super::coder::match_sentence(&d, &x.lexicon, a, b);
-            for h in &m.hits {
-                println!("s{si} HIT {:?} code={} verbal={} cons={} neg={} hyp={} pass={} {}", d.w(h.tok), h.code, h.verbal, h.consumed, h.negated, h.hypothetical, h.passive, h.pattern_id);
-            }
-        }
+        let specific = codes.iter().filter(|c| c.len() >= 3).count();
+        assert!(specific >= 150, "{specific} specific codes");
+        assert!(codes.iter().all(|c| x.cameo.get(c).is_some()));
+    }
+
+    #[test]
+    fn missing_data_is_a_load_error() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(Extractor::load(dir.path()).is_err());
     }
 }

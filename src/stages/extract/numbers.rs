@@ -73,7 +73,6 @@ fn vague(w: &str) -> Option<u64> {
         "thousands" => Some(1_000),
         "millions" => Some(1_000_000),
         "several" => Some(3),
-        "many" | "numerous" => Some(10),
         _ => None,
     }
 }
@@ -141,7 +140,7 @@ pub fn count_at(d: &Doc, i: usize, end: usize) -> Option<Count> {
         }
         start = i - n;
     }
-    if !value.is_finite() || value < 0.0 || value > 1e12 {
+    if !value.is_finite() || !(0.0..=1e12).contains(&value) {
         return None;
     }
     Some(Count { value: value.round() as u64, qualifier: qual, start, end: j })

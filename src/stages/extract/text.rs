@@ -96,14 +96,6 @@ impl<'a> Doc<'a> {
         }
     }
 
-    /// Original text of tokens `a..b`.
-    pub fn span(&self, a: usize, b: usize) -> &str {
-        if a >= b || b > self.toks.len() {
-            return "";
-        }
-        &self.text[self.toks[a].s..self.toks[b - 1].e]
-    }
-
     pub fn is_punct(&self, i: usize, c: &str) -> bool {
         self.toks.get(i).is_some_and(|t| t.kind == Kind::Punct) && self.w(i) == c
     }
@@ -188,17 +180,15 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
         }
         let word = &text[i..e];
         // Split clitics: 's / ’s (possessive or "is"), n't.
-        let lw = word.to_ascii_lowercase();
         let mut t = tok(i, e, Kind::Word);
         t.cap = c.is_uppercase();
         t.caps = letters >= 2 && upper == letters;
-        if let Some(p) = clitic_start(&lw, "s") {
+        if let Some(p) = clitic_start(word) {
             let mut w = t;
             w.e = i + p;
             out.push(w);
             out.push(tok(i + p, e, Kind::Poss));
-        } else if lw.ends_with("n't") || lw.ends_with("n\u{2019}t") {
-            let cut = if lw.ends_with("n't") { 3 } else { 5 };
+        } else if let Some(cut) = neg_clitic(word) {
             let mut w = t;
             w.e = e - cut;
             if w.e > w.s {
@@ -210,7 +200,7 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
         }
         // A bare apostrophe after a plural ("protesters' demands").
         if let Some(&(k, d)) = it.peek() {
-            if is_apos(d) && lw.ends_with('s') && !text[k + d.len_utf8()..].starts_with(char::is_alphabetic) {
+            if is_apos(d) && word.ends_with(['s', 'S']) && !text[k + d.len_utf8()..].starts_with(char::is_alphabetic) {
                 out.push(tok(k, k + d.len_utf8(), Kind::Poss));
                 it.next();
             }
@@ -219,12 +209,25 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
     out
 }
 
-/// Byte position of a final "'s" / "’s" clitic in a lower-cased word.
-fn clitic_start(lw: &str, tail: &str) -> Option<usize> {
+/// Byte position of a final "'s" / "’s" clitic in a word.
+fn clitic_start(w: &str) -> Option<usize> {
     for apos in ["'", "\u{2019}"] {
-        let suffix = format!("{apos}{tail}");
-        if lw.len() > suffix.len() && lw.ends_with(&suffix) {
-            return Some(lw.len() - suffix.len());
+        let n = apos.len() + 1;
+        if w.len() > n && w.is_char_boundary(w.len() - n) {
+            let tail = &w[w.len() - n..];
+            if tail.starts_with(apos) && tail[apos.len()..].eq_ignore_ascii_case("s") {
+                return Some(w.len() - n);
+            }
+        }
+    }
+    None
+}
+
+/// Length in bytes of a final "n't" / "n’t" clitic.
+fn neg_clitic(w: &str) -> Option<usize> {
+    for (tail, n) in [("n't", 3), ("n\u{2019}t", 5)] {
+        if w.len() >= n && w.is_char_boundary(w.len() - n) && w[w.len() - n..].eq_ignore_ascii_case(tail) {
+            return Some(n);
         }
     }
     None
@@ -293,10 +296,6 @@ pub fn is_clause_break(w: &str) -> bool {
             | "unless" | "if" | "after" | "before" | "since" | "until" | "who" | "which" | "whom" | "whose" | "saying"
             | "adding" | "but" | "where"
     )
-}
-
-pub fn is_subordinator(w: &str) -> bool {
-    matches!(w, "that" | "whether" | "if" | "because" | "although" | "though" | "while" | "when" | "unless" | "as")
 }
 
 /// Adverbs and particles that may sit inside a verb group ("has also strongly condemned").

@@ -2,8 +2,6 @@
 //! ELECTION, ECON_*, NATURAL_DISASTER, HUMAN_RIGHTS ...) from keyword counts. A theme is kept
 //! when its keywords occur twice in the body, or once in the title.
 
-use std::collections::HashMap;
-
 use super::text::{tokenize, Doc, Kind};
 
 /// A keyword: lower-case words, the last optionally a prefix.
@@ -18,9 +16,9 @@ struct Key {
 pub struct Themes {
     names: Vec<String>,
     /// First word (exact) -> keys.
-    exact: HashMap<String, Vec<Key>>,
-    /// Single-word prefixes ("protest*").
-    prefixes: Vec<(String, u16)>,
+    exact: super::lexicon::FastMap<String, Vec<Key>>,
+    /// Single-word prefixes ("protest*"), by their first three bytes.
+    prefixes: super::lexicon::FastMap<String, Vec<(String, u16)>>,
 }
 
 impl Themes {
@@ -40,7 +38,10 @@ impl Themes {
                     return Err((n + 1, format!("empty keyword in {name}")));
                 }
                 if words.len() == 1 && prefix {
-                    t.prefixes.push((words[0].clone(), id));
+                    if words[0].len() < 3 {
+                        return Err((n + 1, format!("prefix {k} is shorter than 3 letters")));
+                    }
+                    t.prefixes.entry(words[0][..3].to_string()).or_default().push((words[0].clone(), id));
                 } else {
                     t.exact.entry(words[0].clone()).or_default().push(Key { theme: id, rest: words[1..].to_vec(), prefix });
                 }
@@ -70,9 +71,11 @@ impl Themes {
                     }
                 }
             }
-            for (p, th) in &self.prefixes {
-                if w.starts_with(p.as_str()) {
-                    hit(*th, counts);
+            if let Some(ps) = w.get(..3).and_then(|k| self.prefixes.get(k)) {
+                for (p, th) in ps {
+                    if w.starts_with(p.as_str()) {
+                        hit(*th, counts);
+                    }
                 }
             }
         }

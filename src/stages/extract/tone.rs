@@ -2,8 +2,6 @@
 //! sentiment lexicon (data/tone/vader.tsv, from VADER, MIT), tone = positive - negative (in
 //! percent of all words), polarity = positive + negative.
 
-use std::collections::HashMap;
-
 use serde::Serialize;
 
 use super::text::{Doc, Kind};
@@ -24,12 +22,12 @@ pub struct Tone {
 /// word -> valence.
 #[derive(Debug, Default)]
 pub struct ToneLexicon {
-    words: HashMap<String, f32>,
+    words: super::lexicon::FastMap<String, f32>,
 }
 
 impl ToneLexicon {
     pub fn parse(text: &str) -> Result<ToneLexicon, (usize, String)> {
-        let mut words = HashMap::new();
+        let mut words = super::lexicon::FastMap::default();
         for (n, line) in text.lines().enumerate() {
             if line.starts_with('#') || line.trim().is_empty() {
                 continue;
@@ -39,14 +37,6 @@ impl ToneLexicon {
             words.insert(w.to_string(), v);
         }
         Ok(ToneLexicon { words })
-    }
-
-    pub fn len(&self) -> usize {
-        self.words.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.words.is_empty()
     }
 
     /// Scores the words of the document.
