@@ -39,7 +39,7 @@ fn bench(c: &mut Criterion) {
     g.bench_function("chain_with_dedup/bbc", |b| {
         b.iter(|| {
             let index = Mutex::new(DedupIndex::new(DedupConfig::default()).unwrap());
-            docs.iter().map(|d| chain.process(d, Some(0), &index, false, &mut Timings::default()).outputs.len()).sum::<usize>()
+            docs.iter().map(|d| chain.process(d, Some(0), None, &index, false, &mut Timings::default()).outputs.len()).sum::<usize>()
         })
     });
     g.finish();

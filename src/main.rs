@@ -220,7 +220,7 @@ fn extract_lines(cfg: &Config, reader: Box<dyn BufRead>) -> Result<()> {
         if line.is_empty() {
             continue;
         }
-        let outcome = chain.process(&line, None, &index, true, &mut Timings::default());
+        let outcome = chain.process(&line, None, None, &index, true, &mut Timings::default());
         if let Some(rejection) = outcome.rejection {
             eprintln!("newsflow: line {}: {rejection}", i + 1);
             bad += 1;

@@ -87,6 +87,12 @@ impl ConsumerContext for Ctx {
                 tracing::info!(?parts, "partitions revoked: draining their in-flight work");
                 self.shared.wait_drained(Some(&parts), Instant::now() + self.shared.revoke_drain);
                 commit(consumer, &self.shared, Some(&parts), CommitMode::Sync);
+                if let Some(index) = self.shared.dedup.get() {
+                    let mut index = index.lock().unwrap();
+                    for p in &parts {
+                        index.forget_lane(*p);
+                    }
+                }
                 let mut tracker = self.shared.tracker.lock().unwrap();
                 for p in &parts {
                     tracker.revoke(*p);

@@ -113,6 +113,7 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
         DedupIndex::new(cfg.dedup.index_config())
         .map_err(|e| anyhow::anyhow!("{e}"))?,
     ));
+    let _ = shared.dedup.set(dedup.clone());
     let changelog_reader = {
         let (cfg, bootstrap, dedup, shared) = (cfg.clone(), bootstrap.clone(), dedup.clone(), shared.clone());
         let timeout = Duration::from_secs(cfg.shutdown.deadline_secs.max(30));

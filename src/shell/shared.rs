@@ -95,6 +95,9 @@ pub struct Shared {
     /// Benchmark baseline: skip the stages, copy input to the articles topic.
     pub passthrough: AtomicBool,
     pub latency: LatencyLog,
+    /// The dedup memory, set once it exists; a revoked partition stops
+    /// holding its window back.
+    pub dedup: std::sync::OnceLock<Arc<Mutex<crate::stages::dedup::DedupIndex>>>,
     first_read: Mutex<Option<Instant>>,
     last_done: Mutex<Option<Instant>>,
     stop: AtomicBool,
@@ -116,6 +119,7 @@ impl Shared {
             echo: AtomicBool::new(false),
             passthrough: AtomicBool::new(false),
             latency: LatencyLog::default(),
+            dedup: std::sync::OnceLock::new(),
             first_read: Mutex::new(None),
             last_done: Mutex::new(None),
             stop: AtomicBool::new(false),

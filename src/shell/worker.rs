@@ -88,7 +88,7 @@ pub async fn run_worker(mut rx: mpsc::Receiver<Job>, ctx: WorkerCtx) {
             continue;
         }
         let mut t = Timings::default();
-        let outcome = chain.process(payload, job.msg.timestamp().to_millis(), &dedup, annotate, &mut t);
+        let outcome = chain.process(payload, job.msg.timestamp().to_millis(), Some(p), &dedup, annotate, &mut t);
         for (stage, d) in t.ran() {
             histogram!(names::STAGE_DURATION, "stage" => stage).record(d.as_secs_f64());
         }

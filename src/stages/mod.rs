@@ -88,8 +88,17 @@ impl Chain {
     /// The whole chain for one input message. `index` is the dedup memory
     /// (shared by the workers of one process); `broker_ts_ms` is the input
     /// message's timestamp, the dedup time of articles without
-    /// `published_at`; `annotate` keeps duplicates flowing, marked.
-    pub fn process(&self, payload: &[u8], broker_ts_ms: Option<i64>, index: &Mutex<DedupIndex>, annotate: bool, t: &mut Timings) -> Outcome {
+    /// `published_at`; `annotate` keeps duplicates flowing, marked; `lane`
+    /// is the input partition (the dedup window follows the slowest lane).
+    pub fn process(
+        &self,
+        payload: &[u8],
+        broker_ts_ms: Option<i64>,
+        lane: Option<i32>,
+        index: &Mutex<DedupIndex>,
+        annotate: bool,
+        t: &mut Timings,
+    ) -> Outcome {
         let article = match self.prepare(payload, t) {
             Ok(a) => a,
             Err(r) => return route::rejected(r),
@@ -97,7 +106,13 @@ impl Chain {
         let start = Instant::now();
         let fp = Fingerprint::compute(article.canonical_url.as_deref(), &article.body);
         let time = route::article_time(&article, broker_ts_ms);
-        let decision = decide(&mut index.lock().unwrap_or_else(|e| e.into_inner()), &article.id, &fp, time);
+        let decision = {
+            let mut index = index.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(lane) = lane {
+                index.note_lane(lane, time);
+            }
+            decide(&mut index, &article.id, &fp, time)
+        };
         t.dedup = start.elapsed();
         let extraction = match &self.extractor {
             Some(x) if route::publishes(&article, &decision, annotate) => {

@@ -22,6 +22,8 @@ impl DedupIndex {
             self.swept_at = w;
         }
         self.watermark = Some(w);
+        // Sweep against the horizon: with lanes, the slowest lane's time.
+        let w = self.horizon().unwrap_or(w);
         let step = (self.cfg.window_secs / 32).max(1);
         if u64::from(w) >= u64::from(self.swept_at) + step {
             self.swept_at = w;

@@ -66,6 +66,9 @@ pub struct DedupIndex {
     pub(super) arena: Arena,
     pub(super) live: usize,
     pub(super) watermark: Option<u32>,
+    /// Newest article time seen per input lane (partition), when the caller
+    /// names lanes; the window then follows the slowest lane (see `horizon`).
+    pub(super) lanes: std::collections::BTreeMap<i32, u32>,
     pub(super) swept_at: u32,
     pub(super) evictions: u64,
     pub(super) capacity_evictions: u64,
@@ -106,6 +109,7 @@ impl DedupIndex {
             arena: Arena::default(),
             live: 0,
             watermark: None,
+            lanes: std::collections::BTreeMap::new(),
             swept_at: 0,
             evictions: 0,
             capacity_evictions: 0,
@@ -165,7 +169,7 @@ impl DedupIndex {
             return false;
         }
         let time = self.times[i as usize];
-        let w = u64::from(self.watermark.unwrap_or(0));
+        let w = u64::from(self.horizon().unwrap_or(0));
         u64::from(time) + self.cfg.window_secs >= w && u64::from(t.abs_diff(time)) <= self.cfg.window_secs
     }
 
@@ -205,6 +209,33 @@ impl DedupIndex {
 
     fn same_text(e: &Entry, fp: &Fingerprint) -> bool {
         fp.has_text() && e.text == fp.text as u16 && fp.same_set(&e.stored())
+    }
+
+    /// Where the window ends: the newest time remembered, held back to the
+    /// slowest lane when lanes are in use. Input partitions are consumed
+    /// side by side but not in step (a backfill can run one partition days
+    /// ahead of another); without lanes the fastest partition would push the
+    /// window past articles the slow ones still have copies of.
+    pub fn horizon(&self) -> Option<u32> {
+        match (self.watermark, self.lanes.values().min()) {
+            (Some(w), Some(&slowest)) => Some(w.min(slowest)),
+            (w, _) => w,
+        }
+    }
+
+    /// Notes that input lane `lane` (a partition) has reached `time`. Lanes
+    /// only ever hold the window back; an index whose caller names no lanes
+    /// behaves as before.
+    pub fn note_lane(&mut self, lane: i32, time: i64) {
+        let t = secs(time);
+        let e = self.lanes.entry(lane).or_insert(t);
+        *e = (*e).max(t);
+    }
+
+    /// The lane is gone (its partition was revoked): it no longer holds the
+    /// window back.
+    pub fn forget_lane(&mut self, lane: i32) {
+        self.lanes.remove(&lane);
     }
 
     /// Does `fp` at `time` duplicate a remembered article? Never changes the index.
@@ -286,7 +317,7 @@ impl DedupIndex {
             return Remembered::Unindexable;
         }
         let t = secs(time);
-        if let Some(w) = self.watermark {
+        if let Some(w) = self.horizon() {
             if u64::from(t) + self.cfg.window_secs < u64::from(w) {
                 return Remembered::Expired;
             }

@@ -284,3 +284,33 @@ fn tokens_are_unicode_aware_lowercase_alphanumeric_runs() {
     assert!(!fp(None, "arzte in sao paulo streiken 2024").same_text(&lower));
     assert_eq!(shingles("東京 株価 上昇 続く 見通し 強い").len(), 2);
 }
+
+#[test]
+fn lanes_hold_the_window_back_for_slow_partitions() {
+    let day = 86_400;
+    let body = "the ministers met in geneva on tuesday to discuss a ceasefire while protesters gathered outside the parliament and police detained several people near the square";
+    let other = "floods displaced thousands of families in the north after days of heavy rain and the army set up shelters in schools across the region on monday";
+    let fp = Fingerprint::compute(None, body);
+    let fp_other = Fingerprint::compute(None, other);
+    for lanes in [false, true] {
+        let mut idx = DedupIndex::new(DedupConfig { window_secs: 7 * day as u64, capacity: 1000, ..DedupConfig::default() }).unwrap();
+        if lanes {
+            idx.note_lane(0, 0);
+        }
+        idx.remember("a", "a", &fp, 0);
+        // Another partition runs a month ahead.
+        if lanes {
+            idx.note_lane(1, 30 * day);
+        }
+        idx.remember("far", "far", &fp_other, 30 * day);
+        // Lane 0 continues an hour later with a copy of "a".
+        let d = idx.check(&fp, 3600);
+        if lanes {
+            assert!(matches!(d, Decision::Duplicate { ref of, .. } if of == "a"), "{d:?}");
+            idx.forget_lane(0);
+            assert_eq!(idx.check(&fp, 3600), Decision::Unique, "without the slow lane the window moves on");
+        } else {
+            assert_eq!(d, Decision::Unique, "without lanes the fast partition evicts it");
+        }
+    }
+}
