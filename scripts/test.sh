@@ -29,7 +29,7 @@ export NEWSFLOW_REQUIRE_PROMETHEUS=1
 echo "== cargo test"
 cargo test -- --test-threads=2
 echo "== benches compile"
-cargo bench --no-run --quiet
+cargo check --benches --examples --quiet
 if [ -x scripts/check-prometheus.sh ]; then
   echo "== promtool checks"
   scripts/check-prometheus.sh
