@@ -168,14 +168,21 @@ fn rebalance_moves_partitions_without_loss(b: TestBroker) {
     b.produce(INPUT, &first, 4);
     let start = || {
         let mut c = b.newsflow("reb");
-        c.env("NEWSFLOW_PIPELINE__MAX_IN_FLIGHT", "20").arg("run");
+        c.env("NEWSFLOW_PIPELINE__MAX_IN_FLIGHT", "20")
+            // The mock cluster completes a join round only when every member
+            // rejoined or its session expired; a short session keeps a slow
+            // round short.
+            .env("NEWSFLOW_KAFKA__CONSUMER__SESSION_TIMEOUT_MS", "10000")
+            .arg("run");
         Running::start(c)
     };
     let a = start();
     a.wait_for_log("partitions assigned", Duration::from_secs(60));
     // B joins: A gives up some partitions, B gets them.
     let bb = start();
-    bb.wait_for_log("partitions assigned", Duration::from_secs(60));
+    let t0 = std::time::Instant::now();
+    bb.wait_for_log("partitions assigned", Duration::from_secs(240));
+    eprintln!("B assigned after {:?}", t0.elapsed());
     a.wait_for_log("partitions revoked", Duration::from_secs(60));
     std::thread::sleep(Duration::from_millis(500));
     // Spread over every partition, so both instances have work.
