@@ -39,7 +39,10 @@ impl Rng {
             let range = self.next(20_000) + 1;
             self.next(range)
         };
-        (0..words).map(|_| format!("w{}", pick())).collect::<Vec<_>>().join(" ")
+        (0..words)
+            .map(|_| format!("w{}", pick()))
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 }
 
@@ -53,7 +56,10 @@ fn url(n: usize) -> String {
 
 /// The index with ARTICLES remembered, and the texts of the last 10,000.
 fn build() -> (DedupIndex, Vec<String>) {
-    let cfg = DedupConfig { capacity: ARTICLES, ..DedupConfig::default() };
+    let cfg = DedupConfig {
+        capacity: ARTICLES,
+        ..DedupConfig::default()
+    };
     let mut index = DedupIndex::new(cfg).expect("valid config");
     let mut rng = Rng(0x853c_49e6_748f_ea9b);
     let mut recent: Vec<String> = Vec::new();
@@ -97,8 +103,14 @@ fn mix(rng: &mut Rng, recent: &[String], serial: usize, count: usize) -> Vec<Fin
 
 fn rss_kib(field: &str) -> u64 {
     let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    let line = status.lines().find(|l| l.starts_with(field)).unwrap_or_default();
-    line.split_whitespace().nth(1).and_then(|v| v.parse().ok()).unwrap_or(0)
+    let line = status
+        .lines()
+        .find(|l| l.starts_with(field))
+        .unwrap_or_default();
+    line.split_whitespace()
+        .nth(1)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0)
 }
 
 fn bench(c: &mut Criterion) {

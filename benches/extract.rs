@@ -32,7 +32,11 @@ fn bench(c: &mut Criterion) {
     group.throughput(Throughput::Elements(docs.len() as u64));
     group.sample_size(10);
     group.bench_function(format!("extract_{}_bbc_articles", docs.len()), |b| {
-        b.iter(|| docs.iter().map(|a| x.extract(a).events.len()).sum::<usize>())
+        b.iter(|| {
+            docs.iter()
+                .map(|a| x.extract(a).events.len())
+                .sum::<usize>()
+        })
     });
     group.finish();
 }

@@ -29,17 +29,38 @@ fn bench(c: &mut Criterion) {
     g.throughput(Throughput::Elements(docs.len() as u64));
     g.sample_size(10);
     g.bench_function("parse/bbc", |b| {
-        b.iter(|| docs.iter().filter(|d| parse::parse(d, 1 << 20).is_ok()).count())
+        b.iter(|| {
+            docs.iter()
+                .filter(|d| parse::parse(d, 1 << 20).is_ok())
+                .count()
+        })
     });
-    let raws: Vec<_> = docs.iter().map(|d| parse::parse(d, 1 << 20).unwrap()).collect();
+    let raws: Vec<_> = docs
+        .iter()
+        .map(|d| parse::parse(d, 1 << 20).unwrap())
+        .collect();
     g.bench_function("normalize/bbc", |b| {
-        b.iter(|| raws.iter().cloned().filter_map(|r| normalize::normalize(r).ok()).count())
+        b.iter(|| {
+            raws.iter()
+                .cloned()
+                .filter_map(|r| normalize::normalize(r).ok())
+                .count()
+        })
     });
-    let chain = Chain::new(ChainConfig { max_message_bytes: 1 << 20 });
+    let chain = Chain::new(ChainConfig {
+        max_message_bytes: 1 << 20,
+    });
     g.bench_function("chain_with_dedup/bbc", |b| {
         b.iter(|| {
             let index = Mutex::new(DedupIndex::new(DedupConfig::default()).unwrap());
-            docs.iter().map(|d| chain.process(d, Some(0), None, &index, false, &mut Timings::default()).outputs.len()).sum::<usize>()
+            docs.iter()
+                .map(|d| {
+                    chain
+                        .process(d, Some(0), None, &index, false, &mut Timings::default())
+                        .outputs
+                        .len()
+                })
+                .sum::<usize>()
         })
     });
     g.finish();

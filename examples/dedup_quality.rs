@@ -37,7 +37,11 @@ struct Doc {
 type Pairs = HashMap<(u32, u32), f64>;
 
 fn main() -> anyhow::Result<()> {
-    let threshold: f64 = std::env::args().nth(1).map(|s| s.parse()).transpose()?.unwrap_or(0.8);
+    let threshold: f64 = std::env::args()
+        .nth(1)
+        .map(|s| s.parse())
+        .transpose()?
+        .unwrap_or(0.8);
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpora");
     for name in ["reuters21578-train.jsonl", "bbc.jsonl"] {
         let path = dir.join(name);
@@ -47,10 +51,18 @@ fn main() -> anyhow::Result<()> {
         }
         let started = Instant::now();
         let docs = load(&path)?;
-        println!("\n== {name}: {} articles (loaded and fingerprinted in {:.1?})", docs.len(), started.elapsed());
+        println!(
+            "\n== {name}: {} articles (loaded and fingerprinted in {:.1?})",
+            docs.len(),
+            started.elapsed()
+        );
         let started = Instant::now();
         let truth = exact_pairs(&docs, threshold);
-        println!("exact ground truth: {} pairs with Jaccard >= {threshold} ({:.1?})", truth.len(), started.elapsed());
+        println!(
+            "exact ground truth: {} pairs with Jaccard >= {threshold} ({:.1?})",
+            truth.len(),
+            started.elapsed()
+        );
         histogram(&docs, threshold);
         pair_level(&docs, &truth, threshold as f32);
         decision_level(&docs, &truth, threshold as f32);
@@ -74,8 +86,15 @@ fn load(path: &PathBuf) -> anyhow::Result<Vec<Doc>> {
             .as_str()
             .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
             .map_or(1_000_000_000 + n as i64, |t| t.timestamp());
-        let id = v["id"].as_str().map_or_else(|| format!("line-{n}"), str::to_string);
-        docs.push(Doc { id, time, set: shingles(body), fp: Fingerprint::compute(None, body) });
+        let id = v["id"]
+            .as_str()
+            .map_or_else(|| format!("line-{n}"), str::to_string);
+        docs.push(Doc {
+            id,
+            time,
+            set: shingles(body),
+            fp: Fingerprint::compute(None, body),
+        });
     }
     Ok(docs)
 }
@@ -101,7 +120,9 @@ fn prefix_len(n: usize, t: f64) -> usize {
 /// Every pair (i < j) with Jaccard >= t, found by prefix filtering.
 fn exact_pairs(docs: &[Doc], t: f64) -> Pairs {
     let mut df: HashMap<u64, u32> = HashMap::new();
-    docs.iter().flat_map(|d| &d.set).for_each(|&s| *df.entry(s).or_default() += 1);
+    docs.iter()
+        .flat_map(|d| &d.set)
+        .for_each(|&s| *df.entry(s).or_default() += 1);
     let mut index: HashMap<u64, Vec<u32>> = HashMap::new();
     let mut pairs = Pairs::new();
     let mut seen: Vec<u32> = vec![u32::MAX; docs.len()];
@@ -142,15 +163,34 @@ fn histogram(docs: &[Doc], t: f64) {
         bins[(((j - lower) / 0.05 + 1e-9) as usize).min(4)] += 1;
     }
     let labels: Vec<String> = (0..5)
-        .map(|b| format!("[{:.2},{}): {}", lower + 0.05 * b as f64, if b == 4 { "1]".into() } else { format!("{:.2}", lower + 0.05 * (b + 1) as f64) }, bins[b]))
+        .map(|b| {
+            format!(
+                "[{:.2},{}): {}",
+                lower + 0.05 * b as f64,
+                if b == 4 {
+                    "1]".into()
+                } else {
+                    format!("{:.2}", lower + 0.05 * (b + 1) as f64)
+                },
+                bins[b]
+            )
+        })
         .collect();
     println!("pairs by Jaccard: {}", labels.join("  "));
 }
 
 fn score(name: &str, predicted: &HashSet<(u32, u32)>, truth: &Pairs) {
     let tp = predicted.iter().filter(|p| truth.contains_key(p)).count();
-    let precision = if predicted.is_empty() { 1.0 } else { tp as f64 / predicted.len() as f64 };
-    let recall = if truth.is_empty() { 1.0 } else { tp as f64 / truth.len() as f64 };
+    let precision = if predicted.is_empty() {
+        1.0
+    } else {
+        tp as f64 / predicted.len() as f64
+    };
+    let recall = if truth.is_empty() {
+        1.0
+    } else {
+        tp as f64 / truth.len() as f64
+    };
     println!(
         "{name}: precision {precision:.4} recall {recall:.4} (predicted {}, correct {tp}, missed {})",
         predicted.len(),
@@ -183,13 +223,25 @@ fn pair_level(docs: &[Doc], truth: &Pairs, t: f32) {
         .into_iter()
         .filter(|&(i, j)| docs[j as usize].fp.similarity(&docs[i as usize].fp) >= t)
         .collect();
-    score(&format!("sketch, pairs ({:.1?})", started.elapsed()), &accepted, truth);
+    score(
+        &format!("sketch, pairs ({:.1?})", started.elapsed()),
+        &accepted,
+        truth,
+    );
 }
 
 fn decision_level(docs: &[Doc], truth: &Pairs, t: f32) {
     let started = Instant::now();
-    let by_id: HashMap<&str, u32> = docs.iter().enumerate().map(|(i, d)| (d.id.as_str(), i as u32)).collect();
-    let cfg = DedupConfig { near_threshold: t, window_secs: 100 * 365 * 86_400, capacity: docs.len().max(1) };
+    let by_id: HashMap<&str, u32> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i as u32))
+        .collect();
+    let cfg = DedupConfig {
+        near_threshold: t,
+        window_secs: 100 * 365 * 86_400,
+        capacity: docs.len().max(1),
+    };
     let mut index = DedupIndex::new(cfg).expect("valid config");
     let has_earlier: HashSet<u32> = truth.keys().map(|&(_, j)| j).collect();
     let (mut flagged, mut right, mut caught) = (0usize, 0usize, 0usize);
@@ -224,7 +276,11 @@ fn perturbed(lines: &[serde_json::Value], t: f64) {
     };
     let (mut tp, mut fp, mut fneg, mut sq, mut n) = (0usize, 0usize, 0usize, 0.0f64, 0usize);
     for v in lines {
-        let words: Vec<&str> = v["body"].as_str().unwrap_or_default().split_whitespace().collect();
+        let words: Vec<&str> = v["body"]
+            .as_str()
+            .unwrap_or_default()
+            .split_whitespace()
+            .collect();
         if words.len() < 100 {
             continue;
         }
@@ -236,8 +292,15 @@ fn perturbed(lines: &[serde_json::Value], t: f64) {
         }
         let (a, b) = (words.join(" "), edited.join(" "));
         let exact = jaccard(&shingles(&a), &shingles(&b));
-        let (fa, fb) = (Fingerprint::compute(None, &a), Fingerprint::compute(None, &b));
-        let candidate = fa.band_keys().iter().zip(fb.band_keys()).any(|(x, y)| *x == y);
+        let (fa, fb) = (
+            Fingerprint::compute(None, &a),
+            Fingerprint::compute(None, &b),
+        );
+        let candidate = fa
+            .band_keys()
+            .iter()
+            .zip(fb.band_keys())
+            .any(|(x, y)| *x == y);
         let estimate = fb.similarity(&fa);
         let accepted = candidate && estimate >= t as f32;
         sq += (f64::from(estimate) - exact).powi(2);
@@ -270,7 +333,10 @@ fn simhash(docs: &[Doc], truth: &Pairs) {
                         *v += if s >> b & 1 == 1 { 1 } else { -1 };
                     }
                 }
-                votes.iter().enumerate().fold(0u64, |acc, (b, &v)| acc | u64::from(v > 0) << b)
+                votes
+                    .iter()
+                    .enumerate()
+                    .fold(0u64, |acc, (b, &v)| acc | u64::from(v > 0) << b)
             })
         })
         .collect();

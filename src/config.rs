@@ -66,7 +66,14 @@ pub struct Topics {
 
 impl Topics {
     pub fn all(&self) -> [&str; 6] {
-        [&self.input, &self.articles, &self.events, &self.duplicates, &self.dlq, &self.dedup_changelog]
+        [
+            &self.input,
+            &self.articles,
+            &self.events,
+            &self.duplicates,
+            &self.dlq,
+            &self.dedup_changelog,
+        ]
     }
 }
 
@@ -138,7 +145,10 @@ pub struct EmbeddedConfig {
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("cannot read config file {path}: {source}")]
-    Read { path: String, source: std::io::Error },
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
     #[error("{origin}: {message}")]
     Syntax { origin: String, message: String },
     #[error("{key}: {message}")]
@@ -154,15 +164,20 @@ impl Config {
             None => None,
             Some(p) => Some((
                 p.to_string(),
-                std::fs::read_to_string(p)
-                    .map_err(|e| ConfigError::Read { path: p.to_string(), source: e })?,
+                std::fs::read_to_string(p).map_err(|e| ConfigError::Read {
+                    path: p.to_string(),
+                    source: e,
+                })?,
             )),
         };
         Self::from_sources(file.as_ref().map(|(p, s)| (p.as_str(), s.as_str())), &env)
     }
 
     /// Pure version of [`Config::load`], for tests.
-    pub fn from_sources(file: Option<(&str, &str)>, env: &[(String, String)]) -> Result<Config, ConfigError> {
+    pub fn from_sources(
+        file: Option<(&str, &str)>,
+        env: &[(String, String)],
+    ) -> Result<Config, ConfigError> {
         let mut merged = parse_toml("embedded default config/newsflow.toml", DEFAULT_TOML)?;
         if let Some((path, text)) = file {
             let overlay = parse_toml(path, text)?;
@@ -172,24 +187,39 @@ impl Config {
         for (name, value) in env {
             // Only NEWSFLOW_<SECTION>__<KEY> variables are settings; others
             // with the prefix (NEWSFLOW_DATA_DIR, test switches) are not.
-            let Some(rest) = name.strip_prefix(ENV_PREFIX).filter(|r| r.contains("__")) else { continue };
+            let Some(rest) = name.strip_prefix(ENV_PREFIX).filter(|r| r.contains("__")) else {
+                continue;
+            };
             apply_env(&mut merged, name, rest, value)?;
         }
-        let cfg: Config = merged.try_into().map_err(|e: toml::de::Error| ConfigError::Syntax {
-            origin: "configuration".into(),
-            message: e.message().to_string(),
-        })?;
+        let cfg: Config = merged
+            .try_into()
+            .map_err(|e: toml::de::Error| ConfigError::Syntax {
+                origin: "configuration".into(),
+                message: e.message().to_string(),
+            })?;
         cfg.validate()?;
         Ok(cfg)
     }
 
     fn validate(&self) -> Result<(), ConfigError> {
-        let bad = |key: &str, message: String| Err(ConfigError::Invalid { key: key.into(), message });
+        let bad = |key: &str, message: String| {
+            Err(ConfigError::Invalid {
+                key: key.into(),
+                message,
+            })
+        };
         if self.kafka.brokers.trim().is_empty() {
-            return bad("kafka.brokers", "is empty; set `host:port[,host:port]` or \"embedded\"".into());
+            return bad(
+                "kafka.brokers",
+                "is empty; set `host:port[,host:port]` or \"embedded\"".into(),
+            );
         }
         if self.kafka.group_id.trim().is_empty() {
-            return bad("kafka.group_id", "is empty; set a consumer group name such as \"newsflow\"".into());
+            return bad(
+                "kafka.group_id",
+                "is empty; set a consumer group name such as \"newsflow\"".into(),
+            );
         }
         for (key, name) in [
             ("topics.input", &self.topics.input),
@@ -199,47 +229,103 @@ impl Config {
             ("topics.dlq", &self.topics.dlq),
             ("topics.dedup_changelog", &self.topics.dedup_changelog),
         ] {
-            if name.is_empty() || name.len() > 249 || !name.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c)) {
-                return bad(key, format!("= {name:?} is not a valid Kafka topic name (1-249 of [a-zA-Z0-9._-])"));
+            if name.is_empty()
+                || name.len() > 249
+                || !name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+            {
+                return bad(
+                    key,
+                    format!("= {name:?} is not a valid Kafka topic name (1-249 of [a-zA-Z0-9._-])"),
+                );
             }
         }
         if self.topics.dlq == self.topics.input {
-            return bad("topics.dlq", "must differ from topics.input, or dead letters would loop".into());
+            return bad(
+                "topics.dlq",
+                "must differ from topics.input, or dead letters would loop".into(),
+            );
         }
         if self.pipeline.max_in_flight == 0 {
-            return bad("pipeline.max_in_flight", "must be at least 1 (e.g. 1000)".into());
+            return bad(
+                "pipeline.max_in_flight",
+                "must be at least 1 (e.g. 1000)".into(),
+            );
         }
         if self.pipeline.concurrency == 0 || self.pipeline.concurrency > 256 {
-            return bad("pipeline.concurrency", format!("= {} must be between 1 and 256", self.pipeline.concurrency));
+            return bad(
+                "pipeline.concurrency",
+                format!("= {} must be between 1 and 256", self.pipeline.concurrency),
+            );
         }
         if self.pipeline.max_message_bytes < 64 {
-            return bad("pipeline.max_message_bytes", "must be at least 64 bytes (e.g. 1048576)".into());
+            return bad(
+                "pipeline.max_message_bytes",
+                "must be at least 64 bytes (e.g. 1048576)".into(),
+            );
         }
         if self.pipeline.commit_interval_ms == 0 {
-            return bad("pipeline.commit_interval_ms", "must be at least 1 (e.g. 1000)".into());
+            return bad(
+                "pipeline.commit_interval_ms",
+                "must be at least 1 (e.g. 1000)".into(),
+            );
         }
         if self.shutdown.deadline_secs == 0 {
-            return bad("shutdown.deadline_secs", "must be at least 1 (default 30)".into());
+            return bad(
+                "shutdown.deadline_secs",
+                "must be at least 1 (default 30)".into(),
+            );
         }
-        if self.metrics.listen.parse::<std::net::SocketAddr>().is_err() && self.metrics.listen != "off" {
-            return bad("metrics.listen", format!("= {:?} is not an address like 127.0.0.1:9898 (or \"off\")", self.metrics.listen));
+        if self.metrics.listen.parse::<std::net::SocketAddr>().is_err()
+            && self.metrics.listen != "off"
+        {
+            return bad(
+                "metrics.listen",
+                format!(
+                    "= {:?} is not an address like 127.0.0.1:9898 (or \"off\")",
+                    self.metrics.listen
+                ),
+            );
         }
         if !(self.dedup.near_threshold > 0.0 && self.dedup.near_threshold <= 1.0) {
-            return bad("dedup.near_threshold", format!("= {} must be in (0, 1], e.g. 0.8", self.dedup.near_threshold));
+            return bad(
+                "dedup.near_threshold",
+                format!(
+                    "= {} must be in (0, 1], e.g. 0.8",
+                    self.dedup.near_threshold
+                ),
+            );
         }
         if self.dedup.capacity == 0 || self.dedup.capacity > crate::stages::dedup::MAX_CAPACITY {
-            return bad("dedup.capacity", format!("= {} must be between 1 and {}", self.dedup.capacity, crate::stages::dedup::MAX_CAPACITY));
+            return bad(
+                "dedup.capacity",
+                format!(
+                    "= {} must be between 1 and {}",
+                    self.dedup.capacity,
+                    crate::stages::dedup::MAX_CAPACITY
+                ),
+            );
         }
         if self.dedup.window_days == 0 {
             return bad("dedup.window_days", "must be at least 1 (default 7)".into());
         }
         if self.embedded.partitions < 1 || self.embedded.partitions > 1024 {
-            return bad("embedded.partitions", format!("= {} must be between 1 and 1024", self.embedded.partitions));
+            return bad(
+                "embedded.partitions",
+                format!("= {} must be between 1 and 1024", self.embedded.partitions),
+            );
         }
-        for (section, props) in [("kafka.consumer", &self.kafka.consumer), ("kafka.producer", &self.kafka.producer)] {
+        for (section, props) in [
+            ("kafka.consumer", &self.kafka.consumer),
+            ("kafka.producer", &self.kafka.producer),
+        ] {
             for (k, v) in props.iter() {
                 if matches!(v, toml::Value::Array(_) | toml::Value::Table(_)) {
-                    return bad(&format!("{section}.\"{k}\""), "librdkafka properties must be strings, numbers or booleans".into());
+                    return bad(
+                        &format!("{section}.\"{k}\""),
+                        "librdkafka properties must be strings, numbers or booleans".into(),
+                    );
                 }
             }
         }
@@ -253,8 +339,14 @@ impl Config {
     /// The effective configuration as TOML, with secrets replaced by `***`.
     pub fn to_redacted_toml(&self) -> String {
         let mut out = String::new();
-        out.push_str(&format!("[kafka]\nbrokers = {:?}\ngroup_id = {:?}\n", self.kafka.brokers, self.kafka.group_id));
-        for (section, props) in [("kafka.consumer", &self.kafka.consumer), ("kafka.producer", &self.kafka.producer)] {
+        out.push_str(&format!(
+            "[kafka]\nbrokers = {:?}\ngroup_id = {:?}\n",
+            self.kafka.brokers, self.kafka.group_id
+        ));
+        for (section, props) in [
+            ("kafka.consumer", &self.kafka.consumer),
+            ("kafka.producer", &self.kafka.producer),
+        ] {
             out.push_str(&format!("\n[{section}]\n"));
             for (k, v) in redacted(props) {
                 out.push_str(&format!("{:?} = {:?}\n", k, v));
@@ -270,8 +362,14 @@ impl Config {
             "\n[pipeline]\nmax_in_flight = {}\nconcurrency = {}\nmax_message_bytes = {}\ncommit_interval_ms = {}\n",
             p.max_in_flight, p.concurrency, p.max_message_bytes, p.commit_interval_ms
         ));
-        out.push_str(&format!("\n[shutdown]\ndeadline_secs = {}\n", self.shutdown.deadline_secs));
-        out.push_str(&format!("\n[metrics]\nlisten = {:?}\n", self.metrics.listen));
+        out.push_str(&format!(
+            "\n[shutdown]\ndeadline_secs = {}\n",
+            self.shutdown.deadline_secs
+        ));
+        out.push_str(&format!(
+            "\n[metrics]\nlisten = {:?}\n",
+            self.metrics.listen
+        ));
         let d = &self.dedup;
         out.push_str(&format!(
             "\n[dedup]\nnear_threshold = {}\nwindow_days = {}\ncapacity = {}\non_duplicate = {:?}\n",
@@ -291,14 +389,27 @@ impl Config {
 /// librdkafka property names whose values must never be shown.
 pub fn is_secret(key: &str) -> bool {
     let k = key.to_ascii_lowercase();
-    k.contains("password") || k.contains("secret") || k.ends_with(".key.pem") || k == "sasl.oauthbearer.config" || k.contains("token")
+    k.contains("password")
+        || k.contains("secret")
+        || k.ends_with(".key.pem")
+        || k == "sasl.oauthbearer.config"
+        || k.contains("token")
 }
 
 /// Property values as strings, secrets replaced by `***`.
 pub fn redacted(props: &BTreeMap<String, toml::Value>) -> BTreeMap<String, String> {
     props
         .iter()
-        .map(|(k, v)| (k.clone(), if is_secret(k) { "***".to_string() } else { scalar_string(v) }))
+        .map(|(k, v)| {
+            (
+                k.clone(),
+                if is_secret(k) {
+                    "***".to_string()
+                } else {
+                    scalar_string(v)
+                },
+            )
+        })
         .collect()
 }
 
@@ -313,22 +424,44 @@ pub fn scalar_string(v: &toml::Value) -> String {
 fn parse_toml(origin: &str, text: &str) -> Result<toml::Value, ConfigError> {
     text.parse::<toml::Table>()
         .map(toml::Value::Table)
-        .map_err(|e| ConfigError::Syntax { origin: origin.to_string(), message: e.to_string() })
+        .map_err(|e| ConfigError::Syntax {
+            origin: origin.to_string(),
+            message: e.to_string(),
+        })
 }
 
 /// Rejects keys the default does not have (except librdkafka pass-through
 /// tables), suggesting the closest known key.
-fn check_known_keys(overlay: &toml::Value, known: &toml::Value, prefix: &str) -> Result<(), ConfigError> {
-    let (Some(o), Some(k)) = (overlay.as_table(), known.as_table()) else { return Ok(()) };
+fn check_known_keys(
+    overlay: &toml::Value,
+    known: &toml::Value,
+    prefix: &str,
+) -> Result<(), ConfigError> {
+    let (Some(o), Some(k)) = (overlay.as_table(), known.as_table()) else {
+        return Ok(());
+    };
     for (key, value) in o {
-        let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        let path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
         if path == "kafka.consumer" || path == "kafka.producer" {
             continue;
         }
         match k.get(key) {
             None => {
                 let hint = closest(key, k.keys().map(String::as_str))
-                    .map(|c| format!("; did you mean `{}`?", if prefix.is_empty() { c.to_string() } else { format!("{prefix}.{c}") }))
+                    .map(|c| {
+                        format!(
+                            "; did you mean `{}`?",
+                            if prefix.is_empty() {
+                                c.to_string()
+                            } else {
+                                format!("{prefix}.{c}")
+                            }
+                        )
+                    })
                     .unwrap_or_default();
                 return Err(ConfigError::Invalid { key: path, message: format!("is not a newsflow setting{hint} (librdkafka properties go under [kafka.consumer] or [kafka.producer])") });
             }
@@ -352,7 +485,11 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur.push((prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
+            cur.push(
+                (prev[j] + usize::from(ca != *cb))
+                    .min(prev[j + 1] + 1)
+                    .min(cur[j] + 1),
+            );
         }
         prev = cur;
     }
@@ -378,14 +515,31 @@ fn merge(base: &mut toml::Value, overlay: toml::Value) {
 /// `NEWSFLOW_KAFKA__BROKERS=x` sets `kafka.brokers`; for the librdkafka
 /// tables, `NEWSFLOW_KAFKA__PRODUCER__LINGER_MS=5` sets `linger.ms` (single
 /// underscores become dots, since property names use dots).
-fn apply_env(root: &mut toml::Value, var: &str, rest: &str, value: &str) -> Result<(), ConfigError> {
+fn apply_env(
+    root: &mut toml::Value,
+    var: &str,
+    rest: &str,
+    value: &str,
+) -> Result<(), ConfigError> {
     let parts: Vec<String> = rest.split("__").map(|p| p.to_ascii_lowercase()).collect();
-    let unknown = |msg: String| Err(ConfigError::Invalid { key: var.to_string(), message: msg });
-    if parts.len() == 3 && parts[0] == "kafka" && (parts[1] == "consumer" || parts[1] == "producer") {
-        let table = root["kafka"].as_table_mut().expect("kafka table in default");
-        let sub = table.entry(parts[1].clone()).or_insert_with(|| toml::Value::Table(Default::default()));
+    let unknown = |msg: String| {
+        Err(ConfigError::Invalid {
+            key: var.to_string(),
+            message: msg,
+        })
+    };
+    if parts.len() == 3 && parts[0] == "kafka" && (parts[1] == "consumer" || parts[1] == "producer")
+    {
+        let table = root["kafka"]
+            .as_table_mut()
+            .expect("kafka table in default");
+        let sub = table
+            .entry(parts[1].clone())
+            .or_insert_with(|| toml::Value::Table(Default::default()));
         let prop = parts[2].replace('_', ".");
-        sub.as_table_mut().expect("table").insert(prop, toml::Value::String(value.to_string()));
+        sub.as_table_mut()
+            .expect("table")
+            .insert(prop, toml::Value::String(value.to_string()));
         return Ok(());
     }
     if parts.len() != 2 {
@@ -395,25 +549,50 @@ fn apply_env(root: &mut toml::Value, var: &str, rest: &str, value: &str) -> Resu
         return unknown(format!("there is no config section [{}]", parts[0]));
     };
     let Some(current) = section.get(&parts[1]) else {
-        let hint = closest(&parts[1], section.keys().map(String::as_str)).map(|c| format!("; did you mean {}.{c}?", parts[0])).unwrap_or_default();
-        return unknown(format!("there is no setting {}.{}{hint}", parts[0], parts[1]));
+        let hint = closest(&parts[1], section.keys().map(String::as_str))
+            .map(|c| format!("; did you mean {}.{c}?", parts[0]))
+            .unwrap_or_default();
+        return unknown(format!(
+            "there is no setting {}.{}{hint}",
+            parts[0], parts[1]
+        ));
     };
     let typed = match current {
         toml::Value::String(_) => toml::Value::String(value.to_string()),
         toml::Value::Integer(_) => match value.trim().parse::<i64>() {
             Ok(n) => toml::Value::Integer(n),
-            Err(_) => return unknown(format!("= {value:?} must be an integer for {}.{}", parts[0], parts[1])),
+            Err(_) => {
+                return unknown(format!(
+                    "= {value:?} must be an integer for {}.{}",
+                    parts[0], parts[1]
+                ))
+            }
         },
         toml::Value::Float(_) => match value.trim().parse::<f64>() {
             Ok(n) => toml::Value::Float(n),
-            Err(_) => return unknown(format!("= {value:?} must be a number for {}.{}", parts[0], parts[1])),
+            Err(_) => {
+                return unknown(format!(
+                    "= {value:?} must be a number for {}.{}",
+                    parts[0], parts[1]
+                ))
+            }
         },
         toml::Value::Boolean(_) => match value.trim() {
             "true" | "1" => toml::Value::Boolean(true),
             "false" | "0" => toml::Value::Boolean(false),
-            _ => return unknown(format!("= {value:?} must be true or false for {}.{}", parts[0], parts[1])),
+            _ => {
+                return unknown(format!(
+                    "= {value:?} must be true or false for {}.{}",
+                    parts[0], parts[1]
+                ))
+            }
         },
-        _ => return unknown(format!("{}.{} is a table; set its keys one by one", parts[0], parts[1])),
+        _ => {
+            return unknown(format!(
+                "{}.{} is a table; set its keys one by one",
+                parts[0], parts[1]
+            ))
+        }
     };
     section.insert(parts[1].clone(), typed);
     Ok(())
@@ -424,7 +603,10 @@ mod tests {
     use super::*;
 
     fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect()
     }
 
     #[test]
@@ -438,13 +620,17 @@ mod tests {
 
     #[test]
     fn environment_overrides_keys_and_rdkafka_properties() {
-        let c = Config::from_sources(None, &env(&[
-            ("NEWSFLOW_KAFKA__BROKERS", "k1:9092,k2:9092"),
-            ("NEWSFLOW_PIPELINE__MAX_IN_FLIGHT", "17"),
-            ("NEWSFLOW_KAFKA__PRODUCER__LINGER_MS", "7"),
-            ("OTHER_VAR", "x"),
-            ("NEWSFLOW_DATA_DIR", "/opt/data"),
-        ])).unwrap();
+        let c = Config::from_sources(
+            None,
+            &env(&[
+                ("NEWSFLOW_KAFKA__BROKERS", "k1:9092,k2:9092"),
+                ("NEWSFLOW_PIPELINE__MAX_IN_FLIGHT", "17"),
+                ("NEWSFLOW_KAFKA__PRODUCER__LINGER_MS", "7"),
+                ("OTHER_VAR", "x"),
+                ("NEWSFLOW_DATA_DIR", "/opt/data"),
+            ]),
+        )
+        .unwrap();
         assert_eq!(c.kafka.brokers, "k1:9092,k2:9092");
         assert_eq!(c.pipeline.max_in_flight, 17);
         assert_eq!(scalar_string(&c.kafka.producer["linger.ms"]), "7");
@@ -452,21 +638,44 @@ mod tests {
 
     #[test]
     fn errors_name_the_key_and_the_fix() {
-        let e = Config::from_sources(None, &env(&[("NEWSFLOW_PIPELINE__MAX_IN_FLIGHT", "lots")])).unwrap_err().to_string();
-        assert!(e.contains("NEWSFLOW_PIPELINE__MAX_IN_FLIGHT") && e.contains("integer"), "{e}");
-        let e = Config::from_sources(Some(("f.toml", "[pipeline]\nmax_inflight = 3\n")), &[]).unwrap_err().to_string();
-        assert!(e.contains("pipeline.max_inflight") && e.contains("pipeline.max_in_flight"), "{e}");
-        let e = Config::from_sources(Some(("f.toml", "[dedup]\nnear_threshold = 1.5\n")), &[]).unwrap_err().to_string();
+        let e = Config::from_sources(None, &env(&[("NEWSFLOW_PIPELINE__MAX_IN_FLIGHT", "lots")]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("NEWSFLOW_PIPELINE__MAX_IN_FLIGHT") && e.contains("integer"),
+            "{e}"
+        );
+        let e = Config::from_sources(Some(("f.toml", "[pipeline]\nmax_inflight = 3\n")), &[])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("pipeline.max_inflight") && e.contains("pipeline.max_in_flight"),
+            "{e}"
+        );
+        let e = Config::from_sources(Some(("f.toml", "[dedup]\nnear_threshold = 1.5\n")), &[])
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("dedup.near_threshold"), "{e}");
-        let e = Config::from_sources(Some(("f.toml", "[dedup]\non_duplicate = \"keep\"\n")), &[]).unwrap_err().to_string();
+        let e = Config::from_sources(Some(("f.toml", "[dedup]\non_duplicate = \"keep\"\n")), &[])
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("on_duplicate") || e.contains("drop"), "{e}");
-        let e = Config::from_sources(Some(("f.toml", "[kafka\n")), &[]).unwrap_err().to_string();
+        let e = Config::from_sources(Some(("f.toml", "[kafka\n")), &[])
+            .unwrap_err()
+            .to_string();
         assert!(e.starts_with("f.toml"), "{e}");
     }
 
     #[test]
     fn secrets_never_shown() {
-        let c = Config::from_sources(Some(("f.toml", "[kafka.consumer]\n\"sasl.password\" = \"hunter2\"\n\"sasl.username\" = \"svc\"\n")), &[]).unwrap();
+        let c = Config::from_sources(
+            Some((
+                "f.toml",
+                "[kafka.consumer]\n\"sasl.password\" = \"hunter2\"\n\"sasl.username\" = \"svc\"\n",
+            )),
+            &[],
+        )
+        .unwrap();
         let shown = c.to_redacted_toml();
         assert!(!shown.contains("hunter2") && shown.contains("svc") && shown.contains("***"));
         assert!(!format!("{c:?}").contains("hunter2"));

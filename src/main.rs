@@ -12,7 +12,11 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 #[derive(Parser)]
-#[command(name = "newsflow", version, about = "Raw news articles in, deduplicated, coded, enriched records out (Kafka).")]
+#[command(
+    name = "newsflow",
+    version,
+    about = "Raw news articles in, deduplicated, coded, enriched records out (Kafka)."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -85,7 +89,9 @@ fn main() {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
         .init();
     let cli = Cli::parse();
     let code = match dispatch(cli) {
@@ -99,12 +105,21 @@ fn main() {
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {
-    Ok(tokio::runtime::Builder::new_multi_thread().enable_all().build()?)
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
 }
 
 fn dispatch(cli: Cli) -> Result<()> {
     match cli.command {
-        Command::Run { config, seed, exit_when_idle, echo, passthrough, seed_rate } => {
+        Command::Run {
+            config,
+            seed,
+            exit_when_idle,
+            echo,
+            passthrough,
+            seed_rate,
+        } => {
             let cfg = Config::load(config.as_deref())?;
             let opts = run::RunOptions {
                 seed,
@@ -124,7 +139,12 @@ fn dispatch(cli: Cli) -> Result<()> {
             }
             runtime()?.block_on(produce_file(&cfg, &file))
         }
-        Command::Extract { file, config, text, date } => {
+        Command::Extract {
+            file,
+            config,
+            text,
+            date,
+        } => {
             let cfg = Config::load(config.as_deref())?;
             if text {
                 return extract_text(&cfg, &file, date.as_deref());
@@ -137,7 +157,12 @@ fn dispatch(cli: Cli) -> Result<()> {
                 bail!("kafka.brokers: the embedded broker creates its topics itself; set NEWSFLOW_KAFKA__BROKERS=host:port");
             }
             let t = &cfg.topics;
-            runtime()?.block_on(kafka::ensure_topics(&cfg.kafka.brokers, &t.all(), &[t.dedup_changelog.as_str()], partitions))?;
+            runtime()?.block_on(kafka::ensure_topics(
+                &cfg.kafka.brokers,
+                &t.all(),
+                &[t.dedup_changelog.as_str()],
+                partitions,
+            ))?;
             eprintln!("newsflow: topics ready on {}", cfg.kafka.brokers);
             Ok(())
         }
@@ -154,18 +179,27 @@ async fn produce_file(cfg: &Config, file: &str) -> Result<()> {
     let brokers = cfg.kafka.brokers.clone();
     let topic = cfg.topics.input.clone();
     let t = topic.clone();
-    let parts = tokio::task::spawn_blocking(move || kafka::partition_counts(&brokers, &[&t])).await??[0];
+    let parts =
+        tokio::task::spawn_blocking(move || kafka::partition_counts(&brokers, &[&t])).await??[0];
     if parts == 0 {
-        bail!("topics.input: topic {topic:?} does not exist on {}", cfg.kafka.brokers);
+        bail!(
+            "topics.input: topic {topic:?} does not exist on {}",
+            cfg.kafka.brokers
+        );
     }
-    let producer: rdkafka::producer::FutureProducer = kafka::producer_config(cfg, &cfg.kafka.brokers).create()?;
+    let producer: rdkafka::producer::FutureProducer =
+        kafka::producer_config(cfg, &cfg.kafka.brokers).create()?;
     let reader: Box<dyn BufRead> = if file == "-" {
         Box::new(std::io::BufReader::new(std::io::stdin()))
     } else {
-        Box::new(std::io::BufReader::new(std::fs::File::open(file).with_context(|| format!("opening {file}"))?))
+        Box::new(std::io::BufReader::new(
+            std::fs::File::open(file).with_context(|| format!("opening {file}"))?,
+        ))
     };
     let pb = indicatif::ProgressBar::new_spinner();
-    pb.set_style(indicatif::ProgressStyle::with_template("{spinner} {pos} articles sent ({per_sec}) {elapsed}")?);
+    pb.set_style(indicatif::ProgressStyle::with_template(
+        "{spinner} {pos} articles sent ({per_sec}) {elapsed}",
+    )?);
     let n = produce::produce_lines(&producer, &topic, parts, reader, None, None, Some(&pb)).await?;
     pb.finish_and_clear();
     eprintln!("newsflow: {n} messages acknowledged by {topic}");
@@ -193,7 +227,9 @@ fn extract(cfg: &Config, file: &str) -> Result<()> {
     let reader: Box<dyn BufRead> = if file == "-" {
         Box::new(std::io::BufReader::new(std::io::stdin()))
     } else {
-        Box::new(std::io::BufReader::new(std::fs::File::open(file).with_context(|| format!("opening {file}"))?))
+        Box::new(std::io::BufReader::new(
+            std::fs::File::open(file).with_context(|| format!("opening {file}"))?,
+        ))
     };
     extract_lines(cfg, reader)
 }
@@ -202,12 +238,14 @@ fn extract(cfg: &Config, file: &str) -> Result<()> {
 fn extract_lines(cfg: &Config, reader: Box<dyn BufRead>) -> Result<()> {
     let extractor = newsflow::stages::extract::Extractor::load_default()
         .context("loading the dictionaries under data/ (set NEWSFLOW_DATA_DIR to their folder)")?;
-    let chain = Chain::new(ChainConfig { max_message_bytes: cfg.pipeline.max_message_bytes }).with_extractor(std::sync::Arc::new(extractor));
+    let chain = Chain::new(ChainConfig {
+        max_message_bytes: cfg.pipeline.max_message_bytes,
+    })
+    .with_extractor(std::sync::Arc::new(extractor));
     // Offline dedup: in-memory, annotate mode, so every valid line still
     // gets its one output line, duplicates marked.
     let index = std::sync::Mutex::new(
-        DedupIndex::new(cfg.dedup.index_config())
-        .map_err(|e| anyhow::anyhow!("{e}"))?,
+        DedupIndex::new(cfg.dedup.index_config()).map_err(|e| anyhow::anyhow!("{e}"))?,
     );
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
@@ -226,7 +264,11 @@ fn extract_lines(cfg: &Config, reader: Box<dyn BufRead>) -> Result<()> {
             bad += 1;
             continue;
         }
-        for o in outcome.outputs.iter().filter(|o| o.target == Target::Articles) {
+        for o in outcome
+            .outputs
+            .iter()
+            .filter(|o| o.target == Target::Articles)
+        {
             out.write_all(&o.payload)?;
             out.write_all(b"\n")?;
             ok += 1;

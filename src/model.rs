@@ -67,7 +67,10 @@ pub struct Rejection {
 
 impl Rejection {
     pub fn new(class: ErrorClass, message: impl Into<String>) -> Self {
-        Rejection { class, message: message.into() }
+        Rejection {
+            class,
+            message: message.into(),
+        }
     }
 }
 

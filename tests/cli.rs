@@ -10,7 +10,8 @@ use support::*;
 
 fn bin() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_newsflow"));
-    c.env("NEWSFLOW_METRICS__LISTEN", "127.0.0.1:0").env("RUST_LOG", "info");
+    c.env("NEWSFLOW_METRICS__LISTEN", "127.0.0.1:0")
+        .env("RUST_LOG", "info");
     c
 }
 
@@ -20,11 +21,19 @@ fn http_get(addr: &str, path: &str) -> (u16, String) {
     let mut out = String::new();
     s.read_to_string(&mut out).unwrap();
     let code = out.split_whitespace().nth(1).unwrap().parse().unwrap();
-    (code, out.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default())
+    (
+        code,
+        out.split_once("\r\n\r\n")
+            .map(|(_, b)| b.to_string())
+            .unwrap_or_default(),
+    )
 }
 
 fn metrics_addr(log: &str) -> String {
-    let line = log.lines().find(|l| l.contains("metrics on")).expect("metrics address logged");
+    let line = log
+        .lines()
+        .find(|l| l.contains("metrics on"))
+        .expect("metrics address logged");
     line.rsplit("addr=").next().unwrap().trim().to_string()
 }
 
@@ -35,25 +44,56 @@ fn embedded_default_runs_the_samples_and_dead_letters_the_malformed() {
     let mut all = std::fs::read(repo().join("samples/articles.jsonl")).unwrap();
     all.extend(std::fs::read(repo().join("samples/malformed.jsonl")).unwrap());
     std::fs::write(&seed, &all).unwrap();
-    let lines = |f: &str| std::fs::read_to_string(repo().join(f)).unwrap().lines().filter(|l| !l.is_empty()).count() as u64;
-    let (good, bad) = (lines("samples/articles.jsonl"), lines("samples/malformed.jsonl"));
+    let lines = |f: &str| {
+        std::fs::read_to_string(repo().join(f))
+            .unwrap()
+            .lines()
+            .filter(|l| !l.is_empty())
+            .count() as u64
+    };
+    let (good, bad) = (
+        lines("samples/articles.jsonl"),
+        lines("samples/malformed.jsonl"),
+    );
 
     let mut cmd = bin();
-    cmd.env_remove("NEWSFLOW_KAFKA__BROKERS").args(["run", "--seed", seed.to_str().unwrap(), "--exit-when-idle", "2"]);
+    cmd.env_remove("NEWSFLOW_KAFKA__BROKERS").args([
+        "run",
+        "--seed",
+        seed.to_str().unwrap(),
+        "--exit-when-idle",
+        "2",
+    ]);
     let (code, out, err) = Running::start(cmd).wait(Duration::from_secs(120));
     assert_eq!(code, 0, "{err}");
-    assert!(out.lines().next().unwrap().starts_with("embedded Kafka broker listening on 127.0.0.1:"), "{out}");
+    assert!(
+        out.lines()
+            .next()
+            .unwrap()
+            .starts_with("embedded Kafka broker listening on 127.0.0.1:"),
+        "{out}"
+    );
     let summary: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
     assert_eq!(summary["consumed"], good + bad, "{summary}");
-    assert_eq!(summary["dlq"], bad, "every malformed sample is dead-lettered: {summary}");
-    assert_eq!(summary["articles"].as_u64().unwrap() + summary["duplicates"].as_u64().unwrap(), good, "{summary}");
+    assert_eq!(
+        summary["dlq"], bad,
+        "every malformed sample is dead-lettered: {summary}"
+    );
+    assert_eq!(
+        summary["articles"].as_u64().unwrap() + summary["duplicates"].as_u64().unwrap(),
+        good,
+        "{summary}"
+    );
 }
 
 #[test]
 fn sigterm_drains_commits_and_exits_zero_within_the_deadline() {
     let mut cmd = bin();
-    cmd.env("NEWSFLOW_SHUTDOWN__DEADLINE_SECS", "10")
-        .args(["run", "--seed", repo().join("samples/articles.jsonl").to_str().unwrap()]);
+    cmd.env("NEWSFLOW_SHUTDOWN__DEADLINE_SECS", "10").args([
+        "run",
+        "--seed",
+        repo().join("samples/articles.jsonl").to_str().unwrap(),
+    ]);
     let r = Running::start(cmd);
     r.wait_for_log("partitions assigned", Duration::from_secs(60));
     let addr = metrics_addr(&r.stderr.lock().unwrap());
@@ -76,14 +116,20 @@ fn sigterm_drains_commits_and_exits_zero_within_the_deadline() {
             assert!(body.contains("newsflow_build_info{version="));
             break;
         }
-        assert!(Instant::now() < deadline, "no produced records in metrics:\n{body}");
+        assert!(
+            Instant::now() < deadline,
+            "no produced records in metrics:\n{body}"
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
     let started = Instant::now();
     r.signal("TERM");
     let (code, out, err) = r.wait(Duration::from_secs(15));
     assert_eq!(code, 0, "{err}");
-    assert!(started.elapsed() < Duration::from_secs(10), "exited within the deadline");
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "exited within the deadline"
+    );
     assert!(err.contains("stop requested"), "{err}");
     let summary: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
     assert!(summary["consumed"].as_u64().unwrap() > 0);
@@ -93,7 +139,11 @@ fn sigterm_drains_commits_and_exits_zero_within_the_deadline() {
 fn metrics_port_in_use_is_a_clear_error() {
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = taken.local_addr().unwrap().to_string();
-    let out = bin().env("NEWSFLOW_METRICS__LISTEN", &addr).args(["run", "--exit-when-idle", "1"]).output().unwrap();
+    let out = bin()
+        .env("NEWSFLOW_METRICS__LISTEN", &addr)
+        .args(["run", "--exit-when-idle", "1"])
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("metrics.listen"), "{err}");
@@ -101,42 +151,93 @@ fn metrics_port_in_use_is_a_clear_error() {
 
 #[test]
 fn config_errors_name_the_key_and_exit_nonzero() {
-    let out = bin().env("NEWSFLOW_DEDUP__NEAR_THRESHOLD", "2").arg("check-config").output().unwrap();
+    let out = bin()
+        .env("NEWSFLOW_DEDUP__NEAR_THRESHOLD", "2")
+        .arg("check-config")
+        .output()
+        .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("dedup.near_threshold") && err.contains("(0, 1]"), "{err}");
+    assert!(
+        err.contains("dedup.near_threshold") && err.contains("(0, 1]"),
+        "{err}"
+    );
 
     let dir = tempfile::tempdir().unwrap();
     let f = dir.path().join("bad.toml");
     std::fs::write(&f, "[pipeline]\nconcurency = 4\n").unwrap();
-    let out = bin().args(["check-config", "--config", f.to_str().unwrap()]).output().unwrap();
+    let out = bin()
+        .args(["check-config", "--config", f.to_str().unwrap()])
+        .output()
+        .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(!out.status.success() && err.contains("pipeline.concurency") && err.contains("pipeline.concurrency"), "{err}");
+    assert!(
+        !out.status.success()
+            && err.contains("pipeline.concurency")
+            && err.contains("pipeline.concurrency"),
+        "{err}"
+    );
 }
 
 #[test]
 fn check_config_hides_secrets() {
     let out = bin()
-        .args(["check-config", "--config", repo().join("config/production.example.toml").to_str().unwrap()])
+        .args([
+            "check-config",
+            "--config",
+            repo()
+                .join("config/production.example.toml")
+                .to_str()
+                .unwrap(),
+        ])
         .env("NEWSFLOW_KAFKA__CONSUMER__SASL_PASSWORD", "s3cr3t-from-env")
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let shown = String::from_utf8_lossy(&out.stdout);
-    assert!(shown.contains("sasl.mechanism") && shown.contains("***"), "{shown}");
-    assert!(!shown.contains("s3cr3t-from-env") && !shown.contains("change-me"), "{shown}");
+    assert!(
+        shown.contains("sasl.mechanism") && shown.contains("***"),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("s3cr3t-from-env") && !shown.contains("change-me"),
+        "{shown}"
+    );
 }
 
 #[test]
 fn extract_writes_one_record_per_valid_line_in_order() {
     let mut input = std::fs::read_to_string(repo().join("samples/articles.jsonl")).unwrap();
     input.push_str("{not json\n");
-    let mut child = bin().args(["extract", "-"]).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
-    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let mut child = bin()
+        .args(["extract", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success());
-    let records: Vec<serde_json::Value> = String::from_utf8(out.stdout).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
-    let inputs: Vec<serde_json::Value> = input.lines().filter(|l| l.starts_with("{\"")).map(|l| serde_json::from_str(l).unwrap()).collect();
+    let records: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let inputs: Vec<serde_json::Value> = input
+        .lines()
+        .filter(|l| l.starts_with("{\""))
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(records.len(), inputs.len());
     for (r, i) in records.iter().zip(&inputs) {
         if let Some(id) = i.get("id") {
@@ -145,8 +246,20 @@ fn extract_writes_one_record_per_valid_line_in_order() {
     }
     assert!(String::from_utf8_lossy(&out.stderr).contains("invalid_json"));
     // Deterministic: a second run gives byte-identical output.
-    let again = bin().args(["extract", repo().join("samples/articles.jsonl").to_str().unwrap()]).output().unwrap();
-    let first = bin().args(["extract", repo().join("samples/articles.jsonl").to_str().unwrap()]).output().unwrap();
+    let again = bin()
+        .args([
+            "extract",
+            repo().join("samples/articles.jsonl").to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    let first = bin()
+        .args([
+            "extract",
+            repo().join("samples/articles.jsonl").to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
     assert_eq!(again.stdout, first.stdout);
 }
 
@@ -163,12 +276,24 @@ fn extract_text_mode_codes_a_plain_text_article() {
         .stdin
         .take()
         .unwrap()
-        .write_all("Russia condemned the United States on Monday for imposing new sanctions on Iran.\n".as_bytes())
+        .write_all(
+            "Russia condemned the United States on Monday for imposing new sanctions on Iran.\n"
+                .as_bytes(),
+        )
         .unwrap();
     let out = child.wait_with_output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(r["published_at"], "2026-03-04T00:00:00Z");
     let events = r["events"].as_array().unwrap();
-    assert!(events.iter().any(|e| e["action"]["root"] == "11" && e["source"]["country"] == "RUS"), "{events:?}");
+    assert!(
+        events
+            .iter()
+            .any(|e| e["action"]["root"] == "11" && e["source"]["country"] == "RUS"),
+        "{events:?}"
+    );
 }

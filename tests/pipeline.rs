@@ -12,7 +12,11 @@ on_both_brokers!(4; flow_and_dead_letters, restart_resumes_from_committed_offset
 
 /// Malformed inputs and the error class each must get.
 fn malformed() -> Vec<(Vec<u8>, &'static str)> {
-    let deep = format!("{{\"body\":\"b\",\"x\":{}{}}}", "[".repeat(300), "]".repeat(300));
+    let deep = format!(
+        "{{\"body\":\"b\",\"x\":{}{}}}",
+        "[".repeat(300),
+        "]".repeat(300)
+    );
     let huge = format!("{{\"body\":\"{}\"}}", "a".repeat(30_000));
     vec![
         (b"".to_vec(), "empty_message"),
@@ -28,11 +32,23 @@ fn malformed() -> Vec<(Vec<u8>, &'static str)> {
         (b"{\"body\":[\"x\"]}".to_vec(), "wrong_type"),
         (b"{\"body\":\"x\",\"source\":7}".to_vec(), "wrong_type"),
         (b"{\"body\":\"\"}".to_vec(), "empty_body"),
-        (b"{\"body\":\"<script>alert(1)</script><style>p{}</style>\"}".to_vec(), "empty_body"),
-        (b"{\"body\":\"x\",\"published_at\":\"last Tuesday\"}".to_vec(), "invalid_timestamp"),
-        (b"{\"body\":\"x\",\"url\":\"javascript:alert(1)\"}".to_vec(), "invalid_url"),
+        (
+            b"{\"body\":\"<script>alert(1)</script><style>p{}</style>\"}".to_vec(),
+            "empty_body",
+        ),
+        (
+            b"{\"body\":\"x\",\"published_at\":\"last Tuesday\"}".to_vec(),
+            "invalid_timestamp",
+        ),
+        (
+            b"{\"body\":\"x\",\"url\":\"javascript:alert(1)\"}".to_vec(),
+            "invalid_url",
+        ),
         (b"{\"body\":\"x\",\"id\":\"   \"}".to_vec(), "invalid_id"),
-        (b"{\"body\":\"x\",\"language\":\"en glish\"}".to_vec(), "invalid_language"),
+        (
+            b"{\"body\":\"x\",\"language\":\"en glish\"}".to_vec(),
+            "invalid_language",
+        ),
         (deep.into_bytes(), "invalid_json"),
         (huge.into_bytes(), "too_large"),
     ]
@@ -53,13 +69,31 @@ fn flow_and_dead_letters(b: TestBroker) {
     assert_eq!(s["dlq"], bad.len() as u64, "{s}");
 
     let out = b.read_all(ARTICLES, 40, Duration::from_secs(30));
-    let ids: BTreeSet<String> = out.iter().map(|m| json(m)["id"].as_str().unwrap().to_string()).collect();
-    assert_eq!(ids, (0..40).map(|i| format!("flow-{i}")).collect::<BTreeSet<_>>());
+    let ids: BTreeSet<String> = out
+        .iter()
+        .map(|m| json(m)["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        ids,
+        (0..40)
+            .map(|i| format!("flow-{i}"))
+            .collect::<BTreeSet<_>>()
+    );
     for m in &out {
         let r = json(m);
         assert_eq!(r["schema_version"], 1);
-        assert_eq!(r["canonical_url"].as_str().unwrap(), format!("https://wire.example/flow/{}", &r["id"].as_str().unwrap()[5..]));
-        assert_eq!(rdkafka::Message::key(m), Some(r["id"].as_str().unwrap().as_bytes()), "keyed by article id");
+        assert_eq!(
+            r["canonical_url"].as_str().unwrap(),
+            format!(
+                "https://wire.example/flow/{}",
+                &r["id"].as_str().unwrap()[5..]
+            )
+        );
+        assert_eq!(
+            rdkafka::Message::key(m),
+            Some(r["id"].as_str().unwrap().as_bytes()),
+            "keyed by article id"
+        );
     }
 
     let dead = b.read_all(DLQ, bad.len(), Duration::from_secs(30));
@@ -68,11 +102,22 @@ fn flow_and_dead_letters(b: TestBroker) {
     for m in &dead {
         let payload = rdkafka::Message::payload(m).unwrap_or(&[]).to_vec();
         let class = header(m, "newsflow.error.class").expect("class header");
-        assert_eq!(Some(&class.as_str()), want.get(&payload), "payload {:?}", String::from_utf8_lossy(&payload[..payload.len().min(80)]));
+        assert_eq!(
+            Some(&class.as_str()),
+            want.get(&payload),
+            "payload {:?}",
+            String::from_utf8_lossy(&payload[..payload.len().min(80)])
+        );
         assert!(!header(m, "newsflow.error.message").unwrap().is_empty());
         assert_eq!(header(m, "newsflow.source.topic").as_deref(), Some(INPUT));
-        let p: i32 = header(m, "newsflow.source.partition").unwrap().parse().unwrap();
-        let o: i64 = header(m, "newsflow.source.offset").unwrap().parse().unwrap();
+        let p: i32 = header(m, "newsflow.source.partition")
+            .unwrap()
+            .parse()
+            .unwrap();
+        let o: i64 = header(m, "newsflow.source.offset")
+            .unwrap()
+            .parse()
+            .unwrap();
         assert!((0..4).contains(&p) && o >= 0);
     }
 }
@@ -83,7 +128,10 @@ fn restart_resumes_from_committed_offsets(b: TestBroker) {
     assert_eq!(s["consumed"], 30, "{s}");
     b.produce(INPUT, &articles("second", 12, 500), 4);
     let s = run_until_idle(b.newsflow("resume"), 2.0);
-    assert_eq!(s["consumed"], 12, "restart reads only what came after the commit: {s}");
+    assert_eq!(
+        s["consumed"], 12,
+        "restart reads only what came after the commit: {s}"
+    );
     assert_eq!(s["articles"], 12);
     // A different group is independent and starts from the beginning.
     let s = run_until_idle(b.newsflow("other-group"), 2.0);
@@ -100,14 +148,21 @@ fn kill_9_loses_nothing(b: TestBroker) {
     }
     b.produce(INPUT, &input, 4);
     let mut cmd = b.newsflow("crash");
-    cmd.env("NEWSFLOW_PIPELINE__MAX_IN_FLIGHT", MAX_IN_FLIGHT.to_string())
-        .env("NEWSFLOW_PIPELINE__COMMIT_INTERVAL_MS", "50")
-        .env("NEWSFLOW_KAFKA__CONSUMER__SESSION_TIMEOUT_MS", "6000")
-        .arg("run");
+    cmd.env(
+        "NEWSFLOW_PIPELINE__MAX_IN_FLIGHT",
+        MAX_IN_FLIGHT.to_string(),
+    )
+    .env("NEWSFLOW_PIPELINE__COMMIT_INTERVAL_MS", "50")
+    .env("NEWSFLOW_KAFKA__CONSUMER__SESSION_TIMEOUT_MS", "6000")
+    .arg("run");
     let mut first = Running::start(cmd);
     let deadline = std::time::Instant::now() + Duration::from_secs(120);
     while b.count(ARTICLES) < (N / 4) as i64 {
-        assert!(std::time::Instant::now() < deadline, "no progress:\n{}", first.stderr.lock().unwrap());
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no progress:\n{}",
+            first.stderr.lock().unwrap()
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     first.child.kill().unwrap(); // SIGKILL: no drain, no final commit
@@ -118,11 +173,17 @@ fn kill_9_loses_nothing(b: TestBroker) {
     // partitions (Kafka would rebalance on expiry; the mock cluster does).
     std::thread::sleep(Duration::from_secs(8));
     let before = b.count(ARTICLES) + b.count(DLQ);
-    assert!(before < N as i64, "the crash must happen mid-stream (had {before})");
+    assert!(
+        before < N as i64,
+        "the crash must happen mid-stream (had {before})"
+    );
 
     let mut cmd = b.newsflow("crash");
-    cmd.env("NEWSFLOW_PIPELINE__MAX_IN_FLIGHT", MAX_IN_FLIGHT.to_string())
-        .env("NEWSFLOW_KAFKA__CONSUMER__SESSION_TIMEOUT_MS", "6000");
+    cmd.env(
+        "NEWSFLOW_PIPELINE__MAX_IN_FLIGHT",
+        MAX_IN_FLIGHT.to_string(),
+    )
+    .env("NEWSFLOW_KAFKA__CONSUMER__SESSION_TIMEOUT_MS", "6000");
     let s = run_until_idle(cmd, 2.0);
     assert!(s["consumed"].as_u64().unwrap() > 0);
 
@@ -130,25 +191,40 @@ fn kill_9_loses_nothing(b: TestBroker) {
     let dead = b.read_all(DLQ, 1, Duration::from_secs(30));
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for m in &arts {
-        *seen.entry(json(m)["id"].as_str().unwrap().to_string()).or_default() += 1;
+        *seen
+            .entry(json(m)["id"].as_str().unwrap().to_string())
+            .or_default() += 1;
     }
     for m in &dead {
         let raw = String::from_utf8_lossy(rdkafka::Message::payload(m).unwrap()).into_owned();
         let id = raw.split('"').nth(3).unwrap().to_string();
         *seen.entry(id).or_default() += 1;
     }
-    let missing: Vec<usize> = (0..N).filter(|i| !seen.contains_key(&format!("crash-{i}"))).collect();
-    assert!(missing.is_empty(), "lost {} inputs, e.g. {:?}", missing.len(), &missing[..missing.len().min(10)]);
+    let missing: Vec<usize> = (0..N)
+        .filter(|i| !seen.contains_key(&format!("crash-{i}")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "lost {} inputs, e.g. {:?}",
+        missing.len(),
+        &missing[..missing.len().min(10)]
+    );
     let duplicates: usize = seen.values().map(|c| c - 1).sum();
     // Re-processed after the crash: at most the in-flight window plus what
     // completed since the last commit (50 ms of throughput); 2x the window
     // is a generous bound for that.
-    assert!(duplicates <= 2 * MAX_IN_FLIGHT, "{duplicates} duplicates exceed the in-flight bound");
+    assert!(
+        duplicates <= 2 * MAX_IN_FLIGHT,
+        "{duplicates} duplicates exceed the in-flight bound"
+    );
 }
 
 fn rebalance_moves_partitions_without_loss(b: TestBroker) {
     let batch = |name: &str, n: usize| -> (Vec<Vec<u8>>, BTreeSet<String>) {
-        (articles(name, n, 1000), (0..n).map(|i| format!("{name}-{i}")).collect())
+        (
+            articles(name, n, 1000),
+            (0..n).map(|i| format!("{name}-{i}")).collect(),
+        )
     };
     let wait_for = |want: &BTreeSet<String>, log: &std::sync::Arc<std::sync::Mutex<String>>| {
         let deadline = std::time::Instant::now() + Duration::from_secs(120);
@@ -161,7 +237,12 @@ fn rebalance_moves_partitions_without_loss(b: TestBroker) {
             if want.is_subset(&got) {
                 return;
             }
-            assert!(std::time::Instant::now() < deadline, "{} articles missing:\n{}", want.difference(&got).count(), log.lock().unwrap());
+            assert!(
+                std::time::Instant::now() < deadline,
+                "{} articles missing:\n{}",
+                want.difference(&got).count(),
+                log.lock().unwrap()
+            );
         }
     };
     let (first, mut want) = batch("reb1", 300);
@@ -194,8 +275,14 @@ fn rebalance_moves_partitions_without_loss(b: TestBroker) {
     bb.signal("TERM");
     let (code, out, log_b) = bb.wait(Duration::from_secs(40));
     assert_eq!(code, 0, "B must exit 0 on SIGTERM:\n{log_b}");
-    let b_consumed = serde_json::from_str::<serde_json::Value>(out.lines().last().unwrap()).unwrap()["consumed"].as_u64().unwrap();
-    assert!(b_consumed > 0, "B owned partitions and consumed from them:\n{log_b}");
+    let b_consumed = serde_json::from_str::<serde_json::Value>(out.lines().last().unwrap())
+        .unwrap()["consumed"]
+        .as_u64()
+        .unwrap();
+    assert!(
+        b_consumed > 0,
+        "B owned partitions and consumed from them:\n{log_b}"
+    );
     let (third, ids) = batch("reb3", 200);
     b.produce(INPUT, &third, 4);
     want.extend(ids);

@@ -48,7 +48,12 @@ impl Drop for RunningGuard {
 }
 
 fn have_prometheus() -> bool {
-    let found = Command::new("prometheus").arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok();
+    let found = Command::new("prometheus")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok();
     if !found {
         if std::env::var("NEWSFLOW_REQUIRE_PROMETHEUS").as_deref() == Ok("1") {
             panic!("prometheus is required (NEWSFLOW_REQUIRE_PROMETHEUS=1) but not on PATH; run scripts/test.sh");
@@ -62,7 +67,9 @@ fn have_prometheus() -> bool {
 fn url_encode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -73,9 +80,13 @@ fn url_encode(s: &str) -> String {
 fn dechunk(mut body: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     loop {
-        let line_end = body.windows(2).position(|w| w == b"\r\n").expect("chunk size line");
+        let line_end = body
+            .windows(2)
+            .position(|w| w == b"\r\n")
+            .expect("chunk size line");
         let size_text = String::from_utf8_lossy(&body[..line_end]);
-        let size = usize::from_str_radix(size_text.split(';').next().unwrap().trim(), 16).expect("chunk size");
+        let size = usize::from_str_radix(size_text.split(';').next().unwrap().trim(), 16)
+            .expect("chunk size");
         if size == 0 {
             return out;
         }
@@ -88,21 +99,37 @@ fn dechunk(mut body: &[u8]) -> Vec<u8> {
 fn http_get(addr: &str, path: &str) -> std::io::Result<(u16, String)> {
     let mut s = std::net::TcpStream::connect(addr)?;
     s.set_read_timeout(Some(Duration::from_secs(30)))?;
-    write!(s, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n")?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
+    )?;
     let mut raw = Vec::new();
     s.read_to_end(&mut raw)?;
-    let split = raw.windows(4).position(|w| w == b"\r\n\r\n").expect("HTTP response head");
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("HTTP response head");
     let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
-    let code = head.split_whitespace().nth(1).and_then(|c| c.parse().ok()).expect("HTTP status");
+    let code = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .expect("HTTP status");
     let body = &raw[split + 4..];
-    let body = if head.contains("transfer-encoding: chunked") { dechunk(body) } else { body.to_vec() };
+    let body = if head.contains("transfer-encoding: chunked") {
+        dechunk(body)
+    } else {
+        body.to_vec()
+    };
     Ok((code, String::from_utf8_lossy(&body).into_owned()))
 }
 
 /// Evaluates one instant query; returns the API's whole JSON answer.
 fn query(prom: &str, expr: &str) -> Json {
-    let (_, body) = http_get(prom, &format!("/api/v1/query?query={}", url_encode(expr))).expect("query Prometheus");
-    serde_json::from_str(&body).unwrap_or_else(|e| panic!("Prometheus answered {expr:?} with non-JSON ({e}): {body}"))
+    let (_, body) = http_get(prom, &format!("/api/v1/query?query={}", url_encode(expr)))
+        .expect("query Prometheus");
+    serde_json::from_str(&body)
+        .unwrap_or_else(|e| panic!("Prometheus answered {expr:?} with non-JSON ({e}): {body}"))
 }
 
 /// Every string under a key `expr`, anywhere in the dashboard (rows nest panels).
@@ -123,20 +150,36 @@ fn dashboard_exprs(v: &Json, out: &mut Vec<String>) {
 
 /// (alert name, expr) of every rule in alerts.yml.
 fn alert_exprs(alerts: &serde_yaml::Value) -> Vec<(String, String)> {
-    let groups = alerts["groups"].as_sequence().expect("alerts.yml has groups");
+    let groups = alerts["groups"]
+        .as_sequence()
+        .expect("alerts.yml has groups");
     groups
         .iter()
         .flat_map(|g| g["rules"].as_sequence().expect("group has rules").iter())
         .map(|r| {
-            let name = r["alert"].as_str().or(r["record"].as_str()).expect("rule is named").to_string();
-            (name, r["expr"].as_str().expect("rule has an expr").to_string())
+            let name = r["alert"]
+                .as_str()
+                .or(r["record"].as_str())
+                .expect("rule is named")
+                .to_string();
+            (
+                name,
+                r["expr"].as_str().expect("rule has an expr").to_string(),
+            )
         })
         .collect()
 }
 
 fn tail(path: &std::path::Path) -> String {
     let s = std::fs::read_to_string(path).unwrap_or_default();
-    s.lines().rev().take(30).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n")
+    s.lines()
+        .rev()
+        .take(30)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[test]
@@ -159,7 +202,9 @@ fn dashboard_and_alert_expressions_return_data_from_a_live_prometheus() {
         .env_remove("NEWSFLOW_PIPELINE__MAX_IN_FLIGHT")
         .args(["run", "--seed", seed.to_str().unwrap()]);
     let newsflow = RunningGuard(Running::start(cmd));
-    newsflow.0.wait_for_log("metrics on", Duration::from_secs(60));
+    newsflow
+        .0
+        .wait_for_log("metrics on", Duration::from_secs(60));
     let target = {
         let log = newsflow.0.stderr.lock().unwrap();
         let line = log.lines().find(|l| l.contains("metrics on")).unwrap();
@@ -186,7 +231,10 @@ fn dashboard_and_alert_expressions_return_data_from_a_live_prometheus() {
     let mut prometheus = KillOnDrop(
         Command::new("prometheus")
             .arg(format!("--config.file={}", config.display()))
-            .arg(format!("--storage.tsdb.path={}", dir.path().join("data").display()))
+            .arg(format!(
+                "--storage.tsdb.path={}",
+                dir.path().join("data").display()
+            ))
             .arg(format!("--web.listen-address={prom}"))
             .stdout(Stdio::from(log_file.try_clone().unwrap()))
             .stderr(Stdio::from(log_file))
@@ -198,13 +246,26 @@ fn dashboard_and_alert_expressions_return_data_from_a_live_prometheus() {
     let deadline = Instant::now() + Duration::from_secs(90);
     loop {
         if let Some(status) = prometheus.0.try_wait().unwrap() {
-            panic!("prometheus exited ({status}); its log:\n{}", tail(&prom_log));
+            panic!(
+                "prometheus exited ({status}); its log:\n{}",
+                tail(&prom_log)
+            );
         }
         // Successful scrapes of newsflow so far (up is 1 per successful scrape).
-        let scrapes = http_get(&prom, &format!("/api/v1/query?query={}", url_encode("sum_over_time(up{job=\"newsflow\"}[5m])")))
-            .ok()
-            .and_then(|(_, b)| serde_json::from_str::<Json>(&b).ok())
-            .and_then(|j| j["data"]["result"][0]["value"][1].as_str().and_then(|v| v.parse::<f64>().ok()));
+        let scrapes = http_get(
+            &prom,
+            &format!(
+                "/api/v1/query?query={}",
+                url_encode("sum_over_time(up{job=\"newsflow\"}[5m])")
+            ),
+        )
+        .ok()
+        .and_then(|(_, b)| serde_json::from_str::<Json>(&b).ok())
+        .and_then(|j| {
+            j["data"]["result"][0]["value"][1]
+                .as_str()
+                .and_then(|v| v.parse::<f64>().ok())
+        });
         if scrapes.is_some_and(|n| n >= MIN_SCRAPES) {
             break;
         }
@@ -218,15 +279,29 @@ fn dashboard_and_alert_expressions_return_data_from_a_live_prometheus() {
     }
 
     // Every dashboard expression: valid, and at least one series.
-    let dashboard: Json = serde_json::from_str(&std::fs::read_to_string(repo().join("deploy/grafana/dashboards/newsflow.json")).unwrap()).unwrap();
+    let dashboard: Json = serde_json::from_str(
+        &std::fs::read_to_string(repo().join("deploy/grafana/dashboards/newsflow.json")).unwrap(),
+    )
+    .unwrap();
     let mut exprs = Vec::new();
     dashboard_exprs(&dashboard, &mut exprs);
-    assert!(exprs.len() > 20, "the dashboard has its queries ({} found)", exprs.len());
+    assert!(
+        exprs.len() > 20,
+        "the dashboard has its queries ({} found)",
+        exprs.len()
+    );
     let (mut invalid, mut empty) = (Vec::new(), Vec::new());
     for expr in &exprs {
         let r = query(&prom, expr);
         let series = r["data"]["result"].as_array().map_or(0, |a| a.len());
-        println!("{:>4} series  {expr}", if r["status"] == "success" { series.to_string() } else { "ERR".into() });
+        println!(
+            "{:>4} series  {expr}",
+            if r["status"] == "success" {
+                series.to_string()
+            } else {
+                "ERR".into()
+            }
+        );
         if r["status"] != "success" {
             invalid.push(format!("{expr}\n      {}", r["error"]));
         } else if series == 0 {
@@ -235,7 +310,8 @@ fn dashboard_and_alert_expressions_return_data_from_a_live_prometheus() {
     }
 
     // Every alert expression: valid (an alert that does not fire has no series).
-    let alerts: serde_yaml::Value = serde_yaml::from_str(&std::fs::read_to_string(&alerts_path).unwrap()).unwrap();
+    let alerts: serde_yaml::Value =
+        serde_yaml::from_str(&std::fs::read_to_string(&alerts_path).unwrap()).unwrap();
     let rules = alert_exprs(&alerts);
     assert!(!rules.is_empty(), "alerts.yml has rules");
     for (name, expr) in &rules {
@@ -249,8 +325,14 @@ fn dashboard_and_alert_expressions_return_data_from_a_live_prometheus() {
     // The rule group loaded and every rule evaluated without error.
     let (_, body) = http_get(&prom, "/api/v1/rules").unwrap();
     let loaded: Json = serde_json::from_str(&body).unwrap();
-    let groups = loaded["data"]["groups"].as_array().cloned().unwrap_or_default();
-    let loaded_rules: Vec<&Json> = groups.iter().flat_map(|g| g["rules"].as_array().into_iter().flatten()).collect();
+    let groups = loaded["data"]["groups"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let loaded_rules: Vec<&Json> = groups
+        .iter()
+        .flat_map(|g| g["rules"].as_array().into_iter().flatten())
+        .collect();
     let mut unhealthy: Vec<String> = loaded_rules
         .iter()
         .filter(|r| r["health"] != "ok")
@@ -261,17 +343,37 @@ fn dashboard_and_alert_expressions_return_data_from_a_live_prometheus() {
             unhealthy.push(format!("{name}: not loaded"));
         }
     }
-    println!("prometheus_live: {} dashboard exprs, {} alert exprs, {:.1}s", exprs.len(), rules.len(), started.elapsed().as_secs_f64());
+    println!(
+        "prometheus_live: {} dashboard exprs, {} alert exprs, {:.1}s",
+        exprs.len(),
+        rules.len(),
+        started.elapsed().as_secs_f64()
+    );
 
     let mut failures = String::new();
     if !invalid.is_empty() {
-        failures += &format!("\ninvalid PromQL ({}):\n  {}\n", invalid.len(), invalid.join("\n  "));
+        failures += &format!(
+            "\ninvalid PromQL ({}):\n  {}\n",
+            invalid.len(),
+            invalid.join("\n  ")
+        );
     }
     if !empty.is_empty() {
-        failures += &format!("\ndashboard expressions with no series ({}):\n  {}\n", empty.len(), empty.join("\n  "));
+        failures += &format!(
+            "\ndashboard expressions with no series ({}):\n  {}\n",
+            empty.len(),
+            empty.join("\n  ")
+        );
     }
     if !unhealthy.is_empty() {
-        failures += &format!("\nalert rules not healthy ({}):\n  {}\n", unhealthy.len(), unhealthy.join("\n  "));
+        failures += &format!(
+            "\nalert rules not healthy ({}):\n  {}\n",
+            unhealthy.len(),
+            unhealthy.join("\n  ")
+        );
     }
-    assert!(failures.is_empty(), "against a live Prometheus scraping newsflow at {target}:{failures}");
+    assert!(
+        failures.is_empty(),
+        "against a live Prometheus scraping newsflow at {target}:{failures}"
+    );
 }

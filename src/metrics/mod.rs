@@ -22,11 +22,26 @@ pub fn install() -> PrometheusHandle {
     HANDLE
         .get_or_init(|| {
             let builder = PrometheusBuilder::new()
-                .set_buckets_for_metric(Matcher::Full(names::STAGE_DURATION.into()), names::STAGE_BUCKETS)
-                .and_then(|b| b.set_buckets_for_metric(Matcher::Full(names::END_TO_END_LATENCY.into()), names::LATENCY_BUCKETS))
-                .and_then(|b| b.set_buckets_for_metric(Matcher::Full(names::COMMIT_DURATION.into()), names::LATENCY_BUCKETS))
+                .set_buckets_for_metric(
+                    Matcher::Full(names::STAGE_DURATION.into()),
+                    names::STAGE_BUCKETS,
+                )
+                .and_then(|b| {
+                    b.set_buckets_for_metric(
+                        Matcher::Full(names::END_TO_END_LATENCY.into()),
+                        names::LATENCY_BUCKETS,
+                    )
+                })
+                .and_then(|b| {
+                    b.set_buckets_for_metric(
+                        Matcher::Full(names::COMMIT_DURATION.into()),
+                        names::LATENCY_BUCKETS,
+                    )
+                })
                 .expect("bucket lists are non-empty");
-            let handle = builder.install_recorder().expect("no other metrics recorder is installed");
+            let handle = builder
+                .install_recorder()
+                .expect("no other metrics recorder is installed");
             describe_all();
             gauge!(names::BUILD_INFO, "version" => env!("CARGO_PKG_VERSION")).set(1.0);
             handle
@@ -36,27 +51,94 @@ pub fn install() -> PrometheusHandle {
 
 fn describe_all() {
     use names::*;
-    describe_counter!(RECORDS_CONSUMED, Unit::Count, "Input messages read from Kafka.");
-    describe_counter!(RECORDS_PRODUCED, Unit::Count, "Output records acknowledged by the broker.");
-    describe_counter!(RECORDS_DROPPED, Unit::Count, "Input articles that produced no article record.");
-    describe_counter!(DLQ_RECORDS, Unit::Count, "Messages sent to the dead-letter topic, by error class.");
-    describe_counter!(DUPLICATES, Unit::Count, "Duplicate articles found, by kind.");
-    describe_counter!(EVENTS, Unit::Count, "Events extracted, by CAMEO root and quad class.");
-    describe_histogram!(STAGE_DURATION, Unit::Seconds, "Time spent in one stage for one article.");
-    describe_histogram!(END_TO_END_LATENCY, Unit::Seconds, "Output acknowledged minus input message timestamp.");
-    describe_gauge!(CONSUMER_LAG_MESSAGES, Unit::Count, "Consumer lag from librdkafka statistics (consumer_lag_stored).");
-    describe_gauge!(CONSUMER_LAG_SECONDS, Unit::Seconds, "Lag divided by the partition's recent consumption rate.");
+    describe_counter!(
+        RECORDS_CONSUMED,
+        Unit::Count,
+        "Input messages read from Kafka."
+    );
+    describe_counter!(
+        RECORDS_PRODUCED,
+        Unit::Count,
+        "Output records acknowledged by the broker."
+    );
+    describe_counter!(
+        RECORDS_DROPPED,
+        Unit::Count,
+        "Input articles that produced no article record."
+    );
+    describe_counter!(
+        DLQ_RECORDS,
+        Unit::Count,
+        "Messages sent to the dead-letter topic, by error class."
+    );
+    describe_counter!(
+        DUPLICATES,
+        Unit::Count,
+        "Duplicate articles found, by kind."
+    );
+    describe_counter!(
+        EVENTS,
+        Unit::Count,
+        "Events extracted, by CAMEO root and quad class."
+    );
+    describe_histogram!(
+        STAGE_DURATION,
+        Unit::Seconds,
+        "Time spent in one stage for one article."
+    );
+    describe_histogram!(
+        END_TO_END_LATENCY,
+        Unit::Seconds,
+        "Output acknowledged minus input message timestamp."
+    );
+    describe_gauge!(
+        CONSUMER_LAG_MESSAGES,
+        Unit::Count,
+        "Consumer lag from librdkafka statistics (consumer_lag_stored)."
+    );
+    describe_gauge!(
+        CONSUMER_LAG_SECONDS,
+        Unit::Seconds,
+        "Lag divided by the partition's recent consumption rate."
+    );
     describe_counter!(REBALANCES, Unit::Count, "Rebalance callbacks, by kind.");
-    describe_gauge!(ASSIGNED_PARTITIONS, Unit::Count, "Partitions assigned to this instance.");
+    describe_gauge!(
+        ASSIGNED_PARTITIONS,
+        Unit::Count,
+        "Partitions assigned to this instance."
+    );
     describe_histogram!(COMMIT_DURATION, Unit::Seconds, "Offset commit latency.");
     describe_counter!(COMMITS, Unit::Count, "Offset commits, by result.");
     describe_counter!(COMMIT_FAILURES, Unit::Count, "Failed offset commits.");
-    describe_gauge!(IN_FLIGHT, Unit::Count, "Input messages read but not yet acknowledged downstream.");
-    describe_gauge!(PRODUCER_QUEUE, Unit::Count, "Messages in the producer queue.");
-    describe_gauge!(DEDUP_INDEX_ENTRIES, Unit::Count, "Articles remembered by the dedup index.");
-    describe_counter!(DEDUP_EVICTIONS, Unit::Count, "Articles evicted from the dedup index.");
-    describe_gauge!(BUILD_INFO, "Always 1; the version label says which build runs.");
-    describe_gauge!(PROCESS_CPU, Unit::Seconds, "CPU time used by the process (user + system).");
+    describe_gauge!(
+        IN_FLIGHT,
+        Unit::Count,
+        "Input messages read but not yet acknowledged downstream."
+    );
+    describe_gauge!(
+        PRODUCER_QUEUE,
+        Unit::Count,
+        "Messages in the producer queue."
+    );
+    describe_gauge!(
+        DEDUP_INDEX_ENTRIES,
+        Unit::Count,
+        "Articles remembered by the dedup index."
+    );
+    describe_counter!(
+        DEDUP_EVICTIONS,
+        Unit::Count,
+        "Articles evicted from the dedup index."
+    );
+    describe_gauge!(
+        BUILD_INFO,
+        "Always 1; the version label says which build runs."
+    );
+    describe_gauge!(
+        PROCESS_CPU,
+        Unit::Seconds,
+        "CPU time used by the process (user + system)."
+    );
     describe_gauge!(PROCESS_RSS, Unit::Bytes, "Resident memory of the process.");
 }
 
@@ -65,7 +147,8 @@ fn describe_all() {
 /// missing series shows "no data" instead of 0.
 pub fn register_zeroes(mode: &'static str, input_topic: &str, outputs: &[(&str, &'static str)]) {
     use metrics::counter;
-    counter!(names::RECORDS_CONSUMED, "topic" => input_topic.to_string(), "mode" => mode).increment(0);
+    counter!(names::RECORDS_CONSUMED, "topic" => input_topic.to_string(), "mode" => mode)
+        .increment(0);
     for (topic, kind) in outputs {
         counter!(names::RECORDS_PRODUCED, "topic" => topic.to_string(), "kind" => *kind, "mode" => mode).increment(0);
     }
@@ -113,7 +196,9 @@ impl Health {
 /// Serves the three endpoints until the task is dropped or aborted.
 pub async fn serve(listener: TcpListener, handle: PrometheusHandle, health: Arc<Health>) {
     loop {
-        let Ok((mut sock, _)) = listener.accept().await else { continue };
+        let Ok((mut sock, _)) = listener.accept().await else {
+            continue;
+        };
         let handle = handle.clone();
         let health = health.clone();
         tokio::spawn(async move {
@@ -121,7 +206,12 @@ pub async fn serve(listener: TcpListener, handle: PrometheusHandle, health: Arc<
             let mut n = 0;
             // Read the request head (we ignore any body; GET has none).
             while n < buf.len() {
-                match tokio::time::timeout(std::time::Duration::from_secs(5), sock.read(&mut buf[n..])).await {
+                match tokio::time::timeout(
+                    std::time::Duration::from_secs(5),
+                    sock.read(&mut buf[n..]),
+                )
+                .await
+                {
                     Ok(Ok(0)) | Err(_) | Ok(Err(_)) => break,
                     Ok(Ok(k)) => {
                         n += k;
@@ -142,8 +232,16 @@ pub async fn serve(listener: TcpListener, handle: PrometheusHandle, health: Arc<
                 }
                 "/health" => ("200 OK", "text/plain", "ok\n".to_string()),
                 "/ready" if health.is_ready() => ("200 OK", "text/plain", "ready\n".to_string()),
-                "/ready" => ("503 Service Unavailable", "text/plain", "not ready: waiting for partitions and producer\n".to_string()),
-                _ => ("404 Not Found", "text/plain", "try /metrics, /health or /ready\n".to_string()),
+                "/ready" => (
+                    "503 Service Unavailable",
+                    "text/plain",
+                    "not ready: waiting for partitions and producer\n".to_string(),
+                ),
+                _ => (
+                    "404 Not Found",
+                    "text/plain",
+                    "try /metrics, /health or /ready\n".to_string(),
+                ),
             };
             let resp = format!(
                 "HTTP/1.1 {status}\r\nContent-Type: {ctype}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
@@ -168,7 +266,11 @@ pub fn sample_process() {
         }
     }
     if let Ok(statm) = std::fs::read_to_string("/proc/self/statm") {
-        if let Some(pages) = statm.split_whitespace().nth(1).and_then(|p| p.parse::<f64>().ok()) {
+        if let Some(pages) = statm
+            .split_whitespace()
+            .nth(1)
+            .and_then(|p| p.parse::<f64>().ok())
+        {
             gauge!(names::PROCESS_RSS).set(pages * 4096.0);
         }
     }

@@ -55,8 +55,8 @@ pub const PROCESS_RSS: &str = "process_resident_memory_bytes";
 
 /// Buckets for per-stage durations: 10 µs to 1 s.
 pub const STAGE_BUCKETS: &[f64] = &[
-    0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-    0.05, 0.1, 0.25, 0.5, 1.0,
+    0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+    0.1, 0.25, 0.5, 1.0,
 ];
 /// Buckets for end-to-end latency and commits: 1 ms to 60 s.
 pub const LATENCY_BUCKETS: &[f64] = &[

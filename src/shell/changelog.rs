@@ -30,7 +30,13 @@ use std::time::{Duration, Instant};
 
 /// Starts the reader thread and waits until the changelog is replayed (or
 /// `restore_timeout` passes). Returns the number of records restored.
-pub fn start(cfg: &Config, bootstrap: &str, index: Arc<Mutex<DedupIndex>>, shared: Arc<Shared>, restore_timeout: Duration) -> Result<(u64, std::thread::JoinHandle<()>)> {
+pub fn start(
+    cfg: &Config,
+    bootstrap: &str,
+    index: Arc<Mutex<DedupIndex>>,
+    shared: Arc<Shared>,
+    restore_timeout: Duration,
+) -> Result<(u64, std::thread::JoinHandle<()>)> {
     let topic = cfg.topics.dedup_changelog.clone();
     let group = format!("{}.dedup-reader", cfg.kafka.group_id);
     let consumer: BaseConsumer<kafka::QuietEof> = kafka::consumer_config(cfg, bootstrap, &group)
@@ -39,7 +45,11 @@ pub fn start(cfg: &Config, bootstrap: &str, index: Arc<Mutex<DedupIndex>>, share
     let md = consumer
         .fetch_metadata(Some(&topic), Duration::from_secs(10))
         .with_context(|| format!("topics.dedup_changelog: fetching metadata of {topic}"))?;
-    let parts: Vec<i32> = md.topics().first().map(|t| t.partitions().iter().map(|p| p.id()).collect()).unwrap_or_default();
+    let parts: Vec<i32> = md
+        .topics()
+        .first()
+        .map(|t| t.partitions().iter().map(|p| p.id()).collect())
+        .unwrap_or_default();
     if parts.is_empty() {
         anyhow::bail!("topics.dedup_changelog: topic {topic:?} does not exist; create it (compacted), e.g. with `newsflow create-topics`");
     }
@@ -49,45 +59,66 @@ pub fn start(cfg: &Config, bootstrap: &str, index: Arc<Mutex<DedupIndex>>, share
     }
     consumer.assign(&tpl)?;
     let (restored_tx, restored_rx) = mpsc::channel::<u64>();
-    let handle = std::thread::Builder::new().name("newsflow-changelog".into()).spawn(move || {
-        let mut at_eof: HashSet<i32> = HashSet::new();
-        let mut restored: Option<mpsc::Sender<u64>> = Some(restored_tx);
-        let mut applied = 0u64;
-        while !shared.stopping() {
-            match consumer.poll(Duration::from_millis(100)) {
-                None => {}
-                Some(Err(KafkaError::PartitionEOF(p))) => {
-                    at_eof.insert(p);
+    let handle = std::thread::Builder::new()
+        .name("newsflow-changelog".into())
+        .spawn(move || {
+            let mut at_eof: HashSet<i32> = HashSet::new();
+            let mut restored: Option<mpsc::Sender<u64>> = Some(restored_tx);
+            let mut applied = 0u64;
+            while !shared.stopping() {
+                match consumer.poll(Duration::from_millis(100)) {
+                    None => {}
+                    Some(Err(KafkaError::PartitionEOF(p))) => {
+                        at_eof.insert(p);
+                    }
+                    Some(Err(KafkaError::Global(RDKafkaErrorCode::PartitionEOF))) => {}
+                    Some(Err(e)) => tracing::warn!(error = %e, "changelog reader"),
+                    Some(Ok(m)) => {
+                        at_eof.remove(&m.partition());
+                        let (Some(key), Some(value)) = (m.key(), m.payload()) else {
+                            continue;
+                        };
+                        let (Ok(id), Some(entry)) =
+                            (std::str::from_utf8(key), changelog::decode(value))
+                        else {
+                            tracing::warn!(
+                                partition = m.partition(),
+                                offset = m.offset(),
+                                "skipping an unreadable changelog record"
+                            );
+                            continue;
+                        };
+                        index.lock().unwrap().remember(
+                            id,
+                            &entry.story_id,
+                            &entry.fingerprint,
+                            entry.time,
+                        );
+                        applied += 1;
+                    }
                 }
-                Some(Err(KafkaError::Global(RDKafkaErrorCode::PartitionEOF))) => {}
-                Some(Err(e)) => tracing::warn!(error = %e, "changelog reader"),
-                Some(Ok(m)) => {
-                    at_eof.remove(&m.partition());
-                    let (Some(key), Some(value)) = (m.key(), m.payload()) else { continue };
-                    let (Ok(id), Some(entry)) = (std::str::from_utf8(key), changelog::decode(value)) else {
-                        tracing::warn!(partition = m.partition(), offset = m.offset(), "skipping an unreadable changelog record");
-                        continue;
-                    };
-                    index.lock().unwrap().remember(id, &entry.story_id, &entry.fingerprint, entry.time);
-                    applied += 1;
+                if restored.is_some() && parts.iter().all(|p| at_eof.contains(p)) {
+                    let _ = restored.take().unwrap().send(applied);
                 }
+                let idx = index.lock().unwrap();
+                metrics::gauge!(names::DEDUP_INDEX_ENTRIES).set(idx.len() as f64);
+                metrics::counter!(names::DEDUP_EVICTIONS).absolute(idx.evictions());
             }
-            if restored.is_some() && parts.iter().all(|p| at_eof.contains(p)) {
-                let _ = restored.take().unwrap().send(applied);
-            }
-            let idx = index.lock().unwrap();
-            metrics::gauge!(names::DEDUP_INDEX_ENTRIES).set(idx.len() as f64);
-            metrics::counter!(names::DEDUP_EVICTIONS).absolute(idx.evictions());
-        }
-    })?;
+        })?;
     let started = Instant::now();
     match restored_rx.recv_timeout(restore_timeout) {
         Ok(n) => {
-            tracing::info!(records = n, ms = started.elapsed().as_millis() as u64, "dedup memory restored from the changelog");
+            tracing::info!(
+                records = n,
+                ms = started.elapsed().as_millis() as u64,
+                "dedup memory restored from the changelog"
+            );
             Ok((n, handle))
         }
         Err(_) => {
-            tracing::warn!("changelog restore did not reach the end in time; continuing while it catches up");
+            tracing::warn!(
+                "changelog restore did not reach the end in time; continuing while it catches up"
+            );
             Ok((0, handle))
         }
     }

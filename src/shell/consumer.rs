@@ -35,11 +35,18 @@ pub struct Ctx {
 
 impl Ctx {
     pub fn new(shared: Arc<Shared>) -> Self {
-        Ctx { shared, progress: Mutex::new(HashMap::new()) }
+        Ctx {
+            shared,
+            progress: Mutex::new(HashMap::new()),
+        }
     }
 
     fn input_partitions(&self, tpl: &TopicPartitionList) -> Vec<i32> {
-        tpl.elements().iter().filter(|e| e.topic() == self.shared.input_topic).map(|e| e.partition()).collect()
+        tpl.elements()
+            .iter()
+            .filter(|e| e.topic() == self.shared.input_topic)
+            .map(|e| e.partition())
+            .collect()
     }
 }
 
@@ -47,14 +54,20 @@ impl ClientContext for Ctx {
     fn error(&self, error: KafkaError, reason: &str) {
         // End of partition is how the idle exit learns a partition is drained,
         // not a fault; librdkafka reports it through the error callback too.
-        if matches!(error, KafkaError::PartitionEOF(_) | KafkaError::Global(rdkafka::types::RDKafkaErrorCode::PartitionEOF)) {
+        if matches!(
+            error,
+            KafkaError::PartitionEOF(_)
+                | KafkaError::Global(rdkafka::types::RDKafkaErrorCode::PartitionEOF)
+        ) {
             return;
         }
         tracing::error!(%error, reason, "librdkafka error");
     }
 
     fn stats(&self, stats: Statistics) {
-        let Some(topic) = stats.topics.get(&self.shared.input_topic) else { return };
+        let Some(topic) = stats.topics.get(&self.shared.input_topic) else {
+            return;
+        };
         let mut progress = self.progress.lock().unwrap();
         let now = Instant::now();
         for (p, ps) in &topic.partitions {
@@ -62,17 +75,30 @@ impl ClientContext for Ctx {
                 continue;
             }
             let lag = ps.consumer_lag_stored.max(0);
-            let labels = [("topic", self.shared.input_topic.clone()), ("partition", p.to_string())];
+            let labels = [
+                ("topic", self.shared.input_topic.clone()),
+                ("partition", p.to_string()),
+            ];
             gauge!(names::CONSUMER_LAG_MESSAGES, &labels).set(lag as f64);
             let entry = progress.entry(*p).or_insert((ps.next_offset, now, 0.0));
             let dt = now.duration_since(entry.1).as_secs_f64();
             if dt > 0.0 {
                 let rate = (ps.next_offset - entry.0).max(0) as f64 / dt;
                 // Smooth the rate so one quiet interval does not read as infinite lag.
-                entry.2 = if entry.2 == 0.0 { rate } else { 0.5 * entry.2 + 0.5 * rate };
+                entry.2 = if entry.2 == 0.0 {
+                    rate
+                } else {
+                    0.5 * entry.2 + 0.5 * rate
+                };
                 *entry = (ps.next_offset, now, entry.2);
             }
-            let secs = if lag == 0 { 0.0 } else if entry.2 > 0.0 { lag as f64 / entry.2 } else { dt.max(1.0) };
+            let secs = if lag == 0 {
+                0.0
+            } else if entry.2 > 0.0 {
+                lag as f64 / entry.2
+            } else {
+                dt.max(1.0)
+            };
             gauge!(names::CONSUMER_LAG_SECONDS, &labels).set(secs);
         }
     }
@@ -85,7 +111,8 @@ impl ConsumerContext for Ctx {
                 counter!(names::REBALANCES, "kind" => "revoke").increment(1);
                 let parts = self.input_partitions(tpl);
                 tracing::info!(?parts, "partitions revoked: draining their in-flight work");
-                self.shared.wait_drained(Some(&parts), Instant::now() + self.shared.revoke_drain);
+                self.shared
+                    .wait_drained(Some(&parts), Instant::now() + self.shared.revoke_drain);
                 commit(consumer, &self.shared, Some(&parts), CommitMode::Sync);
                 if let Some(index) = self.shared.dedup.get() {
                     let mut index = index.lock().unwrap();
@@ -98,7 +125,10 @@ impl ConsumerContext for Ctx {
                     tracker.revoke(*p);
                     // The new owner reports this partition's lag now; zero it
                     // here so sums over instances do not count it twice.
-                    let labels = [("topic", self.shared.input_topic.clone()), ("partition", p.to_string())];
+                    let labels = [
+                        ("topic", self.shared.input_topic.clone()),
+                        ("partition", p.to_string()),
+                    ];
                     gauge!(names::CONSUMER_LAG_MESSAGES, &labels).set(0.0);
                     gauge!(names::CONSUMER_LAG_SECONDS, &labels).set(0.0);
                 }
@@ -127,7 +157,12 @@ impl ConsumerContext for Ctx {
 }
 
 /// Commits the completed watermark of the given (or all) owned partitions.
-pub fn commit(consumer: &BaseConsumer<Ctx>, shared: &Shared, only: Option<&[i32]>, mode: CommitMode) {
+pub fn commit(
+    consumer: &BaseConsumer<Ctx>,
+    shared: &Shared,
+    only: Option<&[i32]>,
+    mode: CommitMode,
+) {
     let pending: Vec<(i32, i64)> = shared
         .tracker
         .lock()
@@ -220,10 +255,19 @@ pub fn consume_loop(
                 last_message = Instant::now();
                 shared.tracker.lock().unwrap().begin(p, o);
                 shared.mark_read();
-                shared.counters.consumed.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                shared.counters.consumed_bytes.fetch_add(m.payload_len() as u64, std::sync::atomic::Ordering::Relaxed);
+                shared
+                    .counters
+                    .consumed
+                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                shared
+                    .counters
+                    .consumed_bytes
+                    .fetch_add(m.payload_len() as u64, std::sync::atomic::Ordering::Relaxed);
                 consumed.increment(1);
-                let job = Job { msg: m.detach(), permit };
+                let job = Job {
+                    msg: m.detach(),
+                    permit,
+                };
                 let w = p.unsigned_abs() as usize % workers.len();
                 if workers[w].blocking_send(job).is_err() {
                     shared.fail("a worker stopped unexpectedly".into());
@@ -234,7 +278,8 @@ pub fn consume_loop(
     // Shutdown: no more polling. Let the workers finish what they hold, wait
     // for acknowledgements up to the deadline, then commit what is complete.
     drop(workers);
-    let deadline = shared.stop_requested_at().unwrap_or_else(Instant::now) + cfg.shutdown_deadline.mul_f32(0.8);
+    let deadline = shared.stop_requested_at().unwrap_or_else(Instant::now)
+        + cfg.shutdown_deadline.mul_f32(0.8);
     if shared.fatal().is_none() {
         shared.wait_drained(None, deadline);
     }
@@ -245,7 +290,10 @@ pub fn consume_loop(
 fn is_idle(shared: &Shared, at_eof: &HashSet<i32>) -> bool {
     let tracker = shared.tracker.lock().unwrap();
     let mut assigned = tracker.assigned().peekable();
-    if assigned.peek().is_none() || tracker.total_in_flight() > 0 || shared.seeding.load(std::sync::atomic::Ordering::SeqCst) {
+    if assigned.peek().is_none()
+        || tracker.total_in_flight() > 0
+        || shared.seeding.load(std::sync::atomic::Ordering::SeqCst)
+    {
         return false;
     }
     let all = tracker.assigned().all(|p| at_eof.contains(&p));

@@ -16,7 +16,11 @@ pub struct QuietEof;
 impl rdkafka::ClientContext for QuietEof {
     fn error(&self, error: rdkafka::error::KafkaError, reason: &str) {
         use rdkafka::error::KafkaError;
-        if matches!(error, KafkaError::PartitionEOF(_) | KafkaError::Global(rdkafka::types::RDKafkaErrorCode::PartitionEOF)) {
+        if matches!(
+            error,
+            KafkaError::PartitionEOF(_)
+                | KafkaError::Global(rdkafka::types::RDKafkaErrorCode::PartitionEOF)
+        ) {
             return;
         }
         tracing::error!(%error, reason, "librdkafka error");
@@ -56,7 +60,12 @@ pub fn producer_config(cfg: &Config, bootstrap: &str) -> ClientConfig {
 
 /// Creates topics that do not exist yet (`partitions` each; the dedup
 /// changelog is compacted). Existing topics are left alone.
-pub async fn ensure_topics(bootstrap: &str, topics: &[&str], compacted: &[&str], partitions: i32) -> Result<()> {
+pub async fn ensure_topics(
+    bootstrap: &str,
+    topics: &[&str],
+    compacted: &[&str],
+    partitions: i32,
+) -> Result<()> {
     let admin: AdminClient<DefaultClientContext> = ClientConfig::new()
         .set("bootstrap.servers", bootstrap)
         .create()
@@ -78,7 +87,11 @@ pub async fn ensure_topics(bootstrap: &str, topics: &[&str], compacted: &[&str],
         return Ok(());
     }
     let opts = AdminOptions::new().operation_timeout(Some(Duration::from_secs(10)));
-    for result in admin.create_topics(&new, &opts).await.context("CreateTopics request")? {
+    for result in admin
+        .create_topics(&new, &opts)
+        .await
+        .context("CreateTopics request")?
+    {
         match result {
             Ok(_) => {}
             Err((topic, rdkafka::types::RDKafkaErrorCode::TopicAlreadyExists)) => {
@@ -92,14 +105,20 @@ pub async fn ensure_topics(bootstrap: &str, topics: &[&str], compacted: &[&str],
 
 /// Names of the topics the cluster knows.
 pub fn existing_topics(bootstrap: &str) -> Result<Vec<String>> {
-    let c: BaseConsumer = ClientConfig::new().set("bootstrap.servers", bootstrap).create()?;
-    let md = c.fetch_metadata(None, Duration::from_secs(10)).context("fetching cluster metadata")?;
+    let c: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", bootstrap)
+        .create()?;
+    let md = c
+        .fetch_metadata(None, Duration::from_secs(10))
+        .context("fetching cluster metadata")?;
     Ok(md.topics().iter().map(|t| t.name().to_string()).collect())
 }
 
 /// Partition count of each topic (0 when the topic is unknown).
 pub fn partition_counts(bootstrap: &str, topics: &[&str]) -> Result<Vec<i32>> {
-    let c: BaseConsumer = ClientConfig::new().set("bootstrap.servers", bootstrap).create()?;
+    let c: BaseConsumer = ClientConfig::new()
+        .set("bootstrap.servers", bootstrap)
+        .create()?;
     let mut out = Vec::new();
     for t in topics {
         let md = c

@@ -92,7 +92,10 @@ impl OffsetTracker {
 
     /// All partitions with something new to commit.
     pub fn all_committable(&self) -> Vec<(i32, i64)> {
-        self.parts.keys().filter_map(|&p| self.committable(p).map(|o| (p, o))).collect()
+        self.parts
+            .keys()
+            .filter_map(|&p| self.committable(p).map(|o| (p, o)))
+            .collect()
     }
 
     /// Records a successful commit.
@@ -114,7 +117,11 @@ mod tests {
         for o in 10..15 {
             t.begin(0, o);
         }
-        assert_eq!(t.committable(0), Some(10), "nothing done yet: re-read from 10");
+        assert_eq!(
+            t.committable(0),
+            Some(10),
+            "nothing done yet: re-read from 10"
+        );
         t.complete(0, 12);
         t.complete(0, 11);
         assert_eq!(t.committable(0), Some(10));

@@ -44,7 +44,11 @@ pub async fn produce_lines(
     let mut index: i64 = 0;
     loop {
         line.clear();
-        if reader.read_until(b'\n', &mut line).context("reading input")? == 0 {
+        if reader
+            .read_until(b'\n', &mut line)
+            .context("reading input")?
+            == 0
+        {
             break;
         }
         while matches!(line.last(), Some(b'\n' | b'\r')) {
@@ -54,7 +58,10 @@ pub async fn produce_lines(
             continue;
         }
         if let Some(p) = pace {
-            while sent_bytes.saturating_sub(p.shared.counters.consumed_bytes.load(Ordering::Relaxed)) > p.max_lead_bytes {
+            while sent_bytes
+                .saturating_sub(p.shared.counters.consumed_bytes.load(Ordering::Relaxed))
+                > p.max_lead_bytes
+            {
                 if p.shared.stopping() {
                     return Ok(acked);
                 }
@@ -68,7 +75,9 @@ pub async fn produce_lines(
         let partition = (index % i64::from(partitions.max(1))) as i32;
         index += 1;
         loop {
-            let rec: FutureRecord<'_, (), [u8]> = FutureRecord::to(topic).payload(&line[..]).partition(partition);
+            let rec: FutureRecord<'_, (), [u8]> = FutureRecord::to(topic)
+                .payload(&line[..])
+                .partition(partition);
             match producer.send_result(rec) {
                 Ok(f) => {
                     in_flight.push(f);
@@ -104,7 +113,12 @@ pub async fn produce_lines(
     Ok(acked)
 }
 
-fn check(r: Result<rdkafka::producer::future_producer::OwnedDeliveryResult, futures::channel::oneshot::Canceled>) -> Result<u64> {
+fn check(
+    r: Result<
+        rdkafka::producer::future_producer::OwnedDeliveryResult,
+        futures::channel::oneshot::Canceled,
+    >,
+) -> Result<u64> {
     match r {
         Ok(Ok(_)) => Ok(1),
         Ok(Err((e, _))) => bail!("broker refused a message: {e}"),

@@ -14,8 +14,8 @@ use super::shared::{Shared, Summary};
 use super::worker::{run_worker, Outputs, WorkerCtx};
 use super::{changelog, kafka, signals};
 use crate::config::{Config, OnDuplicate};
-use crate::stages::dedup::DedupIndex;
 use crate::metrics::{self, Health};
+use crate::stages::dedup::DedupIndex;
 use crate::stages::{Chain, ChainConfig};
 use anyhow::{bail, Context, Result};
 use rdkafka::consumer::{BaseConsumer, Consumer};
@@ -49,40 +49,78 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
             .await
             .with_context(|| format!("metrics.listen = {:?}: cannot listen there (is another newsflow running? set NEWSFLOW_METRICS__LISTEN)", cfg.metrics.listen))?;
         tracing::info!(addr = %listener.local_addr()?, "metrics on /metrics, /health, /ready");
-        Some(tokio::spawn(metrics::serve(listener, handle, health.clone())))
+        Some(tokio::spawn(metrics::serve(
+            listener,
+            handle,
+            health.clone(),
+        )))
     } else {
         None
     };
 
     let embedded = if cfg.is_embedded() {
         let b = EmbeddedBroker::start(&cfg.topics.all(), cfg.embedded.partitions)?;
-        println!("embedded Kafka broker listening on {}", b.bootstrap_servers());
+        println!(
+            "embedded Kafka broker listening on {}",
+            b.bootstrap_servers()
+        );
         Some(b)
     } else {
         None
     };
-    let bootstrap = embedded.as_ref().map_or_else(|| cfg.kafka.brokers.clone(), |b| b.bootstrap_servers());
+    let bootstrap = embedded
+        .as_ref()
+        .map_or_else(|| cfg.kafka.brokers.clone(), |b| b.bootstrap_servers());
 
     let t = &cfg.topics;
-    let names = [t.input.clone(), t.articles.clone(), t.events.clone(), t.duplicates.clone(), t.dlq.clone(), t.dedup_changelog.clone()];
+    let names = [
+        t.input.clone(),
+        t.articles.clone(),
+        t.events.clone(),
+        t.duplicates.clone(),
+        t.dlq.clone(),
+        t.dedup_changelog.clone(),
+    ];
     let bs = bootstrap.clone();
     let counts = tokio::task::spawn_blocking(move || {
         kafka::partition_counts(&bs, &names.iter().map(String::as_str).collect::<Vec<_>>())
     })
     .await??;
-    for (i, key) in ["topics.input", "topics.articles", "topics.events", "topics.duplicates", "topics.dlq", "topics.dedup_changelog"].iter().enumerate() {
+    for (i, key) in [
+        "topics.input",
+        "topics.articles",
+        "topics.events",
+        "topics.duplicates",
+        "topics.dlq",
+        "topics.dedup_changelog",
+    ]
+    .iter()
+    .enumerate()
+    {
         if counts[i] == 0 {
             bail!("{key}: topic {:?} does not exist on {bootstrap}; create it first, e.g. `newsflow create-topics` (newsflow never auto-creates topics on a real cluster)", [&t.input, &t.articles, &t.events, &t.duplicates, &t.dlq, &t.dedup_changelog][i]);
         }
     }
-    let producer: FutureProducer = kafka::producer_config(&cfg, &bootstrap).create().context("creating the producer")?;
+    let producer: FutureProducer = kafka::producer_config(&cfg, &bootstrap)
+        .create()
+        .context("creating the producer")?;
     health.set_producer_connected(true);
 
-    let shared = Arc::new(Shared::new(t.input.clone(), "run", health.clone(), Duration::from_secs(cfg.shutdown.deadline_secs).mul_f32(0.5)));
+    let shared = Arc::new(Shared::new(
+        t.input.clone(),
+        "run",
+        health.clone(),
+        Duration::from_secs(cfg.shutdown.deadline_secs).mul_f32(0.5),
+    ));
     metrics::register_zeroes(
         "run",
         &t.input,
-        &[(&t.articles, "articles"), (&t.events, "events"), (&t.duplicates, "duplicates"), (&t.dlq, "dlq")],
+        &[
+            (&t.articles, "articles"),
+            (&t.events, "events"),
+            (&t.duplicates, "duplicates"),
+            (&t.dlq, "dlq"),
+        ],
     );
     let gauges_task = {
         let (producer, shared) = (producer.clone(), shared.clone());
@@ -90,17 +128,23 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
             let mut tick = tokio::time::interval(Duration::from_secs(1));
             loop {
                 tick.tick().await;
-                ::metrics::gauge!(crate::metrics::names::PRODUCER_QUEUE).set(producer.in_flight_count() as f64);
-                ::metrics::gauge!(crate::metrics::names::IN_FLIGHT).set(shared.tracker.lock().unwrap().total_in_flight() as f64);
+                ::metrics::gauge!(crate::metrics::names::PRODUCER_QUEUE)
+                    .set(producer.in_flight_count() as f64);
+                ::metrics::gauge!(crate::metrics::names::IN_FLIGHT)
+                    .set(shared.tracker.lock().unwrap().total_in_flight() as f64);
             }
         })
     };
     shared.echo.store(opts.echo, Ordering::Relaxed);
-    shared.passthrough.store(opts.passthrough, Ordering::Relaxed);
+    shared
+        .passthrough
+        .store(opts.passthrough, Ordering::Relaxed);
     let consumer: BaseConsumer<Ctx> = kafka::consumer_config(&cfg, &bootstrap, &cfg.kafka.group_id)
         .create_with_context(Ctx::new(shared.clone()))
         .context("creating the consumer")?;
-    consumer.subscribe(&[&t.input]).context("subscribing to topics.input")?;
+    consumer
+        .subscribe(&[&t.input])
+        .context("subscribing to topics.input")?;
 
     let outputs = Arc::new(Outputs {
         articles: (t.articles.clone(), counts[1]),
@@ -110,19 +154,32 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
         changelog: (t.dedup_changelog.clone(), 0),
     });
     let dedup = Arc::new(Mutex::new(
-        DedupIndex::new(cfg.dedup.index_config())
-        .map_err(|e| anyhow::anyhow!("{e}"))?,
+        DedupIndex::new(cfg.dedup.index_config()).map_err(|e| anyhow::anyhow!("{e}"))?,
     ));
     let _ = shared.dedup.set(dedup.clone());
     let changelog_reader = {
-        let (cfg, bootstrap, dedup, shared) = (cfg.clone(), bootstrap.clone(), dedup.clone(), shared.clone());
+        let (cfg, bootstrap, dedup, shared) = (
+            cfg.clone(),
+            bootstrap.clone(),
+            dedup.clone(),
+            shared.clone(),
+        );
         let timeout = Duration::from_secs(cfg.shutdown.deadline_secs.max(30));
-        tokio::task::spawn_blocking(move || changelog::start(&cfg, &bootstrap, dedup, shared, timeout)).await??.1
+        tokio::task::spawn_blocking(move || {
+            changelog::start(&cfg, &bootstrap, dedup, shared, timeout)
+        })
+        .await??
+        .1
     };
     let extractor = tokio::task::spawn_blocking(crate::stages::extract::Extractor::load_default)
         .await?
         .context("loading the dictionaries under data/ (set NEWSFLOW_DATA_DIR to their folder)")?;
-    let chain = Arc::new(Chain::new(ChainConfig { max_message_bytes: cfg.pipeline.max_message_bytes }).with_extractor(Arc::new(extractor)));
+    let chain = Arc::new(
+        Chain::new(ChainConfig {
+            max_message_bytes: cfg.pipeline.max_message_bytes,
+        })
+        .with_extractor(Arc::new(extractor)),
+    );
     let permits = Arc::new(Semaphore::new(cfg.pipeline.max_in_flight));
     let per_worker = (cfg.pipeline.max_in_flight / cfg.pipeline.concurrency).max(16);
     let mut senders = Vec::new();
@@ -143,20 +200,37 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
 
     let seeder = opts.seed.clone().map(|path| {
         shared.seeding.store(true, Ordering::SeqCst);
-        let (producer, shared, topic, parts) = (producer.clone(), shared.clone(), t.input.clone(), counts[0]);
+        let (producer, shared, topic, parts) =
+            (producer.clone(), shared.clone(), t.input.clone(), counts[0]);
         let rate = opts.seed_rate;
-        let pace = embedded.as_ref().map(|_| Pace { shared: shared.clone(), max_lead_bytes: cfg.embedded.max_lead_bytes * parts as u64 });
+        let pace = embedded.as_ref().map(|_| Pace {
+            shared: shared.clone(),
+            max_lead_bytes: cfg.embedded.max_lead_bytes * parts as u64,
+        });
         tokio::spawn(async move {
             // Publish once this member has its partitions, so the first
             // articles do not wait out the group join (and latency figures
             // measure the pipeline, not the join).
             let waited = Instant::now();
-            while !shared.health.is_ready() && waited.elapsed() < Duration::from_secs(30) && !shared.stopping() {
+            while !shared.health.is_ready()
+                && waited.elapsed() < Duration::from_secs(30)
+                && !shared.stopping()
+            {
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }
             let result = async {
-                let file = std::fs::File::open(&path).with_context(|| format!("--seed {}", path.display()))?;
-                produce_lines(&producer, &topic, parts, std::io::BufReader::new(file), pace.as_ref(), rate, None).await
+                let file = std::fs::File::open(&path)
+                    .with_context(|| format!("--seed {}", path.display()))?;
+                produce_lines(
+                    &producer,
+                    &topic,
+                    parts,
+                    std::io::BufReader::new(file),
+                    pace.as_ref(),
+                    rate,
+                    None,
+                )
+                .await
             }
             .await;
             match &result {
@@ -184,7 +258,8 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
         .map_err(|_| anyhow::anyhow!("the consumer thread panicked"))?;
 
     // The consumer has left the group; finish the rest within the deadline.
-    let deadline = shared.stop_requested_at().unwrap_or_else(Instant::now) + Duration::from_secs(cfg.shutdown.deadline_secs);
+    let deadline = shared.stop_requested_at().unwrap_or_else(Instant::now)
+        + Duration::from_secs(cfg.shutdown.deadline_secs);
     if let Some(s) = seeder {
         s.abort();
     }

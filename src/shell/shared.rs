@@ -45,22 +45,36 @@ pub struct LatencyLog {
 
 impl Default for LatencyLog {
     fn default() -> Self {
-        LatencyLog { buckets: (0..10_000 + 5_900).map(|_| AtomicU64::new(0)).collect() }
+        LatencyLog {
+            buckets: (0..10_000 + 5_900).map(|_| AtomicU64::new(0)).collect(),
+        }
     }
 }
 
 impl LatencyLog {
     fn index(ms: u64) -> usize {
-        if ms < 10_000 { ms as usize } else { (10_000 + (ms - 10_000) / 100).min(15_899) as usize }
+        if ms < 10_000 {
+            ms as usize
+        } else {
+            (10_000 + (ms - 10_000) / 100).min(15_899) as usize
+        }
     }
     fn value(i: usize) -> u64 {
-        if i < 10_000 { i as u64 } else { 10_000 + (i as u64 - 10_000) * 100 }
+        if i < 10_000 {
+            i as u64
+        } else {
+            10_000 + (i as u64 - 10_000) * 100
+        }
     }
     pub fn record(&self, ms: u64) {
         self.buckets[Self::index(ms)].fetch_add(1, Ordering::Relaxed);
     }
     pub fn quantile(&self, q: f64) -> u64 {
-        let counts: Vec<u64> = self.buckets.iter().map(|b| b.load(Ordering::Relaxed)).collect();
+        let counts: Vec<u64> = self
+            .buckets
+            .iter()
+            .map(|b| b.load(Ordering::Relaxed))
+            .collect();
         let total: u64 = counts.iter().sum();
         if total == 0 {
             return 0;
@@ -106,7 +120,12 @@ pub struct Shared {
 }
 
 impl Shared {
-    pub fn new(input_topic: String, mode: &'static str, health: Arc<Health>, revoke_drain: Duration) -> Self {
+    pub fn new(
+        input_topic: String,
+        mode: &'static str,
+        health: Arc<Health>,
+        revoke_drain: Duration,
+    ) -> Self {
         Shared {
             tracker: Mutex::new(OffsetTracker::new()),
             changed: Condvar::new(),
@@ -162,7 +181,10 @@ impl Shared {
 
     /// Notes the first read of the run (for `busy_secs`).
     pub fn mark_read(&self) {
-        self.first_read.lock().unwrap().get_or_insert_with(Instant::now);
+        self.first_read
+            .lock()
+            .unwrap()
+            .get_or_insert_with(Instant::now);
     }
 
     pub fn complete(&self, partition: i32, offset: i64) {
@@ -185,10 +207,17 @@ impl Shared {
             }
             let now = Instant::now();
             if now >= deadline {
-                tracing::warn!(in_flight = busy, "drain deadline passed; committing the completed watermark only");
+                tracing::warn!(
+                    in_flight = busy,
+                    "drain deadline passed; committing the completed watermark only"
+                );
                 return false;
             }
-            tracker = self.changed.wait_timeout(tracker, deadline - now).unwrap().0;
+            tracker = self
+                .changed
+                .wait_timeout(tracker, deadline - now)
+                .unwrap()
+                .0;
         }
     }
 
@@ -200,7 +229,10 @@ impl Shared {
             events: c.events.load(Ordering::Relaxed),
             duplicates: c.duplicates.load(Ordering::Relaxed),
             dlq: c.dlq.load(Ordering::Relaxed),
-            busy_secs: match (*self.first_read.lock().unwrap(), *self.last_done.lock().unwrap()) {
+            busy_secs: match (
+                *self.first_read.lock().unwrap(),
+                *self.last_done.lock().unwrap(),
+            ) {
                 (Some(a), Some(b)) if b > a => ((b - a).as_secs_f64() * 1000.0).round() / 1000.0,
                 _ => 0.0,
             },

@@ -68,7 +68,14 @@ pub struct WorkerCtx {
 type Pending = Vec<(DeliveryFuture, Target)>;
 
 pub async fn run_worker(mut rx: mpsc::Receiver<Job>, ctx: WorkerCtx) {
-    let WorkerCtx { chain, producer, shared, outputs, dedup, annotate } = ctx;
+    let WorkerCtx {
+        chain,
+        producer,
+        shared,
+        outputs,
+        dedup,
+        annotate,
+    } = ctx;
     while let Some(job) = rx.recv().await {
         let (p, o) = (job.msg.partition(), job.msg.offset());
         if !shared.owns(p) {
@@ -80,15 +87,39 @@ pub async fn run_worker(mut rx: mpsc::Receiver<Job>, ctx: WorkerCtx) {
         if shared.passthrough.load(Ordering::Relaxed) {
             // Benchmark baseline: same consumer, producer and acknowledgement
             // path, no stages.
-            match send(&producer, &outputs.articles, p, job.msg.key(), payload, None).await {
+            match send(
+                &producer,
+                &outputs.articles,
+                p,
+                job.msg.key(),
+                payload,
+                None,
+            )
+            .await
+            {
                 Ok(f) => pending.push((f, Target::Articles)),
                 Err(e) => shared.fail(format!("cannot enqueue output: {e}")),
             }
-            spawn_ack(pending, None, Vec::new(), job, shared.clone(), producer.clone(), outputs.clone());
+            spawn_ack(
+                pending,
+                None,
+                Vec::new(),
+                job,
+                shared.clone(),
+                producer.clone(),
+                outputs.clone(),
+            );
             continue;
         }
         let mut t = Timings::default();
-        let outcome = chain.process(payload, job.msg.timestamp().to_millis(), Some(p), &dedup, annotate, &mut t);
+        let outcome = chain.process(
+            payload,
+            job.msg.timestamp().to_millis(),
+            Some(p),
+            &dedup,
+            annotate,
+            &mut t,
+        );
         for (stage, d) in t.ran() {
             histogram!(names::STAGE_DURATION, "stage" => stage).record(d.as_secs_f64());
         }
@@ -96,10 +127,12 @@ pub async fn run_worker(mut rx: mpsc::Receiver<Job>, ctx: WorkerCtx) {
             counter!(names::DUPLICATES, "kind" => kind.as_str()).increment(1);
         }
         for (root, quad) in &outcome.event_classes {
-            counter!(names::EVENTS, "root" => root.clone(), "quad_class" => quad.to_string()).increment(1);
+            counter!(names::EVENTS, "root" => root.clone(), "quad_class" => quad.to_string())
+                .increment(1);
         }
         if outcome.dropped {
-            counter!(names::RECORDS_DROPPED, "stage" => "dedup", "reason" => "duplicate").increment(1);
+            counter!(names::RECORDS_DROPPED, "stage" => "dedup", "reason" => "duplicate")
+                .increment(1);
         }
         let echo = shared.echo.load(Ordering::Relaxed);
         let mut echoed: Vec<Vec<u8>> = Vec::new();
@@ -107,9 +140,16 @@ pub async fn run_worker(mut rx: mpsc::Receiver<Job>, ctx: WorkerCtx) {
         if let Some(rejection) = &outcome.rejection {
             counter!(names::DLQ_RECORDS, "error_class" => rejection.class.as_str()).increment(1);
             let headers = dlq_headers(&job.msg, &shared.input_topic, rejection);
-            result = send(&producer, &outputs.dlq, p, job.msg.key(), payload, Some(headers))
-                .await
-                .map(|f| pending.push((f, Target::Dlq)));
+            result = send(
+                &producer,
+                &outputs.dlq,
+                p,
+                job.msg.key(),
+                payload,
+                Some(headers),
+            )
+            .await
+            .map(|f| pending.push((f, Target::Dlq)));
         }
         for out in &outcome.outputs {
             if result.is_err() {
@@ -118,15 +158,33 @@ pub async fn run_worker(mut rx: mpsc::Receiver<Job>, ctx: WorkerCtx) {
             if echo && matches!(out.target, Target::Articles | Target::Events) {
                 echoed.push(out.payload.clone());
             }
-            result = send(&producer, outputs.topic(out.target), p, Some(&out.key), &out.payload, None)
-                .await
-                .map(|f| pending.push((f, out.target)));
+            result = send(
+                &producer,
+                outputs.topic(out.target),
+                p,
+                Some(&out.key),
+                &out.payload,
+                None,
+            )
+            .await
+            .map(|f| pending.push((f, out.target)));
         }
         if let Err(e) = result {
-            shared.fail(format!("cannot enqueue output of {}[{p}]@{o}: {e}", shared.input_topic));
+            shared.fail(format!(
+                "cannot enqueue output of {}[{p}]@{o}: {e}",
+                shared.input_topic
+            ));
             continue;
         }
-        spawn_ack(pending, outcome.remember, echoed, job, shared.clone(), producer.clone(), outputs.clone());
+        spawn_ack(
+            pending,
+            outcome.remember,
+            echoed,
+            job,
+            shared.clone(),
+            producer.clone(),
+            outputs.clone(),
+        );
     }
 }
 
@@ -150,9 +208,21 @@ fn spawn_ack(
         for round in 0..2 {
             if round == 1 {
                 let Some(r) = &remember else { break };
-                match send(&producer, outputs.topic(r.target), p, Some(&r.key), &r.payload, None).await {
+                match send(
+                    &producer,
+                    outputs.topic(r.target),
+                    p,
+                    Some(&r.key),
+                    &r.payload,
+                    None,
+                )
+                .await
+                {
                     Ok(f) => pending.push((f, r.target)),
-                    Err(e) => return shared.fail(format!("cannot enqueue the dedup changelog record: {e}")),
+                    Err(e) => {
+                        return shared
+                            .fail(format!("cannot enqueue the dedup changelog record: {e}"))
+                    }
                 }
             }
             for (fut, target) in pending.drain(..) {
@@ -171,10 +241,16 @@ fn spawn_ack(
                         counter!(names::RECORDS_PRODUCED, "topic" => topic, "kind" => target.label(), "mode" => shared.mode).increment(1);
                     }
                     Ok(Err((e, _))) => {
-                        return shared.fail(format!("broker refused output for {}[{p}]@{o}: {e}", shared.input_topic));
+                        return shared.fail(format!(
+                            "broker refused output for {}[{p}]@{o}: {e}",
+                            shared.input_topic
+                        ));
                     }
                     Err(_) => {
-                        return shared.fail(format!("producer dropped output for {}[{p}]@{o}", shared.input_topic));
+                        return shared.fail(format!(
+                            "producer dropped output for {}[{p}]@{o}",
+                            shared.input_topic
+                        ));
                     }
                 }
             }
@@ -232,7 +308,10 @@ fn dlq_headers(msg: &OwnedMessage, topic: &str, why: &Rejection) -> OwnedHeaders
     let mut h = OwnedHeaders::new();
     if let Some(orig) = msg.headers() {
         for hdr in orig.iter() {
-            h = h.insert(Header { key: hdr.key, value: hdr.value });
+            h = h.insert(Header {
+                key: hdr.key,
+                value: hdr.value,
+            });
         }
     }
     let partition = msg.partition().to_string();
@@ -244,7 +323,10 @@ fn dlq_headers(msg: &OwnedMessage, topic: &str, why: &Rejection) -> OwnedHeaders
         ("newsflow.source.partition", partition.as_str()),
         ("newsflow.source.offset", offset.as_str()),
     ] {
-        h = h.insert(Header { key: k, value: Some(v.as_bytes()) });
+        h = h.insert(Header {
+            key: k,
+            value: Some(v.as_bytes()),
+        });
     }
     h
 }

@@ -12,8 +12,20 @@ use url::Url;
 
 const HOST_PREFIXES: &[&str] = &["www.", "m.", "mobile.", "amp."];
 const TRACKING_EXACT: &[&str] = &[
-    "fbclid", "gclid", "dclid", "msclkid", "yclid", "mc_cid", "mc_eid", "igshid", "ref_src", "cmpid",
-    "ocid", "_ga", "amp", "outputtype",
+    "fbclid",
+    "gclid",
+    "dclid",
+    "msclkid",
+    "yclid",
+    "mc_cid",
+    "mc_eid",
+    "igshid",
+    "ref_src",
+    "cmpid",
+    "ocid",
+    "_ga",
+    "amp",
+    "outputtype",
 ];
 
 /// Returns the canonical form of an absolute http(s) URL, or `None` when it
@@ -114,12 +126,18 @@ mod tests {
             c("https://x.example/a?page=2&id=7&utm_campaign=z").as_deref(),
             Some("https://x.example/a?id=7&page=2")
         );
-        assert_eq!(c("https://x.example/s.amp.html").as_deref(), Some("https://x.example/s.html"));
+        assert_eq!(
+            c("https://x.example/s.amp.html").as_deref(),
+            Some("https://x.example/s.html")
+        );
     }
 
     #[test]
     fn bare_domains_keep_their_label() {
-        assert_eq!(c("https://m.example/x").as_deref(), Some("https://m.example/x"));
+        assert_eq!(
+            c("https://m.example/x").as_deref(),
+            Some("https://m.example/x")
+        );
         assert_eq!(c("ftp://x.example/a"), None);
     }
 }

@@ -11,7 +11,9 @@ use scraper::{Html, Node};
 /// HTML entity. Plain wire text almost never has either.
 pub fn looks_like_html(s: &str) -> bool {
     let b = s.as_bytes();
-    let tag = b.windows(2).any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!'));
+    let tag = b
+        .windows(2)
+        .any(|w| w[0] == b'<' && (w[1].is_ascii_alphabetic() || w[1] == b'/' || w[1] == b'!'));
     tag || s.contains("&amp;") || s.contains("&nbsp;") || s.contains("&#")
 }
 
@@ -52,14 +54,39 @@ fn walk(node: ego_tree::NodeRef<'_, Node>, out: &mut String) {
 }
 
 const SKIP: &[&str] = &[
-    "script", "style", "noscript", "template", "head", "iframe", "svg", "canvas", "object", "embed",
-    "button", "select", "form", "nav",
+    "script", "style", "noscript", "template", "head", "iframe", "svg", "canvas", "object",
+    "embed", "button", "select", "form", "nav",
 ];
 
 const BLOCK: &[&str] = &[
-    "p", "div", "section", "article", "header", "footer", "aside", "main", "blockquote", "li", "ul",
-    "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table", "pre", "figure",
-    "figcaption", "hr", "address",
+    "p",
+    "div",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "aside",
+    "main",
+    "blockquote",
+    "li",
+    "ul",
+    "ol",
+    "dl",
+    "dt",
+    "dd",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "table",
+    "pre",
+    "figure",
+    "figcaption",
+    "hr",
+    "address",
 ];
 
 #[cfg(test)]

@@ -40,9 +40,14 @@ pub struct Timings {
 impl Timings {
     /// (stage, duration) for the stages that ran.
     pub fn ran(&self) -> impl Iterator<Item = (&'static str, Duration)> {
-        [("parse", self.parse), ("normalize", self.normalize), ("dedup", self.dedup), ("extract", self.extract)]
-            .into_iter()
-            .filter(|(_, d)| !d.is_zero())
+        [
+            ("parse", self.parse),
+            ("normalize", self.normalize),
+            ("dedup", self.dedup),
+            ("extract", self.extract),
+        ]
+        .into_iter()
+        .filter(|(_, d)| !d.is_zero())
     }
 }
 
@@ -63,7 +68,10 @@ pub struct Chain {
 impl Chain {
     /// A chain without the extract stage (parse, normalize, dedup).
     pub fn new(cfg: ChainConfig) -> Self {
-        Chain { cfg, extractor: None }
+        Chain {
+            cfg,
+            extractor: None,
+        }
     }
 
     /// Adds the extract stage (actors, events, quotes, casualties, dates,
@@ -123,7 +131,14 @@ impl Chain {
             }
             _ => None,
         };
-        route::accepted(&article, &fp, time, &decision, annotate, extraction.as_ref())
+        route::accepted(
+            &article,
+            &fp,
+            time,
+            &decision,
+            annotate,
+            extraction.as_ref(),
+        )
     }
 }
 

@@ -32,7 +32,13 @@ pub fn normalize(raw: RawArticle) -> Result<Article, Rejection> {
     let title = raw
         .title
         .as_deref()
-        .map(|t| if html::looks_like_html(t) { html::html_to_text(t) } else { t.to_string() })
+        .map(|t| {
+            if html::looks_like_html(t) {
+                html::html_to_text(t)
+            } else {
+                t.to_string()
+            }
+        })
         .map(|t| clean_text(&t).replace("\n\n", " "))
         .filter(|t| !t.is_empty());
     let canonical_url = raw.url.as_deref().and_then(canonical_url::canonicalize);
@@ -88,8 +94,14 @@ pub fn clean_text(s: &str) -> String {
     let mut newline_run = 0usize;
     let mut after_newline = false;
     // Most text is already NFC (all ASCII is): skip the normalizer then.
-    let already_nfc = s.is_ascii() || unicode_normalization::is_nfc_quick(s.chars()) == unicode_normalization::IsNormalized::Yes;
-    let chars: Box<dyn Iterator<Item = char> + '_> = if already_nfc { Box::new(s.chars()) } else { Box::new(s.nfc()) };
+    let already_nfc = s.is_ascii()
+        || unicode_normalization::is_nfc_quick(s.chars())
+            == unicode_normalization::IsNormalized::Yes;
+    let chars: Box<dyn Iterator<Item = char> + '_> = if already_nfc {
+        Box::new(s.chars())
+    } else {
+        Box::new(s.nfc())
+    };
     for c in chars {
         if c == '\n' {
             newline_run += 1;
@@ -132,7 +144,10 @@ pub fn clean_text(s: &str) -> String {
 }
 
 fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}')
+    matches!(
+        c,
+        '\u{200B}'..='\u{200D}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}'
+    )
 }
 
 /// How much of the body language detection reads: trigram statistics of a
@@ -142,9 +157,18 @@ const DETECT_BYTES: usize = 600;
 
 fn language_of(given: Option<&str>, body: &str) -> Language {
     if let Some(tag) = given {
-        let code = tag.split(['-', '_']).next().unwrap_or(tag).to_ascii_lowercase();
+        let code = tag
+            .split(['-', '_'])
+            .next()
+            .unwrap_or(tag)
+            .to_ascii_lowercase();
         let code = iso639_1(&code).unwrap_or(&code).to_string();
-        return Language { is_english: code == "en", code, basis: "given", confidence: 1.0 };
+        return Language {
+            is_english: code == "en",
+            code,
+            basis: "given",
+            confidence: 1.0,
+        };
     }
     // The first few hundred bytes decide the language as well as the whole text does,
     // at a fraction of the cost for long articles.
@@ -153,7 +177,12 @@ fn language_of(given: Option<&str>, body: &str) -> Language {
         cut -= 1;
     }
     if let Some(confidence) = english_by_stopwords(&body[..cut]) {
-        return Language { code: "en".into(), basis: "detected", confidence, is_english: true };
+        return Language {
+            code: "en".into(),
+            basis: "detected",
+            confidence,
+            is_english: true,
+        };
     }
     match whatlang::detect(&body[..cut]) {
         Some(info) if info.is_reliable() || info.confidence() >= 0.5 => {
@@ -183,12 +212,16 @@ fn language_of(given: Option<&str>, body: &str) -> Language {
 /// English and whatlang (trigram statistics, ~10x slower) is not consulted.
 fn english_by_stopwords(text: &str) -> Option<f64> {
     const STOP: &[&str] = &[
-        "the", "of", "and", "to", "in", "a", "is", "that", "for", "it", "on", "was", "with", "as", "he",
-        "by", "at", "said", "from", "his", "be", "have", "has", "are", "were", "an", "this", "which",
-        "they", "but", "not", "had", "their", "after", "its", "will", "would", "been", "who", "over",
+        "the", "of", "and", "to", "in", "a", "is", "that", "for", "it", "on", "was", "with", "as",
+        "he", "by", "at", "said", "from", "his", "be", "have", "has", "are", "were", "an", "this",
+        "which", "they", "but", "not", "had", "their", "after", "its", "will", "would", "been",
+        "who", "over",
     ];
     let (mut words, mut stop) = (0u32, 0u32);
-    for w in text.split(|c: char| !c.is_ascii_alphabetic()).filter(|w| !w.is_empty()) {
+    for w in text
+        .split(|c: char| !c.is_ascii_alphabetic())
+        .filter(|w| !w.is_empty())
+    {
         words += 1;
         if w.len() <= 5 && STOP.iter().any(|s| s.eq_ignore_ascii_case(w)) {
             stop += 1;
@@ -202,19 +235,82 @@ fn english_by_stopwords(text: &str) -> Option<f64> {
 /// Also accepts a 639-1 code and returns it, so given tags normalize too.
 fn iso639_1(code: &str) -> Option<&'static str> {
     const TABLE: &[(&str, &str)] = &[
-        ("eng", "en"), ("spa", "es"), ("fra", "fr"), ("deu", "de"), ("ita", "it"), ("por", "pt"),
-        ("rus", "ru"), ("ukr", "uk"), ("pol", "pl"), ("nld", "nl"), ("swe", "sv"), ("dan", "da"),
-        ("nob", "nb"), ("fin", "fi"), ("ces", "cs"), ("slk", "sk"), ("slv", "sl"), ("hrv", "hr"),
-        ("srp", "sr"), ("bul", "bg"), ("ron", "ro"), ("hun", "hu"), ("ell", "el"), ("tur", "tr"),
-        ("ara", "ar"), ("heb", "he"), ("pes", "fa"), ("urd", "ur"), ("hin", "hi"), ("ben", "bn"),
-        ("tam", "ta"), ("tel", "te"), ("mar", "mr"), ("guj", "gu"), ("pan", "pa"), ("kan", "kn"),
-        ("mal", "ml"), ("ori", "or"), ("nep", "ne"), ("sin", "si"), ("tha", "th"), ("vie", "vi"),
-        ("ind", "id"), ("jav", "jv"), ("tgl", "tl"), ("cmn", "zh"), ("jpn", "ja"), ("kor", "ko"),
-        ("kat", "ka"), ("hye", "hy"), ("aze", "az"), ("uzb", "uz"), ("kaz", "kk"), ("bel", "be"),
-        ("lit", "lt"), ("lav", "lv"), ("est", "et"), ("afr", "af"), ("zul", "zu"), ("xho", "xh"),
-        ("sna", "sn"), ("yor", "yo"), ("ibo", "ig"), ("hau", "ha"), ("amh", "am"), ("som", "so"),
-        ("swa", "sw"), ("epo", "eo"), ("lat", "la"), ("cat", "ca"), ("mkd", "mk"), ("khm", "km"),
-        ("mya", "my"), ("aka", "ak"), ("tuk", "tk"), ("yid", "yi"),
+        ("eng", "en"),
+        ("spa", "es"),
+        ("fra", "fr"),
+        ("deu", "de"),
+        ("ita", "it"),
+        ("por", "pt"),
+        ("rus", "ru"),
+        ("ukr", "uk"),
+        ("pol", "pl"),
+        ("nld", "nl"),
+        ("swe", "sv"),
+        ("dan", "da"),
+        ("nob", "nb"),
+        ("fin", "fi"),
+        ("ces", "cs"),
+        ("slk", "sk"),
+        ("slv", "sl"),
+        ("hrv", "hr"),
+        ("srp", "sr"),
+        ("bul", "bg"),
+        ("ron", "ro"),
+        ("hun", "hu"),
+        ("ell", "el"),
+        ("tur", "tr"),
+        ("ara", "ar"),
+        ("heb", "he"),
+        ("pes", "fa"),
+        ("urd", "ur"),
+        ("hin", "hi"),
+        ("ben", "bn"),
+        ("tam", "ta"),
+        ("tel", "te"),
+        ("mar", "mr"),
+        ("guj", "gu"),
+        ("pan", "pa"),
+        ("kan", "kn"),
+        ("mal", "ml"),
+        ("ori", "or"),
+        ("nep", "ne"),
+        ("sin", "si"),
+        ("tha", "th"),
+        ("vie", "vi"),
+        ("ind", "id"),
+        ("jav", "jv"),
+        ("tgl", "tl"),
+        ("cmn", "zh"),
+        ("jpn", "ja"),
+        ("kor", "ko"),
+        ("kat", "ka"),
+        ("hye", "hy"),
+        ("aze", "az"),
+        ("uzb", "uz"),
+        ("kaz", "kk"),
+        ("bel", "be"),
+        ("lit", "lt"),
+        ("lav", "lv"),
+        ("est", "et"),
+        ("afr", "af"),
+        ("zul", "zu"),
+        ("xho", "xh"),
+        ("sna", "sn"),
+        ("yor", "yo"),
+        ("ibo", "ig"),
+        ("hau", "ha"),
+        ("amh", "am"),
+        ("som", "so"),
+        ("swa", "sw"),
+        ("epo", "eo"),
+        ("lat", "la"),
+        ("cat", "ca"),
+        ("mkd", "mk"),
+        ("khm", "km"),
+        ("mya", "my"),
+        ("aka", "ak"),
+        ("tuk", "tk"),
+        ("yid", "yi"),
     ];
     TABLE
         .iter()
@@ -234,7 +330,10 @@ mod tests {
     #[test]
     fn wire_text_unwraps_lines_and_keeps_paragraphs() {
         let t = clean_text("Showers continued in\nthe Bahia zone.\n    The dry period\nmeans lateness.\n\nNew para.");
-        assert_eq!(t, "Showers continued in the Bahia zone.\n\nThe dry period means lateness.\n\nNew para.");
+        assert_eq!(
+            t,
+            "Showers continued in the Bahia zone.\n\nThe dry period means lateness.\n\nNew para."
+        );
     }
 
     #[test]
@@ -245,7 +344,8 @@ mod tests {
 
     #[test]
     fn ids_are_stable_and_content_derived() {
-        let a = norm(r#"{"url":"https://www.x.example/a?utm_source=t","body":"Some text here."}"#).unwrap();
+        let a = norm(r#"{"url":"https://www.x.example/a?utm_source=t","body":"Some text here."}"#)
+            .unwrap();
         let b = norm(r#"{"url":"https://x.example/a","body":"Other text."}"#).unwrap();
         assert_eq!(a.id, b.id, "same canonical url, same id");
         assert!(a.id.starts_with("u-"));
@@ -272,6 +372,9 @@ mod tests {
         let fr = norm(r#"{"body":"Le gouvernement a annoncé mardi de nouvelles mesures pour soutenir les ménages face à la hausse des prix de l'énergie, a indiqué le ministre."}"#).unwrap();
         assert_eq!(fr.language.code, "fr", "French is not taken for English");
         let given = norm(r#"{"body":"x","language":"EN-gb"}"#).unwrap();
-        assert_eq!((given.language.code.as_str(), given.language.basis), ("en", "given"));
+        assert_eq!(
+            (given.language.code.as_str(), given.language.basis),
+            ("en", "given")
+        );
     }
 }

@@ -13,7 +13,10 @@ pub const MAX_ID_BYTES: usize = 256;
 /// Decodes and validates one input message.
 pub fn parse(bytes: &[u8], max_message_bytes: usize) -> Result<RawArticle, Rejection> {
     if bytes.is_empty() {
-        return Err(Rejection::new(ErrorClass::EmptyMessage, "message has no payload"));
+        return Err(Rejection::new(
+            ErrorClass::EmptyMessage,
+            "message has no payload",
+        ));
     }
     if bytes.len() > max_message_bytes {
         return Err(Rejection::new(
@@ -28,11 +31,17 @@ pub fn parse(bytes: &[u8], max_message_bytes: usize) -> Result<RawArticle, Rejec
     let text = std::str::from_utf8(bytes).map_err(|e| {
         Rejection::new(
             ErrorClass::InvalidUtf8,
-            format!("payload is not UTF-8: invalid byte at offset {}", e.valid_up_to()),
+            format!(
+                "payload is not UTF-8: invalid byte at offset {}",
+                e.valid_up_to()
+            ),
         )
     })?;
     let value: Value = serde_json::from_str(text).map_err(|e| {
-        Rejection::new(ErrorClass::InvalidJson, format!("payload is not valid JSON: {e}"))
+        Rejection::new(
+            ErrorClass::InvalidJson,
+            format!("payload is not valid JSON: {e}"),
+        )
     })?;
     let Value::Object(mut obj) = value else {
         return Err(Rejection::new(
@@ -57,7 +66,10 @@ pub fn parse(bytes: &[u8], max_message_bytes: usize) -> Result<RawArticle, Rejec
     let title = optional_string(&mut obj, "title")?;
     let body = match obj.remove("body") {
         None => {
-            return Err(Rejection::new(ErrorClass::MissingField, "required field `body` is absent"))
+            return Err(Rejection::new(
+                ErrorClass::MissingField,
+                "required field `body` is absent",
+            ))
         }
         Some(Value::String(s)) => s,
         Some(other) => {
@@ -68,13 +80,25 @@ pub fn parse(bytes: &[u8], max_message_bytes: usize) -> Result<RawArticle, Rejec
         }
     };
     if body.trim().is_empty() {
-        return Err(Rejection::new(ErrorClass::EmptyBody, "field `body` is empty"));
+        return Err(Rejection::new(
+            ErrorClass::EmptyBody,
+            "field `body` is empty",
+        ));
     }
     let language = optional_string(&mut obj, "language")?;
     if let Some(l) = &language {
         check_language(l)?;
     }
-    Ok(RawArticle { id, url, source, published_at, title, body, language, extra: obj })
+    Ok(RawArticle {
+        id,
+        url,
+        source,
+        published_at,
+        title,
+        body,
+        language,
+        extra: obj,
+    })
 }
 
 fn kind(v: &Value) -> &'static str {
@@ -96,18 +120,29 @@ fn optional_string(obj: &mut Map<String, Value>, key: &str) -> Result<Option<Str
         Some(Value::String(s)) => Ok(Some(s)),
         Some(other) => Err(Rejection::new(
             ErrorClass::WrongType,
-            format!("field `{key}` is a JSON {}, expected a string or null", kind(&other)),
+            format!(
+                "field `{key}` is a JSON {}, expected a string or null",
+                kind(&other)
+            ),
         )),
     }
 }
 
 fn check_id(id: &str) -> Result<(), Rejection> {
-    let bad = |why: &str| Err(Rejection::new(ErrorClass::InvalidId, format!("field `id` {why}")));
+    let bad = |why: &str| {
+        Err(Rejection::new(
+            ErrorClass::InvalidId,
+            format!("field `id` {why}"),
+        ))
+    };
     if id.trim().is_empty() {
         return bad("is empty; omit it to let newsflow derive one");
     }
     if id.len() > MAX_ID_BYTES {
-        return bad(&format!("is {} bytes, over the {MAX_ID_BYTES}-byte limit", id.len()));
+        return bad(&format!(
+            "is {} bytes, over the {MAX_ID_BYTES}-byte limit",
+            id.len()
+        ));
     }
     if id.chars().any(char::is_control) {
         return bad("contains control characters");
@@ -122,7 +157,10 @@ fn check_url(u: &str) -> Result<(), Rejection> {
         }
         Ok(parsed) => Err(Rejection::new(
             ErrorClass::InvalidUrl,
-            format!("field `url` has scheme `{}`, expected http or https", parsed.scheme()),
+            format!(
+                "field `url` has scheme `{}`, expected http or https",
+                parsed.scheme()
+            ),
         )),
         Err(e) => Err(Rejection::new(
             ErrorClass::InvalidUrl,
@@ -137,7 +175,9 @@ fn parse_time(s: &str) -> Result<chrono::DateTime<chrono::Utc>, Rejection> {
         .map_err(|e| {
             Rejection::new(
                 ErrorClass::InvalidTimestamp,
-                format!("field `published_at` = {s:?} is not RFC 3339 ({e}); e.g. 2026-01-14T08:30:00Z"),
+                format!(
+                    "field `published_at` = {s:?} is not RFC 3339 ({e}); e.g. 2026-01-14T08:30:00Z"
+                ),
             )
         })
 }
@@ -145,8 +185,10 @@ fn parse_time(s: &str) -> Result<chrono::DateTime<chrono::Utc>, Rejection> {
 fn check_language(l: &str) -> Result<(), Rejection> {
     let mut parts = l.split(['-', '_']);
     let primary = parts.next().unwrap_or("");
-    let primary_ok = (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_alphabetic());
-    let rest_ok = parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+    let primary_ok =
+        (2..=3).contains(&primary.len()) && primary.bytes().all(|b| b.is_ascii_alphabetic());
+    let rest_ok =
+        parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
     if primary_ok && rest_ok {
         Ok(())
     } else {
@@ -180,19 +222,33 @@ mod tests {
 
     #[test]
     fn timestamps_normalize_to_utc() {
-        let a = parse(br#"{"body":"b","published_at":"2026-01-14T03:00:00+03:00"}"#, 1024).unwrap();
-        assert_eq!(a.published_at.unwrap().to_rfc3339(), "2026-01-14T00:00:00+00:00");
+        let a = parse(
+            br#"{"body":"b","published_at":"2026-01-14T03:00:00+03:00"}"#,
+            1024,
+        )
+        .unwrap();
+        assert_eq!(
+            a.published_at.unwrap().to_rfc3339(),
+            "2026-01-14T00:00:00+00:00"
+        );
     }
 
     #[test]
     fn each_malformed_case_has_its_class() {
-        let deep = format!("{{\"body\":\"b\",\"x\":{}{}}}", "[".repeat(200), "]".repeat(200));
+        let deep = format!(
+            "{{\"body\":\"b\",\"x\":{}{}}}",
+            "[".repeat(200),
+            "]".repeat(200)
+        );
         let cases: Vec<(Vec<u8>, ErrorClass)> = vec![
             (b"".to_vec(), ErrorClass::EmptyMessage),
             (b"  \n".to_vec(), ErrorClass::InvalidJson),
             (b"{\"body\":\"\xff\xfe\"}".to_vec(), ErrorClass::InvalidUtf8),
             (b"{\"body\":\"abc\"".to_vec(), ErrorClass::InvalidJson),
-            (b"{\"body\":\"abc\"} trailing".to_vec(), ErrorClass::InvalidJson),
+            (
+                b"{\"body\":\"abc\"} trailing".to_vec(),
+                ErrorClass::InvalidJson,
+            ),
             (b"[1,2]".to_vec(), ErrorClass::NotAnObject),
             (b"\"text\"".to_vec(), ErrorClass::NotAnObject),
             (b"null".to_vec(), ErrorClass::NotAnObject),
@@ -200,17 +256,43 @@ mod tests {
             (b"{\"body\":null}".to_vec(), ErrorClass::WrongType),
             (b"{\"body\":42}".to_vec(), ErrorClass::WrongType),
             (b"{\"body\":\"  \"}".to_vec(), ErrorClass::EmptyBody),
-            (b"{\"body\":\"b\",\"published_at\":\"yesterday\"}".to_vec(), ErrorClass::InvalidTimestamp),
-            (b"{\"body\":\"b\",\"published_at\":1700000000}".to_vec(), ErrorClass::WrongType),
-            (b"{\"body\":\"b\",\"url\":\"not a url\"}".to_vec(), ErrorClass::InvalidUrl),
-            (b"{\"body\":\"b\",\"url\":\"ftp://example.org/x\"}".to_vec(), ErrorClass::InvalidUrl),
-            (b"{\"body\":\"b\",\"id\":\"\"}".to_vec(), ErrorClass::InvalidId),
-            (b"{\"body\":\"b\",\"title\":{\"a\":1}}".to_vec(), ErrorClass::WrongType),
-            (b"{\"body\":\"b\",\"language\":\"english-ish!\"}".to_vec(), ErrorClass::InvalidLanguage),
+            (
+                b"{\"body\":\"b\",\"published_at\":\"yesterday\"}".to_vec(),
+                ErrorClass::InvalidTimestamp,
+            ),
+            (
+                b"{\"body\":\"b\",\"published_at\":1700000000}".to_vec(),
+                ErrorClass::WrongType,
+            ),
+            (
+                b"{\"body\":\"b\",\"url\":\"not a url\"}".to_vec(),
+                ErrorClass::InvalidUrl,
+            ),
+            (
+                b"{\"body\":\"b\",\"url\":\"ftp://example.org/x\"}".to_vec(),
+                ErrorClass::InvalidUrl,
+            ),
+            (
+                b"{\"body\":\"b\",\"id\":\"\"}".to_vec(),
+                ErrorClass::InvalidId,
+            ),
+            (
+                b"{\"body\":\"b\",\"title\":{\"a\":1}}".to_vec(),
+                ErrorClass::WrongType,
+            ),
+            (
+                b"{\"body\":\"b\",\"language\":\"english-ish!\"}".to_vec(),
+                ErrorClass::InvalidLanguage,
+            ),
             (deep.into_bytes(), ErrorClass::InvalidJson),
         ];
         for (input, want) in cases {
-            assert_eq!(class(&input), want, "input {:?}", String::from_utf8_lossy(&input));
+            assert_eq!(
+                class(&input),
+                want,
+                "input {:?}",
+                String::from_utf8_lossy(&input)
+            );
         }
     }
 

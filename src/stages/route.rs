@@ -91,7 +91,16 @@ pub fn accepted(
     // A re-delivered article (after a crash or a rebalance) finds itself in
     // the index: it is processed again as itself, in its remembered story.
     let redelivered = matches!(decision, Decision::Duplicate { of, .. } if *of == article.id);
-    if let (false, Decision::Duplicate { of, story_id, kind, similarity }) = (redelivered, decision) {
+    if let (
+        false,
+        Decision::Duplicate {
+            of,
+            story_id,
+            kind,
+            similarity,
+        },
+    ) = (redelivered, decision)
+    {
         let rec = DuplicateRecord {
             schema_version: DUPLICATE_SCHEMA_VERSION,
             article_id: &article.id,
@@ -118,7 +127,9 @@ pub fn accepted(
         out.outputs.push(Output {
             target: Target::Articles,
             key: article.id.as_bytes().to_vec(),
-            payload: ArticleRecord::new(article, story_id, duplicate_of).with_extraction(extraction).to_json(),
+            payload: ArticleRecord::new(article, story_id, duplicate_of)
+                .with_extraction(extraction)
+                .to_json(),
         });
         for ev in extraction.map_or(&[][..], |e| &e.events[..]) {
             out.outputs.push(Output {
@@ -126,7 +137,8 @@ pub fn accepted(
                 key: ev.event_id.as_bytes().to_vec(),
                 payload: extract::event_record(article, story_id, ev),
             });
-            out.event_classes.push((ev.action.root.clone(), ev.action.quad_class));
+            out.event_classes
+                .push((ev.action.root.clone(), ev.action.quad_class));
         }
     }
     out.remember = Some(Output {
@@ -144,7 +156,10 @@ pub fn publishes(article: &Article, decision: &Decision, annotate: bool) -> bool
 
 /// The outcome of a message that failed parse or normalize.
 pub fn rejected(rejection: Rejection) -> Outcome {
-    Outcome { rejection: Some(rejection), ..Outcome::default() }
+    Outcome {
+        rejection: Some(rejection),
+        ..Outcome::default()
+    }
 }
 
 /// How far past its broker timestamp an article's `published_at` may lie.

@@ -69,7 +69,11 @@ impl Drop for TestBroker {
 }
 
 pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 impl TestBroker {
@@ -79,13 +83,23 @@ impl TestBroker {
         for t in ALL_TOPICS {
             mock.create_topic(t, partitions, 1).unwrap();
         }
-        TestBroker { bootstrap: mock.bootstrap_servers(), kind: "mock", child: None, _mock: Some(mock) }
+        TestBroker {
+            bootstrap: mock.bootstrap_servers(),
+            kind: "mock",
+            child: None,
+            _mock: Some(mock),
+        }
     }
 
     /// A Tansu broker process on a free port with the topics created, or
     /// `None` (test skipped) when Tansu is not installed and not required.
     pub fn tansu(partitions: i32) -> Option<TestBroker> {
-        let have = Command::new("tansu").arg("--help").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok();
+        let have = Command::new("tansu")
+            .arg("--help")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok();
         if !have {
             if std::env::var("NEWSFLOW_REQUIRE_TANSU").as_deref() == Ok("1") {
                 panic!("tansu is required (NEWSFLOW_REQUIRE_TANSU=1) but not on PATH; run scripts/test.sh");
@@ -96,7 +110,13 @@ impl TestBroker {
         let port = free_port();
         let url = format!("tcp://127.0.0.1:{port}");
         let child = Command::new("tansu")
-            .args(["broker", "--listener-url", &url, "--advertised-listener-url", &url])
+            .args([
+                "broker",
+                "--listener-url",
+                &url,
+                "--advertised-listener-url",
+                &url,
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -104,12 +124,28 @@ impl TestBroker {
         let bootstrap = format!("127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(20);
         while std::net::TcpStream::connect(&bootstrap).is_err() {
-            assert!(Instant::now() < deadline, "tansu did not start listening on {bootstrap}");
+            assert!(
+                Instant::now() < deadline,
+                "tansu did not start listening on {bootstrap}"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
-        let b = TestBroker { bootstrap, kind: "tansu", child: Some(child), _mock: None };
-        let out = b.newsflow("create").args(["create-topics", "--partitions", &partitions.to_string()]).output().unwrap();
-        assert!(out.status.success(), "create-topics failed: {}", String::from_utf8_lossy(&out.stderr));
+        let b = TestBroker {
+            bootstrap,
+            kind: "tansu",
+            child: Some(child),
+            _mock: None,
+        };
+        let out = b
+            .newsflow("create")
+            .args(["create-topics", "--partitions", &partitions.to_string()])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "create-topics failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         Some(b)
     }
 
@@ -136,7 +172,11 @@ impl TestBroker {
         for (i, payload) in payloads.iter().enumerate() {
             let part = (i as i32) % partitions;
             loop {
-                match p.send(BaseRecord::<(), [u8]>::to(topic).payload(payload).partition(part)) {
+                match p.send(
+                    BaseRecord::<(), [u8]>::to(topic)
+                        .payload(payload)
+                        .partition(part),
+                ) {
                     Ok(()) => break,
                     Err(_) => {
                         p.poll(Duration::from_millis(10));
@@ -162,19 +202,31 @@ impl TestBroker {
     pub fn produce_to(&self, topic: &str, partition: i32, payloads: &[Vec<u8>]) {
         let p = self.unbatched_producer();
         for payload in payloads {
-            p.send(BaseRecord::<(), [u8]>::to(topic).payload(payload).partition(partition)).expect("enqueue");
+            p.send(
+                BaseRecord::<(), [u8]>::to(topic)
+                    .payload(payload)
+                    .partition(partition),
+            )
+            .expect("enqueue");
         }
         p.flush(Duration::from_secs(30)).expect("flush");
     }
 
     /// Number of messages in a topic (sum of high minus low watermarks).
     pub fn count(&self, topic: &str) -> i64 {
-        let c: BaseConsumer = ClientConfig::new().set("bootstrap.servers", &self.bootstrap).create().unwrap();
-        let md = c.fetch_metadata(Some(topic), Duration::from_secs(10)).unwrap();
+        let c: BaseConsumer = ClientConfig::new()
+            .set("bootstrap.servers", &self.bootstrap)
+            .create()
+            .unwrap();
+        let md = c
+            .fetch_metadata(Some(topic), Duration::from_secs(10))
+            .unwrap();
         let parts = md.topics()[0].partitions().len() as i32;
         (0..parts)
             .map(|p| {
-                let (lo, hi) = c.fetch_watermarks(topic, p, Duration::from_secs(10)).unwrap();
+                let (lo, hi) = c
+                    .fetch_watermarks(topic, p, Duration::from_secs(10))
+                    .unwrap();
                 hi - lo
             })
             .sum()
@@ -190,10 +242,13 @@ impl TestBroker {
             .set("enable.partition.eof", "false")
             .create()
             .unwrap();
-        let md = c.fetch_metadata(Some(topic), Duration::from_secs(10)).unwrap();
+        let md = c
+            .fetch_metadata(Some(topic), Duration::from_secs(10))
+            .unwrap();
         let mut tpl = TopicPartitionList::new();
         for p in md.topics()[0].partitions() {
-            tpl.add_partition_offset(topic, p.id(), Offset::Beginning).unwrap();
+            tpl.add_partition_offset(topic, p.id(), Offset::Beginning)
+                .unwrap();
         }
         c.assign(&tpl).unwrap();
         let mut out = Vec::new();
@@ -207,7 +262,8 @@ impl TestBroker {
                 }
                 Some(Err(e)) => panic!("reading {topic}: {e}"),
                 None => {
-                    if out.len() >= at_least && quiet_since.elapsed() > Duration::from_millis(1500) {
+                    if out.len() >= at_least && quiet_since.elapsed() > Duration::from_millis(1500)
+                    {
                         break;
                     }
                 }
@@ -219,7 +275,10 @@ impl TestBroker {
 
 pub fn header(m: &OwnedMessage, key: &str) -> Option<String> {
     let h = m.headers()?;
-    h.iter().find(|x| x.key == key).and_then(|x| x.value).map(|v| String::from_utf8_lossy(v).into_owned())
+    h.iter()
+        .find(|x| x.key == key)
+        .and_then(|x| x.value)
+        .map(|v| String::from_utf8_lossy(v).into_owned())
 }
 
 pub fn json(m: &OwnedMessage) -> serde_json::Value {
@@ -234,7 +293,11 @@ pub struct Running {
 
 impl Running {
     pub fn start(mut cmd: Command) -> Running {
-        let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("spawning newsflow");
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawning newsflow");
         let stderr = Arc::new(Mutex::new(String::new()));
         let pipe = child.stderr.take().unwrap();
         let sink = stderr.clone();
@@ -251,13 +314,21 @@ impl Running {
     pub fn wait_for_log(&self, needle: &str, timeout: Duration) {
         let deadline = Instant::now() + timeout;
         while !self.stderr.lock().unwrap().contains(needle) {
-            assert!(Instant::now() < deadline, "no {needle:?} in newsflow's log:\n{}", self.stderr.lock().unwrap());
+            assert!(
+                Instant::now() < deadline,
+                "no {needle:?} in newsflow's log:\n{}",
+                self.stderr.lock().unwrap()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
 
     pub fn signal(&self, sig: &str) {
-        let ok = Command::new("kill").arg(format!("-{sig}")).arg(self.child.id().to_string()).status().unwrap();
+        let ok = Command::new("kill")
+            .arg(format!("-{sig}"))
+            .arg(self.child.id().to_string())
+            .status()
+            .unwrap();
         assert!(ok.success());
     }
 
@@ -267,14 +338,22 @@ impl Running {
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
                 let mut out = String::new();
-                self.child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+                self.child
+                    .stdout
+                    .take()
+                    .unwrap()
+                    .read_to_string(&mut out)
+                    .unwrap();
                 std::thread::sleep(Duration::from_millis(50));
                 let err = self.stderr.lock().unwrap().clone();
                 return (status.code().unwrap_or(-1), out, err);
             }
             if Instant::now() > deadline {
                 let _ = self.child.kill();
-                panic!("newsflow did not exit within {timeout:?}; log:\n{}", self.stderr.lock().unwrap());
+                panic!(
+                    "newsflow did not exit within {timeout:?}; log:\n{}",
+                    self.stderr.lock().unwrap()
+                );
             }
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -288,24 +367,56 @@ pub fn run_until_idle(mut cmd: Command, idle_secs: f64) -> serde_json::Value {
     let (code, out, err) = Running::start(cmd).wait(Duration::from_secs(180));
     assert_eq!(code, 0, "newsflow run failed; log:\n{err}");
     let last = out.lines().last().unwrap_or_default();
-    serde_json::from_str(last).unwrap_or_else(|e| panic!("last line {last:?} is not the summary ({e}); log:\n{err}"))
+    serde_json::from_str(last)
+        .unwrap_or_else(|e| panic!("last line {last:?} is not the summary ({e}); log:\n{err}"))
 }
 
 /// `n` distinct valid articles of about `size` bytes, with ids `prefix-i`.
 pub fn articles(prefix: &str, n: usize, size: usize) -> Vec<Vec<u8>> {
     const WORDS: &[&str] = &[
-        "ministers", "met", "in", "Geneva", "on", "Tuesday", "to", "discuss", "the", "ceasefire", "talks",
-        "while", "protesters", "gathered", "outside", "parliament", "and", "police", "detained", "several",
-        "people", "officials", "said", "trade", "tariffs", "rose", "sharply", "after", "floods", "displaced",
+        "ministers",
+        "met",
+        "in",
+        "Geneva",
+        "on",
+        "Tuesday",
+        "to",
+        "discuss",
+        "the",
+        "ceasefire",
+        "talks",
+        "while",
+        "protesters",
+        "gathered",
+        "outside",
+        "parliament",
+        "and",
+        "police",
+        "detained",
+        "several",
+        "people",
+        "officials",
+        "said",
+        "trade",
+        "tariffs",
+        "rose",
+        "sharply",
+        "after",
+        "floods",
+        "displaced",
     ];
     (0..n)
         .map(|i| {
             let mut body = String::with_capacity(size);
             // Distinct text per (prefix, i): batches must not dedup each other.
-            let salt = prefix.bytes().fold(1469598103934665603usize, |h, b| (h ^ b as usize).wrapping_mul(1099511628211));
+            let salt = prefix.bytes().fold(1469598103934665603usize, |h, b| {
+                (h ^ b as usize).wrapping_mul(1099511628211)
+            });
             let mut k = salt ^ (i * 7919 + 13);
             while body.len() < size {
-                k = k.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                k = k
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407);
                 body.push_str(WORDS[(k >> 33) % WORDS.len()]);
                 body.push(if (k >> 20) % 17 == 0 { '.' } else { ' ' });
             }

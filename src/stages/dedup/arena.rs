@@ -53,16 +53,26 @@ impl Arena {
     fn reserve(&mut self, extra: usize) {
         if self.bytes.len() + extra > self.bytes.capacity() {
             // Grow by a sixteenth, not doubling, to keep slack small.
-            self.bytes.reserve_exact(extra.max(self.bytes.len() / 16).max(4096));
+            self.bytes
+                .reserve_exact(extra.max(self.bytes.len() / 16).max(4096));
         }
     }
 
     /// Appends a record; returns its offset.
     pub fn push(&mut self, id: &str, story: Story<'_>) -> u32 {
-        let need = id.len() + 12 + if let Story::Inline(s) = story { s.len() } else { 0 };
+        let need = id.len()
+            + 12
+            + if let Story::Inline(s) = story {
+                s.len()
+            } else {
+                0
+            };
         self.reserve(need);
         let at = self.bytes.len();
-        put_len(&mut self.bytes, id.len() * 2 + usize::from(story != Story::Same));
+        put_len(
+            &mut self.bytes,
+            id.len() * 2 + usize::from(story != Story::Same),
+        );
         self.bytes.extend_from_slice(id.as_bytes());
         match story {
             Story::Same => {}
@@ -121,7 +131,9 @@ impl Arena {
         match (has_story, self.bytes.get(end)) {
             (false, _) => Story::Same,
             (true, Some(1)) => Story::Inline(self.string(end as u32 + 1)),
-            _ => Story::At(u32::from_le_bytes(self.bytes[end + 1..end + 5].try_into().unwrap_or_default())),
+            _ => Story::At(u32::from_le_bytes(
+                self.bytes[end + 1..end + 5].try_into().unwrap_or_default(),
+            )),
         }
     }
 
@@ -158,7 +170,11 @@ impl Arena {
     /// A story string whose owner died is copied once into the first live
     /// record that refers to it, and later references point at that copy.
     pub fn compact(&mut self, recs: &mut [u32]) {
-        let mut order: Vec<(u32, u32)> = recs.iter().enumerate().map(|(k, &r)| (r, k as u32)).collect();
+        let mut order: Vec<(u32, u32)> = recs
+            .iter()
+            .enumerate()
+            .map(|(k, &r)| (r, k as u32))
+            .collect();
         order.sort_unstable();
         // Live strings (ids and inline stories) in ascending order, and where
         // each one lands.
@@ -193,7 +209,9 @@ impl Arena {
                 _ => {
                     // Copied verbatim; a reference is patched once all strings landed.
                     let len = self.record_len(old);
-                    fresh.bytes.extend_from_slice(&self.bytes[old as usize..old as usize + len]);
+                    fresh
+                        .bytes
+                        .extend_from_slice(&self.bytes[old as usize..old as usize + len]);
                     fresh.live += len;
                     if let Story::At(off) = story {
                         refs.push((fresh.bytes.len() - 4, off));
@@ -245,8 +263,15 @@ mod tests {
         assert_eq!(a.id(live[1]), "copy-2");
         assert_eq!(a.story_id(live[0]), "u-0123456789abcdef");
         assert_eq!(a.story_id(live[1]), "u-0123456789abcdef");
-        assert!(matches!(a.story(live[1]), Story::At(_)), "second copy shares the string");
-        assert!(a.bytes.len() < 80, "dead records were dropped: {}", a.bytes.len());
+        assert!(
+            matches!(a.story(live[1]), Story::At(_)),
+            "second copy shares the string"
+        );
+        assert!(
+            a.bytes.len() < 80,
+            "dead records were dropped: {}",
+            a.bytes.len()
+        );
         assert_eq!(a.live(), a.used());
     }
 }

@@ -54,7 +54,11 @@ pub fn decode(value: &[u8]) -> Option<Entry> {
     }
     let story_id = std::str::from_utf8(&rest[..n]).ok()?.to_string();
     let fingerprint = Fingerprint::from_bytes(&rest[n..]).ok()?;
-    Some(Entry { story_id, time, fingerprint })
+    Some(Entry {
+        story_id,
+        time,
+        fingerprint,
+    })
 }
 
 #[cfg(test)]
@@ -63,7 +67,10 @@ mod tests {
 
     #[test]
     fn roundtrip_and_garbage() {
-        let fp = Fingerprint::compute(Some("https://x.example/a"), "one two three four five six seven eight");
+        let fp = Fingerprint::compute(
+            Some("https://x.example/a"),
+            "one two three four five six seven eight",
+        );
         let v = encode("story-1", 1_767_000_000, &fp);
         let e = decode(&v).unwrap();
         assert_eq!((e.story_id.as_str(), e.time), ("story-1", 1_767_000_000));

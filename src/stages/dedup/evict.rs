@@ -9,8 +9,8 @@
 //! when the id arena is compacted. When the index is full and nothing is dead,
 //! the oldest 1/32 of the capacity is evicted early (counted apart).
 
-use super::index::{DedupIndex, Entry, NO_REC};
 use super::fingerprint::WORDS;
+use super::index::{DedupIndex, Entry, NO_REC};
 use super::table::MAX_ENTRY;
 
 impl DedupIndex {
@@ -53,13 +53,22 @@ impl DedupIndex {
         }
         if self.entries.len() < self.cfg.capacity {
             if self.entries.len() == self.entries.capacity() {
-                let room = (self.entries.len() / 8).max(1024).min(self.cfg.capacity - self.entries.len());
+                let room = (self.entries.len() / 8)
+                    .max(1024)
+                    .min(self.cfg.capacity - self.entries.len());
                 self.entries.reserve_exact(room);
                 self.times.reserve_exact(room);
             }
             let i = self.entries.len() as u32;
             debug_assert!(i <= MAX_ENTRY);
-            let blank = Entry { bits: [0; WORDS], rec: NO_REC, url: 0, text: 0, size: 0, meta: 0 };
+            let blank = Entry {
+                bits: [0; WORDS],
+                rec: NO_REC,
+                url: 0,
+                text: 0,
+                size: 0,
+                meta: 0,
+            };
             self.entries.push(blank);
             self.times.push(0);
             self.dead[i as usize / 64] |= 1 << (i % 64);
@@ -79,8 +88,10 @@ impl DedupIndex {
     /// Evicts the oldest 1/32 of the capacity (ties by entry number).
     fn evict_oldest(&mut self) {
         let want = (self.cfg.capacity / 32).max(1);
-        let mut times: Vec<(u32, u32)> =
-            (0..self.entries.len() as u32).filter(|&i| !self.is_dead(i)).map(|i| (self.times[i as usize], i)).collect();
+        let mut times: Vec<(u32, u32)> = (0..self.entries.len() as u32)
+            .filter(|&i| !self.is_dead(i))
+            .map(|i| (self.times[i as usize], i))
+            .collect();
         let want = want.min(times.len());
         if want == 0 {
             return;
@@ -99,10 +110,13 @@ impl DedupIndex {
     /// arena when more than a sixteenth of it is dead.
     fn purge(&mut self) {
         let dead = &self.dead;
-        self.table.purge(|i| dead[i as usize / 64] >> (i % 64) & 1 == 1);
+        self.table
+            .purge(|i| dead[i as usize / 64] >> (i % 64) & 1 == 1);
         self.free.append(&mut self.pending);
         if self.arena.used() > self.arena.live() + self.arena.live() / 16 + 4096 {
-            let live: Vec<u32> = (0..self.entries.len() as u32).filter(|&i| !self.is_dead(i)).collect();
+            let live: Vec<u32> = (0..self.entries.len() as u32)
+                .filter(|&i| !self.is_dead(i))
+                .collect();
             let mut recs: Vec<u32> = live.iter().map(|&i| self.entries[i as usize].rec).collect();
             self.arena.compact(&mut recs);
             for (i, rec) in live.into_iter().zip(recs) {

@@ -111,7 +111,15 @@ impl Fingerprint {
             level += 1;
         }
         let (sketches, counts) = sketches(&shingles, level);
-        Fingerprint { url, text, size, level, bands: band_keys(&shingles), sketches, counts }
+        Fingerprint {
+            url,
+            text,
+            size,
+            level,
+            bands: band_keys(&shingles),
+            sketches,
+            counts,
+        }
     }
 
     /// True when the text has at least one token (so it can match by text).
@@ -157,7 +165,12 @@ impl Fingerprint {
     }
 
     pub(crate) fn stored(&self) -> Stored {
-        Stored { bits: self.sketches[1], size: self.size, level: self.level, count: self.counts[1] }
+        Stored {
+            bits: self.sketches[1],
+            size: self.size,
+            level: self.level,
+            count: self.counts[1],
+        }
     }
 
     /// Jaccard estimate against a remembered article's sketch, capped by the
@@ -171,7 +184,11 @@ impl Fingerprint {
             return 0.0;
         }
         let mine = self.sketches[slot as usize];
-        let z: u32 = mine.iter().zip(&s.bits).map(|(a, b)| (a ^ b).count_ones()).sum();
+        let z: u32 = mine
+            .iter()
+            .zip(&s.bits)
+            .map(|(a, b)| (a ^ b).count_ones())
+            .sum();
         let n = SKETCH_BITS as f64;
         if 2 * z as usize >= SKETCH_BITS {
             return 0.0;
@@ -197,9 +214,16 @@ impl Fingerprint {
         out.extend_from_slice(&self.text.to_le_bytes());
         out.extend_from_slice(&self.size.to_le_bytes());
         out.push(self.level);
-        self.bands.iter().for_each(|b| out.extend_from_slice(&b.to_le_bytes()));
-        self.sketches.iter().flatten().for_each(|w| out.extend_from_slice(&w.to_le_bytes()));
-        self.counts.iter().for_each(|c| out.extend_from_slice(&c.to_le_bytes()));
+        self.bands
+            .iter()
+            .for_each(|b| out.extend_from_slice(&b.to_le_bytes()));
+        self.sketches
+            .iter()
+            .flatten()
+            .for_each(|w| out.extend_from_slice(&w.to_le_bytes()));
+        self.counts
+            .iter()
+            .for_each(|c| out.extend_from_slice(&c.to_le_bytes()));
         out
     }
 
@@ -217,7 +241,8 @@ impl Fingerprint {
         let size = u32::from_le_bytes(r.take());
         let level = r.take::<1>()[0];
         let bands = std::array::from_fn(|_| u32::from_le_bytes(r.take()));
-        let sketches = std::array::from_fn(|_| std::array::from_fn(|_| u32::from_le_bytes(r.take())));
+        let sketches =
+            std::array::from_fn(|_| std::array::from_fn(|_| u32::from_le_bytes(r.take())));
         let counts = std::array::from_fn(|_| u16::from_le_bytes(r.take()));
         if level > 32 {
             return Err(FingerprintError::Field("level"));
@@ -225,7 +250,15 @@ impl Fingerprint {
         if (text == 0) != (size == 0) {
             return Err(FingerprintError::Field("size"));
         }
-        Ok(Fingerprint { url, text, size, level, bands, sketches, counts })
+        Ok(Fingerprint {
+            url,
+            text,
+            size,
+            level,
+            bands,
+            sketches,
+            counts,
+        })
     }
 }
 
@@ -338,8 +371,13 @@ fn band_keys(shingles: &[u64]) -> [u32; BANDS] {
     for i in 0..BINS {
         let mut attempt = 0u64;
         while !filled[i] {
-            let probe = xxh3_64_with_seed(&((i as u64) << 32 | attempt).to_le_bytes(), SEED_DENSIFY);
-            let j = if attempt < 1024 { reduce(probe, BINS) } else { first };
+            let probe =
+                xxh3_64_with_seed(&((i as u64) << 32 | attempt).to_le_bytes(), SEED_DENSIFY);
+            let j = if attempt < 1024 {
+                reduce(probe, BINS)
+            } else {
+                first
+            };
             if own_filled[j] {
                 bins[i] = own[j];
                 filled[i] = true;

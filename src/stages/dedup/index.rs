@@ -48,7 +48,12 @@ const _: () = assert!(std::mem::size_of::<Entry>() == 46);
 
 impl Entry {
     fn stored(&self) -> Stored {
-        Stored { bits: self.bits, size: u32::from(self.size), level: (self.meta >> 11) as u8, count: self.meta & 0x3ff }
+        Stored {
+            bits: self.bits,
+            size: u32::from(self.size),
+            level: (self.meta >> 11) as u8,
+            count: self.meta & 0x3ff,
+        }
     }
 }
 
@@ -170,7 +175,8 @@ impl DedupIndex {
         }
         let time = self.times[i as usize];
         let w = u64::from(self.horizon().unwrap_or(0));
-        u64::from(time) + self.cfg.window_secs >= w && u64::from(t.abs_diff(time)) <= self.cfg.window_secs
+        u64::from(time) + self.cfg.window_secs >= w
+            && u64::from(t.abs_diff(time)) <= self.cfg.window_secs
     }
 
     fn for_candidates(&self, fp: &Fingerprint, mut f: impl FnMut(u32, bool)) {
@@ -253,14 +259,21 @@ impl DedupIndex {
                 return;
             }
             let (a, b) = (fp.size.min(SAT), u32::from(e.size));
-            if !via_url && (a.min(b) as f32) < self.cfg.near_threshold * a.max(b) as f32 && a.max(b) < SAT {
+            if !via_url
+                && (a.min(b) as f32) < self.cfg.near_threshold * a.max(b) as f32
+                && a.max(b) < SAT
+            {
                 return;
             }
             if !self.usable(i, t) {
                 return;
             }
             let exact_text = Self::same_text(e, fp);
-            let similarity = if exact_text { 1.0 } else { fp.estimate(&e.stored()) };
+            let similarity = if exact_text {
+                1.0
+            } else {
+                fp.estimate(&e.stored())
+            };
             let kind = if via_url {
                 DuplicateKind::ExactUrl
             } else if exact_text {
@@ -270,7 +283,12 @@ impl DedupIndex {
             } else {
                 return;
             };
-            let cand = Best { kind, similarity, time: self.times[i as usize], entry: i };
+            let cand = Best {
+                kind,
+                similarity,
+                time: self.times[i as usize],
+                entry: i,
+            };
             if best.as_ref().is_none_or(|b| self.better(&cand, b)) {
                 best = Some(cand);
             }
@@ -311,7 +329,13 @@ impl DedupIndex {
     /// Remember an accepted article. Idempotent: the same id with the same
     /// fingerprint again within the window (a changelog replay, an echo)
     /// changes nothing.
-    pub fn remember(&mut self, article_id: &str, story_id: &str, fp: &Fingerprint, time: i64) -> Remembered {
+    pub fn remember(
+        &mut self,
+        article_id: &str,
+        story_id: &str,
+        fp: &Fingerprint,
+        time: i64,
+    ) -> Remembered {
         let bad_id = |s: &str| s.is_empty() || s.len() > MAX_ID_BYTES;
         if (!fp.has_text() && !fp.has_url()) || bad_id(article_id) || bad_id(story_id) {
             return Remembered::Unindexable;
@@ -331,7 +355,9 @@ impl DedupIndex {
                 return;
             }
             let e = &self.entries[i as usize];
-            known |= e.url == fp.url as u32 && e.text == fp.text as u16 && self.arena.id(e.rec) == article_id;
+            known |= e.url == fp.url as u32
+                && e.text == fp.text as u16
+                && self.arena.id(e.rec) == article_id;
             if absorb.is_none() && e.meta & HAS_BANDS != 0 && Self::same_text(e, fp) {
                 absorb = Some(i);
             }
@@ -367,7 +393,9 @@ impl DedupIndex {
         }
         let s = fp.stored();
         let with_bands = fp.has_text() && absorb.is_none();
-        let meta = u16::from(s.level.min(31)) << 11 | if with_bands { HAS_BANDS } else { 0 } | s.count.min(0x3ff);
+        let meta = u16::from(s.level.min(31)) << 11
+            | if with_bands { HAS_BANDS } else { 0 }
+            | s.count.min(0x3ff);
         let rec = self.arena.push(article_id, story);
         self.times[slot as usize] = t;
         self.entries[slot as usize] = Entry {

@@ -29,7 +29,9 @@ mod table;
 #[cfg(test)]
 mod tests;
 
-pub use fingerprint::{shingles, Fingerprint, FingerprintError, BANDS, ENCODED_LEN, FORMAT_VERSION};
+pub use fingerprint::{
+    shingles, Fingerprint, FingerprintError, BANDS, ENCODED_LEN, FORMAT_VERSION,
+};
 pub use index::DedupIndex;
 
 /// Default Jaccard threshold for near duplicates.
@@ -106,7 +108,11 @@ pub enum DuplicateKind {
 }
 
 impl DuplicateKind {
-    pub const ALL: [DuplicateKind; 3] = [DuplicateKind::ExactUrl, DuplicateKind::ExactText, DuplicateKind::Near];
+    pub const ALL: [DuplicateKind; 3] = [
+        DuplicateKind::ExactUrl,
+        DuplicateKind::ExactText,
+        DuplicateKind::Near,
+    ];
 
     /// The name used in `news.duplicates` records.
     pub fn as_str(self) -> &'static str {

@@ -46,7 +46,11 @@ impl SlotTable {
     /// A table for at most `keys` keys at [`MAX_LOAD`].
     pub fn with_keys(keys: usize) -> SlotTable {
         let n = ((keys as f64 / MAX_LOAD).ceil() as usize).max(8);
-        SlotTable { slots: vec![0; n], len: 0, dropped: 0 }
+        SlotTable {
+            slots: vec![0; n],
+            len: 0,
+            dropped: 0,
+        }
     }
 
     fn home(&self, key: u32) -> usize {
@@ -162,7 +166,11 @@ impl SlotTable {
             if at != k {
                 // Something before it in the run was removed: shift it back.
                 self.slots[pos] = 0;
-                let target = if start + at >= n { start + at - n } else { start + at };
+                let target = if start + at >= n {
+                    start + at - n
+                } else {
+                    start + at
+                };
                 self.slots[target] = pack(entry_of(slot), (at - home) as u32);
             }
             write = at + 1;

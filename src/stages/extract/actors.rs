@@ -10,7 +10,9 @@ use serde::Serialize;
 
 use crate::entities::{Entity, EntityKind};
 
-use super::text::{is_adverb, is_aux, is_determiner, is_negator, is_preposition, is_pronoun, Doc, Kind};
+use super::text::{
+    is_adverb, is_aux, is_determiner, is_negator, is_preposition, is_pronoun, Doc, Kind,
+};
 
 /// An actor taking part in an event (the record's `source` / `target`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -38,7 +40,11 @@ pub struct Ref {
 pub fn code_of(e: &Entity) -> Option<&str> {
     match e.kind {
         EntityKind::Place | EntityKind::Region => None,
-        _ => e.code.as_deref().filter(|c| !c.is_empty()).or(e.country.as_deref()),
+        _ => e
+            .code
+            .as_deref()
+            .filter(|c| !c.is_empty())
+            .or(e.country.as_deref()),
     }
 }
 
@@ -50,8 +56,16 @@ pub fn actor(d: &Doc, r: Ref) -> Actor {
     Actor {
         text: d.text[s..en].to_string(),
         country: e.country.clone(),
-        role: if capital { Some("capital as government".to_string()) } else { e.role.clone() },
-        name: if capital { format!("{} ({code})", e.name) } else { e.name.clone() },
+        role: if capital {
+            Some("capital as government".to_string())
+        } else {
+            e.role.clone()
+        },
+        name: if capital {
+            format!("{} ({code})", e.name)
+        } else {
+            e.name.clone()
+        },
         code,
         span: Some((s, en)),
     }
@@ -61,17 +75,48 @@ pub fn actor(d: &Doc, r: Ref) -> Actor {
 fn role_before_of(w: &str) -> bool {
     matches!(
         w,
-        "leader" | "leaders" | "head" | "chief" | "president" | "members" | "member" | "forces" | "troops" | "supporters"
-            | "officials" | "spokesman" | "spokeswoman" | "spokesperson" | "minister" | "government" | "army" | "police"
-            | "fighters" | "militants" | "delegation" | "ambassador" | "representatives" | "envoy" | "soldiers" | "allies"
-            | "foreign" | "secretary" | "navy" | "military" | "authorities"
+        "leader"
+            | "leaders"
+            | "head"
+            | "chief"
+            | "president"
+            | "members"
+            | "member"
+            | "forces"
+            | "troops"
+            | "supporters"
+            | "officials"
+            | "spokesman"
+            | "spokeswoman"
+            | "spokesperson"
+            | "minister"
+            | "government"
+            | "army"
+            | "police"
+            | "fighters"
+            | "militants"
+            | "delegation"
+            | "ambassador"
+            | "representatives"
+            | "envoy"
+            | "soldiers"
+            | "allies"
+            | "foreign"
+            | "secretary"
+            | "navy"
+            | "military"
+            | "authorities"
     )
 }
 
 /// Prepositions that put an actor inside a phrase that cannot be a subject (unlike "after"
 /// or "as", which also start clauses).
 fn subject_blocking(p: &str) -> bool {
-    is_preposition(p) && !matches!(p, "after" | "before" | "since" | "until" | "as" | "than" | "like")
+    is_preposition(p)
+        && !matches!(
+            p,
+            "after" | "before" | "since" | "until" | "as" | "than" | "like"
+        )
 }
 
 /// Is the entity covering tokens a..b usable as an actor here, given the word before it?
@@ -85,18 +130,43 @@ fn eligible(d: &Doc, a: usize, role: Side, allowed: &[String]) -> bool {
         return false;
     }
     if p == "of" {
-        let quantity = matches!(p2, "thousands" | "hundreds" | "dozens" | "scores" | "millions" | "tens" | "group" | "groups" | "crowd" | "crowds" | "number")
-            || (a >= 2 && d.toks[a - 2].kind == Kind::Num);
+        let quantity = matches!(
+            p2,
+            "thousands"
+                | "hundreds"
+                | "dozens"
+                | "scores"
+                | "millions"
+                | "tens"
+                | "group"
+                | "groups"
+                | "crowd"
+                | "crowds"
+                | "number"
+        ) || (a >= 2 && d.toks[a - 2].kind == Kind::Num);
         return role != Side::Subject || role_before_of(p2) || quantity;
     }
     match role {
         Side::Subject => !subject_blocking(p),
-        Side::Target => {
-            !super::text::is_locative(p) || allowed.iter().any(|x| x == p)
-        }
+        Side::Target => !super::text::is_locative(p) || allowed.iter().any(|x| x == p),
         Side::NounTarget => {
-            matches!(p, "against" | "on" | "upon" | "with" | "to" | "toward" | "towards" | "at" | "into" | "of" | "between" | "and" | "over" | "from")
-                || allowed.iter().any(|x| x == p)
+            matches!(
+                p,
+                "against"
+                    | "on"
+                    | "upon"
+                    | "with"
+                    | "to"
+                    | "toward"
+                    | "towards"
+                    | "at"
+                    | "into"
+                    | "of"
+                    | "between"
+                    | "and"
+                    | "over"
+                    | "from"
+            ) || allowed.iter().any(|x| x == p)
         }
     }
 }
@@ -126,7 +196,11 @@ fn prefer_specific(d: &Doc, r: Ref) -> Ref {
         if let Some((e2, a2, b2)) = d.ent_at(k) {
             let x = &d.ents[e2 as usize];
             if e2 != r.ent && x.country == e.country && d.code(e2).is_some_and(|c| c.len() > 3) {
-                return Ref { ent: e2, a: r.a, b: b2.max(a2) };
+                return Ref {
+                    ent: e2,
+                    a: r.a,
+                    b: b2.max(a2),
+                };
             }
             break;
         }
@@ -150,7 +224,9 @@ pub fn pronoun(d: &Doc, i: usize) -> Option<Ref> {
         if d.toks[k].sent < min_sent {
             break;
         }
-        let Some((e, a, b)) = d.ent_at(k) else { continue };
+        let Some((e, a, b)) = d.ent_at(k) else {
+            continue;
+        };
         let ent = &d.ents[e as usize];
         if d.code(e).is_none() {
             k = a;
@@ -161,11 +237,16 @@ pub fn pronoun(d: &Doc, i: usize) -> Option<Ref> {
         } else if want_group {
             ent.kind == EntityKind::Organization && ent.text.ends_with('s')
         } else {
-            matches!(ent.kind, EntityKind::Country | EntityKind::Organization) && !ent.text.ends_with('s')
+            matches!(ent.kind, EntityKind::Country | EntityKind::Organization)
+                && !ent.text.ends_with('s')
         };
         if fits {
             let _ = b;
-            return Some(Ref { ent: e, a: i, b: i + 1 });
+            return Some(Ref {
+                ent: e,
+                a: i,
+                b: i + 1,
+            });
         }
         k = a;
     }
@@ -181,7 +262,22 @@ pub fn coordinated_right(d: &Doc, mut b: usize, end: usize) -> Vec<Ref> {
         let mut saw_link = false;
         while k < end && k < b + 4 {
             let w = d.w(k);
-            if matches!(w, "and" | "or" | "," | "&" | "as" | "well" | "particularly" | "especially" | "including" | "notably" | "such" | "both" | "plus") {
+            if matches!(
+                w,
+                "and"
+                    | "or"
+                    | ","
+                    | "&"
+                    | "as"
+                    | "well"
+                    | "particularly"
+                    | "especially"
+                    | "including"
+                    | "notably"
+                    | "such"
+                    | "both"
+                    | "plus"
+            ) {
                 saw_link = true;
                 k += 1;
             } else if is_determiner(w) && saw_link {
@@ -220,7 +316,11 @@ pub fn coordinated_left(d: &Doc, mut a: usize, start: usize) -> Vec<Ref> {
         }
         match d.ent_at(k - 1) {
             Some((e, ea, eb)) if d.code(e).is_some() && eligible(d, ea, Side::Subject, &[]) => {
-                out.push(Ref { ent: e, a: ea, b: eb });
+                out.push(Ref {
+                    ent: e,
+                    a: ea,
+                    b: eb,
+                });
                 a = ea;
             }
             _ => break,
@@ -244,7 +344,10 @@ pub fn object(d: &Doc, from: usize, end: usize, side: Side, allowed: &[String]) 
             k = r.b.max(k + 1);
             continue;
         }
-        if is_pronoun(d.w(k)) && matches!(d.w(k), "him" | "them" | "it" | "her") && side == Side::Target {
+        if is_pronoun(d.w(k))
+            && matches!(d.w(k), "him" | "them" | "it" | "her")
+            && side == Side::Target
+        {
             if let Some(r) = pronoun(d, k) {
                 return vec![r];
             }
@@ -257,7 +360,10 @@ pub fn object(d: &Doc, from: usize, end: usize, side: Side, allowed: &[String]) 
 /// A media platform named as where something was said ("on Truth Social") is never an actor.
 fn platform(d: &Doc, r: Ref) -> bool {
     let e = &d.ents[r.ent as usize];
-    e.code.as_deref() == Some("MED") && e.country.is_none() && r.a > 0 && matches!(d.w(r.a - 1), "on" | "via")
+    e.code.as_deref() == Some("MED")
+        && e.country.is_none()
+        && r.a > 0
+        && matches!(d.w(r.a - 1), "on" | "via")
 }
 
 /// The nearest eligible actor left of token `v` within `start..v` (and those coordinated with
@@ -293,11 +399,15 @@ pub fn subject_left(d: &Doc, v: usize, start: usize) -> Vec<Ref> {
             return Vec::new();
         }
         if let Some((e, a, b)) = d.ent_at(k) {
-            if d.code(e).is_none() && d.ents[e as usize].kind == crate::entities::EntityKind::Person {
+            if d.code(e).is_none() && d.ents[e as usize].kind == crate::entities::EntityKind::Person
+            {
                 // An uncoded person ("Funaro hopes to visit") is the subject: no actor.
                 return Vec::new();
             }
-            if d.code(e).is_some() && eligible(d, list_head(d, a, start), Side::Subject, &[]) && !platform(d, Ref { ent: e, a, b }) {
+            if d.code(e).is_some()
+                && eligible(d, list_head(d, a, start), Side::Subject, &[])
+                && !platform(d, Ref { ent: e, a, b })
+            {
                 let r = prefer_specific(d, Ref { ent: e, a, b });
                 let mut v = coordinated_left(d, a, start);
                 v.push(r);
@@ -342,7 +452,21 @@ fn common_word(d: &Doc, i: usize) -> bool {
         && !is_pronoun(w)
         && !is_adverb(w)
         && !is_negator(w)
-        && !matches!(w, "and" | "or" | "but" | "who" | "which" | "that" | "whom" | "whose" | "also" | "then" | "said" | "says")
+        && !matches!(
+            w,
+            "and"
+                | "or"
+                | "but"
+                | "who"
+                | "which"
+                | "that"
+                | "whom"
+                | "whose"
+                | "also"
+                | "then"
+                | "said"
+                | "says"
+        )
         && !w.ends_with("ed")
 }
 
@@ -364,7 +488,11 @@ pub fn group_start(d: &Doc, v: usize, start: usize) -> usize {
 pub fn according_to(d: &Doc, a: usize, b: usize) -> Option<Ref> {
     (a..b.saturating_sub(2)).find_map(|k| {
         if d.w(k) == "according" && d.w(k + 1) == "to" {
-            let s = if is_determiner(d.w(k + 2)) { k + 3 } else { k + 2 };
+            let s = if is_determiner(d.w(k + 2)) {
+                k + 3
+            } else {
+                k + 2
+            };
             actor_at(d, s).filter(|r| r.a == s)
         } else {
             None

@@ -34,7 +34,10 @@ impl CameoTable {
             }
             let bad = |what: &str| (n + 1, format!("bad {what}"));
             let code = c[0].trim();
-            if !(2..=4).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_digit()) || !code.starts_with(c[1]) {
+            if !(2..=4).contains(&code.len())
+                || !code.bytes().all(|b| b.is_ascii_digit())
+                || !code.starts_with(c[1])
+            {
                 return Err(bad("code"));
             }
             let entry = CameoCode {
@@ -71,7 +74,8 @@ mod tests {
 
     #[test]
     fn shipped_table_is_complete() {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/cameo.tsv")).unwrap();
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/cameo.tsv"))
+            .unwrap();
         let t = CameoTable::parse(&text).unwrap();
         assert_eq!(t.len(), 311);
         for r in 1..=20 {
@@ -80,7 +84,10 @@ mod tests {
             assert_eq!(c.root, root);
         }
         let c = t.get("111").unwrap();
-        assert_eq!((c.root.as_str(), c.quad_class, c.goldstein), ("11", 3, -2.0));
+        assert_eq!(
+            (c.root.as_str(), c.quad_class, c.goldstein),
+            ("11", 3, -2.0)
+        );
         assert_eq!(t.get("0874").unwrap().goldstein, 10.0);
         assert_eq!(t.get("145").unwrap().quad_class, 3);
         assert_eq!(t.get("190").unwrap().quad_class, 4);

@@ -5,7 +5,9 @@
 
 use super::inflect::Form;
 use super::lexicon::{kw_at, Frame, HeadKind, Kw, Lexicon};
-use super::text::{is_aux, is_be, is_clause_break, is_determiner, is_modal, is_negator, is_preposition, Doc, Kind};
+use super::text::{
+    is_aux, is_be, is_clause_break, is_determiner, is_modal, is_negator, is_preposition, Doc, Kind,
+};
 
 /// One matched pattern occurrence.
 #[derive(Debug, Clone)]
@@ -44,7 +46,13 @@ pub struct Matches {
 
 /// Token index where the clause containing `i` ends (exclusive), within `..b`.
 pub fn clause_end(d: &Doc, i: usize, b: usize) -> usize {
-    (i..b).find(|&k| is_clause_break(d.w(k)) || d.w(k) == "that" || (d.toks[k].kind == Kind::Punct && is_quote(d.w(k)))).unwrap_or(b)
+    (i..b)
+        .find(|&k| {
+            is_clause_break(d.w(k))
+                || d.w(k) == "that"
+                || (d.toks[k].kind == Kind::Punct && is_quote(d.w(k)))
+        })
+        .unwrap_or(b)
 }
 
 pub fn is_quote(w: &str) -> bool {
@@ -64,7 +72,38 @@ fn verb_use(d: &Doc, i: usize, form: Form, start: usize, has_noun: bool) -> bool
             return is_aux(p)
                 || super::text::is_adverb(p)
                 || pt.ent.is_some()
-                || matches!(p, "," | "and" | "or" | "after" | "before" | "while" | "when" | "by" | "of" | "for" | "since" | "without" | "from" | "against" | "about" | "denied" | "denies" | "deny" | "stop" | "stopped" | "continue" | "continued" | "keep" | "kept" | "began" | "start" | "started" | "who" | "which" | "that")
+                || matches!(
+                    p,
+                    "," | "and"
+                        | "or"
+                        | "after"
+                        | "before"
+                        | "while"
+                        | "when"
+                        | "by"
+                        | "of"
+                        | "for"
+                        | "since"
+                        | "without"
+                        | "from"
+                        | "against"
+                        | "about"
+                        | "denied"
+                        | "denies"
+                        | "deny"
+                        | "stop"
+                        | "stopped"
+                        | "continue"
+                        | "continued"
+                        | "keep"
+                        | "kept"
+                        | "began"
+                        | "start"
+                        | "started"
+                        | "who"
+                        | "which"
+                        | "that"
+                );
         }
         Form::Noun => return false,
         Form::Exact => return true,
@@ -75,10 +114,33 @@ fn verb_use(d: &Doc, i: usize, form: Form, start: usize, has_noun: bool) -> bool
     }
     let p = d.w(i - 1);
     let pt = d.toks[i - 1];
-    if is_determiner(p) || pt.kind == Kind::Poss || pt.kind == Kind::Num || (is_preposition(p) && p != "to") {
+    if is_determiner(p)
+        || pt.kind == Kind::Poss
+        || pt.kind == Kind::Num
+        || (is_preposition(p) && p != "to")
+    {
         return false;
     }
-    if is_modal(p) || matches!(p, "to" | "did" | "does" | "do" | "not" | "n't" | "never" | "also" | "who" | "which" | "they" | "we" | "he" | "she" | "it" | "i") {
+    if is_modal(p)
+        || matches!(
+            p,
+            "to" | "did"
+                | "does"
+                | "do"
+                | "not"
+                | "n't"
+                | "never"
+                | "also"
+                | "who"
+                | "which"
+                | "they"
+                | "we"
+                | "he"
+                | "she"
+                | "it"
+                | "i"
+        )
+    {
         return true;
     }
     if !has_noun {
@@ -88,7 +150,11 @@ fn verb_use(d: &Doc, i: usize, form: Form, start: usize, has_noun: bool) -> bool
             return next_is_object(d, i + 1);
         }
         return !(is_aux(p) && form == Form::Third)
-            && (pt.kind == Kind::Punct || matches!(p, "and" | "or" | "but") || super::text::is_adverb(p) || is_aux(p) || pt.cap);
+            && (pt.kind == Kind::Punct
+                || matches!(p, "and" | "or" | "but")
+                || super::text::is_adverb(p)
+                || is_aux(p)
+                || pt.cap);
     }
     // "attacks and threats" is a noun list, "expel diplomats and impose sanctions" a verb list;
     // after an actor, "US strikes Iran" is a verb, "US strikes on Iran" a noun.
@@ -101,7 +167,12 @@ fn verb_use(d: &Doc, i: usize, form: Form, start: usize, has_noun: bool) -> bool
 /// An object-like word follows: an actor, a determiner, an object pronoun.
 fn next_is_object(d: &Doc, k: usize) -> bool {
     let Some(t) = d.toks.get(k) else { return false };
-    t.ent.is_some() || is_determiner(d.w(k)) || matches!(d.w(k), "him" | "them" | "it" | "her" | "us" | "back" | "off" | "up" | "down" | "out")
+    t.ent.is_some()
+        || is_determiner(d.w(k))
+        || matches!(
+            d.w(k),
+            "him" | "them" | "it" | "her" | "us" | "back" | "off" | "up" | "down" | "out"
+        )
 }
 
 /// Skips fillers (articles, possessives) and finds `alts` at or after `k` (at most 2 skipped).
@@ -201,11 +272,19 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
                     None => ok = false,
                 }
             }
-            if !ok || line.excludes.iter().any(|x| (0..ws.len()).any(|o| kw_at(x, &ws, o))) {
+            if !ok
+                || line
+                    .excludes
+                    .iter()
+                    .any(|x| (0..ws.len()).any(|o| kw_at(x, &ws, o)))
+            {
                 continue;
             }
             let spec = head.rest.len() + line.specificity();
-            if best.as_ref().is_none_or(|(s, l, _, _)| spec > *s || (spec == *s && head.line < *l)) {
+            if best
+                .as_ref()
+                .is_none_or(|(s, l, _, _)| spec > *s || (spec == *s && head.line < *l))
+            {
                 let hit = Hit {
                     tok: i,
                     end: k,
@@ -224,7 +303,11 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
             }
         }
         if light || report {
-            fn_verbs.push(FnVerb { tok: i, light, report });
+            fn_verbs.push(FnVerb {
+                tok: i,
+                light,
+                report,
+            });
         }
         if let Some((_, _, h, used)) = best {
             kw_used.extend(used);
@@ -233,7 +316,9 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
     }
     // A hit inside another hit's phrase, or used as its keyword, is part of that hit.
     for j in 0..hits.len() {
-        let inside = hits.iter().any(|o| o.tok < hits[j].tok && hits[j].tok < o.end);
+        let inside = hits
+            .iter()
+            .any(|o| o.tok < hits[j].tok && hits[j].tok < o.end);
         if inside || kw_used.contains(&hits[j].tok) {
             hits[j].consumed = true;
         }
@@ -245,7 +330,11 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
             h.consumed = true;
         }
         // "accused India of releasing water": the gerund is what is alleged, not an event.
-        if h.verbal && h.form == Form::Ing && h.tok > a && matches!(d.w(h.tok - 1), "of" | "for" | "by") {
+        if h.verbal
+            && h.form == Form::Ing
+            && h.tok > a
+            && matches!(d.w(h.tok - 1), "of" | "for" | "by")
+        {
             h.consumed = true;
         }
     }
@@ -280,32 +369,95 @@ fn quoted_tokens(d: &Doc, a: usize, b: usize) -> Vec<usize> {
 pub fn intention(w: &str) -> bool {
     matches!(
         w,
-        "plans" | "plan" | "planned" | "planning" | "intends" | "intend" | "intended" | "expected" | "set" | "going"
-            | "aims" | "aim" | "aimed" | "seeks" | "seek" | "sought" | "wants" | "want" | "wanted" | "hopes" | "hope"
-            | "hoped" | "likely" | "able" | "try" | "tries" | "tried" | "trying" | "attempt" | "attempted" | "due"
-            | "scheduled" | "poised" | "preparing" | "ready" | "willing" | "prepared" | "decided" | "would" | "like"
-            | "needs" | "need" | "allowed" | "permitted" | "asked" | "urged" | "called" | "threatened" | "vowed"
-            | "pledged" | "promised" | "agreed" | "offered"
+        "plans"
+            | "plan"
+            | "planned"
+            | "planning"
+            | "intends"
+            | "intend"
+            | "intended"
+            | "expected"
+            | "set"
+            | "going"
+            | "aims"
+            | "aim"
+            | "aimed"
+            | "seeks"
+            | "seek"
+            | "sought"
+            | "wants"
+            | "want"
+            | "wanted"
+            | "hopes"
+            | "hope"
+            | "hoped"
+            | "likely"
+            | "able"
+            | "try"
+            | "tries"
+            | "tried"
+            | "trying"
+            | "attempt"
+            | "attempted"
+            | "due"
+            | "scheduled"
+            | "poised"
+            | "preparing"
+            | "ready"
+            | "willing"
+            | "prepared"
+            | "decided"
+            | "would"
+            | "like"
+            | "needs"
+            | "need"
+            | "allowed"
+            | "permitted"
+            | "asked"
+            | "urged"
+            | "called"
+            | "threatened"
+            | "vowed"
+            | "pledged"
+            | "promised"
+            | "agreed"
+            | "offered"
     )
 }
 
 fn negating_governor(w: &str) -> bool {
-    matches!(w, "failed" | "fails" | "fail" | "declined" | "refused" | "refuses" | "ceased" | "stopped")
+    matches!(
+        w,
+        "failed" | "fails" | "fail" | "declined" | "refused" | "refuses" | "ceased" | "stopped"
+    )
 }
 
 /// Voice, negation and modality from the words around a hit.
 fn modality(d: &Doc, h: &mut Hit, a: usize, b: usize) {
     if !h.verbal {
-        let before = |n: usize| (h.tok.saturating_sub(n).max(a)..h.tok).map(|k| d.w(k)).collect::<Vec<_>>();
+        let before = |n: usize| {
+            (h.tok.saturating_sub(n).max(a)..h.tok)
+                .map(|k| d.w(k))
+                .collect::<Vec<_>>()
+        };
         let bw = before(2);
-        h.negated = bw.iter().any(|w| matches!(*w, "no" | "without" | "denied" | "deny" | "denies"));
-        h.hypothetical = bw.iter().any(|w| matches!(*w, "possible" | "potential" | "planned" | "proposed" | "future" | "any" | "threatened"));
+        h.negated = bw
+            .iter()
+            .any(|w| matches!(*w, "no" | "without" | "denied" | "deny" | "denies"));
+        h.hypothetical = bw.iter().any(|w| {
+            matches!(
+                *w,
+                "possible" | "potential" | "planned" | "proposed" | "future" | "any" | "threatened"
+            )
+        });
         return;
     }
     let g = super::actors::group_start(d, h.tok, a);
     h.group = g;
     let aux: Vec<&str> = (g..h.tok).map(|k| d.w(k)).collect();
-    h.negated = aux.iter().any(|w| matches!(*w, "not" | "n't" | "never" | "no"));
+    h.negated = aux
+        .iter()
+        .any(|w| matches!(*w, "not" | "n't" | "never" | "no"));
     h.hypothetical = aux.iter().any(|w| is_modal(w));
     if matches!(h.form, Form::Participle | Form::Past) {
         let reduced = d.w(h.end) == "by" && g == h.tok;
@@ -316,7 +468,10 @@ fn modality(d: &Doc, h: &mut Hit, a: usize, b: usize) {
         let gov = d.w(g - 2);
         let gov_start = super::actors::group_start(d, g - 2, a);
         let gaux: Vec<&str> = (gov_start..g - 2).map(|k| d.w(k)).collect();
-        if negating_governor(gov) || (gov == "plans" && g >= 3 && d.w(g - 3) == "no") || gaux.iter().any(|w| matches!(*w, "not" | "n't" | "never")) {
+        if negating_governor(gov)
+            || (gov == "plans" && g >= 3 && d.w(g - 3) == "no")
+            || gaux.iter().any(|w| matches!(*w, "not" | "n't" | "never"))
+        {
             h.negated = true;
         }
         if intention(gov) || gaux.iter().any(|w| is_modal(w)) {
@@ -383,14 +538,19 @@ fn frames(d: &Doc, lx: &Lexicon, m: &mut Matches, b: usize) {
             // Frame keywords; a threat's window ends at "against"/"not" (what the target must not do).
             let mut wend = (h.end + 8).min(b);
             if frame == Frame::Threat {
-                if let Some(k) = (h.end..wend).find(|&k| matches!(d.w(k), "against" | "not" | "over")) {
+                if let Some(k) =
+                    (h.end..wend).find(|&k| matches!(d.w(k), "against" | "not" | "over"))
+                {
                     wend = k;
                 }
             }
             let ws: Vec<&str> = (h.end..wend).map(|k| d.w(k)).collect();
             let mut best: Option<&str> = None;
             for (f, c, _, kws) in &lx.frame_keywords {
-                if *f == frame && kws.iter().all(|alts| find_kw(alts, &ws).is_some()) && best.is_none_or(|b| c.len() > b.len()) {
+                if *f == frame
+                    && kws.iter().all(|alts| find_kw(alts, &ws).is_some())
+                    && best.is_none_or(|b| c.len() > b.len())
+                {
                     best = Some(c);
                 }
             }
@@ -401,7 +561,10 @@ fn frames(d: &Doc, lx: &Lexicon, m: &mut Matches, b: usize) {
         }
         // The intent frame's own hypothetical flag is about the frame verb only.
         if let Some(j) = gov {
-            if matches!(frame, Frame::Appeal | Frame::Demand | Frame::Intent | Frame::Reject | Frame::Threat) {
+            if matches!(
+                frame,
+                Frame::Appeal | Frame::Demand | Frame::Intent | Frame::Reject | Frame::Threat
+            ) {
                 m.hits[j].consumed = true;
             }
         }

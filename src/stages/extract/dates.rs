@@ -64,13 +64,30 @@ pub struct DateMention {
 
 fn month(w: &str) -> Option<u32> {
     let w = w.trim_end_matches('.');
-    const M: [&str; 12] =
-        ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"];
+    const M: [&str; 12] = [
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
     if let Some(i) = M.iter().position(|m| *m == w) {
         return Some(i as u32 + 1);
     }
-    const A: [&str; 12] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-    A.iter().position(|m| *m == w).map(|i| i as u32 + 1).or(if w == "sept" { Some(9) } else { None })
+    const A: [&str; 12] = [
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    A.iter()
+        .position(|m| *m == w)
+        .map(|i| i as u32 + 1)
+        .or(if w == "sept" { Some(9) } else { None })
 }
 
 fn weekday(w: &str) -> Option<Weekday> {
@@ -116,11 +133,22 @@ fn add_months(d: NaiveDate, k: i32) -> Option<NaiveDate> {
 }
 
 /// Picks the year for a month (and day) given without one.
-fn nearest_year(pub_date: NaiveDate, m: u32, day: Option<u32>, future_ok: bool) -> Option<NaiveDate> {
+fn nearest_year(
+    pub_date: NaiveDate,
+    m: u32,
+    day: Option<u32>,
+    future_ok: bool,
+) -> Option<NaiveDate> {
     let mut best: Option<(i64, NaiveDate)> = None;
     for y in [pub_date.year() - 1, pub_date.year(), pub_date.year() + 1] {
-        let Some(c) = NaiveDate::from_ymd_opt(y, m, day.unwrap_or(1)) else { continue };
-        let end = if day.is_some() { c } else { add_months(c, 1)? - Duration::days(1) };
+        let Some(c) = NaiveDate::from_ymd_opt(y, m, day.unwrap_or(1)) else {
+            continue;
+        };
+        let end = if day.is_some() {
+            c
+        } else {
+            add_months(c, 1)? - Duration::days(1)
+        };
         let dist = if end < pub_date {
             (pub_date - end).num_days()
         } else if c <= pub_date {
@@ -138,7 +166,20 @@ fn nearest_year(pub_date: NaiveDate, m: u32, day: Option<u32>, future_ok: bool) 
 /// Words showing a sentence looks ahead.
 fn future_sentence(d: &Doc, a: usize, b: usize) -> bool {
     (a..b).any(|i| {
-        matches!(d.w(i), "will" | "'ll" | "next" | "plans" | "planned" | "scheduled" | "upcoming" | "due" | "expected" | "intends" | "set")
+        matches!(
+            d.w(i),
+            "will"
+                | "'ll"
+                | "next"
+                | "plans"
+                | "planned"
+                | "scheduled"
+                | "upcoming"
+                | "due"
+                | "expected"
+                | "intends"
+                | "set"
+        )
     })
 }
 
@@ -183,7 +224,12 @@ fn year_at(d: &Doc, i: usize) -> Option<i32> {
 fn day_at(d: &Doc, i: usize) -> Option<u32> {
     let t = d.toks.get(i)?;
     let w = d.w(i);
-    let w = w.strip_suffix("th").or(w.strip_suffix("st")).or(w.strip_suffix("nd")).or(w.strip_suffix("rd")).unwrap_or(w);
+    let w = w
+        .strip_suffix("th")
+        .or(w.strip_suffix("st"))
+        .or(w.strip_suffix("nd"))
+        .or(w.strip_suffix("rd"))
+        .unwrap_or(w);
     if t.kind != Kind::Num && !w.bytes().all(|c| c.is_ascii_digit()) {
         return None;
     }
@@ -194,8 +240,26 @@ fn day_at(d: &Doc, i: usize) -> Option<u32> {
 fn at(d: &Doc, i: usize, b: usize, pd: Option<NaiveDate>, future: bool) -> Option<(When, usize)> {
     let w = d.w(i);
     let t = d.toks[i];
-    let rel = |day: NaiveDate, p: Precision, end: usize| Some((When { day, precision: p, basis: Basis::Relative }, end));
-    let exp = |day: NaiveDate, p: Precision, end: usize| Some((When { day, precision: p, basis: Basis::Explicit }, end));
+    let rel = |day: NaiveDate, p: Precision, end: usize| {
+        Some((
+            When {
+                day,
+                precision: p,
+                basis: Basis::Relative,
+            },
+            end,
+        ))
+    };
+    let exp = |day: NaiveDate, p: Precision, end: usize| {
+        Some((
+            When {
+                day,
+                precision: p,
+                basis: Basis::Explicit,
+            },
+            end,
+        ))
+    };
     // ISO date 2026-01-13
     if let Some(y) = year_at(d, i) {
         if d.w(i + 1) == "-" && d.w(i + 3) == "-" {
@@ -207,7 +271,10 @@ fn at(d: &Doc, i: usize, b: usize, pd: Option<NaiveDate>, future: bool) -> Optio
         }
         // "in 2019", "since 2020", "of 2024"
         let prev = if i > 0 { d.w(i - 1) } else { "" };
-        if matches!(prev, "in" | "since" | "of" | "early" | "late" | "mid" | "until" | "during") {
+        if matches!(
+            prev,
+            "in" | "since" | "of" | "early" | "late" | "mid" | "until" | "during"
+        ) {
             return exp(NaiveDate::from_ymd_opt(y, 1, 1)?, Precision::Year, i + 1);
         }
         return None;
@@ -239,17 +306,37 @@ fn at(d: &Doc, i: usize, b: usize, pd: Option<NaiveDate>, future: bool) -> Optio
         if let Some(dd) = day_at(d, j) {
             let after = if d.is_punct(j + 1, ",") { j + 2 } else { j + 1 };
             if let Some(y) = year_at(d, after) {
-                return exp(NaiveDate::from_ymd_opt(y, m, dd)?, Precision::Day, after + 1);
+                return exp(
+                    NaiveDate::from_ymd_opt(y, m, dd)?,
+                    Precision::Day,
+                    after + 1,
+                );
             }
-            return exp(nearest_year(pd?, m, Some(dd), future)?, Precision::Day, j + 1);
+            return exp(
+                nearest_year(pd?, m, Some(dd), future)?,
+                Precision::Day,
+                j + 1,
+            );
         }
         if let Some(y) = year_at(d, j) {
             return exp(month_start(y, m)?, Precision::Month, j + 1);
         }
         let prev = if i > 0 { d.w(i - 1) } else { "" };
         let prev2 = if i > 1 { d.w(i - 2) } else { "" };
-        let ok = matches!(prev, "in" | "late" | "early" | "mid" | "since" | "until" | "of" | "last" | "this" | "next" | "during" | "by")
-            || (prev == "-" && prev2 == "mid");
+        let ok = matches!(
+            prev,
+            "in" | "late"
+                | "early"
+                | "mid"
+                | "since"
+                | "until"
+                | "of"
+                | "last"
+                | "this"
+                | "next"
+                | "during"
+                | "by"
+        ) || (prev == "-" && prev2 == "mid");
         if !ok || (m == 5 && prev == "this") {
             return None;
         }
@@ -266,11 +353,14 @@ fn at(d: &Doc, i: usize, b: usize, pd: Option<NaiveDate>, future: bool) -> Optio
         "today" | "tonight" => return rel(pd, Precision::Day, i + 1),
         "tomorrow" => return rel(pd + Duration::days(1), Precision::Day, i + 1),
         "last" | "this" | "next" | "earlier" | "later" | "previous" => {
-            let (mut j, mut shift) = (i + 1, match w {
-                "last" | "previous" => -1,
-                "next" => 1,
-                _ => 0,
-            });
+            let (mut j, mut shift) = (
+                i + 1,
+                match w {
+                    "last" | "previous" => -1,
+                    "next" => 1,
+                    _ => 0,
+                },
+            );
             if matches!(w, "earlier" | "later") {
                 if matches!(d.w(j), "this" | "that") || (d.w(j) == "in" && d.w(j + 1) == "the") {
                     j += if d.w(j) == "in" { 2 } else { 1 };
@@ -283,7 +373,9 @@ fn at(d: &Doc, i: usize, b: usize, pd: Option<NaiveDate>, future: bool) -> Optio
                 return rel(pd, Precision::Day, j + 1);
             }
             if let Some(wd) = weekday(d.w(j)) {
-                let back = (pd.weekday().num_days_from_monday() as i64 - wd.num_days_from_monday() as i64).rem_euclid(7);
+                let back = (pd.weekday().num_days_from_monday() as i64
+                    - wd.num_days_from_monday() as i64)
+                    .rem_euclid(7);
                 let x = match shift {
                     1 => pd + Duration::days((7 - back) % 7 + if back == 0 { 7 } else { 0 }),
                     _ => pd - Duration::days(if back == 0 && shift < 0 { 7 } else { back }),
@@ -293,8 +385,14 @@ fn at(d: &Doc, i: usize, b: usize, pd: Option<NaiveDate>, future: bool) -> Optio
             let unit = d.w(j);
             let x = match unit {
                 "week" | "weekend" => (monday(pd) + Duration::days(7 * shift), Precision::Week),
-                "month" => (add_months(month_start(pd.year(), pd.month())?, shift as i32)?, Precision::Month),
-                "year" => (NaiveDate::from_ymd_opt(pd.year() + shift as i32, 1, 1)?, Precision::Year),
+                "month" => (
+                    add_months(month_start(pd.year(), pd.month())?, shift as i32)?,
+                    Precision::Month,
+                ),
+                "year" => (
+                    NaiveDate::from_ymd_opt(pd.year() + shift as i32, 1, 1)?,
+                    Precision::Year,
+                ),
                 _ => return None,
             };
             return rel(x.0, x.1, j + 1);
@@ -303,8 +401,13 @@ fn at(d: &Doc, i: usize, b: usize, pd: Option<NaiveDate>, future: bool) -> Optio
     }
     if let Some(wd) = weekday(w) {
         let prev = if i > 0 { d.w(i - 1) } else { "" };
-        let back = (pd.weekday().num_days_from_monday() as i64 - wd.num_days_from_monday() as i64).rem_euclid(7);
-        let x = if future && prev != "last" && back != 0 { pd + Duration::days(7 - back) } else { pd - Duration::days(back) };
+        let back = (pd.weekday().num_days_from_monday() as i64 - wd.num_days_from_monday() as i64)
+            .rem_euclid(7);
+        let x = if future && prev != "last" && back != 0 {
+            pd + Duration::days(7 - back)
+        } else {
+            pd - Duration::days(back)
+        };
         return rel(x, Precision::Day, i + 1);
     }
     // "three days ago", "two weeks ago"
@@ -314,8 +417,14 @@ fn at(d: &Doc, i: usize, b: usize, pd: Option<NaiveDate>, future: bool) -> Optio
             let x = match unit.trim_end_matches('s') {
                 "day" => (pd - Duration::days(n), Precision::Day),
                 "week" => (monday(pd - Duration::days(7 * n)), Precision::Week),
-                "month" => (add_months(month_start(pd.year(), pd.month())?, -(n as i32))?, Precision::Month),
-                "year" => (NaiveDate::from_ymd_opt(pd.year() - n as i32, 1, 1)?, Precision::Year),
+                "month" => (
+                    add_months(month_start(pd.year(), pd.month())?, -(n as i32))?,
+                    Precision::Month,
+                ),
+                "year" => (
+                    NaiveDate::from_ymd_opt(pd.year() - n as i32, 1, 1)?,
+                    Precision::Year,
+                ),
                 _ => return None,
             };
             return rel(x.0, x.1, i + 3);
@@ -331,12 +440,18 @@ mod tests {
     fn dates(t: &str, pd: &str) -> Vec<(String, String, Precision, Basis)> {
         let d = Doc::new(t, crate::entities::split_sentences(t), &[]);
         let pd = NaiveDate::parse_from_str(pd, "%Y-%m-%d").ok();
-        find(&d, pd).into_iter().map(|m| (m.text, m.date, m.precision, m.basis)).collect()
+        find(&d, pd)
+            .into_iter()
+            .map(|m| (m.text, m.date, m.precision, m.basis))
+            .collect()
     }
 
     #[test]
     fn explicit_dates() {
-        let v = dates("On January 13, Trump spoke. On 2 March 2024 and Jan. 5, 2025 and in 2019 too.", "2026-01-14");
+        let v = dates(
+            "On January 13, Trump spoke. On 2 March 2024 and Jan. 5, 2025 and in 2019 too.",
+            "2026-01-14",
+        );
         assert_eq!(v[0].1, "2026-01-13");
         assert_eq!((v[0].2, v[0].3), (Precision::Day, Basis::Explicit));
         assert_eq!(v[1].1, "2024-03-02");
@@ -346,11 +461,20 @@ mod tests {
 
     #[test]
     fn relative_dates_prefer_the_past() {
-        let v = dates("The unrest began in late December. Earlier in the week, he warned. Yesterday he left.", "2026-01-14");
-        assert_eq!((v[0].1.as_str(), v[0].2, v[0].3), ("2025-12", Precision::Month, Basis::Relative));
+        let v = dates(
+            "The unrest began in late December. Earlier in the week, he warned. Yesterday he left.",
+            "2026-01-14",
+        );
+        assert_eq!(
+            (v[0].1.as_str(), v[0].2, v[0].3),
+            ("2025-12", Precision::Month, Basis::Relative)
+        );
         assert_eq!((v[1].1.as_str(), v[1].2), ("2026-01-12", Precision::Week));
         assert_eq!(v[2].1, "2026-01-13");
-        let v = dates("Last week he left. Last month too. On Tuesday he met. Three days ago it rained.", "2026-01-14");
+        let v = dates(
+            "Last week he left. Last month too. On Tuesday he met. Three days ago it rained.",
+            "2026-01-14",
+        );
         assert_eq!(v[0].1, "2026-01-05");
         assert_eq!(v[1].1, "2025-12");
         assert_eq!(v[2].1, "2026-01-13");

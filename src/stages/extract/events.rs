@@ -9,7 +9,9 @@ use serde::Serialize;
 
 use crate::entities::{EntityKind, Gazetteer};
 
-use super::actors::{self, actor, according_to, coordinated_left, object, subject_left, Actor, Ref, Side};
+use super::actors::{
+    self, according_to, actor, coordinated_left, object, subject_left, Actor, Ref, Side,
+};
 use super::cameo::CameoTable;
 use super::casualties::Casualty;
 use super::coder::{clause_end, Hit, Matches};
@@ -90,18 +92,37 @@ pub struct Ctx<'a> {
 
 /// Root classes whose events are statements, so a sentence's speaker can be their source.
 fn verbal_root(code: &str) -> bool {
-    matches!(&code[..2], "01" | "02" | "03" | "04" | "05" | "10" | "11" | "12" | "13")
+    matches!(
+        &code[..2],
+        "01" | "02" | "03" | "04" | "05" | "10" | "11" | "12" | "13"
+    )
 }
 
 impl<'a> Ctx<'a> {
     /// The nearest verb (match or reporting/light verb) before token `before` in the sentence.
     fn prev_verb(&self, m: &Matches, before: usize, a: usize) -> Option<usize> {
-        let hv = m.hits.iter().filter(|h| h.verbal && h.tok < before && h.tok >= a).map(|h| h.tok).max();
-        let fv = m.fn_verbs.iter().filter(|f| f.tok < before && f.tok >= a).map(|f| f.tok).max();
+        let hv = m
+            .hits
+            .iter()
+            .filter(|h| h.verbal && h.tok < before && h.tok >= a)
+            .map(|h| h.tok)
+            .max();
+        let fv = m
+            .fn_verbs
+            .iter()
+            .filter(|f| f.tok < before && f.tok >= a)
+            .map(|f| f.tok)
+            .max();
         let ed = (a..before).rev().find(|&k| {
             let t = self.d.toks[k];
             let w = self.d.w(k);
-            t.kind == Kind::Word && !t.cap && t.ent.is_none() && w.len() > 4 && w.ends_with("ed") && k > a && !is_determiner(self.d.w(k - 1))
+            t.kind == Kind::Word
+                && !t.cap
+                && t.ent.is_none()
+                && w.len() > 4
+                && w.ends_with("ed")
+                && k > a
+                && !is_determiner(self.d.w(k - 1))
         });
         [hv, fv, ed].into_iter().flatten().max()
     }
@@ -125,14 +146,36 @@ impl<'a> Ctx<'a> {
             g = actors::group_start(d, g - 2, a);
         }
         if g == a || depth > 4 {
-            return if g == a { Vec::new() } else { subject_left(d, g, a) };
+            return if g == a {
+                Vec::new()
+            } else {
+                subject_left(d, g, a)
+            };
         }
         let p = d.w(g - 1);
         let ing = d.w(tok).ends_with("ing");
-        if matches!(p, "and" | "or" | "but") || (p == "," && (ing || self.prev_verb(m, g - 1, a).is_some_and(|v| self.object_is_short(v, g - 1)))) {
+        if matches!(p, "and" | "or" | "but")
+            || (p == ","
+                && (ing
+                    || self
+                        .prev_verb(m, g - 1, a)
+                        .is_some_and(|v| self.object_is_short(v, g - 1))))
+        {
             if let Some(v) = self.prev_verb(m, g - 1, a) {
                 // Not across a subordinate clause: "..., as the toll rose, killing ...".
-                let sub = p == "," && (v + 1..g).any(|k| matches!(d.w(k), "as" | "after" | "when" | "while" | "because" | "since" | "with" | "before"));
+                let sub = p == ","
+                    && (v + 1..g).any(|k| {
+                        matches!(
+                            d.w(k),
+                            "as" | "after"
+                                | "when"
+                                | "while"
+                                | "because"
+                                | "since"
+                                | "with"
+                                | "before"
+                        )
+                    });
                 if !sub {
                     return self.subject(m, v, a, depth + 1);
                 }
@@ -140,7 +183,11 @@ impl<'a> Ctx<'a> {
             }
         }
         if matches!(p, "who" | "which" | "that") {
-            let k = if g >= 2 && d.w(g - 2) == "," { g - 2 } else { g - 1 };
+            let k = if g >= 2 && d.w(g - 2) == "," {
+                g - 2
+            } else {
+                g - 1
+            };
             return subject_left(d, k, a);
         }
         subject_left(d, g, a)
@@ -156,7 +203,9 @@ impl<'a> Ctx<'a> {
     fn object_end(&self, m: &Matches, from: usize, b: usize) -> usize {
         let d = self.d;
         let cend = clause_end(d, from, b).min(from + 16);
-        let verb_at = |k: usize| m.hits.iter().any(|h| h.verbal && h.tok == k) || m.fn_verbs.iter().any(|f| f.tok == k);
+        let verb_at = |k: usize| {
+            m.hits.iter().any(|h| h.verbal && h.tok == k) || m.fn_verbs.iter().any(|f| f.tok == k)
+        };
         for k in from..cend {
             let w = d.w(k);
             if w == "as" && k > from {
@@ -167,7 +216,10 @@ impl<'a> Ctx<'a> {
                 while j < cend && (super::text::is_adverb(d.w(j)) || is_aux(d.w(j))) {
                     j += 1;
                 }
-                if j < cend && (verb_at(j) || (w == "," && d.w(j).ends_with("ing") && d.toks[j].ent.is_none())) {
+                if j < cend
+                    && (verb_at(j)
+                        || (w == "," && d.w(j).ends_with("ing") && d.toks[j].ent.is_none()))
+                {
                     return k;
                 }
             }
@@ -183,7 +235,16 @@ impl<'a> Ctx<'a> {
         let mut skipped = 0;
         while k > a && skipped < 2 {
             let (t, w) = (d.toks[k - 1], d.w(k - 1));
-            if t.kind == Kind::Word && !t.cap && t.ent.is_none() && !is_determiner(w) && !is_preposition(w) && !is_aux(w) && !is_clause_break(w) && w != "and" && !w.starts_with("anti-") {
+            if t.kind == Kind::Word
+                && !t.cap
+                && t.ent.is_none()
+                && !is_determiner(w)
+                && !is_preposition(w)
+                && !is_aux(w)
+                && !is_clause_break(w)
+                && w != "and"
+                && !w.starts_with("anti-")
+            {
                 k -= 1;
                 skipped += 1;
             } else {
@@ -197,7 +258,11 @@ impl<'a> Ctx<'a> {
             if let Some((e, ea, eb)) = d.ent_at(k - 1) {
                 if eb == k && d.code(e).is_some() {
                     let mut v = coordinated_left(d, ea, a);
-                    v.push(Ref { ent: e, a: ea, b: eb });
+                    v.push(Ref {
+                        ent: e,
+                        a: ea,
+                        b: eb,
+                    });
                     return v;
                 }
             }
@@ -209,9 +274,15 @@ impl<'a> Ctx<'a> {
                 return v;
             }
         }
-        let light = m.fn_verbs.iter().filter(|f| f.light && f.tok < h.tok && f.tok + 7 >= h.tok).map(|f| f.tok).max();
+        let light = m
+            .fn_verbs
+            .iter()
+            .filter(|f| f.light && f.tok < h.tok && f.tok + 7 >= h.tok)
+            .map(|f| f.tok)
+            .max();
         if let Some(l) = light {
-            let clean = (l + 1..h.tok).all(|j| d.toks[j].ent.is_none() && !is_clause_break(d.w(j)) && d.w(j) != ",");
+            let clean = (l + 1..h.tok)
+                .all(|j| d.toks[j].ent.is_none() && !is_clause_break(d.w(j)) && d.w(j) != ",");
             if clean {
                 return self.subject(m, l, a, 0);
             }
@@ -224,7 +295,10 @@ impl<'a> Ctx<'a> {
         let d = self.d;
         let k = (h.tok.saturating_sub(3).max(a)..h.tok).find(|&k| d.w(k).starts_with("anti-"))?;
         let what = &d.w(k)[5..];
-        if !matches!(what, "government" | "regime" | "state" | "establishment" | "junta" | "authorities") {
+        if !matches!(
+            what,
+            "government" | "regime" | "state" | "establishment" | "junta" | "authorities"
+        ) {
             return None;
         }
         self.synth(country?, "GOV", (d.toks[k].s, d.toks[k].e))
@@ -259,7 +333,14 @@ impl<'a> Ctx<'a> {
     /// A plain group noun in the object ("arrested dozens of protesters", "killing 21
     /// people") when no dictionary actor is there: the role of the noun, in the country of
     /// the sentence's place, else of the article, else of the source.
-    fn group_noun(&self, from: usize, end: usize, a: usize, b: usize, source: Option<&Actor>) -> Option<Actor> {
+    fn group_noun(
+        &self,
+        from: usize,
+        end: usize,
+        a: usize,
+        b: usize,
+        source: Option<&Actor>,
+    ) -> Option<Actor> {
         let d = self.d;
         let (k, role) = (from..end).find_map(|k| {
             if d.toks[k].ent.is_some() || (k > from && matches!(d.w(k - 1), "in" | "at" | "near")) {
@@ -270,12 +351,18 @@ impl<'a> Ctx<'a> {
         let place = (a..b).find_map(|j| {
             let (e, _, _) = d.ent_at(j)?;
             let ent = &d.ents[e as usize];
-            (ent.kind == EntityKind::Place).then(|| ent.country.clone()).flatten()
+            (ent.kind == EntityKind::Place)
+                .then(|| ent.country.clone())
+                .flatten()
         });
         // Police and courts act at home: their targets are their own country's people.
         let domestic = source.is_some_and(|s| s.code.ends_with("COP") || s.code.ends_with("JUD"));
         let own = source.and_then(|s| s.country.clone());
-        let country = if domestic { own.or(place) } else { place.or(own).or(self.main_country.map(str::to_string)) }?;
+        let country = if domestic {
+            own.or(place)
+        } else {
+            place.or(own).or(self.main_country.map(str::to_string))
+        }?;
         self.synth(&country, role, (d.toks[k].s, d.toks[k].e))
     }
 
@@ -307,14 +394,22 @@ impl<'a> Ctx<'a> {
                 let oend = self.object_end(m, h.end, b);
                 if h.passive {
                     let by = (h.end..oend.min(h.end + 6)).find(|&j| d.w(j) == "by");
-                    let agent = by.map(|j| object(d, j + 1, oend, Side::Target, &[])).unwrap_or_default();
+                    let agent = by
+                        .map(|j| object(d, j + 1, oend, Side::Target, &[]))
+                        .unwrap_or_default();
                     (agent, self.subject(m, h.tok, a, 0))
                 } else {
-                    (self.subject(m, h.tok, a, 0), object(d, h.end, oend, Side::Target, &line.target_preps))
+                    (
+                        self.subject(m, h.tok, a, 0),
+                        object(d, h.end, oend, Side::Target, &line.target_preps),
+                    )
                 }
             } else {
                 let cend = clause_end(d, h.end, b);
-                (self.noun_source(m, h, a, b), object(d, h.end, cend, Side::NounTarget, &line.target_preps))
+                (
+                    self.noun_source(m, h, a, b),
+                    object(d, h.end, cend, Side::NounTarget, &line.target_preps),
+                )
             };
             if srcs.is_empty() && verbal_root(&h.code) && h.verbal {
                 srcs = self.speaker(m, a, b);
@@ -325,7 +420,10 @@ impl<'a> Ctx<'a> {
             if sources.is_empty() {
                 if let Some(role) = &line.def_source {
                     let anti = self.anti_target(h, a, self.main_country);
-                    let country = targets.first().and_then(|t| t.country.clone()).or(anti.as_ref().and_then(|t| t.country.clone()));
+                    let country = targets
+                        .first()
+                        .and_then(|t| t.country.clone())
+                        .or(anti.as_ref().and_then(|t| t.country.clone()));
                     if let Some(c) = country {
                         sources.extend(self.synth(&c, role, head_span));
                         if targets.is_empty() {
@@ -335,15 +433,24 @@ impl<'a> Ctx<'a> {
                 }
             }
             if targets.is_empty() && !line.recip {
-                let from = if h.verbal && !h.passive { h.end } else { h.end.min(b) };
-                let end = if h.verbal { self.object_end(m, from, b) } else { clause_end(d, from, b).min(from + 10) };
+                let from = if h.verbal && !h.passive {
+                    h.end
+                } else {
+                    h.end.min(b)
+                };
+                let end = if h.verbal {
+                    self.object_end(m, from, b)
+                } else {
+                    clause_end(d, from, b).min(from + 10)
+                };
                 if !(h.verbal && h.passive) {
                     targets.extend(self.group_noun(from, end, a, b, sources.first()));
                 }
             }
             if targets.is_empty() {
                 if let Some(role) = &line.def_target {
-                    let anti = self.anti_target(h, a, sources.first().and_then(|s| s.country.as_deref()));
+                    let anti =
+                        self.anti_target(h, a, sources.first().and_then(|s| s.country.as_deref()));
                     match anti {
                         Some(t) => targets.push(t),
                         None => {
@@ -356,7 +463,13 @@ impl<'a> Ctx<'a> {
                     }
                 } else if line.recip && sources.len() >= 2 {
                     targets = sources.clone();
-                } else if line.recip && sources.is_empty() && targets.len() >= 2 && tgt_refs.first().is_some_and(|r| r.a > 0 && d.w(r.a - 1) == "between") {
+                } else if line.recip
+                    && sources.is_empty()
+                    && targets.len() >= 2
+                    && tgt_refs
+                        .first()
+                        .is_some_and(|r| r.a > 0 && d.w(r.a - 1) == "between")
+                {
                     sources = targets.clone();
                 }
             }
@@ -365,7 +478,11 @@ impl<'a> Ctx<'a> {
                     if s.code == t.code || s.code.is_empty() || t.code.is_empty() {
                         continue;
                     }
-                    if out.iter().any(|e| e.source.code == s.code && e.target.code == t.code && e.action.cameo == h.code) {
+                    if out.iter().any(|e| {
+                        e.source.code == s.code
+                            && e.target.code == t.code
+                            && e.action.cameo == h.code
+                    }) {
                         continue;
                     }
                     if let Some(ev) = self.event(si, h, s.clone(), t.clone(), head_span) {
@@ -377,7 +494,14 @@ impl<'a> Ctx<'a> {
         out
     }
 
-    fn event(&self, si: usize, h: &Hit, source: Actor, target: Actor, head: (usize, usize)) -> Option<Event> {
+    fn event(
+        &self,
+        si: usize,
+        h: &Hit,
+        source: Actor,
+        target: Actor,
+        head: (usize, usize),
+    ) -> Option<Event> {
         let c = self.cameo.get(&h.code)?;
         let sent = self.d.sents[si];
         let when = self
@@ -391,7 +515,11 @@ impl<'a> Ctx<'a> {
             })
             .min_by_key(|m| (m.tok as i64 - h.tok as i64).abs())
             .map(|m| m.when)
-            .or(self.pub_date.map(|day| When { day, precision: Precision::Day, basis: Basis::Publication }));
+            .or(self.pub_date.map(|day| When {
+                day,
+                precision: Precision::Day,
+                basis: Basis::Publication,
+            }));
         let location = self.location(si, h, &source, &target);
         Some(Event {
             event_id: String::new(),
@@ -407,11 +535,20 @@ impl<'a> Ctx<'a> {
                 verb_text: self.d.text[head.0..head.1].to_string(),
             },
             location,
-            casualties: self.casualties.iter().filter(|x| x.sentence_index == si).cloned().collect(),
+            casualties: self
+                .casualties
+                .iter()
+                .filter(|x| x.sentence_index == si)
+                .cloned()
+                .collect(),
             evidence: Evidence {
                 sentence_index: si,
                 sentence: self.d.text[sent.start..sent.end].to_string(),
-                spans: Spans { source: source.span.map(|s| [s.0, s.1]), target: target.span.map(|s| [s.0, s.1]), verb: [head.0, head.1] },
+                spans: Spans {
+                    source: source.span.map(|s| [s.0, s.1]),
+                    target: target.span.map(|s| [s.0, s.1]),
+                    verb: [head.0, head.1],
+                },
                 pattern_id: h.pattern_id.clone(),
             },
             hypothetical: h.hypothetical,
@@ -433,9 +570,15 @@ impl<'a> Ctx<'a> {
             if let Some((e, ea, eb)) = d.ent_at(k) {
                 let ent = &d.ents[e as usize];
                 if ent.kind == EntityKind::Place {
-                    let loc = ea > 0 && matches!(d.w(ea - 1), "in" | "at" | "near" | "outside" | "inside" | "across" | "around");
+                    let loc = ea > 0
+                        && matches!(
+                            d.w(ea - 1),
+                            "in" | "at" | "near" | "outside" | "inside" | "across" | "around"
+                        );
                     let dist = (ea as i64 - h.tok as i64).unsigned_abs() as usize;
-                    if best.is_none_or(|(l, dd, _)| (loc, std::cmp::Reverse(dist)) > (l, std::cmp::Reverse(dd))) {
+                    if best.is_none_or(|(l, dd, _)| {
+                        (loc, std::cmp::Reverse(dist)) > (l, std::cmp::Reverse(dd))
+                    }) {
                         best = Some((loc, dist, e));
                     }
                 }
@@ -453,7 +596,12 @@ impl<'a> Ctx<'a> {
                 lat: ent.lat,
                 lon: ent.lon,
                 geonames_id: ent.geonames_id,
-                precision: if ent.geonames_id.is_some() && ent.admin1.is_some() && ent.lat.is_some() { "city" } else { "admin1" },
+                precision: if ent.geonames_id.is_some() && ent.admin1.is_some() && ent.lat.is_some()
+                {
+                    "city"
+                } else {
+                    "admin1"
+                },
             });
         }
         let c = target.country.as_deref().or(source.country.as_deref())?;
@@ -478,8 +626,11 @@ impl<'a> Ctx<'a> {
 /// CAMEO role of a plain group noun.
 fn group_role(w: &str) -> Option<&'static str> {
     Some(match w {
-        "protesters" | "protestors" | "demonstrators" | "activists" | "dissidents" | "rioters" => "OPP",
-        "civilians" | "people" | "residents" | "villagers" | "children" | "women" | "passengers" | "citizens" => "CVL",
+        "protesters" | "protestors" | "demonstrators" | "activists" | "dissidents" | "rioters" => {
+            "OPP"
+        }
+        "civilians" | "people" | "residents" | "villagers" | "children" | "women"
+        | "passengers" | "citizens" => "CVL",
         "students" => "EDU",
         "journalists" | "reporters" => "MED",
         "soldiers" | "troops" => "MIL",
@@ -504,7 +655,11 @@ pub fn collapse(events: Vec<Event>, article_id: &str) -> Vec<Event> {
         (e.hypothetical, basis)
     };
     for e in events {
-        match out.iter_mut().find(|x| x.source.code == e.source.code && x.target.code == e.target.code && x.action.cameo == e.action.cameo) {
+        match out.iter_mut().find(|x| {
+            x.source.code == e.source.code
+                && x.target.code == e.target.code
+                && x.action.cameo == e.action.cameo
+        }) {
             Some(x) => {
                 let mut ids = std::mem::take(&mut x.sentence_ids);
                 ids.extend(e.sentence_ids.iter().copied());
@@ -519,13 +674,25 @@ pub fn collapse(events: Vec<Event>, article_id: &str) -> Vec<Event> {
         }
     }
     for e in &mut out {
-        e.event_id = event_id(article_id, e.evidence.sentence_index, &e.source.code, &e.target.code, &e.action.cameo);
+        e.event_id = event_id(
+            article_id,
+            e.evidence.sentence_index,
+            &e.source.code,
+            &e.target.code,
+            &e.action.cameo,
+        );
     }
     out
 }
 
 /// First 16 hex digits of SHA-256 over the article id, sentence index, source, target and code.
-pub fn event_id(article_id: &str, sentence: usize, source: &str, target: &str, code: &str) -> String {
+pub fn event_id(
+    article_id: &str,
+    sentence: usize,
+    source: &str,
+    target: &str,
+    code: &str,
+) -> String {
     use sha2::{Digest, Sha256};
     let mut h = Sha256::new();
     for part in [article_id, &sentence.to_string(), source, target, code] {
@@ -545,6 +712,9 @@ mod tests {
         assert_eq!(a.len(), 16);
         assert_eq!(a, event_id("seed-000", 3, "USAGOV", "IRNGOV", "164"));
         assert_ne!(a, event_id("seed-000", 3, "USAGOV", "IRNGOV", "163"));
-        assert_ne!(event_id("a", 1, "b", "c", "d"), event_id("a", 1, "bc", "", "d"));
+        assert_ne!(
+            event_id("a", 1, "b", "c", "d"),
+            event_id("a", 1, "bc", "", "d")
+        );
     }
 }

@@ -44,7 +44,15 @@ impl Irregulars {
                 return Err((n + 1, format!("expected 5 columns, got {}", cols.len())));
             }
             let split = |s: &str| s.split('|').map(str::to_string).collect::<Vec<_>>();
-            map.insert(cols[0].to_string(), [split(cols[1]), split(cols[2]), split(cols[3]), split(cols[4])]);
+            map.insert(
+                cols[0].to_string(),
+                [
+                    split(cols[1]),
+                    split(cols[2]),
+                    split(cols[3]),
+                    split(cols[4]),
+                ],
+            );
         }
         Ok(Irregulars { map })
     }
@@ -96,7 +104,13 @@ fn regular_verb(l: &str, out: &mut Vec<(String, Form)>) {
     // 3rd person
     let third = if stem_y {
         format!("{}ies", &l[..n - 1])
-    } else if l.ends_with('s') || l.ends_with("sh") || l.ends_with("ch") || l.ends_with('x') || l.ends_with('z') || l.ends_with('o') {
+    } else if l.ends_with('s')
+        || l.ends_with("sh")
+        || l.ends_with("ch")
+        || l.ends_with('x')
+        || l.ends_with('z')
+        || l.ends_with('o')
+    {
         format!("{l}es")
     } else {
         format!("{l}s")
@@ -121,7 +135,12 @@ fn regular_verb(l: &str, out: &mut Vec<(String, Form)>) {
     // -ing
     if l.ends_with("ie") {
         out.push((format!("{}ying", &l[..n - 2]), Form::Ing));
-    } else if last == b'e' && !l.ends_with("ee") && !l.ends_with("ye") && !l.ends_with("oe") && n > 2 {
+    } else if last == b'e'
+        && !l.ends_with("ee")
+        && !l.ends_with("ye")
+        && !l.ends_with("oe")
+        && n > 2
+    {
         out.push((format!("{}ing", &l[..n - 1]), Form::Ing));
     } else {
         out.push((format!("{l}ing"), Form::Ing));
@@ -134,8 +153,14 @@ fn regular_verb(l: &str, out: &mut Vec<(String, Form)>) {
 /// British/American spelling variants of a word (the word itself first).
 pub fn spelling_variants(w: &str) -> Vec<String> {
     let mut v = vec![w.to_string()];
-    let swaps: [(&str, &str); 6] =
-        [("ize", "ise"), ("yze", "yse"), ("ization", "isation"), ("our", "or"), ("ense", "ence"), ("ilize", "ilise")];
+    let swaps: [(&str, &str); 6] = [
+        ("ize", "ise"),
+        ("yze", "yse"),
+        ("ization", "isation"),
+        ("our", "or"),
+        ("ense", "ence"),
+        ("ilize", "ilise"),
+    ];
     for (a, b) in swaps {
         for (x, y) in [(a, b), (b, a)] {
             if let Some(stem) = w.strip_suffix(x) {
@@ -159,13 +184,14 @@ pub fn noun_forms(n: &str) -> Vec<String> {
     let mut out = Vec::new();
     for s in spelling_variants(n) {
         let b = s.as_bytes();
-        let plural = if s.ends_with('s') || s.ends_with("sh") || s.ends_with("ch") || s.ends_with('x') {
-            format!("{s}es")
-        } else if b.len() >= 2 && s.ends_with('y') && !is_vowel(b[b.len() - 2]) {
-            format!("{}ies", &s[..s.len() - 1])
-        } else {
-            format!("{s}s")
-        };
+        let plural =
+            if s.ends_with('s') || s.ends_with("sh") || s.ends_with("ch") || s.ends_with('x') {
+                format!("{s}es")
+            } else if b.len() >= 2 && s.ends_with('y') && !is_vowel(b[b.len() - 2]) {
+                format!("{}ies", &s[..s.len() - 1])
+            } else {
+                format!("{s}s")
+            };
         out.push(s);
         out.push(plural);
     }
@@ -177,17 +203,34 @@ mod tests {
     use super::*;
 
     fn forms(l: &str) -> Vec<String> {
-        Irregulars::default().verb_forms(l).into_iter().map(|(f, _)| f).collect()
+        Irregulars::default()
+            .verb_forms(l)
+            .into_iter()
+            .map(|(f, _)| f)
+            .collect()
     }
 
     #[test]
     fn regular_forms_and_spellings() {
         let f = forms("criticize");
-        for w in ["criticizes", "criticized", "criticizing", "criticise", "criticised", "criticising"] {
+        for w in [
+            "criticizes",
+            "criticized",
+            "criticizing",
+            "criticise",
+            "criticised",
+            "criticising",
+        ] {
             assert!(f.contains(&w.to_string()), "{w} missing from {f:?}");
         }
         let f = forms("cancel");
-        for w in ["cancels", "canceled", "cancelled", "cancelling", "canceling"] {
+        for w in [
+            "cancels",
+            "canceled",
+            "cancelled",
+            "cancelling",
+            "canceling",
+        ] {
             assert!(f.contains(&w.to_string()), "{w}");
         }
         assert!(forms("deny").contains(&"denied".to_string()));

@@ -150,8 +150,14 @@ fn kw(s: &str) -> Vec<Kw> {
 
 impl Lexicon {
     /// Builds the lexicon from the three files' contents; errors name file and line.
-    pub fn parse(verbs: &str, irregular: &str, frames: &str, cameo: &CameoTable) -> Result<Lexicon, String> {
-        let irr = Irregulars::parse(irregular).map_err(|(n, m)| format!("irregular.tsv:{n}: {m}"))?;
+    pub fn parse(
+        verbs: &str,
+        irregular: &str,
+        frames: &str,
+        cameo: &CameoTable,
+    ) -> Result<Lexicon, String> {
+        let irr =
+            Irregulars::parse(irregular).map_err(|(n, m)| format!("irregular.tsv:{n}: {m}"))?;
         let mut lx = Lexicon::default();
         for (n, raw) in verbs.lines().enumerate() {
             let n = n + 1;
@@ -193,13 +199,25 @@ impl Lexicon {
                 } else if let Some(k) = p.strip_prefix('-') {
                     line.excludes.extend(kw(k));
                 } else {
-                    line.literals.push(p.split('|').map(str::to_string).collect());
+                    line.literals
+                        .push(p.split('|').map(str::to_string).collect());
                 }
             }
-            for f in cols.get(2).map(|s| s.split(',')).into_iter().flatten().map(str::trim).filter(|f| !f.is_empty()) {
+            for f in cols
+                .get(2)
+                .map(|s| s.split(','))
+                .into_iter()
+                .flatten()
+                .map(str::trim)
+                .filter(|f| !f.is_empty())
+            {
                 let (k, v) = f.split_once(':').unwrap_or((f, ""));
                 match k {
-                    "frame" => line.frame = Some(Frame::parse(v).ok_or_else(|| err(&format!("unknown frame {v}")))?),
+                    "frame" => {
+                        line.frame = Some(
+                            Frame::parse(v).ok_or_else(|| err(&format!("unknown frame {v}")))?,
+                        )
+                    }
                     "recip" => line.recip = true,
                     "deftgt" => line.def_target = Some(v.to_string()),
                     "defsrc" => line.def_source = Some(v.to_string()),
@@ -210,9 +228,14 @@ impl Lexicon {
                 }
             }
             if let Some(fr) = heads.strip_prefix('*') {
-                let frame = Frame::parse(fr).ok_or_else(|| err(&format!("unknown frame group {fr}")))?;
-                let code = line.code.clone().ok_or_else(|| err("a frame group needs a code"))?;
-                lx.frame_keywords.push((frame, code, line.id.clone(), line.keywords.clone()));
+                let frame =
+                    Frame::parse(fr).ok_or_else(|| err(&format!("unknown frame group {fr}")))?;
+                let code = line
+                    .code
+                    .clone()
+                    .ok_or_else(|| err("a frame group needs a code"))?;
+                lx.frame_keywords
+                    .push((frame, code, line.id.clone(), line.keywords.clone()));
                 continue;
             }
             let li = lx.lines.len() as u32;
@@ -256,18 +279,32 @@ impl Lexicon {
             HeadKind::Noun => {
                 // Pluralize the word before the first preposition, else the last word.
                 let preps = ["of", "for", "on", "to", "against", "with", "in", "into"];
-                let k = words.iter().position(|w| preps.contains(w)).unwrap_or(words.len()).saturating_sub(1);
+                let k = words
+                    .iter()
+                    .position(|w| preps.contains(w))
+                    .unwrap_or(words.len())
+                    .saturating_sub(1);
                 if k == 0 {
-                    noun_forms(words[0]).into_iter().map(|f| (f, Form::Noun)).collect()
+                    noun_forms(words[0])
+                        .into_iter()
+                        .map(|f| (f, Form::Noun))
+                        .collect()
                 } else {
                     rest[k - 1] = noun_forms(words[k]);
                     vec![(words[0].to_string(), Form::Noun)]
                 }
             }
         };
-        self.heads.push(Head { line, kind, rest: std::mem::take(&mut rest) });
+        self.heads.push(Head {
+            line,
+            kind,
+            rest: std::mem::take(&mut rest),
+        });
         for (f, form) in first {
-            self.words.entry(f).or_default().push(Entry { head: hi, form });
+            self.words
+                .entry(f)
+                .or_default()
+                .push(Entry { head: hi, form });
         }
     }
 
@@ -278,12 +315,20 @@ impl Lexicon {
 
     /// The code a frame gives a governed action (longest matching prefix).
     pub fn frame_code(&self, f: Frame, governed: &str) -> Option<&str> {
-        (2..=governed.len()).rev().find_map(|n| self.frame_map.get(&(f, governed[..n].to_string())).map(String::as_str))
+        (2..=governed.len()).rev().find_map(|n| {
+            self.frame_map
+                .get(&(f, governed[..n].to_string()))
+                .map(String::as_str)
+        })
     }
 
     /// Distinct CAMEO codes the lexicon can produce (lines and frame groups).
     pub fn codes(&self) -> std::collections::BTreeSet<&str> {
-        let mut s: std::collections::BTreeSet<&str> = self.lines.iter().filter_map(|l| l.code.as_deref()).collect();
+        let mut s: std::collections::BTreeSet<&str> = self
+            .lines
+            .iter()
+            .filter_map(|l| l.code.as_deref())
+            .collect();
         s.extend(self.frame_keywords.iter().map(|f| f.1.as_str()));
         s.extend(self.frame_map.values().map(String::as_str));
         s
@@ -293,7 +338,13 @@ impl Lexicon {
 /// True when a keyword alternative matches at token words `ws[i..]`.
 pub fn kw_at(k: &Kw, ws: &[&str], i: usize) -> bool {
     k.0.iter().enumerate().all(|(j, (t, prefix))| {
-        ws.get(i + j).is_some_and(|w| if *prefix { w.starts_with(t.as_str()) } else { *w == t })
+        ws.get(i + j).is_some_and(|w| {
+            if *prefix {
+                w.starts_with(t.as_str())
+            } else {
+                *w == t
+            }
+        })
     })
 }
 
@@ -311,7 +362,10 @@ mod tests {
         let lx = Lexicon::parse(v, "", "threat\t163\t1312\n", &cameo()).unwrap();
         assert!(lx.get("criticised").iter().any(|e| e.form == Form::Past));
         assert!(lx.get("criticisms").iter().any(|e| e.form == Form::Noun));
-        assert!(lx.get("threatened").iter().all(|e| matches!(e.form, Form::Past | Form::Participle)));
+        assert!(lx
+            .get("threatened")
+            .iter()
+            .all(|e| matches!(e.form, Form::Past | Form::Participle)));
         assert_eq!(lx.frame_code(Frame::Threat, "163"), Some("1312"));
         assert_eq!(lx.frame_code(Frame::Threat, "19"), None);
         assert_eq!(lx.frame_keywords.len(), 1);

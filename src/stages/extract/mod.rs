@@ -46,7 +46,10 @@ pub enum LoadError {
     #[error(transparent)]
     Gazetteer(#[from] crate::entities::LoadError),
     #[error("cannot read {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{path}: {msg}")]
     Parse { path: PathBuf, msg: String },
 }
@@ -79,7 +82,10 @@ fn read(dir: &Path, name: &str) -> Result<String, LoadError> {
 }
 
 fn parse_err(dir: &Path, name: &str, (line, msg): (usize, String)) -> LoadError {
-    LoadError::Parse { path: dir.join(name), msg: format!("line {line}: {msg}") }
+    LoadError::Parse {
+        path: dir.join(name),
+        msg: format!("line {line}: {msg}"),
+    }
 }
 
 impl Extractor {
@@ -99,7 +105,8 @@ impl Extractor {
 
     /// Loads the coder's tables around an already loaded gazetteer.
     pub fn with_gazetteer(data_dir: &Path, gazetteer: Gazetteer) -> Result<Extractor, LoadError> {
-        let cameo = CameoTable::parse(&read(data_dir, "cameo.tsv")?).map_err(|e| parse_err(data_dir, "cameo.tsv", e))?;
+        let cameo = CameoTable::parse(&read(data_dir, "cameo.tsv")?)
+            .map_err(|e| parse_err(data_dir, "cameo.tsv", e))?;
         let p = data_dir.join("patterns");
         let lexicon = lexicon::Lexicon::parse(
             &read(&p, "verbs.tsv")?,
@@ -107,11 +114,21 @@ impl Extractor {
             &read(&p, "frames.tsv")?,
             &cameo,
         )
-        .map_err(|msg| LoadError::Parse { path: p.clone(), msg })?;
+        .map_err(|msg| LoadError::Parse {
+            path: p.clone(),
+            msg,
+        })?;
         let tone = tone::ToneLexicon::parse(&read(&data_dir.join("tone"), "vader.tsv")?)
             .map_err(|e| parse_err(&data_dir.join("tone"), "vader.tsv", e))?;
-        let themes = themes::Themes::parse(&read(&p, "themes.tsv")?).map_err(|e| parse_err(&p, "themes.tsv", e))?;
-        Ok(Extractor { gazetteer, cameo, lexicon, tone, themes })
+        let themes = themes::Themes::parse(&read(&p, "themes.tsv")?)
+            .map_err(|e| parse_err(&p, "themes.tsv", e))?;
+        Ok(Extractor {
+            gazetteer,
+            cameo,
+            lexicon,
+            tone,
+            themes,
+        })
     }
 
     pub fn gazetteer(&self) -> &Gazetteer {
@@ -169,9 +186,13 @@ impl Extractor {
                 article_id: &article.id,
             };
             for c in &mut casualties {
-                c.location = casualty_place(&ctx, c).or_else(|| main.as_deref().and_then(|m| ctx.country_location(m)));
+                c.location = casualty_place(&ctx, c)
+                    .or_else(|| main.as_deref().and_then(|m| ctx.country_location(m)));
             }
-            let ctx = events::Ctx { casualties: &casualties, ..ctx };
+            let ctx = events::Ctx {
+                casualties: &casualties,
+                ..ctx
+            };
             let mut events = Vec::new();
             for si in 0..doc.sents.len() {
                 let (a, b) = doc.sent_toks[si];
@@ -184,7 +205,15 @@ impl Extractor {
             }
             (events, quotes, casualties, dates, tone, themes)
         };
-        Extraction { entities, events, quotes, casualties, dates, tone, themes }
+        Extraction {
+            entities,
+            events,
+            quotes,
+            casualties,
+            dates,
+            tone,
+            themes,
+        }
     }
 }
 
@@ -197,7 +226,13 @@ impl Extractor {
             if e.kind != crate::entities::EntityKind::Place || doc.codes[i].is_some() {
                 continue;
             }
-            let Some(c) = e.country.as_deref().and_then(|c| self.gazetteer.country_index(c)) else { continue };
+            let Some(c) = e
+                .country
+                .as_deref()
+                .and_then(|c| self.gazetteer.country_index(c))
+            else {
+                continue;
+            };
             let country = &self.gazetteer.countries()[c as usize];
             if !country.capital.is_empty() && country.capital == e.name {
                 doc.codes[i] = Some(format!("{}GOV", country.iso3));
@@ -213,7 +248,9 @@ fn casualty_place(ctx: &events::Ctx, c: &Casualty) -> Option<Location> {
     let (a, b) = d.sent_toks[c.sentence_index];
     let mut best: Option<(u8, u32)> = None;
     for k in a..b {
-        let Some((e, ea, _)) = d.ent_at(k) else { continue };
+        let Some((e, ea, _)) = d.ent_at(k) else {
+            continue;
+        };
         if ea != k || d.ents[e as usize].kind != crate::entities::EntityKind::Place {
             continue;
         }
@@ -295,7 +332,6 @@ pub fn parse_day(s: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -306,7 +342,10 @@ mod tests {
         let codes = x.lexicon.codes();
         for r in 1..=20 {
             let root = format!("{r:02}");
-            assert!(codes.iter().any(|c| c.starts_with(&root) && c.len() > 2), "root {root} has no pattern");
+            assert!(
+                codes.iter().any(|c| c.starts_with(&root) && c.len() > 2),
+                "root {root} has no pattern"
+            );
         }
         let specific = codes.iter().filter(|c| c.len() >= 3).count();
         assert!(specific >= 150, "{specific} specific codes");

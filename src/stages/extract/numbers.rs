@@ -32,10 +32,30 @@ pub struct Count {
 
 fn word_value(w: &str) -> Option<u64> {
     const UNITS: [&str; 20] = [
-        "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
-        "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
     ];
-    const TENS: [&str; 8] = ["twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"];
+    const TENS: [&str; 8] = [
+        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
     if let Some(i) = UNITS.iter().position(|u| *u == w) {
         return Some(i as u64);
     }
@@ -100,7 +120,11 @@ pub fn count_at(d: &Doc, i: usize, end: usize) -> Option<Count> {
         return None;
     };
     if vague(w).is_some() && d.w(j) == "of" && matches!(d.w(j + 1), "thousands" | "millions") {
-        value *= if d.w(j + 1) == "thousands" { 1_000.0 } else { 1_000_000.0 };
+        value *= if d.w(j + 1) == "thousands" {
+            1_000.0
+        } else {
+            1_000_000.0
+        };
         j += 2;
     }
     while j < end {
@@ -128,9 +152,8 @@ pub fn count_at(d: &Doc, i: usize, end: usize) -> Option<Count> {
         _ => match w1 {
             "over" | "above" | "exceeding" => Some((Qualifier::Over, 1)),
             "nearly" | "almost" | "under" | "below" => Some((Qualifier::Under, 1)),
-            "about" | "around" | "some" | "roughly" | "approximately" | "an" | "estimated" | "approx" | "circa" => {
-                Some((Qualifier::Approximate, 1))
-            }
+            "about" | "around" | "some" | "roughly" | "approximately" | "an" | "estimated"
+            | "approx" | "circa" => Some((Qualifier::Approximate, 1)),
             _ => None,
         },
     };
@@ -143,7 +166,12 @@ pub fn count_at(d: &Doc, i: usize, end: usize) -> Option<Count> {
     if !value.is_finite() || !(0.0..=1e12).contains(&value) {
         return None;
     }
-    Some(Count { value: value.round() as u64, qualifier: qual, start, end: j })
+    Some(Count {
+        value: value.round() as u64,
+        qualifier: qual,
+        start,
+        end: j,
+    })
 }
 
 #[cfg(test)]
@@ -152,20 +180,43 @@ mod tests {
 
     fn parse(t: &str) -> Option<(u64, Qualifier)> {
         let d = Doc::new(t, crate::entities::split_sentences(t), &[]);
-        (0..d.toks.len()).find_map(|i| count_at(&d, i, d.toks.len())).map(|c| (c.value, c.qualifier))
+        (0..d.toks.len())
+            .find_map(|i| count_at(&d, i, d.toks.len()))
+            .map(|c| (c.value, c.qualifier))
     }
 
     #[test]
     fn digits_words_and_qualifiers() {
         assert_eq!(parse("over 2,000 people"), Some((2000, Qualifier::Over)));
         assert_eq!(parse("at least 45 people"), Some((45, Qualifier::AtLeast)));
-        assert_eq!(parse("more than 400,000 residents"), Some((400_000, Qualifier::Over)));
-        assert_eq!(parse("1.5 million people"), Some((1_500_000, Qualifier::Exact)));
-        assert_eq!(parse("nearly forty-five soldiers"), Some((45, Qualifier::Under)));
-        assert_eq!(parse("thousands more"), Some((1000, Qualifier::Approximate)));
-        assert_eq!(parse("dozens of protesters"), Some((24, Qualifier::Approximate)));
-        assert_eq!(parse("tens of thousands of people"), Some((10_000, Qualifier::Approximate)));
-        assert_eq!(parse("hundreds of thousands"), Some((100_000, Qualifier::Approximate)));
+        assert_eq!(
+            parse("more than 400,000 residents"),
+            Some((400_000, Qualifier::Over))
+        );
+        assert_eq!(
+            parse("1.5 million people"),
+            Some((1_500_000, Qualifier::Exact))
+        );
+        assert_eq!(
+            parse("nearly forty-five soldiers"),
+            Some((45, Qualifier::Under))
+        );
+        assert_eq!(
+            parse("thousands more"),
+            Some((1000, Qualifier::Approximate))
+        );
+        assert_eq!(
+            parse("dozens of protesters"),
+            Some((24, Qualifier::Approximate))
+        );
+        assert_eq!(
+            parse("tens of thousands of people"),
+            Some((10_000, Qualifier::Approximate))
+        );
+        assert_eq!(
+            parse("hundreds of thousands"),
+            Some((100_000, Qualifier::Approximate))
+        );
         assert_eq!(parse("about 300"), Some((300, Qualifier::Approximate)));
         assert_eq!(parse("a man"), None);
     }

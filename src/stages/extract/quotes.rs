@@ -158,7 +158,12 @@ pub fn find(d: &Doc, lx: &Lexicon) -> Vec<Quote> {
             sentence_index: d.toks[o].sent as usize,
             speaker: who.map(|r| {
                 let x = actors::actor(d, r);
-                Speaker { text: x.text, name: x.name, code: Some(x.code).filter(|c| !c.is_empty()), country: x.country }
+                Speaker {
+                    text: x.text,
+                    name: x.name,
+                    code: Some(x.code).filter(|c| !c.is_empty()),
+                    country: x.country,
+                }
             }),
         });
     }

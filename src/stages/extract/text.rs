@@ -82,8 +82,20 @@ impl<'a> Doc<'a> {
             }
             ent_toks.push((a, b));
         }
-        let codes = ents.iter().map(|e| super::actors::code_of(e).map(str::to_string)).collect();
-        Doc { text, low, toks, sents, sent_toks, ents, ent_toks, codes }
+        let codes = ents
+            .iter()
+            .map(|e| super::actors::code_of(e).map(str::to_string))
+            .collect();
+        Doc {
+            text,
+            low,
+            toks,
+            sents,
+            sent_toks,
+            ents,
+            ent_toks,
+            codes,
+        }
     }
 
     /// Lower-cased text of token `i` ("'s" for possessives).
@@ -123,7 +135,15 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
     let mut out = Vec::with_capacity(text.len() / 5);
     let b = text.as_bytes();
     let mut it = text.char_indices().peekable();
-    let tok = |s: usize, e: usize, kind: Kind| Tok { s, e, kind, cap: false, caps: false, ent: None, sent: 0 };
+    let tok = |s: usize, e: usize, kind: Kind| Tok {
+        s,
+        e,
+        kind,
+        cap: false,
+        caps: false,
+        ent: None,
+        sent: 0,
+    };
     while let Some((i, c)) = it.next() {
         if c.is_whitespace() {
             continue;
@@ -132,7 +152,9 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
             let mut e = i + 1;
             while e < b.len() {
                 let d = b[e];
-                if d.is_ascii_digit() || ((d == b',' || d == b'.') && e + 1 < b.len() && b[e + 1].is_ascii_digit()) {
+                if d.is_ascii_digit()
+                    || ((d == b',' || d == b'.') && e + 1 < b.len() && b[e + 1].is_ascii_digit())
+                {
                     e += 1;
                 } else {
                     break;
@@ -163,7 +185,13 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
             let next = text[k + d.len_utf8()..].chars().next();
             let joins = match d {
                 '-' => next.is_some_and(char::is_alphanumeric),
-                '.' => next.is_some_and(|n| n.is_alphabetic()) && text[i..k].chars().all(|x| x.is_alphabetic() && x.is_uppercase() || x == '.') && text[i..k].len() <= 3,
+                '.' => {
+                    next.is_some_and(|n| n.is_alphabetic())
+                        && text[i..k]
+                            .chars()
+                            .all(|x| x.is_alphabetic() && x.is_uppercase() || x == '.')
+                        && text[i..k].len() <= 3
+                }
                 d if is_apos(d) => next.is_some_and(char::is_alphabetic),
                 _ => false,
             };
@@ -200,7 +228,10 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
         }
         // A bare apostrophe after a plural ("protesters' demands").
         if let Some(&(k, d)) = it.peek() {
-            if is_apos(d) && word.ends_with(['s', 'S']) && !text[k + d.len_utf8()..].starts_with(char::is_alphabetic) {
+            if is_apos(d)
+                && word.ends_with(['s', 'S'])
+                && !text[k + d.len_utf8()..].starts_with(char::is_alphabetic)
+            {
                 out.push(tok(k, k + d.len_utf8(), Kind::Poss));
                 it.next();
             }
@@ -226,7 +257,10 @@ fn clitic_start(w: &str) -> Option<usize> {
 /// Length in bytes of a final "n't" / "n’t" clitic.
 fn neg_clitic(w: &str) -> Option<usize> {
     for (tail, n) in [("n't", 3), ("n\u{2019}t", 5)] {
-        if w.len() >= n && w.is_char_boundary(w.len() - n) && w[w.len() - n..].eq_ignore_ascii_case(tail) {
+        if w.len() >= n
+            && w.is_char_boundary(w.len() - n)
+            && w[w.len() - n..].eq_ignore_ascii_case(tail)
+        {
             return Some(n);
         }
     }
@@ -237,40 +271,163 @@ fn neg_clitic(w: &str) -> Option<usize> {
 pub fn is_aux(w: &str) -> bool {
     matches!(
         w,
-        "is" | "are" | "was" | "were" | "be" | "been" | "being" | "am" | "has" | "have" | "had" | "having" | "will"
-            | "would" | "could" | "can" | "may" | "might" | "must" | "shall" | "should" | "did" | "do" | "does"
-            | "'ll" | "wo" | "ca" | "get" | "got" | "gets"
+        "is" | "are"
+            | "was"
+            | "were"
+            | "be"
+            | "been"
+            | "being"
+            | "am"
+            | "has"
+            | "have"
+            | "had"
+            | "having"
+            | "will"
+            | "would"
+            | "could"
+            | "can"
+            | "may"
+            | "might"
+            | "must"
+            | "shall"
+            | "should"
+            | "did"
+            | "do"
+            | "does"
+            | "'ll"
+            | "wo"
+            | "ca"
+            | "get"
+            | "got"
+            | "gets"
     )
 }
 
 pub fn is_be(w: &str) -> bool {
-    matches!(w, "is" | "are" | "was" | "were" | "be" | "been" | "being" | "am" | "'s" | "get" | "got" | "gets" | "getting")
+    matches!(
+        w,
+        "is" | "are"
+            | "was"
+            | "were"
+            | "be"
+            | "been"
+            | "being"
+            | "am"
+            | "'s"
+            | "get"
+            | "got"
+            | "gets"
+            | "getting"
+    )
 }
 
 pub fn is_modal(w: &str) -> bool {
-    matches!(w, "will" | "would" | "could" | "can" | "may" | "might" | "shall" | "should" | "must" | "'ll" | "wo" | "ca")
+    matches!(
+        w,
+        "will"
+            | "would"
+            | "could"
+            | "can"
+            | "may"
+            | "might"
+            | "shall"
+            | "should"
+            | "must"
+            | "'ll"
+            | "wo"
+            | "ca"
+    )
 }
 
 pub fn is_negator(w: &str) -> bool {
-    matches!(w, "not" | "n't" | "never" | "no" | "neither" | "nor" | "without")
+    matches!(
+        w,
+        "not" | "n't" | "never" | "no" | "neither" | "nor" | "without"
+    )
 }
 
 pub fn is_determiner(w: &str) -> bool {
     matches!(
         w,
-        "the" | "a" | "an" | "its" | "their" | "his" | "her" | "our" | "my" | "your" | "this" | "that" | "these"
-            | "those" | "some" | "any" | "each" | "every" | "such" | "all" | "both" | "several" | "many" | "more"
-            | "further" | "new" | "fresh" | "additional" | "other" | "another" | "own" | "no"
+        "the"
+            | "a"
+            | "an"
+            | "its"
+            | "their"
+            | "his"
+            | "her"
+            | "our"
+            | "my"
+            | "your"
+            | "this"
+            | "that"
+            | "these"
+            | "those"
+            | "some"
+            | "any"
+            | "each"
+            | "every"
+            | "such"
+            | "all"
+            | "both"
+            | "several"
+            | "many"
+            | "more"
+            | "further"
+            | "new"
+            | "fresh"
+            | "additional"
+            | "other"
+            | "another"
+            | "own"
+            | "no"
     )
 }
 
 pub fn is_preposition(w: &str) -> bool {
     matches!(
         w,
-        "in" | "on" | "at" | "by" | "for" | "with" | "from" | "to" | "of" | "against" | "about" | "over" | "into"
-            | "onto" | "upon" | "under" | "near" | "after" | "before" | "during" | "since" | "until" | "between"
-            | "among" | "amid" | "across" | "through" | "throughout" | "toward" | "towards" | "inside" | "outside"
-            | "within" | "around" | "despite" | "via" | "behind" | "beyond" | "regarding" | "like" | "per" | "than"
+        "in" | "on"
+            | "at"
+            | "by"
+            | "for"
+            | "with"
+            | "from"
+            | "to"
+            | "of"
+            | "against"
+            | "about"
+            | "over"
+            | "into"
+            | "onto"
+            | "upon"
+            | "under"
+            | "near"
+            | "after"
+            | "before"
+            | "during"
+            | "since"
+            | "until"
+            | "between"
+            | "among"
+            | "amid"
+            | "across"
+            | "through"
+            | "throughout"
+            | "toward"
+            | "towards"
+            | "inside"
+            | "outside"
+            | "within"
+            | "around"
+            | "despite"
+            | "via"
+            | "behind"
+            | "beyond"
+            | "regarding"
+            | "like"
+            | "per"
+            | "than"
     )
 }
 
@@ -278,35 +435,127 @@ pub fn is_preposition(w: &str) -> bool {
 pub fn is_locative(w: &str) -> bool {
     matches!(
         w,
-        "in" | "near" | "inside" | "outside" | "within" | "across" | "throughout" | "around" | "during"
-            | "amid" | "since" | "until" | "despite" | "behind" | "beyond" | "via" | "after" | "before" | "under"
-            | "among" | "from" | "like" | "than" | "about" | "regarding" | "over"
+        "in" | "near"
+            | "inside"
+            | "outside"
+            | "within"
+            | "across"
+            | "throughout"
+            | "around"
+            | "during"
+            | "amid"
+            | "since"
+            | "until"
+            | "despite"
+            | "behind"
+            | "beyond"
+            | "via"
+            | "after"
+            | "before"
+            | "under"
+            | "among"
+            | "from"
+            | "like"
+            | "than"
+            | "about"
+            | "regarding"
+            | "over"
     )
 }
 
 pub fn is_pronoun(w: &str) -> bool {
-    matches!(w, "he" | "she" | "it" | "they" | "him" | "her" | "them" | "we" | "i")
+    matches!(
+        w,
+        "he" | "she" | "it" | "they" | "him" | "her" | "them" | "we" | "i"
+    )
 }
 
 /// Words that end a clause for the purpose of object and keyword windows.
 pub fn is_clause_break(w: &str) -> bool {
     matches!(
         w,
-        ";" | ":" | "\u{2014}" | "(" | ")" | "because" | "although" | "though" | "while" | "whereas" | "when"
-            | "unless" | "if" | "after" | "before" | "since" | "until" | "who" | "which" | "whom" | "whose" | "saying"
-            | "adding" | "but" | "where"
+        ";" | ":"
+            | "\u{2014}"
+            | "("
+            | ")"
+            | "because"
+            | "although"
+            | "though"
+            | "while"
+            | "whereas"
+            | "when"
+            | "unless"
+            | "if"
+            | "after"
+            | "before"
+            | "since"
+            | "until"
+            | "who"
+            | "which"
+            | "whom"
+            | "whose"
+            | "saying"
+            | "adding"
+            | "but"
+            | "where"
     )
 }
 
 /// Adverbs and particles that may sit inside a verb group ("has also strongly condemned").
 pub fn is_adverb(w: &str) -> bool {
-    (w.len() > 4 && w.ends_with("ly") && !matches!(w, "italy" | "rally" | "ally" | "family" | "supply" | "reply" | "apply" | "july" | "assembly" | "fly" | "early" | "only"))
+    (w.len() > 4
+        && w.ends_with("ly")
+        && !matches!(
+            w,
+            "italy"
+                | "rally"
+                | "ally"
+                | "family"
+                | "supply"
+                | "reply"
+                | "apply"
+                | "july"
+                | "assembly"
+                | "fly"
+                | "early"
+                | "only"
+        ))
         || matches!(
             w,
-            "also" | "already" | "still" | "then" | "now" | "again" | "just" | "once" | "later" | "soon" | "even"
-                | "reportedly" | "allegedly" | "never" | "not" | "n't" | "always" | "often" | "yet" | "further"
-                | "swiftly" | "jointly" | "since" | "ever" | "only" | "subsequently" | "previously" | "earlier" | "today"
-                | "yesterday" | "recently" | "formally" | "officially" | "repeatedly"
+            "also"
+                | "already"
+                | "still"
+                | "then"
+                | "now"
+                | "again"
+                | "just"
+                | "once"
+                | "later"
+                | "soon"
+                | "even"
+                | "reportedly"
+                | "allegedly"
+                | "never"
+                | "not"
+                | "n't"
+                | "always"
+                | "often"
+                | "yet"
+                | "further"
+                | "swiftly"
+                | "jointly"
+                | "since"
+                | "ever"
+                | "only"
+                | "subsequently"
+                | "previously"
+                | "earlier"
+                | "today"
+                | "yesterday"
+                | "recently"
+                | "formally"
+                | "officially"
+                | "repeatedly"
         )
 }
 
@@ -315,20 +564,30 @@ mod tests {
     use super::*;
 
     fn words(t: &str) -> Vec<String> {
-        tokenize(t).iter().map(|k| match k.kind {
-            Kind::Poss => "'s".to_string(),
-            Kind::Neg => "n't".to_string(),
-            _ => t[k.s..k.e].to_string(),
-        }).collect()
+        tokenize(t)
+            .iter()
+            .map(|k| match k.kind {
+                Kind::Poss => "'s".to_string(),
+                Kind::Neg => "n't".to_string(),
+                _ => t[k.s..k.e].to_string(),
+            })
+            .collect()
     }
 
     #[test]
     fn clitics_acronyms_numbers() {
-        assert_eq!(words("Tehran\u{2019}s U.S. forces didn't fire 2,000.5 shells."), vec![
-            "Tehran", "'s", "U.S.", "forces", "did", "n't", "fire", "2,000.5", "shells", "."
-        ]);
-        assert_eq!(words("protesters' anti-government rally"), vec!["protesters", "'s", "anti-government", "rally"]);
-        assert_eq!(words("O'Brien said \u{201C}no\u{201D}"), vec!["O'Brien", "said", "\u{201C}", "no", "\u{201D}"]);
+        assert_eq!(
+            words("Tehran\u{2019}s U.S. forces didn't fire 2,000.5 shells."),
+            vec!["Tehran", "'s", "U.S.", "forces", "did", "n't", "fire", "2,000.5", "shells", "."]
+        );
+        assert_eq!(
+            words("protesters' anti-government rally"),
+            vec!["protesters", "'s", "anti-government", "rally"]
+        );
+        assert_eq!(
+            words("O'Brien said \u{201C}no\u{201D}"),
+            vec!["O'Brien", "said", "\u{201C}", "no", "\u{201D}"]
+        );
     }
 
     #[test]

@@ -28,12 +28,18 @@ impl Themes {
             if line.starts_with('#') || line.trim().is_empty() {
                 continue;
             }
-            let (name, kws) = line.split_once('\t').ok_or((n + 1, "expected theme<TAB>keywords".to_string()))?;
+            let (name, kws) = line
+                .split_once('\t')
+                .ok_or((n + 1, "expected theme<TAB>keywords".to_string()))?;
             let id = t.names.len() as u16;
             t.names.push(name.trim().to_string());
             for k in kws.split(',').map(str::trim).filter(|k| !k.is_empty()) {
                 let prefix = k.ends_with('*');
-                let words: Vec<String> = k.trim_end_matches('*').split_whitespace().map(str::to_string).collect();
+                let words: Vec<String> = k
+                    .trim_end_matches('*')
+                    .split_whitespace()
+                    .map(str::to_string)
+                    .collect();
                 if words.is_empty() {
                     return Err((n + 1, format!("empty keyword in {name}")));
                 }
@@ -41,9 +47,16 @@ impl Themes {
                     if words[0].len() < 3 {
                         return Err((n + 1, format!("prefix {k} is shorter than 3 letters")));
                     }
-                    t.prefixes.entry(words[0][..3].to_string()).or_default().push((words[0].clone(), id));
+                    t.prefixes
+                        .entry(words[0][..3].to_string())
+                        .or_default()
+                        .push((words[0].clone(), id));
                 } else {
-                    t.exact.entry(words[0].clone()).or_default().push(Key { theme: id, rest: words[1..].to_vec(), prefix });
+                    t.exact.entry(words[0].clone()).or_default().push(Key {
+                        theme: id,
+                        rest: words[1..].to_vec(),
+                        prefix,
+                    });
                 }
             }
         }
@@ -64,7 +77,13 @@ impl Themes {
                 for k in keys {
                     let n = k.rest.len();
                     let ok = k.rest.iter().enumerate().all(|(j, r)| {
-                        words.get(i + 1 + j).is_some_and(|x| if k.prefix && j + 1 == n { x.starts_with(r.as_str()) } else { x == r })
+                        words.get(i + 1 + j).is_some_and(|x| {
+                            if k.prefix && j + 1 == n {
+                                x.starts_with(r.as_str())
+                            } else {
+                                x == r
+                            }
+                        })
                     });
                     if ok {
                         hit(k.theme, counts);
@@ -83,13 +102,20 @@ impl Themes {
 
     /// Themes of an article, sorted by name.
     pub fn find(&self, d: &Doc, title: Option<&str>) -> Vec<String> {
-        let body: Vec<&str> = (0..d.toks.len()).filter(|&i| d.toks[i].kind == Kind::Word).map(|i| d.w(i)).collect();
+        let body: Vec<&str> = (0..d.toks.len())
+            .filter(|&i| d.toks[i].kind == Kind::Word)
+            .map(|i| d.w(i))
+            .collect();
         let mut counts = vec![0u32; self.names.len()];
         self.count(&body, &mut counts);
         let mut title_counts = vec![0u32; self.names.len()];
         if let Some(t) = title {
             let low = t.to_ascii_lowercase();
-            let words: Vec<&str> = tokenize(t).iter().filter(|k| k.kind == Kind::Word).map(|k| &low[k.s..k.e]).collect();
+            let words: Vec<&str> = tokenize(t)
+                .iter()
+                .filter(|k| k.kind == Kind::Word)
+                .map(|k| &low[k.s..k.e])
+                .collect();
             self.count(&words, &mut title_counts);
         }
         let mut out: Vec<String> = (0..self.names.len())
@@ -107,11 +133,15 @@ mod tests {
 
     #[test]
     fn themes_need_two_mentions_or_the_title() {
-        let th = Themes::parse("PROTEST\tprotest*,took to the streets\nELECTION\telection*\n").unwrap();
+        let th =
+            Themes::parse("PROTEST\tprotest*,took to the streets\nELECTION\telection*\n").unwrap();
         let t = "Protesters took to the streets. The election is near.";
         let d = Doc::new(t, crate::entities::split_sentences(t), &[]);
         assert_eq!(th.find(&d, None), vec!["PROTEST"]);
-        assert_eq!(th.find(&d, Some("Elections in Peru")), vec!["ELECTION", "PROTEST"]);
+        assert_eq!(
+            th.find(&d, Some("Elections in Peru")),
+            vec!["ELECTION", "PROTEST"]
+        );
         assert!(Themes::parse("NOTAB\n").is_err());
     }
 }

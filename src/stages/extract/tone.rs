@@ -32,8 +32,13 @@ impl ToneLexicon {
             if line.starts_with('#') || line.trim().is_empty() {
                 continue;
             }
-            let (w, v) = line.split_once('\t').ok_or((n + 1, "expected word<TAB>valence".to_string()))?;
-            let v: f32 = v.trim().parse().map_err(|_| (n + 1, format!("bad valence {v:?}")))?;
+            let (w, v) = line
+                .split_once('\t')
+                .ok_or((n + 1, "expected word<TAB>valence".to_string()))?;
+            let v: f32 = v
+                .trim()
+                .parse()
+                .map_err(|_| (n + 1, format!("bad valence {v:?}")))?;
             words.insert(w.to_string(), v);
         }
         Ok(ToneLexicon { words })
@@ -58,7 +63,13 @@ impl ToneLexicon {
         }
         let pct = |k: usize| (k as f64 * 100.0 / n as f64 * 1e4).round() / 1e4;
         let (p, q) = (pct(pos), pct(neg));
-        Tone { tone: ((p - q) * 1e4).round() / 1e4, positive: p, negative: q, polarity: pct(pos + neg), word_count: n }
+        Tone {
+            tone: ((p - q) * 1e4).round() / 1e4,
+            positive: p,
+            negative: q,
+            polarity: pct(pos + neg),
+            word_count: n,
+        }
     }
 }
 
