@@ -90,7 +90,7 @@ pub fn accepted(
     let mut duplicate_of = None;
     // A re-delivered article (after a crash or a rebalance) finds itself in
     // the index: it is processed again as itself, in its remembered story.
-    let redelivered = matches!(decision, Decision::Duplicate { of, .. } if *of == article.id);
+    let redelivered = is_redelivery(article, decision);
     if let (
         false,
         Decision::Duplicate {
@@ -151,7 +151,13 @@ pub fn accepted(
 
 /// Whether an article with this decision is published (so worth extracting).
 pub fn publishes(article: &Article, decision: &Decision, annotate: bool) -> bool {
-    annotate || !matches!(decision, Decision::Duplicate { of, .. } if *of != article.id)
+    annotate || !matches!(decision, Decision::Duplicate { .. }) || is_redelivery(article, decision)
+}
+
+/// The article found itself in the index: it was delivered again (after a
+/// crash or a rebalance), not copied.
+fn is_redelivery(article: &Article, decision: &Decision) -> bool {
+    matches!(decision, Decision::Duplicate { of, .. } if *of == article.id)
 }
 
 /// The outcome of a message that failed parse or normalize.
