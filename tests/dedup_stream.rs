@@ -93,7 +93,7 @@ fn two_instances_catch_a_cross_partition_duplicate(b: TestBroker) {
     let first = start();
     first.wait_for_log("partitions assigned", Duration::from_secs(60));
     let second = start();
-    second.wait_for_log("partitions assigned", Duration::from_secs(60));
+    second.wait_for_log("partitions assigned", Duration::from_secs(180));
     first.wait_for_log("partitions revoked", Duration::from_secs(60));
     std::thread::sleep(Duration::from_secs(2));
     // Each instance now owns one of the two partitions.

@@ -249,12 +249,8 @@ fn rebalance_moves_partitions_without_loss(b: TestBroker) {
     b.produce(INPUT, &first, 4);
     let start = || {
         let mut c = b.newsflow("reb");
-        c.env("NEWSFLOW_PIPELINE__MAX_IN_FLIGHT", "20")
-            // The mock cluster completes a join round only when every member
-            // rejoined or its session expired; a short session keeps a slow
-            // round short.
-            .env("NEWSFLOW_KAFKA__CONSUMER__SESSION_TIMEOUT_MS", "10000")
-            .arg("run");
+        // (TestBroker::newsflow sets a short session: see there why.)
+        c.env("NEWSFLOW_PIPELINE__MAX_IN_FLIGHT", "20").arg("run");
         Running::start(c)
     };
     let a = start();

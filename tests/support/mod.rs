@@ -156,6 +156,10 @@ impl TestBroker {
             .env("NEWSFLOW_KAFKA__GROUP_ID", group)
             .env("NEWSFLOW_METRICS__LISTEN", "127.0.0.1:0")
             .env("RUST_LOG", "info")
+            // A join round ends when every member rejoined or its session
+            // expired; under load the mock cluster can wait for the expiry,
+            // so a short session keeps a second member's join short.
+            .env("NEWSFLOW_KAFKA__CONSUMER__SESSION_TIMEOUT_MS", "10000")
             .env_remove("NEWSFLOW_PIPELINE__MAX_IN_FLIGHT");
         c
     }
@@ -303,7 +307,7 @@ impl Running {
         let sink = stderr.clone();
         std::thread::spawn(move || {
             for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-                let mut s = sink.lock().unwrap();
+                let mut s = sink.lock().unwrap_or_else(|e| e.into_inner());
                 s.push_str(&line);
                 s.push('\n');
             }
