@@ -100,6 +100,9 @@ pub struct ShutdownConfig {
 #[serde(deny_unknown_fields)]
 pub struct MetricsConfig {
     pub listen: String,
+    /// Where `newsflow replay` serves its metrics: a backfill usually runs
+    /// beside the live pipeline on the same host.
+    pub replay_listen: String,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -277,16 +280,16 @@ impl Config {
                 "must be at least 1 (default 30)".into(),
             );
         }
-        if self.metrics.listen.parse::<std::net::SocketAddr>().is_err()
-            && self.metrics.listen != "off"
-        {
-            return bad(
-                "metrics.listen",
-                format!(
-                    "= {:?} is not an address like 127.0.0.1:9898 (or \"off\")",
-                    self.metrics.listen
-                ),
-            );
+        for (key, value, example) in [
+            ("metrics.listen", &self.metrics.listen, "127.0.0.1:9898"),
+            ("metrics.replay_listen", &self.metrics.replay_listen, "127.0.0.1:9899"),
+        ] {
+            if value.parse::<std::net::SocketAddr>().is_err() && value != "off" {
+                return bad(
+                    key,
+                    format!("= {value:?} is not an address like {example} (or \"off\")"),
+                );
+            }
         }
         if !(self.dedup.near_threshold > 0.0 && self.dedup.near_threshold <= 1.0) {
             return bad(
@@ -367,8 +370,8 @@ impl Config {
             self.shutdown.deadline_secs
         ));
         out.push_str(&format!(
-            "\n[metrics]\nlisten = {:?}\n",
-            self.metrics.listen
+            "\n[metrics]\nlisten = {:?}\nreplay_listen = {:?}\n",
+            self.metrics.listen, self.metrics.replay_listen
         ));
         let d = &self.dedup;
         out.push_str(&format!(

@@ -3,7 +3,7 @@
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};
 use newsflow::config::Config;
-use newsflow::shell::{kafka, produce, run};
+use newsflow::shell::{kafka, produce, replay, run};
 use newsflow::stages::dedup::DedupIndex;
 use newsflow::stages::route::Target;
 use newsflow::stages::{Chain, ChainConfig, Timings};
@@ -49,6 +49,36 @@ enum Command {
         #[arg(long, value_name = "MSGS_PER_SEC")]
         seed_rate: Option<f64>,
     },
+    /// Reprocess a time range of the input topic (a backfill), then stop.
+    /// Resumable: run the same command again after an interruption.
+    Replay {
+        /// First message timestamp included (RFC 3339, YYYY-MM-DD, or ms).
+        #[arg(long, value_name = "TIME")]
+        from: Option<String>,
+        /// First message timestamp excluded; default: the end of the topic
+        /// when the replay first started.
+        #[arg(long, value_name = "TIME")]
+        to: Option<String>,
+        /// Start at these offsets instead of --from (only these partitions).
+        #[arg(long, value_name = "TOPIC:PARTITION:OFFSET,...")]
+        from_offsets: Option<String>,
+        #[arg(long)]
+        config: Option<String>,
+        /// Write to the output topics with this suffix (e.g. .backfill).
+        #[arg(long, value_name = "SUFFIX", default_value = "")]
+        output_suffix: String,
+        /// The replay's consumer group (default: derived from the range, so
+        /// the same command resumes). Never the live kafka.group_id.
+        #[arg(long)]
+        group: Option<String>,
+        /// Publish at most this many input messages per second.
+        #[arg(long, value_name = "MSGS_PER_SEC")]
+        max_rate: Option<f64>,
+        /// Dedup memory: "fresh" (empty) or "live" (a read-only snapshot of
+        /// the live changelog).
+        #[arg(long, value_name = "fresh|live", default_value = "fresh")]
+        dedup: String,
+    },
     /// Load a JSONL file (or - for stdin) into the input topic.
     Produce {
         file: String,
@@ -77,6 +107,10 @@ enum Command {
         config: Option<String>,
         #[arg(long, default_value_t = 4)]
         partitions: i32,
+        /// Also create the output topics with this suffix (for `replay
+        /// --output-suffix`).
+        #[arg(long, value_name = "SUFFIX")]
+        output_suffix: Option<String>,
     },
     /// Validate the configuration and print the effective values (secrets hidden).
     CheckConfig {
@@ -132,6 +166,48 @@ fn dispatch(cli: Cli) -> Result<()> {
             println!("{}", serde_json::to_string(&summary)?);
             Ok(())
         }
+        Command::Replay {
+            from,
+            to,
+            from_offsets,
+            config,
+            output_suffix,
+            group,
+            max_rate,
+            dedup,
+        } => {
+            let cfg = Config::load(config.as_deref())?;
+            let bounds = replay::range::Bounds {
+                from: from.map(|f| replay::range::parse_time("--from", &f)).transpose()?,
+                to: to.map(|t| replay::range::parse_time("--to", &t)).transpose()?,
+                from_offsets: from_offsets
+                    .map(|o| replay::range::parse_offsets(&o))
+                    .transpose()?
+                    .unwrap_or_default(),
+            };
+            let dedup = match dedup.as_str() {
+                "fresh" => replay::DedupMode::Fresh,
+                "live" => replay::DedupMode::Live,
+                other => bail!("--dedup {other:?}: use \"fresh\" (empty memory) or \"live\" (read-only snapshot of the live changelog)"),
+            };
+            let opts = replay::ReplayOptions {
+                bounds,
+                output_suffix,
+                group,
+                max_rate,
+                dedup,
+            };
+            let report = runtime()?.block_on(replay::replay(cfg, opts))?;
+            println!("{}", serde_json::to_string(&report)?);
+            if !report.complete {
+                eprintln!(
+                    "newsflow: replay interrupted; run the same command to continue (group {})",
+                    report.group
+                );
+                std::process::exit(130);
+            }
+            Ok(())
+        }
         Command::Produce { file, config } => {
             let cfg = Config::load(config.as_deref())?;
             if cfg.is_embedded() {
@@ -151,15 +227,25 @@ fn dispatch(cli: Cli) -> Result<()> {
             }
             extract(&cfg, &file)
         }
-        Command::CreateTopics { config, partitions } => {
+        Command::CreateTopics {
+            config,
+            partitions,
+            output_suffix,
+        } => {
             let cfg = Config::load(config.as_deref())?;
             if cfg.is_embedded() {
                 bail!("kafka.brokers: the embedded broker creates its topics itself; set NEWSFLOW_KAFKA__BROKERS=host:port");
             }
             let t = &cfg.topics;
+            let mut topics: Vec<String> = t.all().iter().map(|s| s.to_string()).collect();
+            if let Some(sfx) = output_suffix.filter(|s| !s.is_empty()) {
+                for base in [&t.articles, &t.events, &t.duplicates, &t.dlq] {
+                    topics.push(format!("{base}{sfx}"));
+                }
+            }
             runtime()?.block_on(kafka::ensure_topics(
                 &cfg.kafka.brokers,
-                &t.all(),
+                &topics.iter().map(String::as_str).collect::<Vec<_>>(),
                 &[t.dedup_changelog.as_str()],
                 partitions,
             ))?;

@@ -17,11 +17,14 @@ use tokio::net::TcpListener;
 static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
 
 /// Installs the global Prometheus recorder once per process and returns its
-/// handle (later calls return the same handle).
-pub fn install() -> PrometheusHandle {
+/// handle (later calls return the same handle). Every series carries the
+/// label `mode` (`run` or `replay`), so a backfill's figures never mix
+/// with the live pipeline's.
+pub fn install(mode: &'static str) -> PrometheusHandle {
     HANDLE
         .get_or_init(|| {
             let builder = PrometheusBuilder::new()
+                .add_global_label("mode", mode)
                 .set_buckets_for_metric(
                     Matcher::Full(names::STAGE_DURATION.into()),
                     names::STAGE_BUCKETS,
@@ -145,12 +148,12 @@ fn describe_all() {
 /// Registers the series a dashboard expects before anything happened, at
 /// zero: `describe_*` alone creates no series, and a panel or alert over a
 /// missing series shows "no data" instead of 0.
-pub fn register_zeroes(mode: &'static str, input_topic: &str, outputs: &[(&str, &'static str)]) {
+pub fn register_zeroes(input_topic: &str, outputs: &[(&str, &'static str)]) {
     use metrics::counter;
-    counter!(names::RECORDS_CONSUMED, "topic" => input_topic.to_string(), "mode" => mode)
+    counter!(names::RECORDS_CONSUMED, "topic" => input_topic.to_string())
         .increment(0);
     for (topic, kind) in outputs {
-        counter!(names::RECORDS_PRODUCED, "topic" => topic.to_string(), "kind" => *kind, "mode" => mode).increment(0);
+        counter!(names::RECORDS_PRODUCED, "topic" => topic.to_string(), "kind" => *kind).increment(0);
     }
     for class in crate::model::ErrorClass::ALL {
         counter!(names::DLQ_RECORDS, "error_class" => class.as_str()).increment(0);

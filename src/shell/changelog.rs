@@ -29,13 +29,17 @@ use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// Starts the reader thread and waits until the changelog is replayed (or
-/// `restore_timeout` passes). Returns the number of records restored.
+/// `restore_timeout` passes). Returns the number of records restored. With
+/// `tail` the reader keeps following the changelog until the stop; without
+/// (`replay --dedup live`: a snapshot of the live memory) it ends once
+/// restored.
 pub fn start(
     cfg: &Config,
     bootstrap: &str,
     index: Arc<Mutex<DedupIndex>>,
     shared: Arc<Shared>,
     restore_timeout: Duration,
+    tail: bool,
 ) -> Result<(u64, std::thread::JoinHandle<()>)> {
     let topic = cfg.topics.dedup_changelog.clone();
     let group = format!("{}.dedup-reader", cfg.kafka.group_id);
@@ -99,6 +103,9 @@ pub fn start(
                 }
                 if restored.is_some() && parts.iter().all(|p| at_eof.contains(p)) {
                     let _ = restored.take().unwrap().send(applied);
+                    if !tail {
+                        break;
+                    }
                 }
                 let idx = index.lock().unwrap();
                 metrics::gauge!(names::DEDUP_INDEX_ENTRIES).set(idx.len() as f64);

@@ -175,8 +175,14 @@ pub fn commit(
         return;
     }
     let mut tpl = TopicPartitionList::new();
-    for (p, o) in &pending {
-        let _ = tpl.add_partition_offset(&shared.input_topic, *p, Offset::Offset(*o));
+    {
+        let meta = shared.commit_metadata.lock().unwrap();
+        for (p, o) in &pending {
+            let _ = tpl.add_partition_offset(&shared.input_topic, *p, Offset::Offset(*o));
+            if let (Some(m), Some(mut e)) = (meta.get(p), tpl.find_partition(&shared.input_topic, *p)) {
+                e.set_metadata(m.as_str());
+            }
+        }
     }
     let start = Instant::now();
     let result = consumer.commit(&tpl, mode);
@@ -218,7 +224,7 @@ pub fn consume_loop(
     let mut last_commit = Instant::now();
     let mut last_message = Instant::now();
     let mut at_eof: HashSet<i32> = HashSet::new();
-    let consumed = counter!(names::RECORDS_CONSUMED, "topic" => shared.input_topic.clone(), "mode" => shared.mode);
+    let consumed = counter!(names::RECORDS_CONSUMED, "topic" => shared.input_topic.clone());
     while !shared.stopping() {
         if last_commit.elapsed() >= cfg.commit_interval {
             commit(&consumer, &shared, None, CommitMode::Sync);
@@ -267,6 +273,8 @@ pub fn consume_loop(
                 let job = Job {
                     msg: m.detach(),
                     permit,
+                    seq: None,
+                    warmup: false,
                 };
                 let w = p.unsigned_abs() as usize % workers.len();
                 if workers[w].blocking_send(job).is_err() {

@@ -2,6 +2,9 @@
 //! or the network. The stages it drives live in [`crate::stages`].
 //!
 //! * [`run`] wires the service together and shuts it down in order.
+//! * [`replay`] reprocesses a range of the input topic (backfills).
+//! * [`wiring`] holds what `run` and `replay` assemble the same way.
+//! * [`order`] lets replay workers decide and publish in a fixed order.
 //! * [`consumer`] polls, hands work out, commits, handles rebalances.
 //! * [`worker`] runs the stage chain and produces the outputs.
 //! * [`offsets`] decides which offsets are safe to commit.
@@ -14,8 +17,11 @@ pub mod consumer;
 pub mod embedded;
 pub mod kafka;
 pub mod offsets;
+pub mod order;
 pub mod produce;
+pub mod replay;
 pub mod run;
 pub mod shared;
 pub mod signals;
+pub mod wiring;
 pub mod worker;

@@ -11,20 +11,19 @@ use super::consumer::{consume_loop, Ctx, LoopConfig};
 use super::embedded::EmbeddedBroker;
 use super::produce::{produce_lines, Pace};
 use super::shared::{Shared, Summary};
-use super::worker::{run_worker, Outputs, WorkerCtx};
-use super::{changelog, kafka, signals};
+use super::worker::{Outputs, WorkerCtx};
+use super::{changelog, kafka, signals, wiring};
 use crate::config::{Config, OnDuplicate};
 use crate::metrics::{self, Health};
 use crate::stages::dedup::DedupIndex;
-use crate::stages::{Chain, ChainConfig};
 use anyhow::{bail, Context, Result};
 use rdkafka::consumer::{BaseConsumer, Consumer};
-use rdkafka::producer::{FutureProducer, Producer};
+use rdkafka::producer::FutureProducer;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::sync::{mpsc, Semaphore};
+use tokio::sync::Semaphore;
 
 /// What `run` does beyond the config.
 #[derive(Debug, Clone, Default)]
@@ -42,21 +41,9 @@ pub struct RunOptions {
 }
 
 pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
-    let handle = metrics::install();
     let health = Arc::new(Health::default());
-    let metrics_task = if cfg.metrics.listen != "off" {
-        let listener = tokio::net::TcpListener::bind(&cfg.metrics.listen)
-            .await
-            .with_context(|| format!("metrics.listen = {:?}: cannot listen there (is another newsflow running? set NEWSFLOW_METRICS__LISTEN)", cfg.metrics.listen))?;
-        tracing::info!(addr = %listener.local_addr()?, "metrics on /metrics, /health, /ready");
-        Some(tokio::spawn(metrics::serve(
-            listener,
-            handle,
-            health.clone(),
-        )))
-    } else {
-        None
-    };
+    let metrics_task =
+        wiring::serve_metrics("run", &cfg.metrics.listen, "metrics.listen", health.clone()).await?;
 
     let embedded = if cfg.is_embedded() {
         let b = EmbeddedBroker::start(&cfg.topics.all(), cfg.embedded.partitions)?;
@@ -73,34 +60,20 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
         .map_or_else(|| cfg.kafka.brokers.clone(), |b| b.bootstrap_servers());
 
     let t = &cfg.topics;
-    let names = [
-        t.input.clone(),
-        t.articles.clone(),
-        t.events.clone(),
-        t.duplicates.clone(),
-        t.dlq.clone(),
-        t.dedup_changelog.clone(),
-    ];
-    let bs = bootstrap.clone();
-    let counts = tokio::task::spawn_blocking(move || {
-        kafka::partition_counts(&bs, &names.iter().map(String::as_str).collect::<Vec<_>>())
-    })
-    .await??;
-    for (i, key) in [
-        "topics.input",
-        "topics.articles",
-        "topics.events",
-        "topics.duplicates",
-        "topics.dlq",
-        "topics.dedup_changelog",
-    ]
-    .iter()
-    .enumerate()
-    {
-        if counts[i] == 0 {
-            bail!("{key}: topic {:?} does not exist on {bootstrap}; create it first, e.g. `newsflow create-topics` (newsflow never auto-creates topics on a real cluster)", [&t.input, &t.articles, &t.events, &t.duplicates, &t.dlq, &t.dedup_changelog][i]);
-        }
-    }
+    let counts = wiring::require_topics(
+        &bootstrap,
+        &[
+            ("topics.input", &t.input),
+            ("topics.articles", &t.articles),
+            ("topics.events", &t.events),
+            ("topics.duplicates", &t.duplicates),
+            ("topics.dlq", &t.dlq),
+            ("topics.dedup_changelog", &t.dedup_changelog),
+        ]
+        .map(|(k, v)| (k.to_string(), v.clone())),
+        "newsflow create-topics",
+    )
+    .await?;
     let producer: FutureProducer = kafka::producer_config(&cfg, &bootstrap)
         .create()
         .context("creating the producer")?;
@@ -113,7 +86,6 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
         Duration::from_secs(cfg.shutdown.deadline_secs).mul_f32(0.5),
     ));
     metrics::register_zeroes(
-        "run",
         &t.input,
         &[
             (&t.articles, "articles"),
@@ -122,19 +94,7 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
             (&t.dlq, "dlq"),
         ],
     );
-    let gauges_task = {
-        let (producer, shared) = (producer.clone(), shared.clone());
-        tokio::spawn(async move {
-            let mut tick = tokio::time::interval(Duration::from_secs(1));
-            loop {
-                tick.tick().await;
-                ::metrics::gauge!(crate::metrics::names::PRODUCER_QUEUE)
-                    .set(producer.in_flight_count() as f64);
-                ::metrics::gauge!(crate::metrics::names::IN_FLIGHT)
-                    .set(shared.tracker.lock().unwrap().total_in_flight() as f64);
-            }
-        })
-    };
+    let gauges_task = wiring::spawn_gauges(producer.clone(), shared.clone());
     shared.echo.store(opts.echo, Ordering::Relaxed);
     shared
         .passthrough
@@ -166,37 +126,27 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
         );
         let timeout = Duration::from_secs(cfg.shutdown.deadline_secs.max(30));
         tokio::task::spawn_blocking(move || {
-            changelog::start(&cfg, &bootstrap, dedup, shared, timeout)
+            changelog::start(&cfg, &bootstrap, dedup, shared, timeout, true)
         })
         .await??
         .1
     };
-    let extractor = tokio::task::spawn_blocking(crate::stages::extract::Extractor::load_default)
-        .await?
-        .context("loading the dictionaries under data/ (set NEWSFLOW_DATA_DIR to their folder)")?;
-    let chain = Arc::new(
-        Chain::new(ChainConfig {
-            max_message_bytes: cfg.pipeline.max_message_bytes,
-        })
-        .with_extractor(Arc::new(extractor)),
-    );
+    let chain = wiring::load_chain(&cfg).await?;
     let permits = Arc::new(Semaphore::new(cfg.pipeline.max_in_flight));
-    let per_worker = (cfg.pipeline.max_in_flight / cfg.pipeline.concurrency).max(16);
-    let mut senders = Vec::new();
-    let mut workers = Vec::new();
-    for _ in 0..cfg.pipeline.concurrency {
-        let (tx, rx) = mpsc::channel(per_worker);
-        senders.push(tx);
-        let ctx = WorkerCtx {
-            chain: chain.clone(),
+    let (senders, workers) = wiring::spawn_workers(
+        &cfg,
+        WorkerCtx {
+            chain,
             producer: producer.clone(),
             shared: shared.clone(),
             outputs: outputs.clone(),
             dedup: dedup.clone(),
             annotate: cfg.dedup.on_duplicate == OnDuplicate::Annotate,
-        };
-        workers.push(tokio::spawn(run_worker(rx, ctx)));
-    }
+            order: None,
+            write_changelog: true,
+            marker: Vec::new(),
+        },
+    );
 
     let seeder = opts.seed.clone().map(|path| {
         shared.seeding.store(true, Ordering::SeqCst);
@@ -258,20 +208,10 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
         .map_err(|_| anyhow::anyhow!("the consumer thread panicked"))?;
 
     // The consumer has left the group; finish the rest within the deadline.
-    let deadline = shared.stop_requested_at().unwrap_or_else(Instant::now)
-        + Duration::from_secs(cfg.shutdown.deadline_secs);
     if let Some(s) = seeder {
         s.abort();
     }
-    for w in workers {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let _ = tokio::time::timeout(left, w).await;
-    }
-    let left = deadline.saturating_duration_since(Instant::now());
-    let flush = tokio::task::spawn_blocking(move || producer.flush(left)).await?;
-    if let Err(e) = flush {
-        tracing::warn!(error = %e, "producer flush did not finish before the shutdown deadline");
-    }
+    wiring::finish(&shared, cfg.shutdown.deadline_secs, workers, producer).await?;
     signal_task.abort();
     gauges_task.abort();
     if let Some(m) = metrics_task {

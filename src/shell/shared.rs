@@ -112,6 +112,10 @@ pub struct Shared {
     /// The dedup memory, set once it exists; a revoked partition stops
     /// holding its window back.
     pub dedup: std::sync::OnceLock<Arc<Mutex<crate::stages::dedup::DedupIndex>>>,
+    /// Metadata committed with each partition's offset (replay records its
+    /// end offset there, so a resumed open-ended replay stops where the
+    /// first attempt meant to).
+    pub commit_metadata: Mutex<std::collections::HashMap<i32, String>>,
     first_read: Mutex<Option<Instant>>,
     last_done: Mutex<Option<Instant>>,
     stop: AtomicBool,
@@ -139,6 +143,7 @@ impl Shared {
             passthrough: AtomicBool::new(false),
             latency: LatencyLog::default(),
             dedup: std::sync::OnceLock::new(),
+            commit_metadata: Mutex::new(std::collections::HashMap::new()),
             first_read: Mutex::new(None),
             last_done: Mutex::new(None),
             stop: AtomicBool::new(false),

@@ -8,11 +8,12 @@
 //! the input's number (modulo the output's partition count), which makes a
 //! replay of the same input reproduce the same order per output partition.
 
+use super::order::Order;
 use super::shared::Shared;
 use crate::metrics::names;
 use crate::model::Rejection;
 use crate::stages::dedup::DedupIndex;
-use crate::stages::route::{Output, Target};
+use crate::stages::route::{self, Output, Target};
 use crate::stages::{Chain, Timings};
 use metrics::{counter, histogram};
 use rdkafka::error::KafkaError;
@@ -28,6 +29,12 @@ use tokio::sync::{mpsc, OwnedSemaphorePermit};
 pub struct Job {
     pub msg: OwnedMessage,
     pub permit: OwnedSemaphorePermit,
+    /// Replay: the message's place in the merged order (decisions and
+    /// enqueueing follow it; see [`super::order`]).
+    pub seq: Option<u64>,
+    /// Replay resume: a message processed before the interruption, read
+    /// again only to rebuild the dedup memory. No outputs, no offsets.
+    pub warmup: bool,
 }
 
 /// Names and partition counts of the output topics. A count of 0 means
@@ -63,6 +70,13 @@ pub struct WorkerCtx {
     pub dedup: Arc<Mutex<DedupIndex>>,
     /// `dedup.on_duplicate = "annotate"`.
     pub annotate: bool,
+    /// Replay: take the dedup decision and enqueue outputs in `Job::seq` order.
+    pub order: Option<Arc<Order>>,
+    /// Publish dedup changelog records (`run`); a replay never writes the
+    /// live dedup memory.
+    pub write_changelog: bool,
+    /// Headers added to every output record (replay marks its records).
+    pub marker: Vec<(String, String)>,
 }
 
 type Pending = Vec<(DeliveryFuture, Target)>;
@@ -75,10 +89,24 @@ pub async fn run_worker(mut rx: mpsc::Receiver<Job>, ctx: WorkerCtx) {
         outputs,
         dedup,
         annotate,
+        order,
+        write_changelog,
+        marker,
     } = ctx;
+    let marker = (!marker.is_empty()).then(|| {
+        marker.iter().fold(OwnedHeaders::new(), |h, (k, v)| {
+            h.insert(Header {
+                key: k,
+                value: Some(v.as_bytes()),
+            })
+        })
+    });
     while let Some(job) = rx.recv().await {
         let (p, o) = (job.msg.partition(), job.msg.offset());
-        if !shared.owns(p) {
+        // Replay only: every sequence number passes both turnstiles exactly
+        // once, whatever happens to its message.
+        let gate = order.as_deref().zip(job.seq);
+        if !shared.owns(p) && gate.is_none() {
             // Revoked while queued: the new owner reads it again.
             continue;
         }
@@ -112,14 +140,32 @@ pub async fn run_worker(mut rx: mpsc::Receiver<Job>, ctx: WorkerCtx) {
             continue;
         }
         let mut t = Timings::default();
-        let outcome = chain.process(
-            payload,
-            job.msg.timestamp().to_millis(),
-            Some(p),
-            &dedup,
-            annotate,
-            &mut t,
-        );
+        let front = chain.front(payload, job.msg.timestamp().to_millis(), &mut t);
+        if let Some((g, seq)) = gate {
+            g.decide.wait(seq).await;
+        }
+        let decision = front
+            .as_ref()
+            .ok()
+            .map(|prepared| chain.decide(prepared, Some(p), &dedup, &mut t));
+        if let Some((g, _)) = gate {
+            g.decide.advance();
+        }
+        if job.warmup {
+            if let Some((g, seq)) = gate {
+                g.send.wait(seq).await;
+                g.send.advance();
+            }
+            continue;
+        }
+        let mut outcome = match (&front, &decision) {
+            (Ok(prepared), Some(d)) => chain.finish(prepared, d, annotate, &mut t),
+            (Err(r), _) => route::rejected(r.clone()),
+            (Ok(_), None) => unreachable!("a prepared article always gets a decision"),
+        };
+        if !write_changelog {
+            outcome.remember = None;
+        }
         for (stage, d) in t.ran() {
             histogram!(names::STAGE_DURATION, "stage" => stage).record(d.as_secs_f64());
         }
@@ -137,9 +183,12 @@ pub async fn run_worker(mut rx: mpsc::Receiver<Job>, ctx: WorkerCtx) {
         let echo = shared.echo.load(Ordering::Relaxed);
         let mut echoed: Vec<Vec<u8>> = Vec::new();
         let mut result = Ok(());
+        if let Some((g, seq)) = gate {
+            g.send.wait(seq).await;
+        }
         if let Some(rejection) = &outcome.rejection {
             counter!(names::DLQ_RECORDS, "error_class" => rejection.class.as_str()).increment(1);
-            let headers = dlq_headers(&job.msg, &shared.input_topic, rejection);
+            let headers = dlq_headers(&job.msg, &shared.input_topic, rejection, marker.as_ref());
             result = send(
                 &producer,
                 &outputs.dlq,
@@ -164,10 +213,13 @@ pub async fn run_worker(mut rx: mpsc::Receiver<Job>, ctx: WorkerCtx) {
                 p,
                 Some(&out.key),
                 &out.payload,
-                None,
+                marker.clone(),
             )
             .await
             .map(|f| pending.push((f, out.target)));
+        }
+        if let Some((g, _)) = gate {
+            g.send.advance();
         }
         if let Err(e) = result {
             shared.fail(format!(
@@ -238,7 +290,7 @@ fn spawn_ack(
                         };
                         n.fetch_add(1, Ordering::Relaxed);
                         let topic = outputs.topic(target).0.clone();
-                        counter!(names::RECORDS_PRODUCED, "topic" => topic, "kind" => target.label(), "mode" => shared.mode).increment(1);
+                        counter!(names::RECORDS_PRODUCED, "topic" => topic, "kind" => target.label()).increment(1);
                     }
                     Ok(Err((e, _))) => {
                         return shared.fail(format!(
@@ -255,7 +307,9 @@ fn spawn_ack(
                 }
             }
         }
-        if let Some(ts) = input_ts {
+        // End-to-end latency means something for live input only; a replay's
+        // input timestamps are history.
+        if let Some(ts) = input_ts.filter(|_| shared.mode == "run") {
             let latency_ms = (chrono::Utc::now().timestamp_millis() - ts).max(0) as u64;
             histogram!(names::END_TO_END_LATENCY).record(latency_ms as f64 / 1000.0);
             shared.latency.record(latency_ms);
@@ -303,9 +357,21 @@ async fn send(
     }
 }
 
-/// The input's own headers, then the reason and the source coordinates.
-fn dlq_headers(msg: &OwnedMessage, topic: &str, why: &Rejection) -> OwnedHeaders {
+/// The input's own headers, then the reason and the source coordinates
+/// (and a replay's marker headers).
+fn dlq_headers(
+    msg: &OwnedMessage,
+    topic: &str,
+    why: &Rejection,
+    marker: Option<&OwnedHeaders>,
+) -> OwnedHeaders {
     let mut h = OwnedHeaders::new();
+    for hdr in marker.iter().flat_map(|m| m.iter()) {
+        h = h.insert(Header {
+            key: hdr.key,
+            value: hdr.value,
+        });
+    }
     if let Some(orig) = msg.headers() {
         for hdr in orig.iter() {
             h = h.insert(Header {

@@ -107,39 +107,87 @@ impl Chain {
         annotate: bool,
         t: &mut Timings,
     ) -> Outcome {
-        let article = match self.prepare(payload, t) {
-            Ok(a) => a,
-            Err(r) => return route::rejected(r),
-        };
+        match self.front(payload, broker_ts_ms, t) {
+            Ok(p) => {
+                let decision = self.decide(&p, lane, index, t);
+                self.finish(&p, &decision, annotate, t)
+            }
+            Err(r) => route::rejected(r),
+        }
+    }
+
+    /// The part before the dedup decision: parse, normalize, fingerprint.
+    /// Independent of every other article, so it may run in parallel even
+    /// where decisions must be taken in a fixed order (replay).
+    pub fn front(
+        &self,
+        payload: &[u8],
+        broker_ts_ms: Option<i64>,
+        t: &mut Timings,
+    ) -> Result<Prepared, Rejection> {
+        let article = self.prepare(payload, t)?;
         let start = Instant::now();
         let fp = Fingerprint::compute(article.canonical_url.as_deref(), &article.body);
         let time = route::article_time(&article, broker_ts_ms);
-        let decision = {
-            let mut index = index.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some(lane) = lane {
-                index.note_lane(lane, time);
-            }
-            decide(&mut index, &article.id, &fp, time)
-        };
         t.dedup = start.elapsed();
+        Ok(Prepared { article, fp, time })
+    }
+
+    /// The dedup decision: the only step whose result depends on the
+    /// articles before this one, so the only one that needs an order.
+    pub fn decide(
+        &self,
+        p: &Prepared,
+        lane: Option<i32>,
+        index: &Mutex<DedupIndex>,
+        t: &mut Timings,
+    ) -> Decision {
+        let start = Instant::now();
+        let mut index = index.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(lane) = lane {
+            index.note_lane(lane, p.time);
+        }
+        let decision = decide(&mut index, &p.article.id, &p.fp, p.time);
+        t.dedup += start.elapsed();
+        decision
+    }
+
+    /// The part after the decision: extract (when the article publishes)
+    /// and build the records.
+    pub fn finish(
+        &self,
+        p: &Prepared,
+        decision: &Decision,
+        annotate: bool,
+        t: &mut Timings,
+    ) -> Outcome {
         let extraction = match &self.extractor {
-            Some(x) if route::publishes(&article, &decision, annotate) => {
+            Some(x) if route::publishes(&p.article, decision, annotate) => {
                 let start = Instant::now();
-                let e = x.extract(&article);
+                let e = x.extract(&p.article);
                 t.extract = start.elapsed();
                 Some(e)
             }
             _ => None,
         };
         route::accepted(
-            &article,
-            &fp,
-            time,
-            &decision,
+            &p.article,
+            &p.fp,
+            p.time,
+            decision,
             annotate,
             extraction.as_ref(),
         )
     }
+}
+
+/// A parsed, normalized and fingerprinted article, ready for its decision.
+#[derive(Debug)]
+pub struct Prepared {
+    pub article: Article,
+    pub fp: Fingerprint,
+    /// Its dedup time (ms since the epoch).
+    pub time: i64,
 }
 
 /// The dedup decision, and the article remembered at once in this process's

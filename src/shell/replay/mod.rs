@@ -1,0 +1,290 @@
+//! `newsflow replay`: reprocess a time (or offset) range of the input topic
+//! through the same stages as `run`, into the configured output topics or
+//! suffixed copies, then stop.
+//!
+//! * [`range`] turns `--from`/`--to`/`--from-offsets` into offset ranges.
+//! * [`merge`] reads them in one deterministic order and commits progress.
+//! * [`progress`] shows how far it is.
+//!
+//! What makes a replay trustworthy: its own consumer group (the live
+//! pipeline's offsets are never touched; the same command resumes), a
+//! deterministic order of decisions and records (byte-identical reruns),
+//! and dedup memory that is its own: `fresh` starts empty, `live` starts
+//! from a snapshot of the live changelog; neither writes to the changelog.
+
+pub mod merge;
+pub mod progress;
+pub mod range;
+
+use super::consumer::Ctx;
+use super::order::Order;
+use super::shared::{Shared, Summary};
+use super::worker::{Outputs, WorkerCtx};
+use super::{changelog, kafka, signals, wiring};
+use crate::config::{Config, OnDuplicate};
+use crate::metrics::{self, Health};
+use crate::stages::dedup::DedupIndex;
+use anyhow::{bail, Context, Result};
+use rdkafka::consumer::BaseConsumer;
+use rdkafka::producer::FutureProducer;
+use range::{Bounds, PartRange};
+use serde::Serialize;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::Semaphore;
+
+/// Where a replay's dedup memory starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DedupMode {
+    /// Empty: the range is deduplicated against itself only.
+    #[default]
+    Fresh,
+    /// A snapshot of the live changelog, read once; never written.
+    Live,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ReplayOptions {
+    pub bounds: Bounds,
+    /// Appended to every output topic name (e.g. ".backfill"); empty: the
+    /// configured topics.
+    pub output_suffix: String,
+    /// The replay's consumer group; default derived from the range.
+    pub group: Option<String>,
+    pub max_rate: Option<f64>,
+    pub dedup: DedupMode,
+}
+
+/// The JSON line `replay` prints last.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReplayReport {
+    pub group: String,
+    /// Every range read and every record acknowledged.
+    pub complete: bool,
+    /// Messages in the range (those this invocation published are `consumed`).
+    pub range_messages: u64,
+    pub output_suffix: String,
+    #[serde(flatten)]
+    pub summary: Summary,
+}
+
+fn empty_range(b: &Bounds, topic: &str) -> String {
+    let what = match (b.from, b.to) {
+        (Some(f), Some(to)) => format!(
+            "a timestamp in [{}, {})",
+            range::fmt_ms(f),
+            range::fmt_ms(to)
+        ),
+        (Some(f), None) => format!("a timestamp at or after {}", range::fmt_ms(f)),
+        (None, Some(to)) => format!("an offset past --from-offsets and a timestamp before {}", range::fmt_ms(to)),
+        _ => "an offset at or after --from-offsets".to_string(),
+    };
+    format!("no message of {topic} has {what}; nothing to replay")
+}
+
+/// The replay's consumer group: `--group`, else one named after the range,
+/// so running the same command again resumes it.
+pub fn group_name(cfg: &Config, opts: &ReplayOptions) -> Result<String> {
+    let group = opts.group.clone().unwrap_or_else(|| {
+        format!(
+            "{}.replay.{}",
+            cfg.kafka.group_id,
+            opts.bounds.tag(&opts.output_suffix)
+        )
+    });
+    if group == cfg.kafka.group_id {
+        bail!("--group {group:?} is the live pipeline's group (kafka.group_id); a replay must not move its offsets: pick another name or omit --group");
+    }
+    Ok(group)
+}
+
+pub async fn replay(cfg: Config, opts: ReplayOptions) -> Result<ReplayReport> {
+    opts.bounds.validate()?;
+    if cfg.is_embedded() {
+        bail!("kafka.brokers = \"embedded\": replay reads history from a running broker, and the embedded one lives only inside `newsflow run`; set NEWSFLOW_KAFKA__BROKERS=host:port");
+    }
+    if opts.max_rate.is_some_and(|r| !(r > 0.0)) {
+        bail!("--max-rate must be a positive number of messages per second");
+    }
+    let group = group_name(&cfg, &opts)?;
+    let bootstrap = cfg.kafka.brokers.clone();
+    let health = Arc::new(Health::default());
+    let metrics_task = wiring::serve_metrics(
+        "replay",
+        &cfg.metrics.replay_listen,
+        "metrics.replay_listen",
+        health.clone(),
+    )
+    .await?;
+    let t = &cfg.topics;
+    let sfx = &opts.output_suffix;
+    let out = |name: &str| format!("{name}{sfx}");
+    let mut wanted = vec![
+        ("topics.input".to_string(), t.input.clone()),
+        ("topics.articles".to_string(), out(&t.articles)),
+        ("topics.events".to_string(), out(&t.events)),
+        ("topics.duplicates".to_string(), out(&t.duplicates)),
+        ("topics.dlq".to_string(), out(&t.dlq)),
+    ];
+    if opts.dedup == DedupMode::Live {
+        wanted.push(("topics.dedup_changelog".into(), t.dedup_changelog.clone()));
+    }
+    let hint = if sfx.is_empty() {
+        "newsflow create-topics".to_string()
+    } else {
+        format!("newsflow create-topics --output-suffix {sfx}")
+    };
+    let counts = wiring::require_topics(&bootstrap, &wanted, &hint).await?;
+    let outputs = Arc::new(Outputs {
+        articles: (wanted[1].1.clone(), counts[1]),
+        events: (wanted[2].1.clone(), counts[2]),
+        duplicates: (wanted[3].1.clone(), counts[3]),
+        dlq: (wanted[4].1.clone(), counts[4]),
+        changelog: (t.dedup_changelog.clone(), 0),
+    });
+
+    let shared = Arc::new(Shared::new(
+        t.input.clone(),
+        "replay",
+        health.clone(),
+        Duration::from_secs(cfg.shutdown.deadline_secs).mul_f32(0.5),
+    ));
+    let consumer: Arc<BaseConsumer<Ctx>> = Arc::new(
+        kafka::consumer_config(&cfg, &bootstrap, &group)
+            .create_with_context(Ctx::new(shared.clone()))
+            .context("creating the replay consumer")?,
+    );
+    let ranges: Vec<PartRange> = {
+        let (consumer, topic, bounds) = (consumer.clone(), t.input.clone(), opts.bounds.clone());
+        tokio::task::spawn_blocking(move || {
+            range::resolve(&consumer, &topic, &bounds, Duration::from_secs(15))
+        })
+        .await??
+    };
+    let range_messages: u64 = ranges.iter().map(PartRange::len).sum();
+    let left: u64 = ranges.iter().map(PartRange::left).sum();
+    if range_messages == 0 {
+        bail!("empty range: {}", empty_range(&opts.bounds, &t.input));
+    }
+    for r in &ranges {
+        tracing::info!(
+            partition = r.partition,
+            first = r.first,
+            end = r.end,
+            resume = r.resume,
+            "replay range"
+        );
+    }
+    let report = |complete: bool, in_range: u64, shared: &Shared| ReplayReport {
+        group: group.clone(),
+        complete,
+        range_messages: in_range,
+        output_suffix: sfx.clone(),
+        summary: shared.summary(),
+    };
+    if left == 0 {
+        tracing::info!(group, "this replay already completed: nothing left to publish");
+        return Ok(report(true, range_messages, &shared));
+    }
+    tracing::info!(group, messages = left, of = range_messages, "replaying");
+
+    let producer: FutureProducer = kafka::producer_config(&cfg, &bootstrap)
+        .create()
+        .context("creating the producer")?;
+    health.set_producer_connected(true);
+    metrics::register_zeroes(
+        &t.input,
+        &[
+            (&outputs.articles.0, "articles"),
+            (&outputs.events.0, "events"),
+            (&outputs.duplicates.0, "duplicates"),
+            (&outputs.dlq.0, "dlq"),
+        ],
+    );
+    {
+        let mut meta = shared.commit_metadata.lock().unwrap();
+        let mut tracker = shared.tracker.lock().unwrap();
+        for r in &ranges {
+            meta.insert(r.partition, range::end_metadata(r.end));
+            tracker.assign(r.partition);
+        }
+    }
+    health.set_assigned(true);
+    let gauges_task = wiring::spawn_gauges(producer.clone(), shared.clone());
+
+    let dedup = Arc::new(Mutex::new(
+        DedupIndex::new(cfg.dedup.index_config()).map_err(|e| anyhow::anyhow!("{e}"))?,
+    ));
+    if opts.dedup == DedupMode::Live {
+        let (cfg, bootstrap, dedup, shared) =
+            (cfg.clone(), bootstrap.clone(), dedup.clone(), shared.clone());
+        let timeout = Duration::from_secs(cfg.shutdown.deadline_secs.max(30));
+        let (n, reader) = tokio::task::spawn_blocking(move || {
+            changelog::start(&cfg, &bootstrap, dedup, shared, timeout, false)
+        })
+        .await??;
+        let _ = tokio::task::spawn_blocking(move || reader.join()).await;
+        tracing::info!(records = n, "replay dedup starts from the live memory (read-only)");
+    }
+    let chain = wiring::load_chain(&cfg).await?;
+    let permits = Arc::new(Semaphore::new(cfg.pipeline.max_in_flight));
+    let (senders, workers) = wiring::spawn_workers(
+        &cfg,
+        WorkerCtx {
+            chain,
+            producer: producer.clone(),
+            shared: shared.clone(),
+            outputs,
+            dedup,
+            annotate: cfg.dedup.on_duplicate == OnDuplicate::Annotate,
+            order: Some(Arc::new(Order::default())),
+            write_changelog: false,
+            marker: vec![
+                ("newsflow.mode".into(), "replay".into()),
+                ("newsflow.replay.group".into(), group.clone()),
+            ],
+        },
+    );
+    let progress_task = progress::spawn(shared.clone(), left);
+    let signal_task = tokio::spawn(signals::stop_on_signal(shared.clone()));
+    let merge_cfg = merge::MergeConfig {
+        commit_interval: Duration::from_millis(cfg.pipeline.commit_interval_ms),
+        shutdown_deadline: Duration::from_secs(cfg.shutdown.deadline_secs),
+        max_rate: opts.max_rate,
+        from: opts.bounds.from,
+        to: opts.bounds.to,
+    };
+    let rt = tokio::runtime::Handle::current();
+    let (thread_shared, thread_ranges) = (shared.clone(), ranges.clone());
+    let consumer_thread = std::thread::Builder::new()
+        .name("newsflow-replay".into())
+        .spawn(move || {
+            merge::merge_loop(
+                consumer,
+                &thread_ranges,
+                thread_shared,
+                senders,
+                permits,
+                rt,
+                merge_cfg,
+            )
+        })?;
+    let merged = tokio::task::spawn_blocking(move || consumer_thread.join())
+        .await?
+        .map_err(|_| anyhow::anyhow!("the replay consumer thread panicked"))?;
+    shared.request_stop();
+    wiring::finish(&shared, cfg.shutdown.deadline_secs, workers, producer).await?;
+    progress_task.abort();
+    signal_task.abort();
+    gauges_task.abort();
+    if let Some(m) = metrics_task {
+        m.abort();
+    }
+    if let Some(why) = shared.fatal() {
+        bail!(why);
+    }
+    if merged.complete && merged.in_range == 0 {
+        bail!("empty range: {}", empty_range(&opts.bounds, &t.input));
+    }
+    Ok(report(merged.complete, merged.in_range, &shared))
+}
