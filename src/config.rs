@@ -282,7 +282,11 @@ impl Config {
         }
         for (key, value, example) in [
             ("metrics.listen", &self.metrics.listen, "127.0.0.1:9898"),
-            ("metrics.replay_listen", &self.metrics.replay_listen, "127.0.0.1:9899"),
+            (
+                "metrics.replay_listen",
+                &self.metrics.replay_listen,
+                "127.0.0.1:9899",
+            ),
         ] {
             if value.parse::<std::net::SocketAddr>().is_err() && value != "off" {
                 return bad(

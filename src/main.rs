@@ -178,8 +178,12 @@ fn dispatch(cli: Cli) -> Result<()> {
         } => {
             let cfg = Config::load(config.as_deref())?;
             let bounds = replay::range::Bounds {
-                from: from.map(|f| replay::range::parse_time("--from", &f)).transpose()?,
-                to: to.map(|t| replay::range::parse_time("--to", &t)).transpose()?,
+                from: from
+                    .map(|f| replay::range::parse_time("--from", &f))
+                    .transpose()?,
+                to: to
+                    .map(|t| replay::range::parse_time("--to", &t))
+                    .transpose()?,
                 from_offsets: from_offsets
                     .map(|o| replay::range::parse_offsets(&o))
                     .transpose()?

@@ -150,10 +150,10 @@ fn describe_all() {
 /// missing series shows "no data" instead of 0.
 pub fn register_zeroes(input_topic: &str, outputs: &[(&str, &'static str)]) {
     use metrics::counter;
-    counter!(names::RECORDS_CONSUMED, "topic" => input_topic.to_string())
-        .increment(0);
+    counter!(names::RECORDS_CONSUMED, "topic" => input_topic.to_string()).increment(0);
     for (topic, kind) in outputs {
-        counter!(names::RECORDS_PRODUCED, "topic" => topic.to_string(), "kind" => *kind).increment(0);
+        counter!(names::RECORDS_PRODUCED, "topic" => topic.to_string(), "kind" => *kind)
+            .increment(0);
     }
     for class in crate::model::ErrorClass::ALL {
         counter!(names::DLQ_RECORDS, "error_class" => class.as_str()).increment(0);

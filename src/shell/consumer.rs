@@ -179,7 +179,9 @@ pub fn commit(
         let meta = shared.commit_metadata.lock().unwrap();
         for (p, o) in &pending {
             let _ = tpl.add_partition_offset(&shared.input_topic, *p, Offset::Offset(*o));
-            if let (Some(m), Some(mut e)) = (meta.get(p), tpl.find_partition(&shared.input_topic, *p)) {
+            if let (Some(m), Some(mut e)) =
+                (meta.get(p), tpl.find_partition(&shared.input_topic, *p))
+            {
                 e.set_metadata(m.as_str());
             }
         }

@@ -1,9 +1,9 @@
 //! The parts `run` and `replay` assemble the same way: the metrics endpoint,
 //! the topic check, the stage chain, the workers, and the ordered teardown.
 
+use super::kafka;
 use super::shared::Shared;
 use super::worker::{run_worker, Job, WorkerCtx};
-use super::kafka;
 use crate::config::Config;
 use crate::metrics::{self, Health};
 use crate::stages::{Chain, ChainConfig};
@@ -37,7 +37,11 @@ pub async fn serve_metrics(
 
 /// Partition counts of the given topics, or an error naming the config key
 /// of the first one that does not exist.
-pub async fn require_topics(bootstrap: &str, topics: &[(String, String)], hint: &str) -> Result<Vec<i32>> {
+pub async fn require_topics(
+    bootstrap: &str,
+    topics: &[(String, String)],
+    hint: &str,
+) -> Result<Vec<i32>> {
     let (bs, names) = (
         bootstrap.to_string(),
         topics.iter().map(|(_, t)| t.clone()).collect::<Vec<_>>(),
@@ -68,7 +72,10 @@ pub async fn load_chain(cfg: &Config) -> Result<Arc<Chain>> {
 }
 
 /// `pipeline.concurrency` workers, each with a bounded queue.
-pub fn spawn_workers(cfg: &Config, ctx: WorkerCtx) -> (Vec<mpsc::Sender<Job>>, Vec<JoinHandle<()>>) {
+pub fn spawn_workers(
+    cfg: &Config,
+    ctx: WorkerCtx,
+) -> (Vec<mpsc::Sender<Job>>, Vec<JoinHandle<()>>) {
     let per_worker = (cfg.pipeline.max_in_flight / cfg.pipeline.concurrency).max(16);
     (0..cfg.pipeline.concurrency)
         .map(|_| {
@@ -100,8 +107,8 @@ pub async fn finish(
     workers: Vec<JoinHandle<()>>,
     producer: FutureProducer,
 ) -> Result<()> {
-    let deadline =
-        shared.stop_requested_at().unwrap_or_else(Instant::now) + Duration::from_secs(deadline_secs);
+    let deadline = shared.stop_requested_at().unwrap_or_else(Instant::now)
+        + Duration::from_secs(deadline_secs);
     for w in workers {
         let left = deadline.saturating_duration_since(Instant::now());
         let _ = tokio::time::timeout(left, w).await;

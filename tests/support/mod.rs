@@ -155,6 +155,7 @@ impl TestBroker {
         c.env("NEWSFLOW_KAFKA__BROKERS", &self.bootstrap)
             .env("NEWSFLOW_KAFKA__GROUP_ID", group)
             .env("NEWSFLOW_METRICS__LISTEN", "127.0.0.1:0")
+            .env("NEWSFLOW_METRICS__REPLAY_LISTEN", "127.0.0.1:0")
             .env("RUST_LOG", "info")
             // A join round ends when every member rejoined or its session
             // expired; under load the mock cluster can wait for the expiry,
@@ -214,6 +215,42 @@ impl TestBroker {
             .expect("enqueue");
         }
         p.flush(Duration::from_secs(30)).expect("flush");
+    }
+
+    /// Produces (timestamp ms, payload) pairs to one partition, in order,
+    /// one message per batch (see [`TestBroker::produce`]).
+    pub fn produce_at(&self, topic: &str, partition: i32, msgs: &[(i64, Vec<u8>)]) {
+        let p = self.unbatched_producer();
+        for (ts, payload) in msgs {
+            p.send(
+                BaseRecord::<(), [u8]>::to(topic)
+                    .payload(payload)
+                    .partition(partition)
+                    .timestamp(*ts),
+            )
+            .expect("enqueue");
+            p.flush(Duration::from_secs(30)).expect("flush");
+        }
+    }
+
+    /// The committed offset of `group` on each partition of `topic` (-1: none).
+    pub fn committed(&self, group: &str, topic: &str, partitions: i32) -> Vec<i64> {
+        let c: BaseConsumer = ClientConfig::new()
+            .set("bootstrap.servers", &self.bootstrap)
+            .set("group.id", group)
+            .create()
+            .unwrap();
+        let mut tpl = TopicPartitionList::new();
+        for p in 0..partitions {
+            tpl.add_partition(topic, p);
+        }
+        let got = c.committed_offsets(tpl, Duration::from_secs(10)).unwrap();
+        (0..partitions)
+            .map(|p| match got.find_partition(topic, p).unwrap().offset() {
+                Offset::Offset(o) => o,
+                _ => -1,
+            })
+            .collect()
     }
 
     /// Number of messages in a topic (sum of high minus low watermarks).

@@ -20,11 +20,11 @@ use super::super::worker::Job;
 use super::range::PartRange;
 use crate::metrics::names;
 use metrics::counter;
+use rdkafka::consumer::base_consumer::PartitionQueue;
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
-use rdkafka::{Offset, TopicPartitionList};
 use rdkafka::error::KafkaError;
 use rdkafka::message::{Message, OwnedMessage};
-use rdkafka::consumer::base_consumer::PartitionQueue;
+use rdkafka::{Offset, TopicPartitionList};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -202,10 +202,10 @@ pub fn merge_loop(
             shared.tracker.lock().unwrap().begin(p, o);
             shared.mark_read();
             shared.counters.consumed.fetch_add(1, Ordering::Relaxed);
-            shared
-                .counters
-                .consumed_bytes
-                .fetch_add(msg.payload().map_or(0, <[u8]>::len) as u64, Ordering::Relaxed);
+            shared.counters.consumed_bytes.fetch_add(
+                msg.payload().map_or(0, <[u8]>::len) as u64,
+                Ordering::Relaxed,
+            );
             consumed.increment(1);
         }
         let job = Job {

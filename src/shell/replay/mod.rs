@@ -25,9 +25,9 @@ use crate::config::{Config, OnDuplicate};
 use crate::metrics::{self, Health};
 use crate::stages::dedup::DedupIndex;
 use anyhow::{bail, Context, Result};
+use range::{Bounds, PartRange};
 use rdkafka::consumer::BaseConsumer;
 use rdkafka::producer::FutureProducer;
-use range::{Bounds, PartRange};
 use serde::Serialize;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -76,7 +76,10 @@ fn empty_range(b: &Bounds, topic: &str) -> String {
             range::fmt_ms(to)
         ),
         (Some(f), None) => format!("a timestamp at or after {}", range::fmt_ms(f)),
-        (None, Some(to)) => format!("an offset past --from-offsets and a timestamp before {}", range::fmt_ms(to)),
+        (None, Some(to)) => format!(
+            "an offset past --from-offsets and a timestamp before {}",
+            range::fmt_ms(to)
+        ),
         _ => "an offset at or after --from-offsets".to_string(),
     };
     format!("no message of {topic} has {what}; nothing to replay")
@@ -183,7 +186,10 @@ pub async fn replay(cfg: Config, opts: ReplayOptions) -> Result<ReplayReport> {
         summary: shared.summary(),
     };
     if left == 0 {
-        tracing::info!(group, "this replay already completed: nothing left to publish");
+        tracing::info!(
+            group,
+            "this replay already completed: nothing left to publish"
+        );
         return Ok(report(true, range_messages, &shared));
     }
     tracing::info!(group, messages = left, of = range_messages, "replaying");
@@ -216,15 +222,22 @@ pub async fn replay(cfg: Config, opts: ReplayOptions) -> Result<ReplayReport> {
         DedupIndex::new(cfg.dedup.index_config()).map_err(|e| anyhow::anyhow!("{e}"))?,
     ));
     if opts.dedup == DedupMode::Live {
-        let (cfg, bootstrap, dedup, shared) =
-            (cfg.clone(), bootstrap.clone(), dedup.clone(), shared.clone());
+        let (cfg, bootstrap, dedup, shared) = (
+            cfg.clone(),
+            bootstrap.clone(),
+            dedup.clone(),
+            shared.clone(),
+        );
         let timeout = Duration::from_secs(cfg.shutdown.deadline_secs.max(30));
         let (n, reader) = tokio::task::spawn_blocking(move || {
             changelog::start(&cfg, &bootstrap, dedup, shared, timeout, false)
         })
         .await??;
         let _ = tokio::task::spawn_blocking(move || reader.join()).await;
-        tracing::info!(records = n, "replay dedup starts from the live memory (read-only)");
+        tracing::info!(
+            records = n,
+            "replay dedup starts from the live memory (read-only)"
+        );
     }
     let chain = wiring::load_chain(&cfg).await?;
     let permits = Arc::new(Semaphore::new(cfg.pipeline.max_in_flight));

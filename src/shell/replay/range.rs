@@ -93,7 +93,9 @@ impl Bounds {
     /// Checks the combination before any broker is asked.
     pub fn validate(&self) -> Result<()> {
         match (self.from, self.from_offsets.is_empty()) {
-            (None, true) => bail!("replay needs --from TIME or --from-offsets topic:partition:offset,…"),
+            (None, true) => {
+                bail!("replay needs --from TIME or --from-offsets topic:partition:offset,…")
+            }
             (Some(_), false) => bail!("--from and --from-offsets exclude each other; give one"),
             _ => {}
         }
@@ -106,7 +108,10 @@ impl Bounds {
                 );
             }
             if t == f {
-                bail!("empty range: --to equals --from ({}); --to is exclusive", fmt_ms(f));
+                bail!(
+                    "empty range: --to equals --from ({}); --to is exclusive",
+                    fmt_ms(f)
+                );
             }
         }
         Ok(())
@@ -116,14 +121,16 @@ impl Bounds {
     pub fn tag(&self, suffix: &str) -> String {
         use sha2::{Digest, Sha256};
         let mut h = Sha256::new();
-        h.update(format!("{:?}|{:?}|{:?}|{suffix}", self.from, self.to, self.from_offsets));
+        h.update(format!(
+            "{:?}|{:?}|{:?}|{suffix}",
+            self.from, self.to, self.from_offsets
+        ));
         hex::encode(&h.finalize()[..4])
     }
 }
 
 pub fn fmt_ms(ms: i64) -> String {
-    DateTime::<Utc>::from_timestamp_millis(ms)
-        .map_or_else(|| ms.to_string(), |t| t.to_rfc3339())
+    DateTime::<Utc>::from_timestamp_millis(ms).map_or_else(|| ms.to_string(), |t| t.to_rfc3339())
 }
 
 const END_META: &str = "newsflow-replay end=";
@@ -159,18 +166,38 @@ pub fn resolve<C: ConsumerContext>(
             .with_context(|| format!("fetching the offsets of {topic}[{p}]"))
     };
     let starts: Vec<(i32, i64)> = if let Some(from) = bounds.from {
-        lookup(consumer, topic, &parts, from, "--from", timeout)?
-            .into_iter()
-            .map(|(p, o)| Ok((p, o.map_or_else(|| high(p).map(|w| w.1), Ok)?)))
-            .collect::<Result<_>>()?
+        let mut v = Vec::new();
+        for (p, answer) in lookup(consumer, topic, &parts, from, "--from", timeout)? {
+            let (low, hw) = high(p)?;
+            match answer {
+                Some(o) => v.push((p, o)),
+                None if hw <= low => v.push((p, hw)),
+                // "Nothing at or after --from": check it against the newest
+                // record, since a broker without the lookup (librdkafka's
+                // mock cluster) answers the same way for everything.
+                None => match last_timestamp(consumer, topic, p, hw - 1, timeout) {
+                    Some(ts) if ts >= from => bail!(
+                        "--from {}: the broker cannot answer timestamp lookups (ListOffsets by time) for {topic}: it says partition {p} has no message at or after that time, but offset {} has timestamp {}; use --from-offsets topic:partition:offset instead",
+                        fmt_ms(from), hw - 1, fmt_ms(ts)
+                    ),
+                    _ => v.push((p, hw)),
+                },
+            }
+        }
+        v
     } else {
         let mut v = Vec::new();
         for (t, p, o) in &bounds.from_offsets {
             if t != topic {
-                bail!("--from-offsets {t}:{p}:{o}: replay reads topics.input ({topic:?}), not {t:?}");
+                bail!(
+                    "--from-offsets {t}:{p}:{o}: replay reads topics.input ({topic:?}), not {t:?}"
+                );
             }
             if !parts.contains(p) {
-                bail!("--from-offsets {t}:{p}:{o}: {topic} has no partition {p} (it has {})", parts.len());
+                bail!(
+                    "--from-offsets {t}:{p}:{o}: {topic} has no partition {p} (it has {})",
+                    parts.len()
+                );
             }
             let (low, hw) = high(*p)?;
             if *o < low || *o > hw {
@@ -197,6 +224,44 @@ pub fn resolve<C: ConsumerContext>(
         });
     }
     Ok(ranges)
+}
+
+/// The timestamp of the record at `offset` (read with a group-less client,
+/// so the replay group's state is not touched).
+fn last_timestamp<C: ConsumerContext>(
+    consumer: &BaseConsumer<C>,
+    topic: &str,
+    partition: i32,
+    offset: i64,
+    timeout: Duration,
+) -> Option<i64> {
+    use rdkafka::message::Message;
+    let bootstrap = consumer
+        .client()
+        .fetch_metadata(Some(topic), timeout)
+        .ok()?
+        .brokers()
+        .iter()
+        .map(|b| format!("{}:{}", b.host(), b.port()))
+        .collect::<Vec<_>>()
+        .join(",");
+    let probe: BaseConsumer = rdkafka::ClientConfig::new()
+        .set("bootstrap.servers", &bootstrap)
+        .set("group.id", "newsflow-replay-probe")
+        .set("enable.auto.commit", "false")
+        .create()
+        .ok()?;
+    let mut tpl = TopicPartitionList::new();
+    tpl.add_partition_offset(topic, partition, Offset::Offset(offset))
+        .ok()?;
+    probe.assign(&tpl).ok()?;
+    let deadline = std::time::Instant::now() + timeout;
+    while std::time::Instant::now() < deadline {
+        if let Some(Ok(m)) = probe.poll(Duration::from_millis(100)) {
+            return m.timestamp().to_millis();
+        }
+    }
+    None
 }
 
 /// ListOffsets by timestamp: the first offset at or after `ts` per
@@ -277,7 +342,10 @@ mod tests {
     fn times_in_three_forms() {
         let d = parse_time("--from", "2026-01-13").unwrap();
         assert_eq!(parse_time("--from", "2026-01-13T00:00:00Z").unwrap(), d);
-        assert_eq!(parse_time("--from", "2026-01-13T03:00:00+03:00").unwrap(), d);
+        assert_eq!(
+            parse_time("--from", "2026-01-13T03:00:00+03:00").unwrap(),
+            d
+        );
         assert_eq!(parse_time("--from", &d.to_string()).unwrap(), d);
         let e = parse_time("--to", "13/01/2026").unwrap_err().to_string();
         assert!(e.contains("--to") && e.contains("RFC 3339"), "{e}");
@@ -287,7 +355,10 @@ mod tests {
     fn offsets_list() {
         assert_eq!(
             parse_offsets("news.articles.raw:0:12, news.articles.raw:3:0").unwrap(),
-            vec![("news.articles.raw".into(), 0, 12), ("news.articles.raw".into(), 3, 0)]
+            vec![
+                ("news.articles.raw".into(), 0, 12),
+                ("news.articles.raw".into(), 3, 0)
+            ]
         );
         for bad in ["t:0", "t:x:1", ":0:1", "t:0:-1"] {
             assert!(parse_offsets(bad).is_err(), "{bad}");
@@ -296,12 +367,28 @@ mod tests {
 
     #[test]
     fn bounds_are_checked_before_any_broker_is_asked() {
-        let b = |from, to| Bounds { from, to, from_offsets: vec![] };
+        let b = |from, to| Bounds {
+            from,
+            to,
+            from_offsets: vec![],
+        };
         assert!(b(Some(10), Some(20)).validate().is_ok());
-        assert!(b(Some(20), Some(10)).validate().unwrap_err().to_string().contains("before --from"));
-        assert!(b(Some(10), Some(10)).validate().unwrap_err().to_string().contains("empty range"));
+        assert!(b(Some(20), Some(10))
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("before --from"));
+        assert!(b(Some(10), Some(10))
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("empty range"));
         assert!(b(None, Some(10)).validate().is_err());
-        let both = Bounds { from: Some(1), to: None, from_offsets: vec![("t".into(), 0, 0)] };
+        let both = Bounds {
+            from: Some(1),
+            to: None,
+            from_offsets: vec![("t".into(), 0, 0)],
+        };
         assert!(both.validate().is_err());
         assert_ne!(b(Some(1), None).tag(""), b(Some(2), None).tag(""));
         assert_ne!(b(Some(1), None).tag(""), b(Some(1), None).tag(".backfill"));
@@ -309,7 +396,12 @@ mod tests {
 
     #[test]
     fn range_arithmetic() {
-        let r = PartRange { partition: 0, first: 10, end: 30, resume: 25 };
+        let r = PartRange {
+            partition: 0,
+            first: 10,
+            end: 30,
+            resume: 25,
+        };
         assert_eq!((r.len(), r.left(), r.is_empty()), (20, 5, false));
     }
 }
