@@ -4,6 +4,12 @@ passthrough baseline (same consumer, producer and commit path, no stages),
 through the embedded broker and through a Tansu process.
 
     python3 scripts/bench_e2e.py [--articles 100000] [--runs 3] [--brokers embedded,tansu]
+                                 [--modes passthrough,normalize,dedup,all]
+
+Modes form a ladder that prices the stages: passthrough (no stages),
+normalize (parse + normalize: the streaming core's own stages), dedup (+
+the dedup decision and its changelog-free records), all (+ extract: the
+service as deployed).
 
 Input: N articles of about 4 KB built from ../shared/corpora (bodies padded
 with further stories to ~4 KB, unique ids), written to /tmp. The corpora are
@@ -52,6 +58,23 @@ def free_port():
     return p
 
 
+def start_tansu():
+    """A Tansu broker (memory storage) on a free port, once it listens."""
+    if not shutil.which("tansu"):
+        sys.exit("tansu not installed")
+    port = free_port()
+    url = f"tcp://127.0.0.1:{port}"
+    t = subprocess.Popen(["tansu", "broker", "--listener-url", url, "--advertised-listener-url", url],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            break
+        except OSError:
+            time.sleep(0.1)
+    return t, port
+
+
 def run(env, args):
     e = dict(os.environ, RUST_LOG="warn", NEWSFLOW_METRICS__LISTEN="127.0.0.1:0", **env)
     r = subprocess.run([BIN, "run", "--exit-when-idle", "2"] + args, env=e, capture_output=True, text=True, timeout=3600)
@@ -70,6 +93,7 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--brokers", default="embedded,tansu")
     ap.add_argument("--latency-rate", type=float, default=1000.0)
+    ap.add_argument("--modes", default="passthrough,normalize,dedup,all")
     a = ap.parse_args()
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     data = f"/tmp/newsflow-bench-{a.articles}.jsonl"
@@ -78,27 +102,16 @@ def main():
     print(f"input: {a.articles} articles, mean {size:.0f} bytes, file {data}")
     results = {}
     for broker in a.brokers.split(","):
-        for mode in ("passthrough", "pipeline"):
+        for mode in a.modes.split(","):
             rates = []
             for r in range(a.runs):
-                extra = ["--passthrough"] if mode == "passthrough" else []
+                extra = ["--passthrough"] if mode == "passthrough" else ["--stages", mode]
                 if broker == "embedded":
                     s = run({}, ["--seed", data] + extra)
                 else:
-                    if not shutil.which("tansu"):
-                        sys.exit("tansu not installed")
-                    port = free_port()
-                    url = f"tcp://127.0.0.1:{port}"
-                    t = subprocess.Popen(["tansu", "broker", "--listener-url", url, "--advertised-listener-url", url],
-                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                    t, port = start_tansu()
                     try:
                         env = {"NEWSFLOW_KAFKA__BROKERS": f"127.0.0.1:{port}", "NEWSFLOW_KAFKA__GROUP_ID": f"bench-{mode}-{r}"}
-                        for _ in range(100):
-                            try:
-                                socket.create_connection(("127.0.0.1", port), 0.2).close()
-                                break
-                            except OSError:
-                                time.sleep(0.1)
                         subprocess.run([BIN, "create-topics"], env=dict(os.environ, **env), check=True, capture_output=True)
                         subprocess.run([BIN, "produce", data], env=dict(os.environ, **env), check=True, capture_output=True)
                         s = run(env, extra)
@@ -119,7 +132,7 @@ def main():
                 if i >= n:
                     break
                 g.write(line)
-        for mode in ("passthrough", "pipeline"):
+        for mode in ("passthrough", "all"):
             p50, p99 = [], []
             for r in range(a.runs):
                 extra = ["--passthrough"] if mode == "passthrough" else []
@@ -128,14 +141,17 @@ def main():
                 p99.append(s["latency_p99_ms"])
                 print(f"  latency {mode:11} run {r + 1}: p50 {s['latency_p50_ms']} ms p99 {s['latency_p99_ms']} ms", flush=True)
             lat[mode] = (median(p50), median(p99))
-    print("\n| broker | passthrough (articles/s) | pipeline (articles/s) | pipeline / passthrough |")
-    print("|---|---|---|---|")
+    modes = a.modes.split(",")
+    print("\n| broker | " + " | ".join(f"{m} (articles/s)" for m in modes) + " | " + " | ".join(f"{m} / passthrough" for m in modes if m != "passthrough") + " |")
+    print("|---" * (2 * len(modes)) + "|")
     for broker in a.brokers.split(","):
-        pt, pl = results[(broker, "passthrough")], results[(broker, "pipeline")]
-        print(f"| {broker} | {pt:.0f} | {pl:.0f} | {pl / pt:.2f} |")
+        pt = results.get((broker, "passthrough"))
+        cells = [f"{results[(broker, m)]:.0f}" for m in modes]
+        ratios = [f"{results[(broker, m)] / pt:.2f}" if pt else "-" for m in modes if m != "passthrough"]
+        print(f"| {broker} | " + " | ".join(cells + ratios) + " |")
     if lat:
         print(f"\nlatency at {a.latency_rate:.0f} articles/s (embedded): passthrough p50 {lat['passthrough'][0]} ms p99 {lat['passthrough'][1]} ms; "
-              f"pipeline p50 {lat['pipeline'][0]} ms p99 {lat['pipeline'][1]} ms")
+              f"pipeline p50 {lat['all'][0]} ms p99 {lat['all'][1]} ms")
 
 
 if __name__ == "__main__":

@@ -48,6 +48,15 @@ enum Command {
         /// (for latency measurements below saturation).
         #[arg(long, value_name = "MSGS_PER_SEC")]
         seed_rate: Option<f64>,
+        /// Benchmark ladder: run only parse+normalize ("normalize") or
+        /// parse+normalize+dedup ("dedup") instead of every stage ("all").
+        #[arg(
+            long,
+            value_name = "normalize|dedup|all",
+            default_value = "all",
+            hide = true
+        )]
+        stages: String,
     },
     /// Reprocess a time range of the input topic (a backfill), then stop.
     /// Resumable: run the same command again after an interruption.
@@ -153,14 +162,22 @@ fn dispatch(cli: Cli) -> Result<()> {
             echo,
             passthrough,
             seed_rate,
+            stages,
         } => {
             let cfg = Config::load(config.as_deref())?;
+            let stages = match stages.as_str() {
+                "normalize" => run::Stages::Normalize,
+                "dedup" => run::Stages::Dedup,
+                "all" => run::Stages::All,
+                other => bail!("--stages {other:?}: use normalize, dedup or all"),
+            };
             let opts = run::RunOptions {
                 seed,
                 exit_when_idle: exit_when_idle.map(Duration::from_secs_f64),
                 echo,
                 passthrough,
                 seed_rate,
+                stages,
             };
             let summary = runtime()?.block_on(run::run(cfg, opts))?;
             println!("{}", serde_json::to_string(&summary)?);

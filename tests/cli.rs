@@ -108,12 +108,14 @@ fn sigterm_drains_commits_and_exits_zero_within_the_deadline() {
     loop {
         let (code, body) = http_get(&addr, "/metrics");
         assert_eq!(code, 200);
-        if body.contains("newsflow_stage_duration_seconds_bucket{stage=\"parse\"") {
+        // Every series starts with the exporter's global label `mode`.
+        if body.contains("newsflow_stage_duration_seconds_bucket{mode=\"run\",stage=\"parse\"") {
             // Explicit buckets (histograms), not summaries; counters present
             // from the start at zero; build info.
             assert!(!body.contains("quantile=\""), "no summaries");
-            assert!(body.contains("newsflow_dlq_records_total{error_class=\"invalid_json\"}"));
-            assert!(body.contains("newsflow_build_info{version="));
+            assert!(body
+                .contains("newsflow_dlq_records_total{mode=\"run\",error_class=\"invalid_json\"}"));
+            assert!(body.contains("newsflow_build_info{mode=\"run\",version="));
             break;
         }
         assert!(

@@ -5,7 +5,8 @@
 //! topic names, stage names, error classes, CAMEO roots, partitions. Never ids
 //! or urls. `docs/metrics.md` documents each one; keep the two in step.
 
-/// Counter. Input messages read from Kafka. Labels: `topic`, `mode` (run|replay).
+/// Counter. Input messages read from Kafka. Labels: `topic`, and on every
+/// series the global `mode` (run|replay).
 pub const RECORDS_CONSUMED: &str = "newsflow_records_consumed_total";
 /// Counter. Records acknowledged by the broker. Labels: `topic`, `kind`
 /// (articles|events|duplicates|dlq), `mode`.

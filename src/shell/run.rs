@@ -24,6 +24,7 @@ use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
+pub use wiring::Stages;
 
 /// What `run` does beyond the config.
 #[derive(Debug, Clone, Default)]
@@ -38,6 +39,8 @@ pub struct RunOptions {
     pub passthrough: bool,
     /// Publish the seed file at most this many messages per second.
     pub seed_rate: Option<f64>,
+    /// Benchmark ladder: run only a prefix of the stage chain.
+    pub stages: wiring::Stages,
 }
 
 pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
@@ -131,7 +134,7 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
         .await??
         .1
     };
-    let chain = wiring::load_chain(&cfg).await?;
+    let chain = wiring::load_chain(&cfg, opts.stages).await?;
     let permits = Arc::new(Semaphore::new(cfg.pipeline.max_in_flight));
     let (senders, workers) = wiring::spawn_workers(
         &cfg,
@@ -143,7 +146,8 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
             dedup: dedup.clone(),
             annotate: cfg.dedup.on_duplicate == OnDuplicate::Annotate,
             order: None,
-            write_changelog: true,
+            // The ladder's shorter chains remember nothing (no dedup).
+            write_changelog: opts.stages == wiring::Stages::All,
             marker: Vec::new(),
         },
     );

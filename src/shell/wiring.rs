@@ -58,17 +58,32 @@ pub async fn require_topics(
     Ok(counts)
 }
 
-/// The stage chain with the dictionaries under data/ loaded.
-pub async fn load_chain(cfg: &Config) -> Result<Arc<Chain>> {
+/// How much of the chain `run` executes: all of it, except in the
+/// benchmark ladder (`run --stages`), which prices the stages one by one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Stages {
+    /// parse + normalize only.
+    Normalize,
+    /// parse + normalize + dedup.
+    Dedup,
+    #[default]
+    All,
+}
+
+/// The stage chain with the dictionaries under data/ loaded (when needed).
+pub async fn load_chain(cfg: &Config, stages: Stages) -> Result<Arc<Chain>> {
+    let chain = Chain::new(ChainConfig {
+        max_message_bytes: cfg.pipeline.max_message_bytes,
+    });
+    match stages {
+        Stages::Normalize => return Ok(Arc::new(chain.normalize_only())),
+        Stages::Dedup => return Ok(Arc::new(chain)),
+        Stages::All => {}
+    }
     let extractor = tokio::task::spawn_blocking(crate::stages::extract::Extractor::load_default)
         .await?
         .context("loading the dictionaries under data/ (set NEWSFLOW_DATA_DIR to their folder)")?;
-    Ok(Arc::new(
-        Chain::new(ChainConfig {
-            max_message_bytes: cfg.pipeline.max_message_bytes,
-        })
-        .with_extractor(Arc::new(extractor)),
-    ))
+    Ok(Arc::new(chain.with_extractor(Arc::new(extractor))))
 }
 
 /// `pipeline.concurrency` workers, each with a bounded queue.

@@ -63,6 +63,9 @@ pub struct ChainConfig {
 pub struct Chain {
     cfg: ChainConfig,
     extractor: Option<std::sync::Arc<extract::Extractor>>,
+    /// Benchmark ladder only: stop after normalize (article records without
+    /// dedup or extraction), to price the stages one by one.
+    normalize_only: bool,
 }
 
 impl Chain {
@@ -71,7 +74,15 @@ impl Chain {
         Chain {
             cfg,
             extractor: None,
+            normalize_only: false,
         }
+    }
+
+    /// Benchmark ladder only (`run --stages normalize`): parse and
+    /// normalize, then publish the article record; no dedup, no extract.
+    pub fn normalize_only(mut self) -> Self {
+        self.normalize_only = true;
+        self
     }
 
     /// Adds the extract stage (actors, events, quotes, casualties, dates,
@@ -107,6 +118,12 @@ impl Chain {
         annotate: bool,
         t: &mut Timings,
     ) -> Outcome {
+        if self.normalize_only {
+            return match self.prepare(payload, t) {
+                Ok(a) => route::normalized(&a),
+                Err(r) => route::rejected(r),
+            };
+        }
         match self.front(payload, broker_ts_ms, t) {
             Ok(p) => {
                 let decision = self.decide(&p, lane, index, t);

@@ -160,6 +160,21 @@ fn is_redelivery(article: &Article, decision: &Decision) -> bool {
     matches!(decision, Decision::Duplicate { of, .. } if *of == article.id)
 }
 
+/// Benchmark ladder only: the article record of a normalized article,
+/// without dedup or extraction (its own story).
+pub fn normalized(article: &Article) -> Outcome {
+    Outcome {
+        outputs: vec![Output {
+            target: Target::Articles,
+            key: article.id.as_bytes().to_vec(),
+            payload: ArticleRecord::new(article, &article.id, None)
+                .with_extraction(None)
+                .to_json(),
+        }],
+        ..Outcome::default()
+    }
+}
+
 /// The outcome of a message that failed parse or normalize.
 pub fn rejected(rejection: Rejection) -> Outcome {
     Outcome {

@@ -239,7 +239,7 @@ pub async fn replay(cfg: Config, opts: ReplayOptions) -> Result<ReplayReport> {
             "replay dedup starts from the live memory (read-only)"
         );
     }
-    let chain = wiring::load_chain(&cfg).await?;
+    let chain = wiring::load_chain(&cfg, wiring::Stages::All).await?;
     let permits = Arc::new(Semaphore::new(cfg.pipeline.max_in_flight));
     let (senders, workers) = wiring::spawn_workers(
         &cfg,
