@@ -118,12 +118,6 @@ impl Chain {
         annotate: bool,
         t: &mut Timings,
     ) -> Outcome {
-        if self.normalize_only {
-            return match self.prepare(payload, t) {
-                Ok(a) => route::normalized(&a),
-                Err(r) => route::rejected(r),
-            };
-        }
         match self.front(payload, broker_ts_ms, t) {
             Ok(p) => {
                 let decision = self.decide(&p, lane, index, t);
@@ -143,6 +137,13 @@ impl Chain {
         t: &mut Timings,
     ) -> Result<Prepared, Rejection> {
         let article = self.prepare(payload, t)?;
+        if self.normalize_only {
+            // The ladder prices normalize alone: an empty text's fingerprint
+            // costs nothing and is never looked up.
+            let fp = Fingerprint::compute(None, "");
+            let time = route::article_time(&article, broker_ts_ms);
+            return Ok(Prepared { article, fp, time });
+        }
         let start = Instant::now();
         let fp = Fingerprint::compute(article.canonical_url.as_deref(), &article.body);
         let time = route::article_time(&article, broker_ts_ms);
@@ -159,6 +160,9 @@ impl Chain {
         index: &Mutex<DedupIndex>,
         t: &mut Timings,
     ) -> Decision {
+        if self.normalize_only {
+            return Decision::Unique;
+        }
         let start = Instant::now();
         let mut index = index.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(lane) = lane {
@@ -178,6 +182,9 @@ impl Chain {
         annotate: bool,
         t: &mut Timings,
     ) -> Outcome {
+        if self.normalize_only {
+            return route::normalized(&p.article);
+        }
         let extraction = match &self.extractor {
             Some(x) if route::publishes(&p.article, decision, annotate) => {
                 let start = Instant::now();
