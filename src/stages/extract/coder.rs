@@ -263,11 +263,12 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
                 continue;
             }
             // Keywords and exclusions in the window after the phrase.
-            let wend = (k + 8).min(b);
-            let ws: Vec<&str> = (k..wend).map(|j| d.w(j)).collect();
+            let wlen = (k + 8).min(b).saturating_sub(k);
+            let window: [&str; 8] = std::array::from_fn(|o| if o < wlen { d.w(k + o) } else { "" });
+            let ws = &window[..wlen];
             let mut used = Vec::new();
             for alts in &line.keywords {
-                match find_kw(alts, &ws) {
+                match find_kw(alts, ws) {
                     Some(o) => used.push(k + o),
                     None => ok = false,
                 }
@@ -276,7 +277,7 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
                 || line
                     .excludes
                     .iter()
-                    .any(|x| (0..ws.len()).any(|o| kw_at(x, &ws, o)))
+                    .any(|x| (0..ws.len()).any(|o| kw_at(x, ws, o)))
             {
                 continue;
             }

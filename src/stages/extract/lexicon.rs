@@ -339,6 +339,13 @@ impl Lexicon {
 pub fn kw_at(k: &Kw, ws: &[&str], i: usize) -> bool {
     k.0.iter().enumerate().all(|(j, (t, prefix))| {
         ws.get(i + j).is_some_and(|w| {
+            // Most words differ from the keyword in their first byte: decide
+            // those inline, without a call to memcmp (a hot loop of the coder).
+            if let (Some(a), Some(b)) = (w.as_bytes().first(), t.as_bytes().first()) {
+                if a != b {
+                    return false;
+                }
+            }
             if *prefix {
                 w.starts_with(t.as_str())
             } else {
