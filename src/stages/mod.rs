@@ -13,6 +13,7 @@ pub mod canonical_url;
 pub mod dedup;
 pub mod extract;
 pub mod html;
+pub mod language;
 pub mod normalize;
 pub mod parse;
 pub mod record;

@@ -1,0 +1,69 @@
+//! The Dockerfile and the docs that go with the deployment.
+
+use super::common::*;
+
+#[test]
+fn dockerfile_is_multi_stage_non_root_and_exposes_the_metrics_port() {
+    let text = read("Dockerfile");
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.starts_with('#'))
+        .collect();
+    let froms = lines.iter().filter(|l| l.starts_with("FROM ")).count();
+    assert!(froms >= 2, "multi-stage build");
+    assert!(
+        text.contains("cmake") && text.contains("build-essential"),
+        "toolchain for librdkafka"
+    );
+    assert!(lines.contains(&format!("EXPOSE {METRICS_PORT}").as_str()));
+    let user = lines
+        .iter()
+        .rev()
+        .find(|l| l.starts_with("USER "))
+        .expect("USER")
+        .trim_start_matches("USER ");
+    assert!(!["root", "0", "0:0"].contains(&user), "runs as root");
+    // The binary finds data/ under its compile-time crate dir (or
+    // NEWSFLOW_DATA_DIR); the runtime image must put it there.
+    let workdirs: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| l.strip_prefix("WORKDIR "))
+        .collect();
+    assert!(
+        lines.contains(&format!("COPY data/ {}/data/", workdirs[0]).as_str()),
+        "data/ must be copied to <builder WORKDIR>/data ({}/data)",
+        workdirs[0]
+    );
+    for dir in ["config/", "data/"] {
+        assert!(
+            lines.iter().any(|l| l.starts_with(&format!("COPY {dir}"))),
+            "image lacks {dir}"
+        );
+    }
+    let env = lines
+        .iter()
+        .find(|l| l.starts_with("ENV NEWSFLOW_"))
+        .expect("ENV NEWSFLOW_METRICS__LISTEN");
+    let (name, value) = env.trim_start_matches("ENV ").split_once('=').unwrap();
+    check_env(
+        &BTreeMap::from([(name.to_string(), value.to_string())]),
+        "Dockerfile",
+    );
+}
+
+#[test]
+fn docs_cover_every_metric_and_scaling() {
+    let metrics_md = read("docs/metrics.md");
+    for name in catalogue().keys() {
+        assert!(
+            metrics_md.contains(&format!("`{name}`")),
+            "docs/metrics.md does not document {name}"
+        );
+    }
+    let deployment = read("docs/deployment.md").to_lowercase();
+    assert!(
+        deployment.contains("partitions") && deployment.contains("scaling"),
+        "scaling notes"
+    );
+}
