@@ -1,16 +1,15 @@
-//! One Aho-Corasick automaton over every dictionary name (countries, adjectives, cities,
-//! admin1, regions, actors, agents, cues), run in one left-to-right pass over the folded text as
-//! an anchored longest-match search at each word start. Matches must end on a word boundary
+//! One automaton (a static byte trie, [`super::trie`]) over every dictionary name (countries,
+//! adjectives, cities, admin1, regions, actors, agents, cues), run in one left-to-right pass over
+//! the folded text as an anchored longest-match search at each word start. Matches must end on a word boundary
 //! and obey the case rule of the name they came from; hits are leftmost-longest and
 //! non-overlapping. A hit keeps every target its name may denote
 //! (Paris, France and Paris, Texas; Georgia the country and the state) for `resolve` to choose.
 
 use std::collections::HashMap;
 
-use aho_corasick::{AhoCorasick, Anchored, Input, MatchKind, StartKind};
-
 use super::gazetteer::Gazetteer;
 use super::normalize::{fold_pattern, word_char_at, word_char_before, Folded};
+use super::trie::Trie;
 
 /// What a dictionary name denotes (indices into the gazetteer's tables).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,7 +56,7 @@ pub struct Hit {
 /// The automaton and, per pattern, the entries it stands for.
 #[derive(Debug, Default)]
 pub struct Matcher {
-    ac: Option<AhoCorasick>,
+    trie: Trie,
     entries: Vec<Vec<Entry>>,
     /// Hashes of the first token of every name that can start with a lower-case letter
     /// ("police", "the Gulf"): a lower-case word whose hash is absent starts no match.
@@ -219,11 +218,7 @@ impl Matcher {
                 }
             }
         }
-        let ac = AhoCorasick::builder()
-            .match_kind(MatchKind::LeftmostLongest)
-            .start_kind(StartKind::Anchored)
-            .build(&b.patterns)
-            .map_err(|e| e.to_string())?;
+        let trie = Trie::new(&b.patterns);
         let mut lower_starts = vec![0u64; LOWER_BITS / 64];
         for (p, entries) in b.patterns.iter().zip(&b.entries) {
             if entries
@@ -235,7 +230,7 @@ impl Matcher {
             }
         }
         Ok(Matcher {
-            ac: Some(ac),
+            trie,
             entries: b.entries,
             lower_starts,
         })
@@ -248,9 +243,9 @@ impl Matcher {
     /// All leftmost-longest dictionary hits in folded text: an anchored longest-match search at
     /// every word start, so the automaton only walks as far as a name prefix goes.
     pub fn find(&self, f: &Folded) -> Vec<Hit> {
-        let Some(ac) = &self.ac else {
+        if self.entries.is_empty() {
             return Vec::new();
-        };
+        }
         let hay = &f.lower[..];
         let mut out: Vec<Hit> = Vec::new();
         let mut i = 0;
@@ -270,10 +265,8 @@ impl Matcher {
                 }
                 continue;
             }
-            let input = Input::new(hay).range(i..).anchored(Anchored::Yes);
-            if let Some(m) = ac.find(input) {
-                let e = m.end();
-                let entries = &self.entries[m.pattern().as_usize()];
+            if let Some((e, pattern)) = self.trie.longest_at(hay, i) {
+                let entries = &self.entries[pattern];
                 if !word_char_at(hay, e) && entries.iter().any(|en| case_ok(f, i, e, en)) {
                     let targets = entries
                         .iter()

@@ -22,6 +22,7 @@ mod records;
 mod resolve;
 mod salience;
 mod sentences;
+mod trie;
 mod types;
 mod wordlists;
 
