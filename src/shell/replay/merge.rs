@@ -214,8 +214,11 @@ pub fn merge_loop(
             seq: Some(seq),
             warmup,
         };
+        // Round-robin, not by partition: the turnstile keeps the order, and
+        // the merged order can run one partition for a while, which would
+        // leave the other workers idle.
+        let w = seq as usize % workers.len();
         seq += 1;
-        let w = p.unsigned_abs() as usize % workers.len();
         if workers[w].blocking_send(job).is_err() {
             shared.fail("a worker stopped unexpectedly".into());
         }
