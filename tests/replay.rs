@@ -62,25 +62,26 @@ fn create_suffixed(b: &TestBroker, suffix: &str, parts: i32) {
     );
 }
 
+/// A record's key and payload.
+type KeyValue = (Vec<u8>, Vec<u8>);
+
 /// (partition, key, payload) of every record of a topic, in partition order.
-fn contents(
-    b: &TestBroker,
-    topic: &str,
-    at_least: usize,
-) -> BTreeMap<i32, Vec<(Vec<u8>, Vec<u8>)>> {
-    let mut by_part: BTreeMap<i32, Vec<(i64, Vec<u8>, Vec<u8>)>> = BTreeMap::new();
+fn contents(b: &TestBroker, topic: &str, at_least: usize) -> BTreeMap<i32, Vec<KeyValue>> {
+    let mut by_part: BTreeMap<i32, Vec<(i64, KeyValue)>> = BTreeMap::new();
     for m in b.read_all(topic, at_least, Duration::from_secs(20)) {
         by_part.entry(m.partition()).or_default().push((
             m.offset(),
-            m.key().unwrap_or_default().to_vec(),
-            m.payload().unwrap_or_default().to_vec(),
+            (
+                m.key().unwrap_or_default().to_vec(),
+                m.payload().unwrap_or_default().to_vec(),
+            ),
         ));
     }
     by_part
         .into_iter()
         .map(|(p, mut v)| {
             v.sort_by_key(|x| x.0);
-            (p, v.into_iter().map(|(_, k, v)| (k, v)).collect())
+            (p, v.into_iter().map(|(_, kv)| kv).collect())
         })
         .collect()
 }

@@ -21,6 +21,9 @@ struct Node {
     len: u16,
 }
 
+/// Names (folded bytes) with their pattern index, sorted.
+type Keys<'a> = [(&'a [u8], u32)];
+
 #[derive(Debug, Default)]
 pub struct Trie {
     nodes: Vec<Node>,
@@ -55,7 +58,7 @@ impl Trie {
 
     /// Fills node `at` from `keys` (sorted, all sharing their first `depth`
     /// bytes): its own pattern, then one child per distinct next byte.
-    fn fill(&mut self, at: usize, keys: &[(&[u8], u32)], depth: usize) {
+    fn fill(&mut self, at: usize, keys: &Keys<'_>, depth: usize) {
         let mut rest = keys;
         if let Some(&(k, id)) = rest.first() {
             if k.len() == depth {
@@ -67,7 +70,7 @@ impl Trie {
             }
         }
         // Group the rest by their byte at `depth`.
-        let mut groups: Vec<(u8, &[(&[u8], u32)])> = Vec::new();
+        let mut groups: Vec<(u8, &Keys<'_>)> = Vec::new();
         while let Some(&(k, _)) = rest.first() {
             let b = k[depth];
             let n = rest.iter().take_while(|(k, _)| k[depth] == b).count();

@@ -106,7 +106,7 @@ pub async fn replay(cfg: Config, opts: ReplayOptions) -> Result<ReplayReport> {
     if cfg.is_embedded() {
         bail!("kafka.brokers = \"embedded\": replay reads history from a running broker, and the embedded one lives only inside `newsflow run`; set NEWSFLOW_KAFKA__BROKERS=host:port");
     }
-    if opts.max_rate.is_some_and(|r| !(r > 0.0)) {
+    if opts.max_rate.is_some_and(|r| r.is_nan() || r <= 0.0) {
         bail!("--max-rate must be a positive number of messages per second");
     }
     let group = group_name(&cfg, &opts)?;
