@@ -9,7 +9,14 @@ Historical states (decision, see data/README.md):
     Burma -> MMR, Zaire -> COD, West Germany -> DEU, Kampuchea -> KHM, Ceylon -> LKA, North Yemen -> YEM;
   * a dissolved state gets its ISO 3166-3 alpha-3 code, as in CAMEO/PETRARCH dictionaries:
     Soviet Union/USSR -> SUN (successor RUS), Czechoslovakia -> CSK, Yugoslavia -> YUG,
-    East Germany -> DDR, South Yemen -> YMD.
+    East Germany -> DDR, South Yemen -> YMD;
+  * GeoNames still lists two dissolved states as countries: Serbia and Montenegro (SCG, 2006) and
+    the Netherlands Antilles (ANT, 2010). They are marked historical, with no population and no
+    demonyms ("Serbian" is Serbia's, "Montenegrin" Montenegro's).
+
+Shared names: "Congo" names both Congos. In news it mostly means the Democratic Republic (the
+PETRARCH dictionaries say the Republic); the recognizer decides by the article's other places
+(Goma, Kinshasa vs Brazzaville, Pointe-Noire), else by population.
 """
 import json
 import os
@@ -37,7 +44,7 @@ ALIASES = {
     "NLD": ["Holland", "the Netherlands", "Netherlands"],
     "DEU": ["West Germany", "W. Germany", "Federal Republic of Germany", "FRG"],
     "MMR": ["Burma"],
-    "COD": ["Zaire", "DR Congo", "D.R. Congo", "DRC", "Democratic Republic of Congo",
+    "COD": ["Congo", "Zaire", "DR Congo", "D.R. Congo", "DRC", "Democratic Republic of Congo",
             "Democratic Republic of the Congo", "Congo-Kinshasa"],
     "COG": ["Congo", "Republic of Congo", "Congo-Brazzaville"],
     "KHM": ["Kampuchea", "Khmer Republic"],
@@ -127,6 +134,12 @@ ADJECTIVES = {
     "BHR": ["Bahraini"],
 }
 
+# Dissolved states that GeoNames still lists as countries: iso3 -> successors.
+DISSOLVED_IN_GEONAMES = {"SCG": "SRB MNE", "ANT": "CUW SXM BES"}
+
+# Names that denote more than one country; the recognizer chooses in context.
+SHARED_NAMES = {"Congo"}
+
 # Historical states that keep an ISO 3166-3 code of their own (no ISO 3166-1 row).
 HISTORICAL = [
     # iso2 iso3 name aliases adjectives capital lat lon successor
@@ -204,9 +217,13 @@ def build(data_dir: str) -> list:
         adjs += [p for a in adjs for p in plural(a)]
         latlng = info.get("latlng") or [None, None]
         capital = CAPITAL_OVERRIDES.get(iso3, c.get("capital") or "")
-        rows.append(dict(iso2=c["iso"], iso3=iso3, name=name, aliases=aliases, adjectives=adjs,
-                         capital=capital, lat=latlng[0], lon=latlng[1], population=c["population"],
-                         status="current", successor=""))
+        row = dict(iso2=c["iso"], iso3=iso3, name=name, aliases=aliases, adjectives=adjs,
+                   capital=capital, lat=latlng[0], lon=latlng[1], population=c["population"],
+                   status="current", successor="")
+        if iso3 in DISSOLVED_IN_GEONAMES:
+            row.update(adjectives=[], population=0, status="historical",
+                       successor=DISSOLVED_IN_GEONAMES[iso3])
+        rows.append(row)
     for iso2, iso3, name, al, adj, cap, lat, lon, succ in HISTORICAL:
         rows.append(dict(iso2=iso2, iso3=iso3, name=name, aliases=al, adjectives=adj, capital=cap,
                          lat=lat, lon=lon, population=0, status="historical", successor=succ))
@@ -219,7 +236,7 @@ def build(data_dir: str) -> list:
         for k in ("aliases", "adjectives"):
             seen, out = {r["name"]}, []
             for a in r[k] + [ascii_fold(a) for a in r[k]]:
-                if a in seen or owner.get(a, r["iso3"]) != r["iso3"]:
+                if a in seen or (a not in SHARED_NAMES and owner.get(a, r["iso3"]) != r["iso3"]):
                     continue
                 seen.add(a)
                 out.append(a)

@@ -221,6 +221,7 @@ fn load_countries(t: &Tsv) -> Result<Vec<Country>, LoadError> {
             capital: c[5].into(),
             lat: num(c[6]),
             lon: num(c[7]),
+            population: num(c[8]).unwrap_or(0),
             historical: c[9] == "historical",
         });
     }

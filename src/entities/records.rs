@@ -14,6 +14,8 @@ pub struct Country {
     pub capital: String,
     pub lat: Option<f64>,
     pub lon: Option<f64>,
+    /// GeoNames population (0 for historical states).
+    pub population: u64,
     pub historical: bool,
 }
 

@@ -263,14 +263,22 @@ impl<'a> Resolver<'a> {
                 return Some((Pending { e, ctx_role: None }, 0));
             }
         }
-        // Country names shared with a city (Singapore) or a state (Georgia).
-        if let Some(c) = t.iter().find_map(|t| {
-            if let Target::Country(c) = t {
-                Some(*c)
-            } else {
-                None
-            }
-        }) {
+        // Country names shared with a city (Singapore) or a state (Georgia), or with another
+        // country ("Congo": the one the article's other places point to, else the larger).
+        if let Some(c) = t
+            .iter()
+            .filter_map(|t| match t {
+                Target::Country(c) => Some(*c),
+                _ => None,
+            })
+            .max_by_key(|c| {
+                (
+                    self.ev.countries.contains(c),
+                    self.g.countries[*c as usize].population,
+                    std::cmp::Reverse(*c),
+                )
+            })
+        {
             let alt = t.iter().any(|t| matches!(t, Target::Admin1(_)));
             if !alt
                 || matches!(
