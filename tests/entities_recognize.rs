@@ -158,6 +158,36 @@ fn paris_texas_vs_paris_france() {
 }
 
 #[test]
+fn the_two_congos_and_modern_serbia() {
+    let country = |text: &str, name: &str| {
+        let ents = recognize(g(), text, None);
+        find(&ents, name)
+            .first()
+            .and_then(|e| e.country.clone())
+            .unwrap_or_default()
+    };
+    // The article's other places decide; alone, the more populous Congo.
+    assert_eq!(
+        country(
+            "Fighting continued in eastern Congo, where rebels seized Goma.",
+            "Congo"
+        ),
+        "COD"
+    );
+    assert_eq!(
+        country(
+            "Congo held elections. In Brazzaville, turnout was high.",
+            "Congo"
+        ),
+        "COG"
+    );
+    assert_eq!(country("Congo and Rwanda signed a deal.", "Congo"), "COD");
+    // Serbia and Montenegro dissolved in 2006: "Serbian" is Serbia.
+    let ents = recognize(g(), "Serbian police detained students in Belgrade.", None);
+    assert_eq!(code_of(&ents, "Serbian police").as_deref(), Some("SRBCOP"));
+}
+
+#[test]
 fn us_versus_us_and_demonyms() {
     let ents = recognize(
         g(),
