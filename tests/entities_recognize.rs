@@ -188,6 +188,20 @@ fn the_two_congos_and_modern_serbia() {
 }
 
 #[test]
+fn an_acronym_the_article_defines_means_what_it_says() {
+    let text = "The Rapid Support Forces (RSF) shelled El Fasher. The RSF denied it. \
+                Reporters Without Borders condemned the attack on journalists.";
+    let ents = recognize(g(), text, None);
+    let rsf = find(&ents, "RSF");
+    assert_eq!(rsf.len(), 2, "{ents:?}");
+    assert!(rsf.iter().all(|e| e.code.as_deref() == Some("SDNREB")));
+    assert_eq!(rsf[0].name, "Rapid Support Forces");
+    // Where it is not defined, the dictionary's RSF stands.
+    let ents = recognize(g(), "RSF said two journalists were detained.", None);
+    assert_eq!(code_of(&ents, "RSF").as_deref(), Some("NGOMEDRSF"));
+}
+
+#[test]
 fn us_versus_us_and_demonyms() {
     let ents = recognize(
         g(),

@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 
-use super::context::{fill_context, set_texts};
+use super::context::{bind_defined_acronyms, fill_context, set_texts};
 use super::gazetteer::Gazetteer;
 use super::matcher::{Hit, Target};
 use super::names::{find_names, NameSpan};
@@ -110,6 +110,7 @@ fn analyze_folded(g: &Gazetteer, text: &str, f: &Folded, published: Option<Naive
     fill_context(&mut out, g, &split_sentences(text), f);
     let mut ents: Vec<Entity> = out.into_iter().map(|p| p.e).collect();
     set_texts(text, &mut ents);
+    bind_defined_acronyms(text, &mut ents);
     let cue_codes: Vec<(&str, f64)> = cues.iter().map(|(c, w)| (g.iso3(*c), *w)).collect();
     let countries = with_cues(rank(ents.iter()), &cue_codes);
     Analysis {

@@ -97,3 +97,41 @@ pub(crate) fn set_texts(text: &str, ents: &mut [Entity]) {
         e.text = text[e.start..e.end].to_string();
     }
 }
+
+/// An acronym the article defines ("the Rapid Support Forces (RSF)") means what the article
+/// says wherever it is used, over whatever a dictionary gives it (RSF is also Reporters Without
+/// Borders): every recognized mention of it takes the defining organisation's identity.
+pub(crate) fn bind_defined_acronyms(text: &str, ents: &mut [Entity]) {
+    let mut defined: Vec<(String, usize)> = Vec::new();
+    for (i, e) in ents.iter().enumerate() {
+        if e.kind != EntityKind::Organization {
+            continue;
+        }
+        let rest = text[e.end..].trim_start_matches(' ');
+        let Some(inner) = rest.strip_prefix('(') else {
+            continue;
+        };
+        let Some(close) = inner.find(')') else {
+            continue;
+        };
+        let abbr = &inner[..close];
+        let acronym = (2..=8).contains(&abbr.len())
+            && abbr
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'&')
+            && abbr.bytes().any(|b| b.is_ascii_uppercase());
+        if acronym && !e.text.eq_ignore_ascii_case(abbr) {
+            defined.push((abbr.to_string(), i));
+        }
+    }
+    for (abbr, i) in defined {
+        let source = ents[i].clone();
+        for e in ents.iter_mut().filter(|e| e.text == abbr) {
+            e.kind = source.kind;
+            e.name = source.name.clone();
+            e.code = source.code.clone();
+            e.country = source.country.clone();
+            e.role = source.role.clone();
+        }
+    }
+}
