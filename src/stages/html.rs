@@ -16,29 +16,45 @@ use scraper::{Html, Node};
 /// count only in lower case (HTML as written today) or when the text also
 /// closes an element (`<P>…</P>`, as older pages wrote it).
 pub fn looks_like_html(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut closes = false;
     let mut opens = false;
-    for i in memchr::memchr_iter(b'<', b) {
-        let rest = &b[i + 1..];
-        if rest.first() == Some(&b'!') {
-            return true;
-        }
-        if let Some(after) = rest.strip_prefix(b"/") {
-            if element_at(after).is_some() {
-                closes = true;
-                break;
-            }
-        } else if let Some(n) = element_at(rest) {
-            opens |= rest[..n].iter().all(|c| !c.is_ascii_uppercase());
+    for i in memchr::memchr_iter(b'<', s.as_bytes()) {
+        match tag_at(&s.as_bytes()[i + 1..]) {
+            Tag::Declaration | Tag::Close => return true,
+            Tag::Open { lower_case } => opens |= lower_case,
+            Tag::Text => {}
         }
     }
-    closes
-        || opens
-        || s.contains("&amp;")
-        || s.contains("&nbsp;")
-        || s.contains("&#")
-        || s.contains("&quot;")
+    opens || s.contains("&amp;") || s.contains("&nbsp;") || s.contains("&#") || s.contains("&quot;")
+}
+
+/// What a `<` starts, judged from the bytes after it.
+enum Tag {
+    /// `<!--`, `<!DOCTYPE`.
+    Declaration,
+    /// `</p>`: the closing tag of a known element.
+    Close,
+    /// `<p>`, `<br/>`, `<a href=…>`: the opening tag of a known element.
+    Open { lower_case: bool },
+    /// Anything else (`<AMERICAN EXPRESS CO>`, `x < 3`): text.
+    Text,
+}
+
+fn tag_at(rest: &[u8]) -> Tag {
+    if rest.first() == Some(&b'!') {
+        return Tag::Declaration;
+    }
+    if let Some(after) = rest.strip_prefix(b"/") {
+        return match element_at(after) {
+            Some(_) => Tag::Close,
+            None => Tag::Text,
+        };
+    }
+    match element_at(rest) {
+        Some(n) => Tag::Open {
+            lower_case: !rest[..n].iter().any(u8::is_ascii_uppercase),
+        },
+        None => Tag::Text,
+    }
 }
 
 /// The length of a known element name at the start of `b` when a tag
@@ -66,11 +82,7 @@ fn element_at(b: &[u8]) -> Option<usize> {
 fn protect_text_brackets(html: &str) -> std::borrow::Cow<'_, str> {
     let b = html.as_bytes();
     let stray: Vec<usize> = memchr::memchr_iter(b'<', b)
-        .filter(|&i| {
-            let rest = &b[i + 1..];
-            let rest = rest.strip_prefix(b"/").unwrap_or(rest);
-            rest.first() != Some(&b'!') && element_at(rest).is_none()
-        })
+        .filter(|&i| matches!(tag_at(&b[i + 1..]), Tag::Text))
         .collect();
     if stray.is_empty() {
         return std::borrow::Cow::Borrowed(html);

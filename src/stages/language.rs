@@ -30,19 +30,13 @@ pub fn language_of(given: Option<&str>, body: &str) -> Language {
     }
     // The first few hundred bytes decide the language as well as the whole text does,
     // at a fraction of the cost for long articles.
-    let mut cut = body.len().min(DETECT_BYTES);
-    while !body.is_char_boundary(cut) {
-        cut -= 1;
-    }
+    let head = prefix(body, DETECT_BYTES);
     // Tables and lists open many wire stories ("Shr 1.20 dlrs vs 1.10"):
     // before the trigram model, give the function words a longer look.
-    let mut long = body.len().min(4 * DETECT_BYTES);
-    while !body.is_char_boundary(long) {
-        long -= 1;
-    }
-    let by_stopwords = english_by_stopwords(&body[..cut]).or_else(|| {
-        (long > cut)
-            .then(|| english_by_stopwords(&body[..long]))
+    let long = prefix(body, 4 * DETECT_BYTES);
+    let by_stopwords = english_by_stopwords(head).or_else(|| {
+        (long.len() > head.len())
+            .then(|| english_by_stopwords(long))
             .flatten()
     });
     if let Some(confidence) = by_stopwords {
@@ -53,7 +47,7 @@ pub fn language_of(given: Option<&str>, body: &str) -> Language {
             is_english: true,
         };
     }
-    match whatlang::detect(&body[..cut]) {
+    match whatlang::detect(head) {
         Some(info) if info.is_reliable() || info.confidence() >= 0.5 => {
             let code3 = info.lang().code();
             let code = iso639_1(code3).unwrap_or(code3).to_string();
@@ -72,6 +66,15 @@ pub fn language_of(given: Option<&str>, body: &str) -> Language {
             is_english: body.is_ascii(),
         },
     }
+}
+
+/// At most the first `n` bytes of `s`, cut at a character boundary.
+fn prefix(s: &str, n: usize) -> &str {
+    let mut cut = s.len().min(n);
+    while !s.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    &s[..cut]
 }
 
 /// Fast path for the common case. English running text is about 40 %
