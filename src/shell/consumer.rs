@@ -266,7 +266,7 @@ pub fn consume_loop(
                 let (p, o) = (m.partition(), m.offset());
                 at_eof.remove(&p);
                 last_message = Instant::now();
-                shared.tracker.lock().unwrap().begin(p, o);
+                let ticket = shared.tracker.lock().unwrap().begin(p, o);
                 shared.mark_read();
                 shared
                     .counters
@@ -279,6 +279,7 @@ pub fn consume_loop(
                 consumed.increment(1);
                 let job = Job {
                     msg: m.detach(),
+                    ticket: Some(ticket),
                     permit,
                     seq: None,
                     warmup: false,

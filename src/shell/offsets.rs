@@ -8,12 +8,31 @@
 //! committing the watermark loses nothing and re-reads at most the in-flight
 //! window.
 //!
+//! Every read carries the *assignment epoch* of its partition: a number that
+//! changes each time the partition is assigned to this instance. When a
+//! revoke's drain times out, work of the old assignment can still be running
+//! as the same partition comes back and is read again from the committed
+//! offset; a completion of that old work must not clear the same offset of
+//! the new assignment (whose outputs may not be acknowledged yet), or the
+//! watermark could pass it. So a completion counts only with the epoch it
+//! was read under: a [`Ticket`] from [`OffsetTracker::begin`].
+//!
 //! Pure bookkeeping, no Kafka types, so it is unit-tested directly.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+/// One read of one offset within one assignment of its partition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ticket {
+    pub partition: i32,
+    pub offset: i64,
+    epoch: u64,
+}
+
 #[derive(Debug, Default, Clone)]
 struct PartitionState {
+    /// Which assignment of the partition this state belongs to.
+    epoch: u64,
     in_flight: BTreeSet<i64>,
     /// One past the highest offset handed out for processing.
     next: Option<i64>,
@@ -25,6 +44,8 @@ struct PartitionState {
 #[derive(Debug, Default)]
 pub struct OffsetTracker {
     parts: BTreeMap<i32, PartitionState>,
+    /// The epoch the next assignment gets; never reused.
+    next_epoch: u64,
 }
 
 impl OffsetTracker {
@@ -32,9 +53,21 @@ impl OffsetTracker {
         Self::default()
     }
 
-    /// The partition is now ours (rebalance assign).
+    /// The partition is now ours (rebalance assign). Assigning a partition
+    /// already owned keeps its state and epoch.
     pub fn assign(&mut self, partition: i32) {
-        self.parts.entry(partition).or_default();
+        self.state(partition);
+    }
+
+    fn state(&mut self, partition: i32) -> &mut PartitionState {
+        let next_epoch = &mut self.next_epoch;
+        self.parts.entry(partition).or_insert_with(|| {
+            *next_epoch += 1;
+            PartitionState {
+                epoch: *next_epoch,
+                ..PartitionState::default()
+            }
+        })
     }
 
     /// The partition is no longer ours: forget it, so nothing is ever
@@ -51,20 +84,34 @@ impl OffsetTracker {
         self.parts.keys().copied()
     }
 
-    /// A message was read and handed to a worker.
-    pub fn begin(&mut self, partition: i32, offset: i64) {
-        let st = self.parts.entry(partition).or_default();
+    /// A message was read and handed to a worker; the ticket completes it.
+    pub fn begin(&mut self, partition: i32, offset: i64) -> Ticket {
+        let st = self.state(partition);
         st.in_flight.insert(offset);
         st.next = Some(st.next.map_or(offset + 1, |n| n.max(offset + 1)));
+        Ticket {
+            partition,
+            offset,
+            epoch: st.epoch,
+        }
+    }
+
+    /// Whether the ticket's assignment is still the current one: work read
+    /// under an earlier assignment is someone else's (or a re-read's) now.
+    pub fn is_current(&self, t: &Ticket) -> bool {
+        self.parts
+            .get(&t.partition)
+            .is_some_and(|st| st.epoch == t.epoch)
     }
 
     /// Every record derived from the message is acknowledged (or it went to
-    /// the DLQ, or it was dropped as a duplicate). Returns false when the
-    /// partition is no longer owned.
-    pub fn complete(&mut self, partition: i32, offset: i64) -> bool {
-        match self.parts.get_mut(&partition) {
-            Some(st) => st.in_flight.remove(&offset),
-            None => false,
+    /// the DLQ, or it was dropped as a duplicate). Returns false, changing
+    /// nothing, when the partition is no longer owned or was assigned again
+    /// since the ticket was issued.
+    pub fn complete(&mut self, t: &Ticket) -> bool {
+        match self.parts.get_mut(&t.partition) {
+            Some(st) if st.epoch == t.epoch => st.in_flight.remove(&t.offset),
+            _ => false,
         }
     }
 
@@ -114,23 +161,21 @@ mod tests {
     fn watermark_waits_for_the_oldest_in_flight() {
         let mut t = OffsetTracker::new();
         t.assign(0);
-        for o in 10..15 {
-            t.begin(0, o);
-        }
+        let tk: Vec<Ticket> = (10..15).map(|o| t.begin(0, o)).collect();
         assert_eq!(
             t.committable(0),
             Some(10),
             "nothing done yet: re-read from 10"
         );
-        t.complete(0, 12);
-        t.complete(0, 11);
+        t.complete(&tk[2]);
+        t.complete(&tk[1]);
         assert_eq!(t.committable(0), Some(10));
-        t.complete(0, 10);
+        t.complete(&tk[0]);
         assert_eq!(t.committable(0), Some(13));
         t.committed(0, 13);
         assert_eq!(t.committable(0), None, "no change since the commit");
-        t.complete(0, 14);
-        t.complete(0, 13);
+        t.complete(&tk[4]);
+        t.complete(&tk[3]);
         assert_eq!(t.committable(0), Some(15));
     }
 
@@ -138,10 +183,10 @@ mod tests {
     fn partitions_are_independent_and_gaps_are_fine() {
         let mut t = OffsetTracker::new();
         t.begin(0, 5);
-        t.begin(1, 100);
-        t.begin(1, 103); // offsets 101-102 were compacted away
-        t.complete(1, 103);
-        t.complete(1, 100);
+        let a = t.begin(1, 100);
+        let b = t.begin(1, 103); // offsets 101-102 were compacted away
+        t.complete(&b);
+        t.complete(&a);
         assert_eq!(t.committable(1), Some(104));
         assert_eq!(t.committable(0), Some(5));
         assert_eq!(t.total_in_flight(), 1);
@@ -150,11 +195,47 @@ mod tests {
     #[test]
     fn revoked_partitions_are_never_committed() {
         let mut t = OffsetTracker::new();
-        t.begin(3, 7);
+        let late = t.begin(3, 7);
         t.revoke(3);
-        assert!(!t.complete(3, 7), "late completion is ignored");
+        assert!(!t.complete(&late), "late completion is ignored");
         assert_eq!(t.committable(3), None);
         assert!(t.all_committable().is_empty());
+    }
+
+    /// A revoke whose drain timed out, then the same partition back: the old
+    /// assignment's completion of offset 7 must not clear the new read of 7,
+    /// whose outputs are not acknowledged yet.
+    #[test]
+    fn a_completion_from_an_earlier_assignment_moves_nothing() {
+        let mut t = OffsetTracker::new();
+        t.assign(0);
+        let old = t.begin(0, 7);
+        t.revoke(0); // drain timed out: offset 7 still being processed
+        t.assign(0);
+        let five = t.begin(0, 5); // re-read from the committed offset
+        let six = t.begin(0, 6);
+        let seven = t.begin(0, 7);
+        assert!(!t.is_current(&old));
+        assert!(t.is_current(&seven));
+        assert!(!t.complete(&old), "the old read's completion is refused");
+        t.complete(&five);
+        t.complete(&six);
+        assert_eq!(
+            t.committable(0),
+            Some(7),
+            "the new read of 7 is still in flight: the watermark stays before it"
+        );
+        assert!(t.complete(&seven));
+        assert_eq!(t.committable(0), Some(8));
+    }
+
+    #[test]
+    fn assigning_an_owned_partition_again_keeps_its_epoch() {
+        let mut t = OffsetTracker::new();
+        t.assign(2);
+        let tk = t.begin(2, 1);
+        t.assign(2);
+        assert!(t.complete(&tk));
     }
 
     #[test]

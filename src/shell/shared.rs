@@ -1,7 +1,7 @@
 //! State shared by the consumer thread, the workers and the acknowledgement
 //! tasks: the offset tracker, the stop flag, and the run's counters.
 
-use super::offsets::OffsetTracker;
+use super::offsets::{OffsetTracker, Ticket};
 use crate::metrics::Health;
 use serde::Serialize;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -192,9 +192,14 @@ impl Shared {
             .get_or_insert_with(Instant::now);
     }
 
-    pub fn complete(&self, partition: i32, offset: i64) {
+    /// Whether a read still belongs to the current assignment of its partition.
+    pub fn is_current(&self, ticket: &Ticket) -> bool {
+        self.tracker.lock().unwrap().is_current(ticket)
+    }
+
+    pub fn complete(&self, ticket: &Ticket) {
         *self.last_done.lock().unwrap() = Some(Instant::now());
-        self.tracker.lock().unwrap().complete(partition, offset);
+        self.tracker.lock().unwrap().complete(ticket);
         self.changed.notify_all();
     }
 

@@ -8,6 +8,7 @@
 //! the input's number (modulo the output's partition count), which makes a
 //! replay of the same input reproduce the same order per output partition.
 
+use super::offsets::Ticket;
 use super::order::Order;
 use super::shared::Shared;
 use crate::metrics::names;
@@ -28,6 +29,9 @@ use tokio::sync::{mpsc, OwnedSemaphorePermit};
 /// One input message and the in-flight permit it holds until acknowledged.
 pub struct Job {
     pub msg: OwnedMessage,
+    /// The read's place in the offset tracker (`None` for a warm-up read,
+    /// which has no offset to complete).
+    pub ticket: Option<Ticket>,
     pub permit: OwnedSemaphorePermit,
     /// Replay: the message's place in the merged order (decisions and
     /// enqueueing follow it; see [`super::order`]).
@@ -106,8 +110,9 @@ pub async fn run_worker(mut rx: mpsc::Receiver<Job>, ctx: WorkerCtx) {
         // Replay only: every sequence number passes both turnstiles exactly
         // once, whatever happens to its message.
         let gate = order.as_deref().zip(job.seq);
-        if !shared.owns(p) && gate.is_none() {
-            // Revoked while queued: the new owner reads it again.
+        if gate.is_none() && !job.ticket.is_some_and(|t| shared.is_current(&t)) {
+            // Revoked while queued (and perhaps assigned again since): the
+            // current owner, or the current assignment, reads it again.
             continue;
         }
         let payload = job.msg.payload().unwrap_or(&[]);
@@ -322,7 +327,9 @@ fn spawn_ack(
                 let _ = out.write_all(b"\n");
             }
         }
-        shared.complete(p, o);
+        if let Some(t) = &job.ticket {
+            shared.complete(t);
+        }
         drop(job.permit);
     });
 }

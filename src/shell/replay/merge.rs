@@ -189,6 +189,7 @@ pub fn merge_loop(
         if o + 1 >= next.range.end {
             next.done = true;
         }
+        let mut ticket = None;
         if !warmup {
             if let Some(rate) = cfg.max_rate {
                 // Pace from the start: message n goes out no earlier than n/rate.
@@ -199,7 +200,7 @@ pub fn merge_loop(
                 }
             }
             published += 1;
-            shared.tracker.lock().unwrap().begin(p, o);
+            ticket = Some(shared.tracker.lock().unwrap().begin(p, o));
             shared.mark_read();
             shared.counters.consumed.fetch_add(1, Ordering::Relaxed);
             shared.counters.consumed_bytes.fetch_add(
@@ -210,6 +211,7 @@ pub fn merge_loop(
         }
         let job = Job {
             msg,
+            ticket,
             permit,
             seq: Some(seq),
             warmup,
