@@ -110,6 +110,8 @@ pub struct MetricsConfig {
 pub struct DedupConfig {
     pub near_threshold: f64,
     pub window_days: u64,
+    /// See `stages::dedup::DedupConfig::max_lateness_secs`.
+    pub max_lateness_hours: u64,
     pub on_duplicate: OnDuplicate,
     /// Articles the index can remember at once (memory is reserved for
     /// them up front, ~25 bytes each, the rest ~70 bytes as they arrive).
@@ -122,6 +124,7 @@ impl DedupConfig {
         crate::stages::dedup::DedupConfig {
             near_threshold: self.near_threshold as f32,
             window_secs: self.window_days * 86_400,
+            max_lateness_secs: self.max_lateness_hours.saturating_mul(3_600),
             capacity: self.capacity,
         }
     }
@@ -379,9 +382,10 @@ impl Config {
         ));
         let d = &self.dedup;
         out.push_str(&format!(
-            "\n[dedup]\nnear_threshold = {}\nwindow_days = {}\ncapacity = {}\non_duplicate = {:?}\n",
+            "\n[dedup]\nnear_threshold = {}\nwindow_days = {}\nmax_lateness_hours = {}\ncapacity = {}\non_duplicate = {:?}\n",
             d.near_threshold,
             d.window_days,
+            d.max_lateness_hours,
             d.capacity,
             if d.on_duplicate == OnDuplicate::Drop { "drop" } else { "annotate" }
         ));

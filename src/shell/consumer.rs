@@ -148,6 +148,15 @@ impl ConsumerContext for Ctx {
                 counter!(names::REBALANCES, "kind" => "assign").increment(1);
                 let parts = self.input_partitions(tpl);
                 tracing::info!(?parts, "partitions assigned");
+                // Every assigned partition holds the dedup window back from
+                // the start, so the duplicates found do not depend on which
+                // partition happens to be read first.
+                if let Some(index) = self.shared.dedup.get() {
+                    let mut index = index.lock().unwrap();
+                    for p in &parts {
+                        index.add_lane(*p);
+                    }
+                }
                 let mut tracker = self.shared.tracker.lock().unwrap();
                 for p in &parts {
                     tracker.assign(*p);

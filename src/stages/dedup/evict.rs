@@ -1,7 +1,10 @@
 //! Eviction for the dedup index, driven only by the article times it is given.
 //!
-//! The window follows the newest time remembered (the watermark). Entries past
-//! it are invisible at once (`DedupIndex::usable`), flagged dead by a sweep of
+//! The window follows the newest time remembered (the watermark), held back
+//! by the slowest input lane. An entry stays for the window plus the allowed
+//! lateness (`DedupConfig::reach_secs`) behind it, so that an article that
+//! arrives out of time order, by up to the lateness, still finds every copy
+//! within the window. Entries past that are invisible at once (`DedupIndex::usable`), flagged dead by a sweep of
 //! the 4-byte time array each time the watermark has moved a 32nd of the
 //! window, and physically removed lazily: their entry numbers are reused only
 //! after one pass over the slot table drops every slot that points at a dead
@@ -27,7 +30,7 @@ impl DedupIndex {
         let step = (self.cfg.window_secs / 32).max(1);
         if u64::from(w) >= u64::from(self.swept_at) + step {
             self.swept_at = w;
-            let cutoff = u64::from(w).saturating_sub(self.cfg.window_secs);
+            let cutoff = u64::from(w).saturating_sub(self.cfg.reach_secs());
             for i in 0..self.entries.len() as u32 {
                 if u64::from(self.times[i as usize]) < cutoff && !self.is_dead(i) {
                     self.kill(i);

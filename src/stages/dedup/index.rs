@@ -72,8 +72,9 @@ pub struct DedupIndex {
     pub(super) live: usize,
     pub(super) watermark: Option<u32>,
     /// Newest article time seen per input lane (partition), when the caller
-    /// names lanes; the window then follows the slowest lane (see `horizon`).
-    pub(super) lanes: std::collections::BTreeMap<i32, u32>,
+    /// names lanes; `None` for a lane registered but without an article yet.
+    /// The window then follows the slowest lane (see `horizon`).
+    pub(super) lanes: std::collections::BTreeMap<i32, Option<u32>>,
     pub(super) swept_at: u32,
     pub(super) evictions: u64,
     pub(super) capacity_evictions: u64,
@@ -175,7 +176,7 @@ impl DedupIndex {
         }
         let time = self.times[i as usize];
         let w = u64::from(self.horizon().unwrap_or(0));
-        u64::from(time) + self.cfg.window_secs >= w
+        u64::from(time) + self.cfg.reach_secs() >= w
             && u64::from(t.abs_diff(time)) <= self.cfg.window_secs
     }
 
@@ -221,21 +222,32 @@ impl DedupIndex {
     /// slowest lane when lanes are in use. Input partitions are consumed
     /// side by side but not in step (a backfill can run one partition days
     /// ahead of another); without lanes the fastest partition would push the
-    /// window past articles the slow ones still have copies of.
+    /// window past articles the slow ones still have copies of. A lane
+    /// registered without an article yet holds the window at its start:
+    /// whatever it brings first must still find its copies.
     pub fn horizon(&self) -> Option<u32> {
-        match (self.watermark, self.lanes.values().min()) {
-            (Some(w), Some(&slowest)) => Some(w.min(slowest)),
+        let slowest = self.lanes.values().map(|t| t.unwrap_or(0)).min();
+        match (self.watermark, slowest) {
+            (Some(w), Some(slowest)) => Some(w.min(slowest)),
             (w, _) => w,
         }
     }
 
+    /// Registers input lane `lane` (a partition now assigned to this
+    /// instance) before it has brought any article, so that it holds the
+    /// window back from the start, whichever partition happens to be read
+    /// first. Registering a known lane changes nothing.
+    pub fn add_lane(&mut self, lane: i32) {
+        self.lanes.entry(lane).or_insert(None);
+    }
+
     /// Notes that input lane `lane` (a partition) has reached `time`. Lanes
     /// only ever hold the window back; an index whose caller names no lanes
-    /// behaves as before.
+    /// follows the newest time remembered.
     pub fn note_lane(&mut self, lane: i32, time: i64) {
         let t = secs(time);
-        let e = self.lanes.entry(lane).or_insert(t);
-        *e = (*e).max(t);
+        let e = self.lanes.entry(lane).or_insert(None);
+        *e = Some(e.map_or(t, |old| old.max(t)));
     }
 
     /// The lane is gone (its partition was revoked): it no longer holds the
@@ -342,7 +354,7 @@ impl DedupIndex {
         }
         let t = secs(time);
         if let Some(w) = self.horizon() {
-            if u64::from(t) + self.cfg.window_secs < u64::from(w) {
+            if u64::from(t) + self.cfg.reach_secs() < u64::from(w) {
                 return Remembered::Expired;
             }
         }

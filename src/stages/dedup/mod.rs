@@ -28,6 +28,8 @@ mod index;
 mod table;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod interleaving_tests;
 
 pub use fingerprint::{
     shingles, Fingerprint, FingerprintError, BANDS, ENCODED_LEN, FORMAT_VERSION,
@@ -38,6 +40,8 @@ pub use index::DedupIndex;
 pub const DEFAULT_NEAR_THRESHOLD: f32 = 0.8;
 /// Default window: seven days.
 pub const DEFAULT_WINDOW_SECS: u64 = 7 * 24 * 3600;
+/// Default allowed lateness: one day.
+pub const DEFAULT_MAX_LATENESS_SECS: u64 = 24 * 3600;
 /// Default number of articles the index can hold.
 pub const DEFAULT_CAPACITY: usize = 1_000_000;
 /// Largest capacity (entry numbers are 22 bits).
@@ -57,6 +61,11 @@ pub struct DedupConfig {
     /// this far apart; remembered articles older than the newest remembered
     /// time minus the window are evicted.
     pub window_secs: u64,
+    /// How far an article may arrive behind the newest article time of its
+    /// input lane (partition) before it stops being guaranteed its copies:
+    /// remembered articles are kept this much longer than the window. Within
+    /// it, the duplicates found do not depend on how partitions interleave.
+    pub max_lateness_secs: u64,
     /// Most articles remembered at once. Memory is provisioned for this many
     /// (about 31 bytes each up front, the rest as they arrive); past it, the
     /// oldest are evicted early and counted in `capacity_evictions`.
@@ -68,6 +77,7 @@ impl Default for DedupConfig {
         DedupConfig {
             near_threshold: DEFAULT_NEAR_THRESHOLD,
             window_secs: DEFAULT_WINDOW_SECS,
+            max_lateness_secs: DEFAULT_MAX_LATENESS_SECS,
             capacity: DEFAULT_CAPACITY,
         }
     }
@@ -85,6 +95,12 @@ pub enum ConfigError {
 }
 
 impl DedupConfig {
+    /// How long behind the horizon a remembered article stays matchable:
+    /// the window plus the allowed lateness.
+    pub fn reach_secs(&self) -> u64 {
+        self.window_secs.saturating_add(self.max_lateness_secs)
+    }
+
     pub fn validate(&self) -> Result<(), ConfigError> {
         if !(self.near_threshold > 0.0 && self.near_threshold <= 1.0) {
             return Err(ConfigError::Threshold(self.near_threshold));
