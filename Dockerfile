@@ -5,7 +5,8 @@
 # Stage 1 compiles the release binary; rdkafka builds its bundled librdkafka
 # from source, which needs a C toolchain, make, cmake, pkg-config and zlib.
 # Stage 2 is a small Debian runtime (same glibc as the builder) that runs the
-# binary as an unprivileged user with config/ and data/ next to it.
+# binary as an unprivileged user, with config/ in /app and data/ where the
+# binary looks beside itself (../share/newsflow/data from /usr/local/bin).
 
 ARG RUST_VERSION=1.95
 
@@ -14,9 +15,8 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       build-essential cmake pkg-config zlib1g-dev \
  && rm -rf /var/lib/apt/lists/*
-# Build in /app: the binary looks for its dictionaries and gazetteers in
-# <crate dir>/data (CARGO_MANIFEST_DIR, fixed at compile time), and the
-# runtime stage puts data/ exactly there.
+# The binary embeds data/ as well; the runtime stage also installs the files
+# beside it so that an operator can read (or mount over) what it uses.
 WORKDIR /app
 COPY . .
 # Cache mounts keep the crate registry and target dir between builds
@@ -37,7 +37,7 @@ RUN apt-get update \
 WORKDIR /app
 COPY --from=builder /out/newsflow /usr/local/bin/newsflow
 COPY config/ /app/config/
-COPY data/ /app/data/
+COPY data/ /usr/local/share/newsflow/data/
 # Listen on every interface inside the container so Prometheus can scrape
 # /metrics and the orchestrator can probe /health and /ready.
 ENV NEWSFLOW_METRICS__LISTEN=0.0.0.0:9898

@@ -14,8 +14,11 @@
 //!   `/health` and `/ready`.
 //! * [`config`] loads and validates the TOML configuration and its environment
 //!   overrides.
+//! * [`data_files`] finds the data files: the user's folder, one installed
+//!   beside the binary, or the copy embedded in it.
 
 pub mod config;
+pub mod data_files;
 pub mod entities;
 pub mod metrics;
 pub mod model;

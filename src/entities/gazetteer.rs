@@ -12,11 +12,14 @@ use super::records::*;
 /// Errors while loading data files.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}")]
     Io {
         path: PathBuf,
+        #[source]
         source: std::io::Error,
     },
+    #[error(transparent)]
+    DataDir(#[from] crate::data_files::DataDirError),
     #[error("{path}:{line}: {msg}")]
     Parse {
         path: PathBuf,
@@ -97,12 +100,9 @@ impl Gazetteer {
         Self::load_with_dictionaries(data_dir, &[], &[])
     }
 
-    /// Finds data/ through `NEWSFLOW_DATA_DIR`, else the crate's own `data/` directory.
+    /// Loads from the default data directory ([`crate::data_files::data_dir`]).
     pub fn load_default() -> Result<Gazetteer, LoadError> {
-        let dir = std::env::var_os("NEWSFLOW_DATA_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("data"));
-        Self::load(&dir)
+        Self::load(&crate::data_files::data_dir()?)
     }
 
     /// Like [`Gazetteer::load`], adding users' PETRARCH/TABARI actor and agent dictionaries.

@@ -24,16 +24,21 @@ fn dockerfile_is_multi_stage_non_root_and_exposes_the_metrics_port() {
         .expect("USER")
         .trim_start_matches("USER ");
     assert!(!["root", "0", "0:0"].contains(&user), "runs as root");
-    // The binary finds data/ under its compile-time crate dir (or
-    // NEWSFLOW_DATA_DIR); the runtime image must put it there.
-    let workdirs: Vec<&str> = lines
+    // The binary looks for data/ at ../share/newsflow/data from itself
+    // (and carries an embedded copy): the image installs it there.
+    let binary = lines
         .iter()
-        .filter_map(|l| l.strip_prefix("WORKDIR "))
-        .collect();
+        .find_map(|l| {
+            l.strip_prefix("COPY --from=builder ")
+                .and_then(|rest| rest.split_whitespace().nth(1))
+        })
+        .expect("the binary is copied from the builder");
+    let bin_dir = std::path::Path::new(binary).parent().unwrap();
+    let share = bin_dir.parent().unwrap().join("share/newsflow/data");
     assert!(
-        lines.contains(&format!("COPY data/ {}/data/", workdirs[0]).as_str()),
-        "data/ must be copied to <builder WORKDIR>/data ({}/data)",
-        workdirs[0]
+        lines.contains(&format!("COPY data/ {}/", share.display()).as_str()),
+        "data/ must be installed at {}",
+        share.display()
     );
     for dir in ["config/", "data/"] {
         assert!(

@@ -67,7 +67,10 @@ fn corpus(seed: u64) -> Vec<Doc> {
         for copy in 0..rng.below(4) {
             let later = time + rng.below((6 * DAY + 12 * HOUR) as u64) as i64;
             let (url, text) = match rng.below(3) {
-                0 => (format!("https://mirror{copy}.example/{story}"), body.clone()),
+                0 => (
+                    format!("https://mirror{copy}.example/{story}"),
+                    body.clone(),
+                ),
                 1 => (url.clone(), format!("{body} updated at {copy} gmt")),
                 _ => (
                     format!("https://agency{copy}.example/{story}"),
@@ -166,8 +169,14 @@ fn duplicates_do_not_depend_on_partitioning_or_interleaving() {
 /// on by the others; registered at assignment, it holds the window back.
 #[test]
 fn a_registered_partition_holds_the_window_before_its_first_article() {
-    let body = (0..60).map(|i| format!("w{i}")).collect::<Vec<_>>().join(" ");
-    let other = (0..60).map(|i| format!("v{i}")).collect::<Vec<_>>().join(" ");
+    let body = (0..60)
+        .map(|i| format!("w{i}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let other = (0..60)
+        .map(|i| format!("v{i}"))
+        .collect::<Vec<_>>()
+        .join(" ");
     let fp = Fingerprint::compute(None, &body);
     let mut idx = DedupIndex::new(DedupConfig {
         capacity: 100,
@@ -180,7 +189,12 @@ fn a_registered_partition_holds_the_window_before_its_first_article() {
     decide(&mut idx, "a", &fp, T0);
     // Partition 0 runs a month ahead before partition 1 brings anything.
     idx.note_lane(0, T0 + 30 * DAY);
-    decide(&mut idx, "far", &Fingerprint::compute(None, &other), T0 + 30 * DAY);
+    decide(
+        &mut idx,
+        "far",
+        &Fingerprint::compute(None, &other),
+        T0 + 30 * DAY,
+    );
     idx.note_lane(1, T0 + HOUR);
     let d = decide(&mut idx, "copy", &fp, T0 + HOUR);
     assert!(
@@ -193,8 +207,14 @@ fn a_registered_partition_holds_the_window_before_its_first_article() {
 /// still finds a copy just inside the window; past the lateness it may not.
 #[test]
 fn lateness_keeps_copies_for_late_articles() {
-    let body = (0..60).map(|i| format!("w{i}")).collect::<Vec<_>>().join(" ");
-    let other = (0..60).map(|i| format!("v{i}")).collect::<Vec<_>>().join(" ");
+    let body = (0..60)
+        .map(|i| format!("w{i}"))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let other = (0..60)
+        .map(|i| format!("v{i}"))
+        .collect::<Vec<_>>()
+        .join(" ");
     let fp = Fingerprint::compute(None, &body);
     let run = |late_by: i64| {
         let mut idx = DedupIndex::new(DedupConfig {
@@ -208,7 +228,12 @@ fn lateness_keeps_copies_for_late_articles() {
         let copy_time = T0 + 7 * DAY - HOUR;
         let ahead = copy_time + late_by;
         idx.note_lane(0, ahead);
-        decide(&mut idx, "ahead", &Fingerprint::compute(None, &other), ahead);
+        decide(
+            &mut idx,
+            "ahead",
+            &Fingerprint::compute(None, &other),
+            ahead,
+        );
         idx.note_lane(0, copy_time);
         decide(&mut idx, "copy", &fp, copy_time)
     };

@@ -25,11 +25,11 @@ pub mod changelog;
 mod evict;
 mod fingerprint;
 mod index;
+#[cfg(test)]
+mod interleaving_tests;
 mod table;
 #[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod interleaving_tests;
 
 pub use fingerprint::{
     shingles, Fingerprint, FingerprintError, BANDS, ENCODED_LEN, FORMAT_VERSION,

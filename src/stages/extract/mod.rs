@@ -45,9 +45,10 @@ pub const EVENT_SCHEMA_VERSION: u32 = 1;
 pub enum LoadError {
     #[error(transparent)]
     Gazetteer(#[from] crate::entities::LoadError),
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {path}")]
     Io {
         path: PathBuf,
+        #[source]
         source: std::io::Error,
     },
     #[error("{path}: {msg}")]
@@ -94,12 +95,9 @@ impl Extractor {
         Self::with_gazetteer(data_dir, Gazetteer::load(data_dir)?)
     }
 
-    /// Same data directory rule as [`Gazetteer::load_default`]: `$NEWSFLOW_DATA_DIR`, else the
-    /// crate's own `data/`.
+    /// Loads from the default data directory ([`crate::data_files::data_dir`]).
     pub fn load_default() -> Result<Extractor, LoadError> {
-        let dir = std::env::var_os("NEWSFLOW_DATA_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("data"));
+        let dir = crate::data_files::data_dir().map_err(crate::entities::LoadError::from)?;
         Self::load(&dir)
     }
 
