@@ -179,8 +179,19 @@ fn dispatch(cli: Cli) -> Result<()> {
                 seed_rate,
                 stages,
             };
+            let embedded = cfg.is_embedded();
             let summary = runtime()?.block_on(run::run(cfg, opts))?;
             println!("{}", serde_json::to_string(&summary)?);
+            if embedded && summary.lost > 0 {
+                bail!(
+                    "the embedded broker deleted {} input messages before they were read \
+                     (it keeps only the newest ~{} MB of each partition): they were not \
+                     processed. Produce no faster than the pipeline consumes, or run against \
+                     a Kafka cluster (kafka.brokers)",
+                    summary.lost,
+                    newsflow::shell::embedded::MOCK_PARTITION_BYTES >> 20
+                );
+            }
             Ok(())
         }
         Command::Replay {

@@ -151,6 +151,7 @@ fn describe_all() {
 pub fn register_zeroes(input_topic: &str, outputs: &[(&str, &'static str)]) {
     use metrics::counter;
     counter!(names::RECORDS_CONSUMED, "topic" => input_topic.to_string()).increment(0);
+    counter!(names::INPUT_LOST, "topic" => input_topic.to_string()).increment(0);
     for (topic, kind) in outputs {
         counter!(names::RECORDS_PRODUCED, "topic" => topic.to_string(), "kind" => *kind)
             .increment(0);

@@ -29,6 +29,10 @@ pub const CONSUMER_LAG_MESSAGES: &str = "newsflow_consumer_lag_messages";
 /// Gauge. Lag estimate in seconds: lag in messages divided by the recent
 /// consumption rate of the partition. Labels: `topic`, `partition`.
 pub const CONSUMER_LAG_SECONDS: &str = "newsflow_consumer_lag_seconds";
+/// Counter. Input messages the broker deleted (retention, the embedded
+/// broker's size limit) before this consumer read them: never processed.
+/// Label: `topic` (the log line names the partition and offsets).
+pub const INPUT_LOST: &str = "newsflow_input_records_lost_total";
 /// Counter. Rebalance callbacks. Label: `kind` (assign|revoke).
 pub const REBALANCES: &str = "newsflow_rebalances_total";
 /// Gauge. Partitions currently assigned to this instance.

@@ -11,6 +11,7 @@
 //! output of a message is acknowledged, so when the producer's queue or the
 //! broker is slow, consumption pauses and memory stays flat.
 
+use super::loss;
 use super::shared::Shared;
 use super::worker::Job;
 use crate::metrics::names;
@@ -31,13 +32,29 @@ pub struct Ctx {
     pub shared: Arc<Shared>,
     /// Last (next_offset, time) per partition, for the lag-in-seconds estimate.
     progress: Mutex<HashMap<i32, (i64, Instant, f64)>>,
+    /// Where a group without committed offsets is expected to start.
+    new_group_start: NewGroupStart,
+}
+
+/// Where the first read of a partition is expected when the group has no
+/// committed offset for it (see `expected_starts`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewGroupStart {
+    /// `auto.offset.reset = earliest`: the log start, as it is at assignment.
+    LogStart,
+    /// `auto.offset.reset = latest`: the end of the partition.
+    End,
+    /// Offset 0: the topics were created empty by this process (the embedded
+    /// broker), so every message in them was meant for this pipeline.
+    Origin,
 }
 
 impl Ctx {
-    pub fn new(shared: Arc<Shared>) -> Self {
+    pub fn new(shared: Arc<Shared>, new_group_start: NewGroupStart) -> Self {
         Ctx {
             shared,
             progress: Mutex::new(HashMap::new()),
+            new_group_start,
         }
     }
 
@@ -157,9 +174,18 @@ impl ConsumerContext for Ctx {
                         index.add_lane(*p);
                     }
                 }
+                let starts = expected_starts(
+                    consumer,
+                    &self.shared.input_topic,
+                    &parts,
+                    self.new_group_start,
+                );
                 let mut tracker = self.shared.tracker.lock().unwrap();
                 for p in &parts {
                     tracker.assign(*p);
+                }
+                for (p, start) in starts {
+                    tracker.skip_to(p, start);
                 }
                 gauge!(names::ASSIGNED_PARTITIONS).set(tracker.assigned().count() as f64);
                 drop(tracker);
@@ -240,6 +266,9 @@ pub fn consume_loop(
     let mut last_commit = Instant::now();
     let mut last_message = Instant::now();
     let mut at_eof: HashSet<i32> = HashSet::new();
+    // Per partition, the end offset it was last rewound from (see
+    // `rewind_to_unread`).
+    let mut rewound: HashMap<i32, i64> = HashMap::new();
     let consumed = counter!(names::RECORDS_CONSUMED, "topic" => shared.input_topic.clone());
     while !shared.stopping() {
         if last_commit.elapsed() >= cfg.commit_interval {
@@ -268,11 +297,17 @@ pub fn consume_loop(
         match consumer.poll(Duration::from_millis(100)) {
             None => {}
             Some(Err(KafkaError::PartitionEOF(p))) => {
-                at_eof.insert(p);
+                // A reset to the end of the partition shows no later message
+                // to find the gap by: check up to the end instead, and go
+                // back for what is still readable.
+                if !rewind_to_unread(&consumer, &shared, p, &mut rewound) {
+                    at_eof.insert(p);
+                }
             }
             Some(Err(e)) => tracing::warn!(error = %e, "consumer error"),
             Some(Ok(m)) => {
                 let (p, o) = (m.partition(), m.offset());
+                check_loss(&consumer, &shared, p, Some(o));
                 at_eof.remove(&p);
                 last_message = Instant::now();
                 let ticket = shared.tracker.lock().unwrap().begin(p, o);
@@ -310,6 +345,169 @@ pub fn consume_loop(
     }
     commit(&consumer, &shared, None, CommitMode::Sync);
     consumer.unsubscribe();
+}
+
+/// Counts and reports input the broker deleted before it was read: the part
+/// of the gap before `read_at` (a message read; `None` at the end of the
+/// partition, where the gap runs to the high watermark) that lies below the
+/// log start (see `loss.rs`).
+fn check_loss(
+    consumer: &BaseConsumer<Ctx>,
+    shared: &Shared,
+    partition: i32,
+    read_at: Option<i64>,
+) -> Option<(i64, i64)> {
+    let topic = shared.input_topic.as_str();
+    // Set at assignment for the first read (see `expected_starts`).
+    let Some(from) = shared
+        .tracker
+        .lock()
+        .unwrap()
+        .next_read(partition)
+        .filter(|&e| e >= 0)
+    else {
+        return None;
+    };
+    if read_at.is_some_and(|o| o <= from) {
+        return None;
+    }
+    let (log_start, end) = match consumer.fetch_watermarks(topic, partition, Duration::from_secs(2))
+    {
+        Ok(w) => w,
+        Err(e) => {
+            tracing::warn!(
+                error = %e,
+                partition,
+                from,
+                "cannot ask for the log start offset: a gap in the input is not checked for loss"
+            );
+            return None;
+        }
+    };
+    let watermarks = Some((log_start, end));
+    let Some(gap) = loss::gap_before(partition, Some(from), read_at.unwrap_or(end)) else {
+        return watermarks;
+    };
+    let lost = loss::lost_in(&gap, log_start);
+    if lost == 0 {
+        return watermarks;
+    }
+    // Counted once: reads (and later checks) continue past the lost part.
+    shared
+        .tracker
+        .lock()
+        .unwrap()
+        .skip_to(partition, gap.from + lost as i64);
+    counter!(names::INPUT_LOST, "topic" => topic.to_string()).increment(lost);
+    shared
+        .counters
+        .lost
+        .fetch_add(lost, std::sync::atomic::Ordering::Relaxed);
+    tracing::error!(
+        topic,
+        partition,
+        from = gap.from,
+        to = gap.from + lost as i64,
+        log_start,
+        lost,
+        "input messages were deleted by the broker before they were read; they will not be processed"
+    );
+    watermarks
+}
+
+/// At the end of a partition: counts what was deleted unread, and when the
+/// consumer's position was moved past messages that are still there (an
+/// offset reset to the end), seeks back to them. Returns whether it did.
+/// A second end at the same end offset without anything read means the
+/// stretch holds nothing to read (transaction markers, aborted records): it
+/// is then skipped, not rewound again.
+fn rewind_to_unread(
+    consumer: &BaseConsumer<Ctx>,
+    shared: &Shared,
+    partition: i32,
+    rewound: &mut HashMap<i32, i64>,
+) -> bool {
+    let Some((log_start, end)) = check_loss(consumer, shared, partition, None) else {
+        return false;
+    };
+    let Some(next) = shared.tracker.lock().unwrap().next_read(partition) else {
+        return false;
+    };
+    let from = next.max(log_start);
+    if from >= end {
+        return false;
+    }
+    if rewound.get(&partition) == Some(&end) {
+        shared.tracker.lock().unwrap().skip_to(partition, end);
+        return false;
+    }
+    rewound.insert(partition, end);
+    let topic = shared.input_topic.as_str();
+    match consumer.seek(
+        topic,
+        partition,
+        Offset::Offset(from),
+        Duration::from_secs(5),
+    ) {
+        Ok(()) => {
+            tracing::warn!(
+                topic,
+                partition,
+                from,
+                end,
+                "the consumer was moved past unread messages (offset reset): reading them"
+            );
+            true
+        }
+        Err(e) => {
+            tracing::error!(error = %e, partition, from, "cannot seek back to unread messages");
+            false
+        }
+    }
+}
+
+/// Where each newly assigned partition's reads should start: the group's
+/// committed offset, else where a new group starts (see [`NewGroupStart`]),
+/// as the broker says now. Anything the first read finds missing below that
+/// was deleted unread.
+fn expected_starts(
+    consumer: &BaseConsumer<Ctx>,
+    topic: &str,
+    parts: &[i32],
+    new_group: NewGroupStart,
+) -> Vec<(i32, i64)> {
+    let mut tpl = TopicPartitionList::new();
+    for p in parts {
+        tpl.add_partition(topic, *p);
+    }
+    let committed = consumer
+        .committed_offsets(tpl, Duration::from_secs(5))
+        .unwrap_or_else(|_| TopicPartitionList::new());
+    parts
+        .iter()
+        .filter_map(|&p| {
+            let commit = committed
+                .find_partition(topic, p)
+                .and_then(|e| match e.offset() {
+                    Offset::Offset(o) if o >= 0 => Some(o),
+                    _ => None,
+                });
+            let start = commit.or_else(|| {
+                if new_group == NewGroupStart::Origin {
+                    return Some(0);
+                }
+                let (low, high) = consumer
+                    .fetch_watermarks(topic, p, Duration::from_secs(5))
+                    .ok()?;
+                Some(if new_group == NewGroupStart::End {
+                    high
+                } else {
+                    low
+                })
+            })?;
+            Some((p, start))
+        })
+        .collect()
 }
 
 fn is_idle(shared: &Shared, at_eof: &HashSet<i32>) -> bool {

@@ -1,6 +1,7 @@
 //! Kafka client construction: librdkafka properties from the config, the
 //! settings newsflow insists on, and topic helpers.
 
+use super::consumer::NewGroupStart;
 use crate::config::{scalar_string, Config};
 use anyhow::{bail, Context, Result};
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
@@ -44,6 +45,25 @@ pub fn consumer_config(cfg: &Config, bootstrap: &str, group: &str) -> ClientConf
         .set("enable.auto.offset.store", "false")
         .set("enable.partition.eof", "true");
     c
+}
+
+/// Where a consumer group without committed offsets starts: offset 0 on
+/// the embedded broker (its topics are created empty for this run), else
+/// where the consumer's `auto.offset.reset` puts it.
+pub fn new_group_start(cfg: &Config) -> NewGroupStart {
+    let to_end = cfg
+        .kafka
+        .consumer
+        .get("auto.offset.reset")
+        .map(scalar_string)
+        .is_some_and(|v| matches!(v.as_str(), "latest" | "end" | "largest"));
+    if cfg.is_embedded() {
+        NewGroupStart::Origin
+    } else if to_end {
+        NewGroupStart::End
+    } else {
+        NewGroupStart::LogStart
+    }
 }
 
 /// Producer properties: the user's `[kafka.producer]` table over ours.

@@ -16,6 +16,7 @@ pub mod changelog;
 pub mod consumer;
 pub mod embedded;
 pub mod kafka;
+pub mod loss;
 pub mod offsets;
 pub mod order;
 pub mod produce;

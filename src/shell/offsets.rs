@@ -115,6 +115,20 @@ impl OffsetTracker {
         }
     }
 
+    /// Where the partition's reads continue: one past the highest offset
+    /// read in its current assignment (`None` before the first read).
+    pub fn next_read(&self, partition: i32) -> Option<i64> {
+        self.parts.get(&partition).and_then(|s| s.next)
+    }
+
+    /// The partition's reads continue at `offset` (a gap before it was
+    /// checked): later checks start there, and with nothing in flight the
+    /// commit moves past the gap.
+    pub fn skip_to(&mut self, partition: i32, offset: i64) {
+        let st = self.state(partition);
+        st.next = Some(st.next.map_or(offset, |n| n.max(offset)));
+    }
+
     pub fn in_flight(&self, partition: i32) -> usize {
         self.parts.get(&partition).map_or(0, |s| s.in_flight.len())
     }

@@ -103,7 +103,7 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
         .passthrough
         .store(opts.passthrough, Ordering::Relaxed);
     let consumer: BaseConsumer<Ctx> = kafka::consumer_config(&cfg, &bootstrap, &cfg.kafka.group_id)
-        .create_with_context(Ctx::new(shared.clone()))
+        .create_with_context(Ctx::new(shared.clone(), kafka::new_group_start(&cfg)))
         .context("creating the consumer")?;
     consumer
         .subscribe(&[&t.input])

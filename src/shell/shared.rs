@@ -16,6 +16,9 @@ pub struct Summary {
     pub events: u64,
     pub duplicates: u64,
     pub dlq: u64,
+    /// Input messages the broker deleted before they were read (see
+    /// `shell::loss`): never processed.
+    pub lost: u64,
     /// Seconds from the first message read to the last one completed.
     pub busy_secs: f64,
     /// End-to-end latency quantiles (output acknowledged minus input
@@ -34,6 +37,8 @@ pub struct Counters {
     pub dlq: AtomicU64,
     /// Dedup changelog records acknowledged.
     pub remembered: AtomicU64,
+    /// Input messages deleted by the broker before they were read.
+    pub lost: AtomicU64,
 }
 
 /// Latency histogram for the run summary: 1 ms buckets up to 10 s, then
@@ -239,6 +244,7 @@ impl Shared {
             events: c.events.load(Ordering::Relaxed),
             duplicates: c.duplicates.load(Ordering::Relaxed),
             dlq: c.dlq.load(Ordering::Relaxed),
+            lost: c.lost.load(Ordering::Relaxed),
             busy_secs: match (
                 *self.first_read.lock().unwrap(),
                 *self.last_done.lock().unwrap(),

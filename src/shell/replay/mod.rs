@@ -16,7 +16,7 @@ pub mod merge;
 pub mod progress;
 pub mod range;
 
-use super::consumer::Ctx;
+use super::consumer::{Ctx, NewGroupStart};
 use super::order::Order;
 use super::shared::{Shared, Summary};
 use super::worker::{Outputs, WorkerCtx};
@@ -154,7 +154,7 @@ pub async fn replay(cfg: Config, opts: ReplayOptions) -> Result<ReplayReport> {
     ));
     let consumer: Arc<BaseConsumer<Ctx>> = Arc::new(
         kafka::consumer_config(&cfg, &bootstrap, &group)
-            .create_with_context(Ctx::new(shared.clone()))
+            .create_with_context(Ctx::new(shared.clone(), NewGroupStart::LogStart))
             .context("creating the replay consumer")?,
     );
     let ranges: Vec<PartRange> = {
