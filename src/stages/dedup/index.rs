@@ -231,8 +231,8 @@ impl DedupIndex {
     }
 
     /// Notes that input lane `lane` (a partition) has reached `time`. Lanes
-    /// only ever hold the window back; an index whose caller names no lanes
-    /// behaves as before.
+    /// only ever hold the window back; with no lanes named, the window's end
+    /// is the watermark.
     pub fn note_lane(&mut self, lane: i32, time: i64) {
         let t = secs(time);
         let e = self.lanes.entry(lane).or_insert(t);
