@@ -1,5 +1,4 @@
 //! Criterion benchmark of the recognizer over BBC News articles (../shared/corpora/bbc.jsonl).
-//! Needs in Cargo.toml: [[bench]] name = "entities", harness = false.
 //!
 //!     cargo bench --bench entities
 

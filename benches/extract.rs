@@ -1,7 +1,6 @@
 //! Criterion benchmark of the event coder over BBC News articles (../shared/corpora/bbc.jsonl):
 //! the whole `Extractor::extract` (entities, events, quotes, casualties, dates, tone, themes)
-//! on one core, in articles per second. Needs in Cargo.toml:
-//! [[bench]] name = "extract", harness = false.
+//! on one core, in articles per second.
 //!
 //!     cargo bench --bench extract
 

@@ -3,7 +3,7 @@
 //! The crate is split the way the data flows:
 //!
 //! * [`stages`] is the functional core: synchronous, deterministic functions over
-//!   plain data (parse, normalize, dedup decision, extract, enrich). No Kafka or
+//!   plain data (parse, normalize, dedup decision, extract). No Kafka or
 //!   tokio types appear there, so `newsflow extract` (offline) and `newsflow run`
 //!   (streaming) share exactly the same code.
 //! * [`entities`] recognizes actors, organisations and places in text using the

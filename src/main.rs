@@ -1,4 +1,6 @@
-//! The `newsflow` command line: `run`, `produce`, `extract`, `check-config`.
+//! The `newsflow` command line: `run`, `produce`, `extract`, `replay`, `create-topics`,
+//! `check-config`. Flags are parsed here; the work is the library's (`shell` for the Kafka
+//! commands, the `stages` chain for the offline `extract`).
 
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand};

@@ -1,4 +1,5 @@
-//! Recognizer behaviour on the seed article and targeted cases (issue 3).
+//! Recognizer behaviour on the seed article (../shared/seed, skipped when absent) and on targeted
+//! cases: dated actors, homonyms, "US" vs "us", agents, metonyms, acronyms the article defines.
 
 use std::sync::OnceLock;
 

@@ -1,6 +1,7 @@
-//! Golden tests of the event coder (issue 4): the seed article's acceptance list, key events of
-//! the sample articles (tests/golden/samples.json), the event record against its schema, and a
-//! no-panic run over the BBC corpus. Assertions are on the events that matter, not on whole
+//! Golden tests of the event coder: the seed article's acceptance list
+//! (../shared/seed/seed-article.json; skipped when absent), key events of the sample articles
+//! (tests/golden/samples.json), the event record against its schema, and a no-panic run over the
+//! BBC corpus. Assertions are on the events that matter, not on whole
 //! outputs, so improvements to the coder do not break them needlessly.
 
 use std::sync::OnceLock;

@@ -1,7 +1,7 @@
 //! The dashboard and the alerts work against a real Prometheus scraping a
 //! real newsflow.
 //!
-//! `tests/deploy_files.rs` checks that every PromQL string names a known
+//! `tests/deploy_files/` checks that every PromQL string names a known
 //! metric; only Prometheus itself can say whether an expression parses, and
 //! only a running newsflow can say whether the series it needs exist. So this
 //! test runs newsflow on its embedded broker, seeded with the valid and the

@@ -1,9 +1,9 @@
-//! Actor, organisation and place recognition (issue 3).
+//! Actor, organisation and place recognition.
 //!
 //! [`Gazetteer`] loads the dictionaries under `data/` (countries, GeoNames cities, admin1
 //! divisions, regions, curated actors and organisations with dated CAMEO codes, agent nouns)
-//! and builds one Aho-Corasick automaton over all their names. [`recognize`] runs that
-//! automaton once over an article, adds capitalized-name heuristics for people and
+//! and builds one matcher (a static byte trie) over all their names. [`recognize`] runs that
+//! matcher once over an article, adds capitalized-name heuristics for people and
 //! organisations not in the dictionaries, and resolves the hits into coded, located
 //! [`Entity`] values: "Russian Foreign Ministry" -> RUSGOV, "Tehran's foreign ministry" ->
 //! IRNGOV, "US President Donald Trump" -> USAGOV on the publication date, Paris, Texas vs

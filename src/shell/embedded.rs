@@ -6,9 +6,9 @@
 //! needs. Its limit: each partition keeps only its newest ~5 MB or 100,000
 //! messages (hard-coded in `rdkafka_mock.c`, `mpart->max_size`), older
 //! message sets are deleted and a consumer behind the new log start gets
-//! OFFSET_OUT_OF_RANGE and jumps to the end. That is why "consumers stopped
-//! receiving after ~4,400 messages of 4 KB" when a topic was filled ahead of
-//! them. newsflow works within the limit: `--seed` spreads messages over all
+//! OFFSET_OUT_OF_RANGE and jumps to the end, so a consumer more than ~5 MB
+//! behind in a partition silently skips messages. newsflow works within the
+//! limit: `--seed` spreads messages over all
 //! partitions and never runs more than `embedded.max_lead_bytes` per
 //! partition ahead of what the pipeline has consumed (see `produce.rs`).
 

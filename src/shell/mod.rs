@@ -11,6 +11,8 @@
 //! * [`produce`] loads JSONL into the input topic.
 //! * [`changelog`] restores and shares the dedup memory through Kafka.
 //! * [`embedded`] is the in-process broker; [`kafka`] builds clients.
+//! * [`shared`] is the state the consumer, workers and acknowledgement tasks
+//!   share; [`signals`] turns SIGTERM/SIGINT into a graceful stop.
 
 pub mod changelog;
 pub mod consumer;

@@ -1,7 +1,7 @@
 //! The functional core: the stage chain every article goes through.
 //!
 //! ```text
-//! bytes ─ parse ─ normalize ─ (dedup decision) ─ (extract ─ enrich) ─ records
+//! bytes ─ parse ─ normalize ─ (fingerprint ─ dedup decision) ─ (extract) ─ records
 //! ```
 //!
 //! Stages are synchronous and deterministic, with no Kafka or tokio types, so

@@ -1,4 +1,6 @@
-//! docker-compose.yml.
+//! docker-compose.yml: Kafka in KRaft mode, a service that creates every topic (the dedup
+//! changelog compacted) before newsflow starts, and a newsflow service that runs `run` against
+//! that Kafka, publishes the metrics port, and sets only real config keys in its environment.
 
 use super::common::*;
 

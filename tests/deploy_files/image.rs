@@ -1,4 +1,5 @@
-//! The Dockerfile and the docs that go with the deployment.
+//! The Dockerfile (multi-stage, non-root, exposes the metrics port) and the docs that go with
+//! the deployment: docs/metrics.md documents every metric, docs/deployment.md covers scaling.
 
 use super::common::*;
 

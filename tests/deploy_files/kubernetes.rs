@@ -1,4 +1,6 @@
-//! deploy/kubernetes.
+//! deploy/kubernetes: the Deployment's selector, metrics port, probes (/health, /ready),
+//! resources, non-root user, environment overrides and config mount agree with the service, and
+//! the termination grace period outlasts the shutdown deadline.
 
 use super::common::*;
 

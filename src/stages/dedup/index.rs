@@ -3,7 +3,8 @@
 //!
 //! Per remembered article there is one 46-byte [`Entry`] (verification sketch,
 //! hashes, sizes, arena offset), its 4-byte time, up to 6 four-byte slots in
-//! the shared [`SlotTable`] (5 bands + URL), and its ids in the [`Arena`]. Removal is lazy:
+//! the shared [`SlotTable`] (5 bands + URL), and its ids in the [`Arena`]: ~96 bytes in all
+//! (docs/dedup.md, "Memory"). Removal is lazy:
 //! evicted entries are flagged dead (invisible at once), and their slots are
 //! purged in one pass when their entry numbers are needed again.
 //!

@@ -1,4 +1,4 @@
-//! Exact and near-duplicate detection (issue 5): the pure, deterministic core.
+//! Exact and near-duplicate detection: the pure, deterministic core.
 //!
 //! An article is summarised once as a [`Fingerprint`] (canonical URL hash,
 //! token-sequence hash, LSH band keys and a verification sketch; see
@@ -11,10 +11,13 @@
 //! * `Near`: estimated Jaccard similarity of the word 5-shingle sets at or
 //!   above `near_threshold`.
 //!
-//! [`DedupIndex::check`] never changes the index; [`DedupIndex::remember`] is
-//! called once the article's records are acknowledged, and is idempotent, so
-//! the shell can replay a compacted changelog of `(article id -> story id,
-//! time, fingerprint bytes)` at start-up and also apply its own echoes.
+//! [`DedupIndex::check`] never changes the index. [`DedupIndex::remember`] is
+//! called right after the decision (`stages::decide`), so a near copy right
+//! behind an article in the stream is caught; only the changelog record that
+//! tells the other instances waits until the article's records are
+//! acknowledged. `remember` is idempotent, so the shell can replay a compacted
+//! changelog of `(article id -> story id, time, fingerprint bytes)` at start-up
+//! and also apply its own echoes.
 //! Everything is driven by the inputs: the window moves with the largest
 //! article time remembered, never the wall clock, so the same calls in the same
 //! order give the same decisions. docs/dedup.md has the design, the quality
@@ -67,8 +70,9 @@ pub struct DedupConfig {
     /// it, the duplicates found do not depend on how partitions interleave.
     pub max_lateness_secs: u64,
     /// Most articles remembered at once. Memory is provisioned for this many
-    /// (about 31 bytes each up front, the rest as they arrive); past it, the
-    /// oldest are evicted early and counted in `capacity_evictions`.
+    /// (about 25 bytes each up front, about 96 in all per remembered article:
+    /// docs/dedup.md, "Memory"); past it, the oldest are evicted early and
+    /// counted in `capacity_evictions`.
     pub capacity: usize,
 }
 

@@ -1,4 +1,4 @@
-//! Event coding (issue 4): turns a normalized article into entities, CAMEO-coded events (who
+//! Event coding: turns a normalized article into entities, CAMEO-coded events (who
 //! did what to whom, when, where), quotes, casualties, dates, tone and themes.
 //!
 //! [`Extractor`] loads the dictionaries once (the gazetteer of `crate::entities`, the CAMEO
