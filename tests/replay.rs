@@ -344,6 +344,13 @@ fn resume_after_kill_9_continues_where_it_stopped() {
         "killed too late or too early: {before} records\n{log}"
     );
 
+    // Articles that arrive after the interruption lie beyond the end the
+    // first attempt fixed (kept in the commit metadata): the resumed
+    // open-ended replay must stop where the first attempt meant to.
+    for p in 0..3 {
+        b.produce_at(INPUT, p, &[(T0 + 600 * MIN, art(&format!("late-{p}"), 40))]);
+    }
+
     // The same command continues and completes.
     let (code, report, err) = finish(replay(&b, &args[..4]), 180);
     assert_eq!(code, 0, "{err}");
@@ -353,7 +360,8 @@ fn resume_after_kill_9_continues_where_it_stopped() {
         "resumed from the start instead of the committed offsets: {report}"
     );
     // What was published before the kill and again after it is the same
-    // record, byte for byte; without repeats the output equals a clean run.
+    // record, byte for byte; without repeats the output equals a clean run
+    // (and so holds none of the late articles).
     let resumed = contents(&b, &format!("{ARTICLES}.resumed"), 1);
     for (p, records) in &resumed {
         let mut seen = HashSet::new();
