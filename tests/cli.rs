@@ -126,7 +126,11 @@ fn sigterm_drains_commits_and_exits_zero_within_the_deadline(b: TestBroker) {
     let consumed = summary["consumed"].as_u64().unwrap();
     assert!(consumed > 0);
     // Everything consumed was committed before the exit.
-    let committed: i64 = b.committed("sigterm", INPUT, 2).iter().map(|o| o.max(&0)).sum();
+    let committed: i64 = b
+        .committed("sigterm", INPUT, 2)
+        .iter()
+        .map(|o| o.max(&0))
+        .sum();
     assert_eq!(committed as u64, consumed, "{summary}");
 }
 

@@ -54,7 +54,9 @@ fn console_consume(b: &TestBroker, topic: &str) -> Vec<String> {
 
 #[test]
 fn kafka_console_consumer_and_consumer_groups_see_newsflows_output() {
-    let Some(b) = TestBroker::kafka(3) else { return };
+    let Some(b) = TestBroker::kafka(3) else {
+        return;
+    };
     const N: usize = 30;
     let mut input = articles("tools", N, 800);
     let bad = [
@@ -66,8 +68,16 @@ fn kafka_console_consumer_and_consumer_groups_see_newsflows_output() {
     b.produce(INPUT, &input, 3);
     let s = run_until_idle(b.newsflow("tools"), 2.0);
     assert_eq!(
-        (s["consumed"].as_u64(), s["articles"].as_u64(), s["dlq"].as_u64()),
-        (Some(input.len() as u64), Some(N as u64), Some(bad.len() as u64)),
+        (
+            s["consumed"].as_u64(),
+            s["articles"].as_u64(),
+            s["dlq"].as_u64()
+        ),
+        (
+            Some(input.len() as u64),
+            Some(N as u64),
+            Some(bad.len() as u64)
+        ),
         "{s}"
     );
 
@@ -76,8 +86,8 @@ fn kafka_console_consumer_and_consumer_groups_see_newsflows_output() {
     let mut ids = BTreeSet::new();
     for line in &lines {
         let (key, value) = line.split_once('\t').expect("key<TAB>value");
-        let record: serde_json::Value = serde_json::from_str(value)
-            .unwrap_or_else(|e| panic!("{e}: {value:.200}"));
+        let record: serde_json::Value =
+            serde_json::from_str(value).unwrap_or_else(|e| panic!("{e}: {value:.200}"));
         assert_eq!(record["id"].as_str(), Some(key), "keyed by id");
         assert!(ids.insert(key.to_string()), "{key} twice");
     }
@@ -108,7 +118,11 @@ fn kafka_console_consumer_and_consumer_groups_see_newsflows_output() {
     // partition, lag 0, and together the whole input.
     let out = b.kafka_tool("consumer-groups", &["--describe", "--group", "tools"]);
     let table = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{table}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{table}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let mut parts = BTreeSet::new();
     let mut committed = 0;
     for row in table.lines() {
@@ -118,7 +132,9 @@ fn kafka_console_consumer_and_consumer_groups_see_newsflows_output() {
             continue;
         }
         let (current, end, lag): (u64, u64, u64) = (
-            cols[3].parse().unwrap_or_else(|_| panic!("no committed offset: {row}")),
+            cols[3]
+                .parse()
+                .unwrap_or_else(|_| panic!("no committed offset: {row}")),
             cols[4].parse().unwrap(),
             cols[5].parse().unwrap(),
         );
@@ -132,7 +148,9 @@ fn kafka_console_consumer_and_consumer_groups_see_newsflows_output() {
 
 #[test]
 fn the_test_broker_supports_transactions() {
-    let Some(b) = TestBroker::kafka(1) else { return };
+    let Some(b) = TestBroker::kafka(1) else {
+        return;
+    };
     let p: BaseProducer = ClientConfig::new()
         .set("bootstrap.servers", &b.bootstrap)
         .set("transactional.id", "newsflow-test-txn")

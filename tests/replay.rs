@@ -99,7 +99,9 @@ fn art(id: &str, body_words: usize) -> Vec<u8> {
 
 #[test]
 fn exact_boundaries_over_partitions_of_different_densities() {
-    let Some(b) = TestBroker::kafka(3) else { return };
+    let Some(b) = TestBroker::kafka(3) else {
+        return;
+    };
     create_suffixed(&b, ".backfill", 3);
     // p0: one article a minute for 12 minutes; p1: every third minute; p2:
     // only before the range.
@@ -187,7 +189,9 @@ fn exact_boundaries_over_partitions_of_different_densities() {
 
 #[test]
 fn clear_errors_for_ranges_that_cannot_be_replayed() {
-    let Some(b) = TestBroker::kafka(2) else { return };
+    let Some(b) = TestBroker::kafka(2) else {
+        return;
+    };
     b.produce_at(INPUT, 0, &[(T0, art("only", 40))]);
     let cases: Vec<(Vec<String>, &str)> = vec![
         (vec!["--from".into(), iso(T0 + MIN)], "empty range"),
@@ -276,7 +280,9 @@ fn sample_input(b: &TestBroker) -> usize {
 
 #[test]
 fn a_second_replay_is_byte_identical() {
-    let Some(b) = TestBroker::kafka(3) else { return };
+    let Some(b) = TestBroker::kafka(3) else {
+        return;
+    };
     let n = sample_input(&b);
     create_suffixed(&b, ".r1", 3);
     create_suffixed(&b, ".r2", 3);
@@ -300,7 +306,9 @@ fn a_second_replay_is_byte_identical() {
 
 #[test]
 fn resume_after_kill_9_continues_where_it_stopped() {
-    let Some(b) = TestBroker::kafka(3) else { return };
+    let Some(b) = TestBroker::kafka(3) else {
+        return;
+    };
     let n = sample_input(&b);
     create_suffixed(&b, ".clean", 3);
     create_suffixed(&b, ".resumed", 3);
@@ -384,7 +392,9 @@ fn resume_after_kill_9_continues_where_it_stopped() {
 
 #[test]
 fn dedup_live_reads_the_live_memory_and_never_writes_it() {
-    let Some(b) = TestBroker::kafka(2) else { return };
+    let Some(b) = TestBroker::kafka(2) else {
+        return;
+    };
     let text = "Ministers from twelve countries met in Geneva on Tuesday to discuss a ceasefire in the north, \
         while protesters gathered outside the venue and police detained several people, officials said. \
         The talks are expected to continue on Wednesday with a second round of negotiations on aid corridors.";

@@ -3,14 +3,18 @@
 //! readers, and Kafka's own command-line tools.
 //!
 //! Every Kafka test starts its own broker (`scripts/kafka.sh start`, a
-//! single-node KRaft broker in a temporary directory) and stops it when the
-//! test ends. A broker costs about 4-6 s of start-up on a loaded 2-core
-//! machine, some 15 Kafka tests in all: a minute or two of the whole run.
-//! In exchange each test owns its broker, so the tests keep the topic and
-//! group names newsflow uses by default, a failing or killed test leaves no
-//! state behind for the next, and `cargo test` needs nothing started
-//! beforehand. A broker whose test process dies is stopped by the script's
-//! `--owner` watcher.
+//! single-node KRaft broker in a temporary directory) and kills it when the
+//! test ends. A start costs about 5 s alone and 9-14 s when two tests start
+//! brokers at once on a 2-core machine that is also compiling; with some 16
+//! Kafka tests run two at a time, that is about a minute and a half of the
+//! whole `scripts/test.sh`. One broker shared by all tests would save that
+//! but cost more than it saves: every test would need its own names for all
+//! six topics and the replays' suffixed copies (the tests use newsflow's
+//! defaults, as users do), the tests that kill newsflow or let a session
+//! expire would share a group coordinator with the rest, and `cargo test`
+//! would need a broker started beforehand. With a broker per test, a
+//! failing or killed test leaves nothing behind for the next, and a broker
+//! whose test process dies is stopped by the script's `--owner` watcher.
 //!
 //! Tests that need Kafka skip with a `SKIPPED` line when it is not set up
 //! (`scripts/kafka.sh check` fails: no java, or the jars not resolved),
@@ -117,7 +121,10 @@ impl TestBroker {
     /// created, or `None` (test skipped) when Kafka is not set up and not
     /// required.
     pub fn kafka(partitions: i32) -> Option<TestBroker> {
-        let check = kafka_sh().arg("check").output().expect("running scripts/kafka.sh");
+        let check = kafka_sh()
+            .arg("check")
+            .output()
+            .expect("running scripts/kafka.sh");
         if !check.status.success() {
             let why = String::from_utf8_lossy(&check.stderr).trim().to_string();
             if std::env::var("NEWSFLOW_REQUIRE_KAFKA").as_deref() == Ok("1") {
@@ -175,7 +182,10 @@ impl TestBroker {
     /// Runs one of Kafka's own command-line tools through scripts/kafka.sh
     /// (`console-consumer`, `consumer-groups`) against this broker.
     pub fn kafka_tool(&self, tool: &str, args: &[&str]) -> std::process::Output {
-        assert_eq!(self.kind, "kafka", "Kafka's tools run against a Kafka broker");
+        assert_eq!(
+            self.kind, "kafka",
+            "Kafka's tools run against a Kafka broker"
+        );
         kafka_sh()
             .arg(tool)
             .args(["--bootstrap-server", &self.bootstrap])
