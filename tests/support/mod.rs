@@ -130,7 +130,7 @@ impl TestBroker {
             if std::env::var("NEWSFLOW_REQUIRE_KAFKA").as_deref() == Ok("1") {
                 panic!("Kafka is required (NEWSFLOW_REQUIRE_KAFKA=1) but not set up: {why}");
             }
-            eprintln!("SKIPPED: no Apache Kafka for the tests ({why}; scripts/kafka.sh install, or run scripts/test.sh)");
+            eprintln!("SKIPPED: no Apache Kafka for the tests: {why} (scripts/test.sh sets it up)");
             return None;
         }
         let dir = tempfile::Builder::new()
