@@ -51,7 +51,7 @@ cached_classpath() {
 }
 
 install() {
-  command -v java >/dev/null || die "java (17 or later) is not installed"
+  need_java
   command -v mvn >/dev/null || die "mvn (Maven) is not installed"
   cached_classpath >/dev/null && return 0
   mkdir -p "$CACHE"
@@ -180,8 +180,15 @@ stop() {
   rm -f "$dir/kafka.pid"
 }
 
-check() {
+# Kafka 4 brokers need Java 17 or later.
+need_java() {
   command -v java >/dev/null || die "java (17 or later) is not installed"
+  local v; v="$(java -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')"
+  [ "${v%%.*}" -ge 17 ] 2>/dev/null || die "java ${v:-of unknown version} is too old: Kafka 4 needs 17 or later"
+}
+
+check() {
+  need_java
   cached_classpath >/dev/null || die "the Kafka jars are not resolved yet: run scripts/kafka.sh install"
 }
 
