@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """End-to-end benchmark: throughput and latency of `newsflow run`, next to a
 passthrough baseline (same consumer, producer and commit path, no stages),
-through the embedded broker and through a Tansu process.
+through the embedded broker and through an Apache Kafka process
+(scripts/kafka.sh).
 
-    python3 scripts/bench_e2e.py [--articles 100000] [--runs 3] [--brokers embedded,tansu]
+    python3 scripts/bench_e2e.py [--articles 100000] [--runs 3] [--brokers embedded,kafka]
                                  [--modes passthrough,normalize,dedup,all]
 
 Modes form a ladder that prices the stages: passthrough (no stages),
@@ -17,17 +18,18 @@ read from ../shared, never copied into the repository.
 
 Throughput = consumed / busy_secs (first message read to last output
 acknowledged), from the summary line of `run --exit-when-idle`. The topic is
-filled before the measured run starts (Tansu) or fed by `--seed` as fast as
+filled before the measured run starts (Kafka) or fed by `--seed` as fast as
 the embedded broker's retention allows. Latency (p50/p99 of acknowledged
 minus input timestamp) is measured in a separate embedded run that seeds at a
 fixed rate below saturation (--seed-rate), since with a pre-filled topic it
 would only measure queueing. Each figure is the median of --runs runs.
 """
-import argparse, json, os, shutil, socket, statistics, subprocess, sys, time
+import argparse, json, os, shutil, socket, statistics, subprocess, sys, tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(ROOT, "..", "shared", "corpora")
 BIN = os.path.join(ROOT, "target", "release", "newsflow")
+KAFKA_SH = os.path.join(ROOT, "scripts", "kafka.sh")
 
 
 def make_input(n, path):
@@ -58,21 +60,19 @@ def free_port():
     return p
 
 
-def start_tansu():
-    """A Tansu broker (memory storage) on a free port, once it listens."""
-    if not shutil.which("tansu"):
-        sys.exit("tansu not installed")
-    port = free_port()
-    url = f"tcp://127.0.0.1:{port}"
-    t = subprocess.Popen(["tansu", "broker", "--listener-url", url, "--advertised-listener-url", url],
-                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), 0.2).close()
-            break
-        except OSError:
-            time.sleep(0.1)
-    return t, port
+class Kafka:
+    """A single-node Apache Kafka broker (scripts/kafka.sh) on free ports in
+    a temporary directory, started and ready; stop() ends it."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="newsflow-bench-kafka-")
+        self.port = free_port()
+        subprocess.run([KAFKA_SH, "start", self.dir, str(self.port), str(free_port()),
+                        "--owner", str(os.getpid())], check=True, stdout=subprocess.DEVNULL)
+
+    def stop(self):
+        subprocess.run([KAFKA_SH, "stop", self.dir, "--kill"], check=True)
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def run(env, args):
@@ -91,7 +91,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--articles", type=int, default=100_000)
     ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--brokers", default="embedded,tansu")
+    ap.add_argument("--brokers", default="embedded,kafka")
     ap.add_argument("--latency-rate", type=float, default=1000.0)
     ap.add_argument("--modes", default="passthrough,normalize,dedup,all")
     a = ap.parse_args()
@@ -109,15 +109,14 @@ def main():
                 if broker == "embedded":
                     s = run({}, ["--seed", data] + extra)
                 else:
-                    t, port = start_tansu()
+                    k = Kafka()
                     try:
-                        env = {"NEWSFLOW_KAFKA__BROKERS": f"127.0.0.1:{port}", "NEWSFLOW_KAFKA__GROUP_ID": f"bench-{mode}-{r}"}
+                        env = {"NEWSFLOW_KAFKA__BROKERS": f"127.0.0.1:{k.port}", "NEWSFLOW_KAFKA__GROUP_ID": f"bench-{mode}-{r}"}
                         subprocess.run([BIN, "create-topics"], env=dict(os.environ, **env), check=True, capture_output=True)
                         subprocess.run([BIN, "produce", data], env=dict(os.environ, **env), check=True, capture_output=True)
                         s = run(env, extra)
                     finally:
-                        t.kill()
-                        t.wait()
+                        k.stop()
                 assert s["consumed"] == a.articles, s
                 rate = s["consumed"] / s["busy_secs"]
                 rates.append(rate)

@@ -3,11 +3,9 @@
 
     python3 scripts/bench_replay.py [--articles 20000] [--runs 3]
 
-Each run starts a fresh Tansu broker, loads N articles of about 4 KB (built
-from ../shared/corpora as in bench_e2e.py, one message per record batch:
-Tansu 0.6 reports the high watermark of a batched partition as its last
-batch's base offset + 1, which would cut a replay's range short), then
-measures, on that same topic:
+Each run starts a fresh Apache Kafka broker (scripts/kafka.sh), loads N
+articles of about 4 KB (built from ../shared/corpora as in bench_e2e.py),
+then measures, on that same topic:
 
 * `newsflow run --exit-when-idle 2` (its own group): consumed / busy_secs;
 * `newsflow replay --from 2000-01-01 --output-suffix .backfill`:
@@ -20,7 +18,7 @@ measured within one run (same broker, same data, minutes apart).
 import argparse, json, os, statistics, subprocess, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_e2e import BIN, ROOT, make_input, start_tansu  # noqa: E402
+from bench_e2e import BIN, ROOT, make_input, Kafka  # noqa: E402
 
 
 def newsflow(env, args, timeout=3600):
@@ -42,16 +40,15 @@ def main():
     make_input(a.articles, data)
     ratios, runs, replays = [], [], []
     for r in range(a.runs):
-        t, port = start_tansu()
+        k = Kafka()
         try:
-            env = {"NEWSFLOW_KAFKA__BROKERS": f"127.0.0.1:{port}", "NEWSFLOW_KAFKA__GROUP_ID": f"bench-{r}"}
+            env = {"NEWSFLOW_KAFKA__BROKERS": f"127.0.0.1:{k.port}", "NEWSFLOW_KAFKA__GROUP_ID": f"bench-{r}"}
             newsflow(env, ["create-topics", "--output-suffix", ".backfill"])
-            newsflow(dict(env, NEWSFLOW_KAFKA__PRODUCER__BATCH_NUM_MESSAGES="1"), ["produce", data])
+            newsflow(env, ["produce", data])
             s = json.loads(newsflow(env, ["run", "--exit-when-idle", "2"]))
             p = json.loads(newsflow(env, ["replay", "--from", "2000-01-01", "--output-suffix", ".backfill"]))
         finally:
-            t.kill()
-            t.wait()
+            k.stop()
         assert s["consumed"] == a.articles and p["consumed"] == a.articles, (s, p)
         run_rate, replay_rate = s["consumed"] / s["busy_secs"], p["consumed"] / p["busy_secs"]
         runs.append(run_rate)

@@ -3,7 +3,7 @@
 
     python3 scripts/cpu_per_article.py normalize [--articles 20000] [--perf]
 
-Starts a Tansu broker (memory storage), loads the bench file of
+Starts an Apache Kafka broker (scripts/kafka.sh), loads the bench file of
 scripts/bench_e2e.py, then runs `newsflow run --exit-when-idle 2` in the
 given mode (passthrough | normalize | dedup | all) and prints its rate and
 its user + system CPU per article. Wall-clock rates move with the shared
@@ -14,7 +14,7 @@ two versions of a stage with. `--perf` records a profile to
 import argparse, json, os, resource, subprocess, sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from bench_e2e import BIN, make_input, start_tansu  # noqa: E402
+from bench_e2e import BIN, make_input, Kafka  # noqa: E402
 
 
 def main():
@@ -25,10 +25,10 @@ def main():
     a = ap.parse_args()
     data = f"/tmp/newsflow-bench-{a.articles}.jsonl"
     make_input(a.articles, data)
-    t, port = start_tansu()
+    k = Kafka()
     try:
         env = dict(os.environ, RUST_LOG="warn", NEWSFLOW_METRICS__LISTEN="127.0.0.1:0",
-                   NEWSFLOW_KAFKA__BROKERS=f"127.0.0.1:{port}",
+                   NEWSFLOW_KAFKA__BROKERS=f"127.0.0.1:{k.port}",
                    NEWSFLOW_KAFKA__GROUP_ID=f"cpu-{a.mode}")
         subprocess.run([BIN, "create-topics"], env=env, check=True, capture_output=True)
         subprocess.run([BIN, "produce", data], env=env, check=True, capture_output=True)
@@ -48,8 +48,7 @@ def main():
         print(f"{a.mode}: {n / s['busy_secs']:.0f} articles/s, "
               f"CPU {(user + system) / n * 1e6:.1f} us/article (user {user:.2f} s, sys {system:.2f} s)")
     finally:
-        t.kill()
-        t.wait()
+        k.stop()
 
 
 if __name__ == "__main__":

@@ -1,28 +1,35 @@
 #!/usr/bin/env bash
 # Runs every test newsflow has, installing what they need on a fresh machine:
-#   - Tansu 0.6.0, the Kafka-compatible broker the broker tests start
-#     (cargo install, ~15-20 minutes the first time, skipped when present);
+#   - Apache Kafka 4.1 (broker and tools), resolved from Maven Central into
+#     ~/.m2 by scripts/kafka.sh install (Java 17 and Maven; a minute the
+#     first time, skipped when present); each broker test starts its own
+#     single-node broker with it;
 #   - Prometheus and promtool (Debian package) for the observability checks.
-# Then: cargo test (unit, integration against Tansu and the in-process mock
-# broker), and the promtool checks of deploy/prometheus.
+# Then: cargo test (unit, integration against Apache Kafka and the in-process
+# mock broker), and the promtool checks of deploy/prometheus.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
-if ! command -v tansu >/dev/null 2>&1; then
-  echo "== installing tansu 0.6.0 (once per machine)"
-  cargo install tansu --version 0.6.0 --features dynostore --locked
+if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+apt_install() {
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "$@" >/dev/null \
+    || { $SUDO apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q "$@" >/dev/null; }
+}
+if ! command -v java >/dev/null 2>&1 || ! command -v mvn >/dev/null 2>&1; then
+  echo "== installing Java 17 and Maven (Debian packages)"
+  apt_install openjdk-17-jre-headless maven
 fi
+echo "== Apache Kafka for the tests (scripts/kafka.sh install)"
+scripts/kafka.sh install
 if ! command -v promtool >/dev/null 2>&1; then
   echo "== installing prometheus (Debian package)"
-  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q prometheus >/dev/null \
-    || { $SUDO apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q prometheus >/dev/null; }
+  apt_install prometheus
 fi
 # Debian starts the prometheus service on install; the tests run their own.
 (command -v systemctl >/dev/null && systemctl stop prometheus 2>/dev/null) || true
 
-export NEWSFLOW_REQUIRE_TANSU=1
+export NEWSFLOW_REQUIRE_KAFKA=1
 export NEWSFLOW_REQUIRE_PROMETHEUS=1
 # Two cores: run test binaries' tests two at a time (each starts brokers and
 # newsflow processes).

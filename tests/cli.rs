@@ -1,9 +1,11 @@
 //! The binary as a user meets it: the embedded default, shutdown on
-//! signals, the metrics endpoints, config errors, check-config, extract.
+//! signals and the metrics endpoints (on the mock cluster and on Apache
+//! Kafka), config errors, check-config, extract.
 
+#[macro_use]
 mod support;
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use support::*;
@@ -13,20 +15,6 @@ fn bin() -> Command {
     c.env("NEWSFLOW_METRICS__LISTEN", "127.0.0.1:0")
         .env("RUST_LOG", "info");
     c
-}
-
-fn http_get(addr: &str, path: &str) -> (u16, String) {
-    let mut s = std::net::TcpStream::connect(addr).unwrap();
-    write!(s, "GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
-    let mut out = String::new();
-    s.read_to_string(&mut out).unwrap();
-    let code = out.split_whitespace().nth(1).unwrap().parse().unwrap();
-    (
-        code,
-        out.split_once("\r\n\r\n")
-            .map(|(_, b)| b.to_string())
-            .unwrap_or_default(),
-    )
 }
 
 fn metrics_addr(log: &str) -> String {
@@ -86,9 +74,10 @@ fn embedded_default_runs_the_samples_and_dead_letters_the_malformed() {
     );
 }
 
-#[test]
-fn sigterm_drains_commits_and_exits_zero_within_the_deadline() {
-    let mut cmd = bin();
+on_both_brokers!(2; sigterm_drains_commits_and_exits_zero_within_the_deadline);
+
+fn sigterm_drains_commits_and_exits_zero_within_the_deadline(b: TestBroker) {
+    let mut cmd = b.newsflow("sigterm");
     cmd.env("NEWSFLOW_SHUTDOWN__DEADLINE_SECS", "10").args([
         "run",
         "--seed",
@@ -99,14 +88,14 @@ fn sigterm_drains_commits_and_exits_zero_within_the_deadline() {
     let addr = metrics_addr(&r.stderr.lock().unwrap());
     // Ready once partitions are assigned and the producer is connected.
     let deadline = Instant::now() + Duration::from_secs(20);
-    while http_get(&addr, "/ready").0 != 200 {
+    while http_get(&addr, "/ready").unwrap().0 != 200 {
         assert!(Instant::now() < deadline, "never ready");
         std::thread::sleep(Duration::from_millis(100));
     }
-    assert_eq!(http_get(&addr, "/health").0, 200);
+    assert_eq!(http_get(&addr, "/health").unwrap().0, 200);
     let deadline = Instant::now() + Duration::from_secs(30);
     loop {
-        let (code, body) = http_get(&addr, "/metrics");
+        let (code, body) = http_get(&addr, "/metrics").unwrap();
         assert_eq!(code, 200);
         // Every series starts with the exporter's global label `mode`.
         if body.contains("newsflow_stage_duration_seconds_bucket{mode=\"run\",stage=\"parse\"") {
@@ -134,7 +123,15 @@ fn sigterm_drains_commits_and_exits_zero_within_the_deadline() {
     );
     assert!(err.contains("stop requested"), "{err}");
     let summary: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
-    assert!(summary["consumed"].as_u64().unwrap() > 0);
+    let consumed = summary["consumed"].as_u64().unwrap();
+    assert!(consumed > 0);
+    // Everything consumed was committed before the exit.
+    let committed: i64 = b
+        .committed("sigterm", INPUT, 2)
+        .iter()
+        .map(|o| o.max(&0))
+        .sum();
+    assert_eq!(committed as u64, consumed, "{summary}");
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! Deduplication in the stream: restart-safe (the changelog restores the
-//! memory) and cluster-wide (instances share it), on Tansu and the mock
-//! cluster.
+//! memory) and cluster-wide (instances share it), on Apache Kafka and the
+//! mock cluster.
 
 #[macro_use]
 mod support;

@@ -4,9 +4,10 @@
 //! `tests/deploy_files/` checks that every PromQL string names a known
 //! metric; only Prometheus itself can say whether an expression parses, and
 //! only a running newsflow can say whether the series it needs exist. So this
-//! test runs newsflow on its embedded broker, seeded with the valid and the
-//! malformed samples (articles, duplicates, dead letters and events all get
-//! series), starts Debian's `prometheus` scraping it every second with
+//! test runs newsflow on a broker (librdkafka's mock cluster, and Apache
+//! Kafka), seeded with the valid and the malformed samples (articles,
+//! duplicates, dead letters and events all get series), starts Debian's
+//! `prometheus` scraping it every second with
 //! `deploy/prometheus/alerts.yml` loaded, then evaluates every `expr` of
 //! `deploy/grafana/dashboards/newsflow.json` and of the alerts through the
 //! HTTP API. It fails if any expression is invalid, if a dashboard expression
@@ -15,14 +16,16 @@
 //! Skipped with a message when `prometheus` is not installed, unless
 //! `NEWSFLOW_REQUIRE_PROMETHEUS=1` (set by scripts/test.sh).
 
+#[macro_use]
 mod support;
 
 use serde_json::Value as Json;
 use std::fs::File;
-use std::io::{Read, Write};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 use support::*;
+
+on_both_brokers!(2; dashboard_and_alert_expressions_return_data_from_a_live_prometheus);
 
 /// Scrapes to wait for before evaluating, so `rate()` has samples to work on.
 const MIN_SCRAPES: f64 = 8.0;
@@ -73,55 +76,6 @@ fn url_encode(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
-}
-
-/// Decodes a `Transfer-Encoding: chunked` body (Go switches to it for
-/// responses larger than its write buffer).
-fn dechunk(mut body: &[u8]) -> Vec<u8> {
-    let mut out = Vec::new();
-    loop {
-        let line_end = body
-            .windows(2)
-            .position(|w| w == b"\r\n")
-            .expect("chunk size line");
-        let size_text = String::from_utf8_lossy(&body[..line_end]);
-        let size = usize::from_str_radix(size_text.split(';').next().unwrap().trim(), 16)
-            .expect("chunk size");
-        if size == 0 {
-            return out;
-        }
-        out.extend_from_slice(&body[line_end + 2..line_end + 2 + size]);
-        body = &body[line_end + 2 + size + 2..];
-    }
-}
-
-/// HTTP/1.1 GET with `Connection: close`; returns (status code, body).
-fn http_get(addr: &str, path: &str) -> std::io::Result<(u16, String)> {
-    let mut s = std::net::TcpStream::connect(addr)?;
-    s.set_read_timeout(Some(Duration::from_secs(30)))?;
-    write!(
-        s,
-        "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n"
-    )?;
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw)?;
-    let split = raw
-        .windows(4)
-        .position(|w| w == b"\r\n\r\n")
-        .expect("HTTP response head");
-    let head = String::from_utf8_lossy(&raw[..split]).to_ascii_lowercase();
-    let code = head
-        .split_whitespace()
-        .nth(1)
-        .and_then(|c| c.parse().ok())
-        .expect("HTTP status");
-    let body = &raw[split + 4..];
-    let body = if head.contains("transfer-encoding: chunked") {
-        dechunk(body)
-    } else {
-        body.to_vec()
-    };
-    Ok((code, String::from_utf8_lossy(&body).into_owned()))
 }
 
 /// Evaluates one instant query; returns the API's whole JSON answer.
@@ -182,25 +136,20 @@ fn tail(path: &std::path::Path) -> String {
         .join("\n")
 }
 
-#[test]
-fn dashboard_and_alert_expressions_return_data_from_a_live_prometheus() {
+fn dashboard_and_alert_expressions_return_data_from_a_live_prometheus(b: TestBroker) {
     if !have_prometheus() {
         return;
     }
     let started = Instant::now();
     let dir = tempfile::tempdir().unwrap();
 
-    // newsflow on its embedded broker, kept running (no --exit-when-idle).
+    // newsflow on the broker, kept running (no --exit-when-idle).
     let seed = dir.path().join("seed.jsonl");
     let mut all = std::fs::read(repo().join("samples/articles.jsonl")).unwrap();
     all.extend(std::fs::read(repo().join("samples/malformed.jsonl")).unwrap());
     std::fs::write(&seed, &all).unwrap();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_newsflow"));
-    cmd.env("NEWSFLOW_METRICS__LISTEN", "127.0.0.1:0")
-        .env("RUST_LOG", "info")
-        .env_remove("NEWSFLOW_KAFKA__BROKERS")
-        .env_remove("NEWSFLOW_PIPELINE__MAX_IN_FLIGHT")
-        .args(["run", "--seed", seed.to_str().unwrap()]);
+    let mut cmd = b.newsflow("prometheus");
+    cmd.args(["run", "--seed", seed.to_str().unwrap()]);
     let newsflow = RunningGuard(Running::start(cmd));
     newsflow
         .0
@@ -374,6 +323,7 @@ fn dashboard_and_alert_expressions_return_data_from_a_live_prometheus() {
     }
     assert!(
         failures.is_empty(),
-        "against a live Prometheus scraping newsflow at {target}:{failures}"
+        "against a live Prometheus scraping newsflow at {target} on {}:{failures}",
+        b.kind
     );
 }

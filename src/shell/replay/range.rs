@@ -13,12 +13,13 @@
 //! while reading (see [`super::merge`]): leading records before `--from`
 //! are skipped and the partition ends at its first record at or after
 //! `--to`. On Kafka that changes nothing (its lookup is exact); it matters
-//! on brokers whose lookup is only a lower bound: Tansu 0.6 answers by the
-//! time a batch was stored, and with offset 0 when no batch is newer.
+//! on Kafka-protocol brokers whose lookup is only a lower bound (answering
+//! by the time a batch was stored, say).
 
 use anyhow::{bail, Context, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext};
+use rdkafka::types::RDKafkaErrorCode;
 use rdkafka::{Offset, TopicPartitionList};
 use std::time::Duration;
 
@@ -314,9 +315,29 @@ fn committed<C: ConsumerContext>(
     for p in parts {
         tpl.add_partition(topic, *p);
     }
-    let got = consumer
-        .committed_offsets(tpl, timeout)
-        .context("reading the replay group's committed offsets")?;
+    // A group coordinator still loading its partition (a broker just
+    // started) or moving to another broker answers with a retriable error:
+    // ask again until the timeout.
+    let deadline = std::time::Instant::now() + timeout;
+    let got = loop {
+        match consumer.committed_offsets(tpl.clone(), timeout) {
+            Err(e)
+                if std::time::Instant::now() < deadline
+                    && matches!(
+                        e.rdkafka_error_code(),
+                        Some(
+                            RDKafkaErrorCode::NotCoordinator
+                                | RDKafkaErrorCode::CoordinatorLoadInProgress
+                                | RDKafkaErrorCode::CoordinatorNotAvailable
+                        )
+                    ) =>
+            {
+                tracing::debug!(error = %e, "group coordinator not ready, asking again");
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            other => break other.context("reading the replay group's committed offsets")?,
+        }
+    };
     Ok(parts
         .iter()
         .map(|p| match got.find_partition(topic, *p) {
