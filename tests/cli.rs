@@ -74,6 +74,32 @@ fn embedded_default_runs_the_samples_and_dead_letters_the_malformed() {
     );
 }
 
+/// The README's demo: the samples hold 8 duplicate pairs spread over the
+/// embedded broker's partitions, and every run finds all 8, however the
+/// partitions happen to interleave.
+#[test]
+fn the_readme_demo_finds_all_eight_duplicates_on_every_run() {
+    for run in 0..3 {
+        let mut cmd = bin();
+        cmd.env_remove("NEWSFLOW_KAFKA__BROKERS").args([
+            "run",
+            "--seed",
+            repo().join("samples/articles.jsonl").to_str().unwrap(),
+            "--exit-when-idle",
+            "2",
+        ]);
+        let (code, out, err) = Running::start(cmd).wait(Duration::from_secs(120));
+        assert_eq!(code, 0, "{err}");
+        let summary: serde_json::Value =
+            serde_json::from_str(out.lines().last().unwrap()).unwrap();
+        assert_eq!(
+            (summary["articles"].as_u64(), summary["duplicates"].as_u64()),
+            (Some(28), Some(8)),
+            "run {run}: {summary}"
+        );
+    }
+}
+
 on_both_brokers!(2; sigterm_drains_commits_and_exits_zero_within_the_deadline);
 
 fn sigterm_drains_commits_and_exits_zero_within_the_deadline(b: TestBroker) {
