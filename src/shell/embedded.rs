@@ -6,11 +6,12 @@
 //! needs. Its limit: each partition keeps only its newest ~5 MB or 100,000
 //! messages (hard-coded in `rdkafka_mock.c`, `mpart->max_size`), older
 //! message sets are deleted and a consumer behind the new log start gets
-//! OFFSET_OUT_OF_RANGE and jumps to the end, so a consumer more than ~5 MB
-//! behind in a partition silently skips messages. newsflow works within the
-//! limit: `--seed` spreads messages over all
-//! partitions and never runs more than `embedded.max_lead_bytes` per
-//! partition ahead of what the pipeline has consumed (see `produce.rs`).
+//! OFFSET_OUT_OF_RANGE and is reset. `--seed` works within the limit: it
+//! spreads messages over all partitions and never runs more than
+//! `embedded.max_lead_bytes` per partition ahead of what the pipeline has
+//! consumed (see `produce.rs`). Other producers cannot be paced; what the
+//! broker deletes before it is read is counted as lost by the consumer
+//! (`shell::loss`), and a run that lost input fails.
 
 use anyhow::{Context, Result};
 use rdkafka::mocking::MockCluster;
