@@ -52,13 +52,8 @@ enum Command {
         seed_rate: Option<f64>,
         /// Benchmark ladder: run only parse+normalize ("normalize") or
         /// parse+normalize+dedup ("dedup") instead of every stage ("all").
-        #[arg(
-            long,
-            value_name = "normalize|dedup|all",
-            default_value = "all",
-            hide = true
-        )]
-        stages: String,
+        #[arg(long, value_enum, default_value_t = run::Stages::All, hide = true)]
+        stages: run::Stages,
     },
     /// Reprocess a time range of the input topic (a backfill), then stop.
     /// Resumable: run the same command again after an interruption.
@@ -87,8 +82,8 @@ enum Command {
         max_rate: Option<f64>,
         /// Dedup memory: "fresh" (empty) or "live" (a read-only snapshot of
         /// the live changelog).
-        #[arg(long, value_name = "fresh|live", default_value = "fresh")]
-        dedup: String,
+        #[arg(long, value_enum, default_value_t = replay::DedupMode::Fresh)]
+        dedup: replay::DedupMode,
     },
     /// Load a JSONL file (or - for stdin) into the input topic.
     Produce {
@@ -167,12 +162,6 @@ fn dispatch(cli: Cli) -> Result<()> {
             stages,
         } => {
             let cfg = Config::load(config.as_deref())?;
-            let stages = match stages.as_str() {
-                "normalize" => run::Stages::Normalize,
-                "dedup" => run::Stages::Dedup,
-                "all" => run::Stages::All,
-                other => bail!("--stages {other:?}: use normalize, dedup or all"),
-            };
             let opts = run::RunOptions {
                 seed,
                 exit_when_idle: exit_when_idle.map(Duration::from_secs_f64),
@@ -218,11 +207,6 @@ fn dispatch(cli: Cli) -> Result<()> {
                     .map(|o| replay::range::parse_offsets(&o))
                     .transpose()?
                     .unwrap_or_default(),
-            };
-            let dedup = match dedup.as_str() {
-                "fresh" => replay::DedupMode::Fresh,
-                "live" => replay::DedupMode::Live,
-                other => bail!("--dedup {other:?}: use \"fresh\" (empty memory) or \"live\" (read-only snapshot of the live changelog)"),
             };
             let opts = replay::ReplayOptions {
                 bounds,
@@ -365,7 +349,7 @@ fn extract_lines(cfg: &Config, reader: Box<dyn BufRead>) -> Result<()> {
     // Offline dedup: in-memory, annotate mode, so every valid line still
     // gets its one output line, duplicates marked.
     let index = std::sync::Mutex::new(
-        DedupIndex::new(cfg.dedup.index_config()).map_err(|e| anyhow::anyhow!("{e}"))?,
+        DedupIndex::new(cfg.dedup.index_config()).context("the [dedup] settings")?,
     );
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());

@@ -12,7 +12,7 @@
 //! broker is slow, consumption pauses and memory stays flat.
 
 use super::loss;
-use super::shared::Shared;
+use super::shared::{Mode, Shared};
 use super::worker::Job;
 use crate::metrics::names;
 use metrics::{counter, gauge, histogram};
@@ -84,7 +84,7 @@ impl ClientContext for Ctx {
     fn stats(&self, stats: Statistics) {
         // A replay's "lag" is the rest of its range (its progress reports
         // that); as consumer lag it would trip the live pipeline's alerts.
-        if self.shared.mode != "run" {
+        if self.shared.mode != Mode::Run {
             return;
         }
         let Some(topic) = stats.topics.get(&self.shared.input_topic) else {

@@ -10,7 +10,7 @@
 use super::consumer::{consume_loop, Ctx, LoopConfig};
 use super::embedded::EmbeddedBroker;
 use super::produce::{produce_lines, Pace};
-use super::shared::{Shared, Summary};
+use super::shared::{Mode, Shared, Summary};
 use super::worker::{Outputs, WorkerCtx};
 use super::{changelog, kafka, signals, wiring};
 use crate::config::{Config, OnDuplicate};
@@ -46,7 +46,7 @@ pub struct RunOptions {
 pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
     let health = Arc::new(Health::default());
     let metrics_task =
-        wiring::serve_metrics("run", &cfg.metrics.listen, "metrics.listen", health.clone()).await?;
+        wiring::serve_metrics(Mode::Run, &cfg.metrics.listen, "metrics.listen", health.clone()).await?;
 
     let embedded = if cfg.is_embedded() {
         let b = EmbeddedBroker::start(&cfg.topics.all(), cfg.embedded.partitions)?;
@@ -84,7 +84,7 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
 
     let shared = Arc::new(Shared::new(
         t.input.clone(),
-        "run",
+        Mode::Run,
         health.clone(),
         Duration::from_secs(cfg.shutdown.deadline_secs).mul_f32(0.5),
     ));
@@ -117,7 +117,7 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
         changelog: (t.dedup_changelog.clone(), 0),
     });
     let dedup = Arc::new(Mutex::new(
-        DedupIndex::new(cfg.dedup.index_config()).map_err(|e| anyhow::anyhow!("{e}"))?,
+        DedupIndex::new(cfg.dedup.index_config()).context("the [dedup] settings")?,
     ));
     let _ = shared.dedup.set(dedup.clone());
     let changelog_reader = {

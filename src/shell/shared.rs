@@ -8,6 +8,25 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
+/// Which command this process runs: the `mode` label of every series, and
+/// what live-only measures (consumer lag, end-to-end latency) apply to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// `newsflow run`: the live pipeline.
+    Run,
+    /// `newsflow replay`: a bounded backfill.
+    Replay,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Run => "run",
+            Mode::Replay => "replay",
+        }
+    }
+}
+
 /// The one-line JSON summary `run --exit-when-idle` prints last.
 #[derive(Debug, Default, Clone, Copy, Serialize, PartialEq)]
 pub struct Summary {
@@ -103,8 +122,7 @@ pub struct Shared {
     pub health: Arc<Health>,
     pub counters: Counters,
     pub input_topic: String,
-    /// `run` or `replay`: the `mode` metric label.
-    pub mode: &'static str,
+    pub mode: Mode,
     /// How long a revoke may wait for in-flight work of its partitions.
     pub revoke_drain: Duration,
     /// True while `--seed` is still publishing (the idle exit waits for it).
@@ -131,7 +149,7 @@ pub struct Shared {
 impl Shared {
     pub fn new(
         input_topic: String,
-        mode: &'static str,
+        mode: Mode,
         health: Arc<Health>,
         revoke_drain: Duration,
     ) -> Self {

@@ -2,7 +2,7 @@
 //! the topic check, the stage chain, the workers, and the ordered teardown.
 
 use super::kafka;
-use super::shared::Shared;
+use super::shared::{Mode, Shared};
 use super::worker::{run_worker, Job, WorkerCtx};
 use crate::config::Config;
 use crate::metrics::{self, Health};
@@ -18,12 +18,12 @@ use tokio::task::JoinHandle;
 /// /metrics, /health and /ready on `listen` ("off": no endpoint). `key` is
 /// the config key to name when the address is taken.
 pub async fn serve_metrics(
-    mode: &'static str,
+    mode: Mode,
     listen: &str,
     key: &str,
     health: Arc<Health>,
 ) -> Result<Option<JoinHandle<()>>> {
-    let handle = metrics::install(mode);
+    let handle = metrics::install(mode.as_str());
     if listen == "off" {
         return Ok(None);
     }
@@ -60,7 +60,7 @@ pub async fn require_topics(
 
 /// How much of the chain `run` executes: all of it, except in the
 /// benchmark ladder (`run --stages`), which prices the stages one by one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum Stages {
     /// parse + normalize only.
     Normalize,

@@ -10,7 +10,7 @@
 
 use super::offsets::Ticket;
 use super::order::Order;
-use super::shared::Shared;
+use super::shared::{Mode, Shared};
 use crate::metrics::names;
 use crate::model::Rejection;
 use crate::stages::dedup::DedupIndex;
@@ -314,7 +314,7 @@ fn spawn_ack(
         }
         // End-to-end latency means something for live input only; a replay's
         // input timestamps are history.
-        if let Some(ts) = input_ts.filter(|_| shared.mode == "run") {
+        if let Some(ts) = input_ts.filter(|_| shared.mode == Mode::Run) {
             let latency_ms = (chrono::Utc::now().timestamp_millis() - ts).max(0) as u64;
             histogram!(names::END_TO_END_LATENCY).record(latency_ms as f64 / 1000.0);
             shared.latency.record(latency_ms);

@@ -18,7 +18,7 @@ pub mod range;
 
 use super::consumer::{Ctx, NewGroupStart};
 use super::order::Order;
-use super::shared::{Shared, Summary};
+use super::shared::{Mode, Shared, Summary};
 use super::worker::{Outputs, WorkerCtx};
 use super::{changelog, kafka, signals, wiring};
 use crate::config::{Config, OnDuplicate};
@@ -34,7 +34,7 @@ use std::time::Duration;
 use tokio::sync::Semaphore;
 
 /// Where a replay's dedup memory starts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum DedupMode {
     /// Empty: the range is deduplicated against itself only.
     #[default]
@@ -113,7 +113,7 @@ pub async fn replay(cfg: Config, opts: ReplayOptions) -> Result<ReplayReport> {
     let bootstrap = cfg.kafka.brokers.clone();
     let health = Arc::new(Health::default());
     let metrics_task = wiring::serve_metrics(
-        "replay",
+        Mode::Replay,
         &cfg.metrics.replay_listen,
         "metrics.replay_listen",
         health.clone(),
@@ -148,7 +148,7 @@ pub async fn replay(cfg: Config, opts: ReplayOptions) -> Result<ReplayReport> {
 
     let shared = Arc::new(Shared::new(
         t.input.clone(),
-        "replay",
+        Mode::Replay,
         health.clone(),
         Duration::from_secs(cfg.shutdown.deadline_secs).mul_f32(0.5),
     ));
@@ -219,7 +219,7 @@ pub async fn replay(cfg: Config, opts: ReplayOptions) -> Result<ReplayReport> {
     let gauges_task = wiring::spawn_gauges(producer.clone(), shared.clone());
 
     let dedup = Arc::new(Mutex::new(
-        DedupIndex::new(cfg.dedup.index_config()).map_err(|e| anyhow::anyhow!("{e}"))?,
+        DedupIndex::new(cfg.dedup.index_config()).context("the [dedup] settings")?,
     ));
     if opts.dedup == DedupMode::Live {
         let (cfg, bootstrap, dedup, shared) = (
