@@ -124,7 +124,7 @@ impl DedupConfig {
     pub fn index_config(&self) -> crate::stages::dedup::DedupConfig {
         crate::stages::dedup::DedupConfig {
             near_threshold: self.near_threshold as f32,
-            window_secs: self.window_days * 86_400,
+            window_secs: self.window_days.saturating_mul(86_400),
             max_lateness_secs: self.max_lateness_hours.saturating_mul(3_600),
             capacity: self.capacity,
         }
@@ -160,6 +160,8 @@ pub enum ConfigError {
     Syntax { origin: String, message: String },
     #[error("{key}: {message}")]
     Invalid { key: String, message: String },
+    #[error(transparent)]
+    Dedup(#[from] crate::stages::dedup::ConfigError),
 }
 
 impl Config {
@@ -299,28 +301,8 @@ impl Config {
                 );
             }
         }
-        if !(self.dedup.near_threshold > 0.0 && self.dedup.near_threshold <= 1.0) {
-            return bad(
-                "dedup.near_threshold",
-                format!(
-                    "= {} must be in (0, 1], e.g. 0.8",
-                    self.dedup.near_threshold
-                ),
-            );
-        }
-        if self.dedup.capacity == 0 || self.dedup.capacity > crate::stages::dedup::MAX_CAPACITY {
-            return bad(
-                "dedup.capacity",
-                format!(
-                    "= {} must be between 1 and {}",
-                    self.dedup.capacity,
-                    crate::stages::dedup::MAX_CAPACITY
-                ),
-            );
-        }
-        if self.dedup.window_days == 0 {
-            return bad("dedup.window_days", "must be at least 1 (default 7)".into());
-        }
+        // The dedup index checks its own settings (one home for the rules).
+        self.dedup.index_config().validate()?;
         if self.embedded.partitions < 1 || self.embedded.partitions > 1024 {
             return bad(
                 "embedded.partitions",

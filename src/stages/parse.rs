@@ -7,8 +7,8 @@
 use crate::model::{ErrorClass, RawArticle, Rejection};
 use serde_json::{Map, Value};
 
-/// Longest accepted `id`, in bytes.
-pub const MAX_ID_BYTES: usize = 256;
+/// Longest accepted `id`, in bytes: what the dedup index can store.
+pub use super::dedup::MAX_ID_BYTES;
 
 /// Decodes and validates one input message.
 pub fn parse(bytes: &[u8], max_message_bytes: usize) -> Result<RawArticle, Rejection> {

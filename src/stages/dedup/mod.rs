@@ -90,11 +90,11 @@ impl Default for DedupConfig {
 /// A [`DedupConfig`] value that cannot work.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum ConfigError {
-    #[error("dedup.near_threshold must be in (0, 1], got {0}")]
+    #[error("dedup.near_threshold: = {0} must be in (0, 1], e.g. 0.8")]
     Threshold(f32),
-    #[error("dedup.window_secs must be positive")]
+    #[error("dedup.window_days: must be at least 1 (default 7)")]
     Window,
-    #[error("dedup.capacity must be between 1 and {MAX_CAPACITY}, got {0}")]
+    #[error("dedup.capacity: = {0} must be between 1 and {MAX_CAPACITY}")]
     Capacity(usize),
 }
 
