@@ -90,8 +90,7 @@ fn the_readme_demo_finds_all_eight_duplicates_on_every_run() {
         ]);
         let (code, out, err) = Running::start(cmd).wait(Duration::from_secs(120));
         assert_eq!(code, 0, "{err}");
-        let summary: serde_json::Value =
-            serde_json::from_str(out.lines().last().unwrap()).unwrap();
+        let summary: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
         assert_eq!(
             (summary["articles"].as_u64(), summary["duplicates"].as_u64()),
             (Some(28), Some(8)),

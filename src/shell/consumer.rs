@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, Semaphore};
 
 /// librdkafka callbacks: rebalances and statistics.
-pub struct Ctx {
+pub struct ConsumerCtx {
     pub shared: Arc<Shared>,
     /// Last (next_offset, time) per partition, for the lag-in-seconds estimate.
     progress: Mutex<HashMap<i32, (i64, Instant, f64)>>,
@@ -49,9 +49,9 @@ pub enum NewGroupStart {
     Origin,
 }
 
-impl Ctx {
+impl ConsumerCtx {
     pub fn new(shared: Arc<Shared>, new_group_start: NewGroupStart) -> Self {
-        Ctx {
+        ConsumerCtx {
             shared,
             progress: Mutex::new(HashMap::new()),
             new_group_start,
@@ -67,7 +67,7 @@ impl Ctx {
     }
 }
 
-impl ClientContext for Ctx {
+impl ClientContext for ConsumerCtx {
     fn error(&self, error: KafkaError, reason: &str) {
         // End of partition is how the idle exit learns a partition is drained,
         // not a fault; librdkafka reports it through the error callback too.
@@ -126,7 +126,7 @@ impl ClientContext for Ctx {
     }
 }
 
-impl ConsumerContext for Ctx {
+impl ConsumerContext for ConsumerCtx {
     fn pre_rebalance(&self, consumer: &BaseConsumer<Self>, rebalance: &Rebalance<'_>) {
         match rebalance {
             Rebalance::Revoke(tpl) => {
@@ -198,7 +198,7 @@ impl ConsumerContext for Ctx {
 
 /// Commits the completed watermark of the given (or all) owned partitions.
 pub fn commit(
-    consumer: &BaseConsumer<Ctx>,
+    consumer: &BaseConsumer<ConsumerCtx>,
     shared: &Shared,
     only: Option<&[i32]>,
     mode: CommitMode,
@@ -256,7 +256,7 @@ pub struct LoopConfig {
 /// The consumer thread's body. Returns when a stop is requested (signal,
 /// idle exit or fatal error) after draining and a final synchronous commit.
 pub fn consume_loop(
-    consumer: BaseConsumer<Ctx>,
+    consumer: BaseConsumer<ConsumerCtx>,
     shared: Arc<Shared>,
     workers: Vec<mpsc::Sender<Job>>,
     permits: Arc<Semaphore>,
@@ -352,7 +352,7 @@ pub fn consume_loop(
 /// partition, where the gap runs to the high watermark) that lies below the
 /// log start (see `loss.rs`).
 fn check_loss(
-    consumer: &BaseConsumer<Ctx>,
+    consumer: &BaseConsumer<ConsumerCtx>,
     shared: &Shared,
     partition: i32,
     read_at: Option<i64>,
@@ -422,7 +422,7 @@ fn check_loss(
 /// stretch holds nothing to read (transaction markers, aborted records): it
 /// is then skipped, not rewound again.
 fn rewind_to_unread(
-    consumer: &BaseConsumer<Ctx>,
+    consumer: &BaseConsumer<ConsumerCtx>,
     shared: &Shared,
     partition: i32,
     rewound: &mut HashMap<i32, i64>,
@@ -471,7 +471,7 @@ fn rewind_to_unread(
 /// as the broker says now. Anything the first read finds missing below that
 /// was deleted unread.
 fn expected_starts(
-    consumer: &BaseConsumer<Ctx>,
+    consumer: &BaseConsumer<ConsumerCtx>,
     topic: &str,
     parts: &[i32],
     new_group: NewGroupStart,

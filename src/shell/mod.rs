@@ -9,13 +9,14 @@
 //! * [`worker`] runs the stage chain and produces the outputs.
 //! * [`offsets`] decides which offsets are safe to commit.
 //! * [`produce`] loads JSONL into the input topic.
-//! * [`changelog`] restores and shares the dedup memory through Kafka.
+//! * [`dedup_memory`] restores and shares the dedup memory through its
+//!   changelog topic.
 //! * [`embedded`] is the in-process broker; [`kafka`] builds clients.
 //! * [`shared`] is the state the consumer, workers and acknowledgement tasks
 //!   share; [`signals`] turns SIGTERM/SIGINT into a graceful stop.
 
-pub mod changelog;
 pub mod consumer;
+pub mod dedup_memory;
 pub mod embedded;
 pub mod kafka;
 pub mod loss;

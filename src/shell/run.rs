@@ -7,12 +7,12 @@
 //! finish; the producer is flushed explicitly; the embedded broker (if any)
 //! stops last. All of it within `shutdown.deadline_secs`.
 
-use super::consumer::{consume_loop, Ctx, LoopConfig};
+use super::consumer::{consume_loop, ConsumerCtx, LoopConfig};
 use super::embedded::EmbeddedBroker;
 use super::produce::{produce_lines, Pace};
 use super::shared::{Mode, Shared, Summary};
 use super::worker::{Outputs, WorkerCtx};
-use super::{changelog, kafka, signals, wiring};
+use super::{dedup_memory, kafka, signals, wiring};
 use crate::config::{Config, OnDuplicate};
 use crate::metrics::{self, Health};
 use crate::stages::dedup::DedupIndex;
@@ -45,8 +45,13 @@ pub struct RunOptions {
 
 pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
     let health = Arc::new(Health::default());
-    let metrics_task =
-        wiring::serve_metrics(Mode::Run, &cfg.metrics.listen, "metrics.listen", health.clone()).await?;
+    let metrics_task = wiring::serve_metrics(
+        Mode::Run,
+        &cfg.metrics.listen,
+        "metrics.listen",
+        health.clone(),
+    )
+    .await?;
 
     let embedded = if cfg.is_embedded() {
         let b = EmbeddedBroker::start(&cfg.topics.all(), cfg.embedded.partitions)?;
@@ -102,9 +107,13 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
     shared
         .passthrough
         .store(opts.passthrough, Ordering::Relaxed);
-    let consumer: BaseConsumer<Ctx> = kafka::consumer_config(&cfg, &bootstrap, &cfg.kafka.group_id)
-        .create_with_context(Ctx::new(shared.clone(), kafka::new_group_start(&cfg)))
-        .context("creating the consumer")?;
+    let consumer: BaseConsumer<ConsumerCtx> =
+        kafka::consumer_config(&cfg, &bootstrap, &cfg.kafka.group_id)
+            .create_with_context(ConsumerCtx::new(
+                shared.clone(),
+                kafka::new_group_start(&cfg),
+            ))
+            .context("creating the consumer")?;
     consumer
         .subscribe(&[&t.input])
         .context("subscribing to topics.input")?;
@@ -129,7 +138,7 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
         );
         let timeout = Duration::from_secs(cfg.shutdown.deadline_secs.max(30));
         tokio::task::spawn_blocking(move || {
-            changelog::start(&cfg, &bootstrap, dedup, shared, timeout, true)
+            dedup_memory::start(&cfg, &bootstrap, dedup, shared, timeout, true)
         })
         .await??
         .1

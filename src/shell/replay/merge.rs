@@ -14,7 +14,7 @@
 //! interruption; they pass through the dedup decision only ("warm-up"), so
 //! the memory is rebuilt exactly as it was and the rest decides the same.
 
-use super::super::consumer::{commit, Ctx};
+use super::super::consumer::{commit, ConsumerCtx};
 use super::super::shared::Shared;
 use super::super::worker::Job;
 use super::range::PartRange;
@@ -52,7 +52,7 @@ pub struct MergeResult {
 
 struct Lane {
     range: PartRange,
-    queue: PartitionQueue<Ctx>,
+    queue: PartitionQueue<ConsumerCtx>,
     head: Option<OwnedMessage>,
     done: bool,
     /// A record at or after `--from` was seen: no more skipping.
@@ -106,7 +106,7 @@ impl Lane {
 /// Runs the merge until every range is read or a stop is requested; then
 /// drains, and commits what is complete.
 pub fn merge_loop(
-    consumer: Arc<BaseConsumer<Ctx>>,
+    consumer: Arc<BaseConsumer<ConsumerCtx>>,
     ranges: &[PartRange],
     shared: Arc<Shared>,
     workers: Vec<mpsc::Sender<Job>>,

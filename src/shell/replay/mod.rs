@@ -16,11 +16,11 @@ pub mod merge;
 pub mod progress;
 pub mod range;
 
-use super::consumer::{Ctx, NewGroupStart};
+use super::consumer::{ConsumerCtx, NewGroupStart};
 use super::order::Order;
 use super::shared::{Mode, Shared, Summary};
 use super::worker::{Outputs, WorkerCtx};
-use super::{changelog, kafka, signals, wiring};
+use super::{dedup_memory, kafka, signals, wiring};
 use crate::config::{Config, OnDuplicate};
 use crate::metrics::{self, Health};
 use crate::stages::dedup::DedupIndex;
@@ -152,9 +152,9 @@ pub async fn replay(cfg: Config, opts: ReplayOptions) -> Result<ReplayReport> {
         health.clone(),
         Duration::from_secs(cfg.shutdown.deadline_secs).mul_f32(0.5),
     ));
-    let consumer: Arc<BaseConsumer<Ctx>> = Arc::new(
+    let consumer: Arc<BaseConsumer<ConsumerCtx>> = Arc::new(
         kafka::consumer_config(&cfg, &bootstrap, &group)
-            .create_with_context(Ctx::new(shared.clone(), NewGroupStart::LogStart))
+            .create_with_context(ConsumerCtx::new(shared.clone(), NewGroupStart::LogStart))
             .context("creating the replay consumer")?,
     );
     let ranges: Vec<PartRange> = {
@@ -230,7 +230,7 @@ pub async fn replay(cfg: Config, opts: ReplayOptions) -> Result<ReplayReport> {
         );
         let timeout = Duration::from_secs(cfg.shutdown.deadline_secs.max(30));
         let (n, reader) = tokio::task::spawn_blocking(move || {
-            changelog::start(&cfg, &bootstrap, dedup, shared, timeout, false)
+            dedup_memory::start(&cfg, &bootstrap, dedup, shared, timeout, false)
         })
         .await??;
         let _ = tokio::task::spawn_blocking(move || reader.join()).await;
