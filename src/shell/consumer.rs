@@ -69,16 +69,7 @@ impl ConsumerCtx {
 
 impl ClientContext for ConsumerCtx {
     fn error(&self, error: KafkaError, reason: &str) {
-        // End of partition is how the idle exit learns a partition is drained,
-        // not a fault; librdkafka reports it through the error callback too.
-        if matches!(
-            error,
-            KafkaError::PartitionEOF(_)
-                | KafkaError::Global(rdkafka::types::RDKafkaErrorCode::PartitionEOF)
-        ) {
-            return;
-        }
-        tracing::error!(%error, reason, "librdkafka error");
+        super::kafka::log_client_error(&error, reason);
     }
 
     fn stats(&self, stats: Statistics) {

@@ -16,21 +16,28 @@ pub struct QuietEof;
 
 impl rdkafka::ClientContext for QuietEof {
     fn error(&self, error: rdkafka::error::KafkaError, reason: &str) {
-        use rdkafka::error::KafkaError;
-        if matches!(
-            error,
-            KafkaError::PartitionEOF(_)
-                | KafkaError::Global(rdkafka::types::RDKafkaErrorCode::PartitionEOF)
-        ) {
-            return;
-        }
-        tracing::error!(%error, reason, "librdkafka error");
+        log_client_error(&error, reason);
     }
 
     fn stats(&self, _: rdkafka::statistics::Statistics) {}
 }
 
 impl rdkafka::consumer::ConsumerContext for QuietEof {}
+
+/// Logs a librdkafka error, except the end of a partition: with
+/// `enable.partition.eof` that is how a reader learns it caught up (the
+/// idle exit, the changelog restore), not a fault, and librdkafka reports it
+/// through the error callback too.
+pub fn log_client_error(error: &rdkafka::error::KafkaError, reason: &str) {
+    use rdkafka::error::KafkaError;
+    if !matches!(
+        error,
+        KafkaError::PartitionEOF(_)
+            | KafkaError::Global(rdkafka::types::RDKafkaErrorCode::PartitionEOF)
+    ) {
+        tracing::error!(%error, reason, "librdkafka error");
+    }
+}
 
 /// Consumer properties: the user's `[kafka.consumer]` table, then the ones
 /// that make offset handling deliberate (never auto-commit, never auto-store).

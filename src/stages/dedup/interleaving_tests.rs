@@ -165,36 +165,41 @@ fn duplicates_do_not_depend_on_partitioning_or_interleaving() {
     }
 }
 
+/// A story's fingerprint and an unrelated one.
+fn story_and_other() -> (Fingerprint, Fingerprint) {
+    let text = |prefix: &str| {
+        (0..60)
+            .map(|i| format!("{prefix}{i}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    (
+        Fingerprint::compute(None, &text("w")),
+        Fingerprint::compute(None, &text("v")),
+    )
+}
+
+fn small_index() -> DedupIndex {
+    DedupIndex::new(DedupConfig {
+        capacity: 100,
+        ..DedupConfig::default()
+    })
+    .unwrap()
+}
+
 /// Without registration, a partition read late would find the window moved
 /// on by the others; registered at assignment, it holds the window back.
 #[test]
 fn a_registered_partition_holds_the_window_before_its_first_article() {
-    let body = (0..60)
-        .map(|i| format!("w{i}"))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let other = (0..60)
-        .map(|i| format!("v{i}"))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let fp = Fingerprint::compute(None, &body);
-    let mut idx = DedupIndex::new(DedupConfig {
-        capacity: 100,
-        ..DedupConfig::default()
-    })
-    .unwrap();
+    let (fp, other) = story_and_other();
+    let mut idx = small_index();
     idx.add_lane(0);
     idx.add_lane(1);
     idx.note_lane(0, T0);
     decide(&mut idx, "a", &fp, T0);
     // Partition 0 runs a month ahead before partition 1 brings anything.
     idx.note_lane(0, T0 + 30 * DAY);
-    decide(
-        &mut idx,
-        "far",
-        &Fingerprint::compute(None, &other),
-        T0 + 30 * DAY,
-    );
+    decide(&mut idx, "far", &other, T0 + 30 * DAY);
     idx.note_lane(1, T0 + HOUR);
     let d = decide(&mut idx, "copy", &fp, T0 + HOUR);
     assert!(
@@ -207,33 +212,16 @@ fn a_registered_partition_holds_the_window_before_its_first_article() {
 /// still finds a copy just inside the window; past the lateness it may not.
 #[test]
 fn lateness_keeps_copies_for_late_articles() {
-    let body = (0..60)
-        .map(|i| format!("w{i}"))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let other = (0..60)
-        .map(|i| format!("v{i}"))
-        .collect::<Vec<_>>()
-        .join(" ");
-    let fp = Fingerprint::compute(None, &body);
+    let (fp, other) = story_and_other();
     let run = |late_by: i64| {
-        let mut idx = DedupIndex::new(DedupConfig {
-            capacity: 100,
-            ..DedupConfig::default()
-        })
-        .unwrap();
+        let mut idx = small_index();
         idx.add_lane(0);
         idx.note_lane(0, T0);
         decide(&mut idx, "a", &fp, T0);
         let copy_time = T0 + 7 * DAY - HOUR;
         let ahead = copy_time + late_by;
         idx.note_lane(0, ahead);
-        decide(
-            &mut idx,
-            "ahead",
-            &Fingerprint::compute(None, &other),
-            ahead,
-        );
+        decide(&mut idx, "ahead", &other, ahead);
         idx.note_lane(0, copy_time);
         decide(&mut idx, "copy", &fp, copy_time)
     };
