@@ -12,7 +12,7 @@ use crate::entities::{EntityKind, Gazetteer};
 use super::actors::{
     self, according_to, actor, coordinated_left, object, subject_left, Actor, Ref, Side,
 };
-use super::cameo::CameoTable;
+use super::cameo::{CameoTable, Plover};
 use super::casualties::Casualty;
 use super::coder::{clause_end, Hit, Matches};
 use super::dates::{Basis, DateMention, Precision, When};
@@ -27,6 +27,8 @@ pub struct Action {
     pub quad_class: u8,
     pub goldstein: f64,
     pub verb_text: String,
+    /// The code's PLOVER event type, mode and contexts; None for public statements (01).
+    pub plover: Option<Plover>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -533,6 +535,7 @@ impl<'a> Ctx<'a> {
                 quad_class: c.quad_class,
                 goldstein: c.goldstein,
                 verb_text: self.d.text[head.0..head.1].to_string(),
+                plover: c.plover.clone(),
             },
             location,
             casualties: self

@@ -30,7 +30,7 @@ use crate::entities::{article_countries, recognize, split_sentences, Entity, Gaz
 use crate::model::Article;
 
 pub use actors::Actor;
-pub use cameo::{CameoCode, CameoTable};
+pub use cameo::{CameoCode, CameoTable, Plover};
 pub use casualties::{Casualty, CasualtyKind};
 pub use dates::{Basis, DateMention, Precision};
 pub use events::{Action, Event, Evidence, Location, Spans};
@@ -106,7 +106,9 @@ impl Extractor {
     /// Loads the coder's tables around an already loaded gazetteer.
     pub fn with_gazetteer(data_dir: &Path, gazetteer: Gazetteer) -> Result<Extractor, LoadError> {
         let cameo = CameoTable::parse(&read(data_dir, "cameo.tsv")?)
-            .map_err(|e| parse_err(data_dir, "cameo.tsv", e))?;
+            .map_err(|e| parse_err(data_dir, "cameo.tsv", e))?
+            .with_plover(&read(data_dir, "plover.tsv")?)
+            .map_err(|e| parse_err(data_dir, "plover.tsv", e))?;
         let p = data_dir.join("patterns");
         let lexicon = lexicon::Lexicon::parse(
             &read(&p, "verbs.tsv")?,
