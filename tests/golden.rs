@@ -454,7 +454,11 @@ fn bbc_corpus_runs_without_panics() {
         };
         let x = extractor().extract(&a);
         for e in &x.events {
-            assert!(e.source.code != e.target.code);
+            // Actors of unknown code ("---", a noun phrase) are told apart by their words.
+            assert!(
+                e.source.code != e.target.code
+                    || (e.source.code == "---" && e.source.text != e.target.text)
+            );
             assert!(extractor().cameo().get(&e.action.cameo).is_some());
             assert!(e.evidence.spans.verb[1] <= a.body.len());
         }

@@ -14,6 +14,10 @@ use super::text::{
     is_adverb, is_aux, is_determiner, is_negator, is_preposition, is_pronoun, Doc, Kind,
 };
 
+/// The code of an actor no dictionary knows (PETRARCH's convention): a noun phrase in the
+/// subject or object position ("white farmers", "the party") with no country of its own.
+pub const UNKNOWN: &str = "---";
+
 /// An actor taking part in an event (the record's `source` / `target`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Actor {

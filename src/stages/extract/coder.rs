@@ -216,7 +216,7 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
         if entries.is_empty() {
             continue;
         }
-        let mut best: Option<(usize, u32, Hit, Vec<usize>)> = None;
+        let mut best: Option<((std::cmp::Reverse<u8>, usize), u32, Hit, Vec<usize>)> = None;
         let (mut light, mut report) = (false, false);
         let has_noun = entries.iter().any(|e| e.form == Form::Noun);
         for e in entries {
@@ -281,11 +281,13 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
             {
                 continue;
             }
+            // A line of an earlier pattern file wins over any later one (verbs.tsv is the
+            // reference for its heads); within a file the most specific, then the first.
             let spec = head.rest.len() + line.specificity();
-            if best
-                .as_ref()
-                .is_none_or(|(s, l, _, _)| spec > *s || (spec == *s && head.line < *l))
-            {
+            let rank = (std::cmp::Reverse(line.file), spec);
+            if best.as_ref().is_none_or(|(r, l, _, _)| {
+                rank > *r || (rank == *r && head.line < *l)
+            }) {
                 let hit = Hit {
                     tok: i,
                     end: k,
@@ -300,7 +302,7 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
                     consumed: false,
                     group: i,
                 };
-                best = Some((spec, head.line, hit, used));
+                best = Some((rank, head.line, hit, used));
             }
         }
         if light || report {

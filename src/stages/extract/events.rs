@@ -13,11 +13,15 @@ use super::actors::{
     self, according_to, actor, coordinated_left, object, subject_left, Actor, Ref, Side,
 };
 use super::cameo::{CameoTable, Plover};
+use super::collapse::same_actor;
+use super::phrases;
 use super::casualties::Casualty;
 use super::coder::{clause_end, Hit, Matches};
 use super::dates::{Basis, DateMention, Precision, When};
 use super::lexicon::Lexicon;
-use super::text::{is_aux, is_clause_break, is_determiner, is_preposition, Doc, Kind};
+use super::text::{
+    is_aux, is_clause_break, is_determiner, is_locative, is_preposition, Doc, Kind,
+};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Action {
@@ -385,6 +389,52 @@ impl<'a> Ctx<'a> {
         Vec::new()
     }
 
+    /// Noun phrases for the sides of a verbal match no dictionary actor fills (phrases.rs):
+    /// the phrase before the verb group is the subject (the object of a passive), the phrase
+    /// after the verb (or after "by" in a passive) the other side. Not for a verb whose
+    /// pattern names a default side (a protest is aimed at the government), nor for one
+    /// whose verb group opens the clause (a coordinated or infinitive verb has its
+    /// subject elsewhere).
+    fn phrase_actors(
+        &self,
+        m: &Matches,
+        h: &Hit,
+        a: usize,
+        b: usize,
+        sources: &mut Vec<Actor>,
+        targets: &mut Vec<Actor>,
+    ) {
+        let d = self.d;
+        let line = &self.lx.lines[h.line as usize];
+        let g = actors::group_start(d, h.tok, a);
+        let oend = self.object_end(m, h.end, b);
+        let before = || phrases::left(d, g, a).map(|p| phrases::actor(d, p));
+        if h.passive {
+            if sources.is_empty() && line.def_source.is_none() {
+                let by = (h.end..oend.min(h.end + 6)).find(|&j| d.w(j) == "by");
+                let np = by.and_then(|j| phrases::right(d, j + 1, oend));
+                sources.extend(np.map(|p| phrases::actor(d, p)));
+            }
+            if targets.is_empty() {
+                targets.extend(before());
+            }
+            return;
+        }
+        if sources.is_empty() && line.def_source.is_none() {
+            sources.extend(before());
+        }
+        if targets.is_empty() && line.def_target.is_none() && !line.recip {
+            let from = h.end.min(b);
+            let group = self.group_noun(from, oend, a, b, sources.first());
+            let np = || {
+                phrases::right(d, h.end, oend)
+                    .filter(|&(s, _)| !(s > h.end && is_locative(d.w(h.end))))
+                    .map(|p| phrases::actor(d, p))
+            };
+            targets.extend(group.or_else(np));
+        }
+    }
+
     /// Codes the events of sentence `si`.
     pub fn sentence_events(&self, si: usize, m: &Matches) -> Vec<Event> {
         let d = self.d;
@@ -418,6 +468,9 @@ impl<'a> Ctx<'a> {
             }
             let mut sources: Vec<Actor> = srcs.iter().map(|r| actor(d, *r)).collect();
             let mut targets: Vec<Actor> = tgt_refs.iter().map(|r| actor(d, *r)).collect();
+            if h.verbal {
+                self.phrase_actors(m, h, a, b, &mut sources, &mut targets);
+            }
             let head_span = (d.toks[h.tok].s, d.toks[h.end.max(h.tok + 1) - 1].e);
             if sources.is_empty() {
                 if let Some(role) = &line.def_source {
@@ -448,6 +501,12 @@ impl<'a> Ctx<'a> {
                 if !(h.verbal && h.passive) {
                     targets.extend(self.group_noun(from, end, a, b, sources.first()));
                 }
+                if targets.is_empty() && line.def_target.is_none() && !h.verbal {
+                    // "the attacks on Blackburn": a noun event's phrase target needs its preposition.
+                    let cend = clause_end(d, h.end, b);
+                    let np = phrases::right(d, h.end, cend).filter(|&(s, _)| s > h.end);
+                    targets.extend(np.map(|p| phrases::actor(d, p)));
+                }
             }
             if targets.is_empty() {
                 if let Some(role) = &line.def_target {
@@ -477,12 +536,13 @@ impl<'a> Ctx<'a> {
             }
             for s in &sources {
                 for t in &targets {
-                    if s.code == t.code || s.code.is_empty() || t.code.is_empty() {
+                    if same_actor(s, t) || s.code.is_empty() || t.code.is_empty() || s.span == t.span
+                    {
                         continue;
                     }
                     if out.iter().any(|e| {
-                        e.source.code == s.code
-                            && e.target.code == t.code
+                        same_actor(&e.source, s)
+                            && same_actor(&e.target, t)
                             && e.action.cameo == h.code
                     }) {
                         continue;
@@ -643,81 +703,4 @@ fn group_role(w: &str) -> Option<&'static str> {
         "refugees" | "migrants" => "REF",
         _ => return None,
     })
-}
-
-/// Collapses repeats of (source, target, code) within the article into the best-dated,
-/// non-hypothetical instance, keeping every sentence id; then sets event ids.
-pub fn collapse(events: Vec<Event>, article_id: &str) -> Vec<Event> {
-    let mut out: Vec<Event> = Vec::new();
-    let rank = |e: &Event| {
-        let basis = match e.date_basis {
-            Basis::Explicit => 0,
-            Basis::Relative => 1,
-            Basis::Publication => 2,
-        };
-        (e.hypothetical, basis)
-    };
-    for e in events {
-        match out.iter_mut().find(|x| {
-            x.source.code == e.source.code
-                && x.target.code == e.target.code
-                && x.action.cameo == e.action.cameo
-        }) {
-            Some(x) => {
-                let mut ids = std::mem::take(&mut x.sentence_ids);
-                ids.extend(e.sentence_ids.iter().copied());
-                if rank(&e) < rank(x) {
-                    *x = e;
-                }
-                ids.sort_unstable();
-                ids.dedup();
-                x.sentence_ids = ids;
-            }
-            None => out.push(e),
-        }
-    }
-    for e in &mut out {
-        e.event_id = event_id(
-            article_id,
-            e.evidence.sentence_index,
-            &e.source.code,
-            &e.target.code,
-            &e.action.cameo,
-        );
-    }
-    out
-}
-
-/// First 16 hex digits of SHA-256 over the article id, sentence index, source, target and code.
-pub fn event_id(
-    article_id: &str,
-    sentence: usize,
-    source: &str,
-    target: &str,
-    code: &str,
-) -> String {
-    use sha2::{Digest, Sha256};
-    let mut h = Sha256::new();
-    for part in [article_id, &sentence.to_string(), source, target, code] {
-        h.update(part.as_bytes());
-        h.update([0u8]);
-    }
-    hex::encode(&h.finalize()[..8])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn event_ids_are_stable_and_distinct() {
-        let a = event_id("seed-000", 3, "USAGOV", "IRNGOV", "164");
-        assert_eq!(a.len(), 16);
-        assert_eq!(a, event_id("seed-000", 3, "USAGOV", "IRNGOV", "164"));
-        assert_ne!(a, event_id("seed-000", 3, "USAGOV", "IRNGOV", "163"));
-        assert_ne!(
-            event_id("a", 1, "b", "c", "d"),
-            event_id("a", 1, "bc", "", "d")
-        );
-    }
 }

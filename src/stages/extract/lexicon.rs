@@ -79,6 +79,8 @@ pub struct Line {
     pub code: Option<String>,
     /// `verbs.tsv:LINE`, reported as the event's pattern id.
     pub id: String,
+    /// Index of the pattern file in load order: a match of an earlier file wins.
+    pub file: u8,
     /// Literal words that must follow the head (each a set of alternatives).
     pub literals: Vec<Vec<String>>,
     /// Keywords that must occur in the clause after the head (each a set of alternatives).
@@ -149,9 +151,11 @@ fn kw(s: &str) -> Vec<Kw> {
 }
 
 impl Lexicon {
-    /// Builds the lexicon from the three files' contents; errors name file and line.
+    /// Builds the lexicon from the files' contents; errors name file and line. `verbs` are
+    /// (file name, text) pattern files in priority order: a matching line of an earlier file
+    /// wins over any line of a later one (verbs.tsv before the converted petrarch.tsv).
     pub fn parse(
-        verbs: &str,
+        verbs: &[(&str, &str)],
         irregular: &str,
         frames: &str,
         cameo: &CameoTable,
@@ -159,12 +163,28 @@ impl Lexicon {
         let irr =
             Irregulars::parse(irregular).map_err(|(n, m)| format!("irregular.tsv:{n}: {m}"))?;
         let mut lx = Lexicon::default();
+        for (fi, &(file, text)) in verbs.iter().enumerate() {
+            lx.add_file(fi as u8, file, text, cameo, &irr)?;
+        }
+        lx.parse_frames(frames, cameo)?;
+        Ok(lx)
+    }
+
+    fn add_file(
+        &mut self,
+        file_index: u8,
+        file: &str,
+        verbs: &str,
+        cameo: &CameoTable,
+        irr: &Irregulars,
+    ) -> Result<(), String> {
+        let lx = self;
         for (n, raw) in verbs.lines().enumerate() {
             let n = n + 1;
             if raw.starts_with('#') || raw.trim().is_empty() {
                 continue;
             }
-            let err = |m: &str| format!("verbs.tsv:{n}: {m}");
+            let err = |m: &str| format!("{file}:{n}: {m}");
             let cols: Vec<&str> = raw.split('\t').collect();
             if cols.len() < 2 {
                 return Err(err("expected code<TAB>pattern[<TAB>flags]"));
@@ -181,7 +201,8 @@ impl Lexicon {
             let heads = parts.next().ok_or_else(|| err("empty pattern"))?;
             let mut line = Line {
                 code,
-                id: format!("verbs.tsv:{n}"),
+                id: format!("{file}:{n}"),
+                file: file_index,
                 literals: vec![],
                 keywords: vec![],
                 excludes: vec![],
@@ -241,9 +262,14 @@ impl Lexicon {
             let li = lx.lines.len() as u32;
             lx.lines.push(line);
             for h in heads.split(',').filter(|h| !h.is_empty()) {
-                lx.add_head(li, h, &irr);
+                lx.add_head(li, h, irr);
             }
         }
+        Ok(())
+    }
+
+    fn parse_frames(&mut self, frames: &str, cameo: &CameoTable) -> Result<(), String> {
+        let lx = self;
         for (n, raw) in frames.lines().enumerate() {
             if raw.starts_with('#') || raw.trim().is_empty() {
                 continue;
@@ -259,7 +285,7 @@ impl Lexicon {
             }
             lx.frame_map.insert((f, c[1].to_string()), c[2].to_string());
         }
-        Ok(lx)
+        Ok(())
     }
 
     fn add_head(&mut self, line: u32, h: &str, irr: &Irregulars) {
@@ -366,7 +392,7 @@ mod tests {
     #[test]
     fn parses_heads_keywords_and_frames() {
         let v = "111\tcriticize,n:criticism\n130\tthreaten\tframe:threat\n1312\t*threat +sanction*\n163\timpose +sanctions\n";
-        let lx = Lexicon::parse(v, "", "threat\t163\t1312\n", &cameo()).unwrap();
+        let lx = Lexicon::parse(&[("verbs.tsv", v)], "", "threat\t163\t1312\n", &cameo()).unwrap();
         assert!(lx.get("criticised").iter().any(|e| e.form == Form::Past));
         assert!(lx.get("criticisms").iter().any(|e| e.form == Form::Noun));
         assert!(lx
@@ -381,9 +407,9 @@ mod tests {
 
     #[test]
     fn errors_name_the_line() {
-        let e = Lexicon::parse("999\tfoo\n", "", "", &cameo()).unwrap_err();
+        let e = Lexicon::parse(&[("verbs.tsv", "999\tfoo\n")], "", "", &cameo()).unwrap_err();
         assert!(e.contains("verbs.tsv:1"), "{e}");
-        let e = Lexicon::parse("111\tfoo\tframe:nope\n", "", "", &cameo()).unwrap_err();
+        let e = Lexicon::parse(&[("verbs.tsv", "111\tfoo\tframe:nope\n")], "", "", &cameo()).unwrap_err();
         assert!(e.contains("unknown frame"), "{e}");
     }
 

@@ -11,11 +11,13 @@ mod actors;
 mod cameo;
 mod casualties;
 mod coder;
+mod collapse;
 mod dates;
 mod events;
 mod inflect;
 mod lexicon;
 mod numbers;
+mod phrases;
 mod quotes;
 mod text;
 mod themes;
@@ -111,7 +113,10 @@ impl Extractor {
             .map_err(|e| parse_err(data_dir, "plover.tsv", e))?;
         let p = data_dir.join("patterns");
         let lexicon = lexicon::Lexicon::parse(
-            &read(&p, "verbs.tsv")?,
+            &[
+                ("verbs.tsv", &read(&p, "verbs.tsv")?),
+                ("petrarch.tsv", &read(&p, "petrarch.tsv")?),
+            ],
             &read(&p, "irregular.tsv")?,
             &read(&p, "frames.tsv")?,
             &cameo,
@@ -201,7 +206,7 @@ impl Extractor {
                 let m = coder::match_sentence(&doc, &self.lexicon, a, b);
                 events.extend(ctx.sentence_events(si, &m));
             }
-            let mut events = events::collapse(events, ctx.article_id);
+            let mut events = collapse::collapse(events, ctx.article_id);
             for e in &mut events {
                 e.tone = tone.tone;
             }

@@ -1,0 +1,337 @@
+//! Noun phrases as participants. Dictionaries never name every party to an action ("white
+//! farmers", "the party", "an alleged sharpshooter", a person no list holds), yet who did what
+//! to whom is still stated by the sentence: when no dictionary actor stands in the subject or
+//! object position, the noun phrase there is the participant. Its code is the country a word of
+//! the phrase names ("a Danish welfare agency": DNK), else `---` (an actor of unknown code).
+//!
+//! Phrases are read from closed word classes and capitalisation: a run of content words,
+//! numbers and possessives, optionally opened by a determiner and joined by "of" ("thousands of
+//! farmers"); it ends at punctuation, a verb group word, a clause word or another preposition.
+
+use crate::entities::EntityKind;
+
+use super::actors::{Actor, UNKNOWN};
+use super::text::{
+    is_adverb, is_aux, is_clause_break, is_determiner, is_negator, is_preposition, is_pronoun,
+    Doc, Kind,
+};
+
+/// Words that cannot be part of a noun phrase (beyond the closed classes of text.rs).
+fn stop_word(w: &str) -> bool {
+    matches!(
+        w,
+        "and"
+            | "or"
+            | "but"
+            | "who"
+            | "whom"
+            | "whose"
+            | "which"
+            | "that"
+            | "what"
+            | "where"
+            | "when"
+            | "while"
+            | "if"
+            | "as"
+            | "than"
+            | "so"
+            | "also"
+            | "then"
+            | "said"
+            | "says"
+            | "say"
+            | "told"
+            | "there"
+            | "here"
+            | "to"
+            | "not"
+            | "this"
+            | "these"
+            | "those"
+            | "such"
+    )
+}
+
+/// Words that name a time or an amount, not a participant.
+fn non_participant(w: &str) -> bool {
+    matches!(
+        w,
+        "monday"
+            | "tuesday"
+            | "wednesday"
+            | "thursday"
+            | "friday"
+            | "saturday"
+            | "sunday"
+            | "today"
+            | "yesterday"
+            | "tomorrow"
+            | "tonight"
+            | "week"
+            | "weeks"
+            | "month"
+            | "months"
+            | "year"
+            | "years"
+            | "day"
+            | "days"
+            | "morning"
+            | "evening"
+            | "night"
+            | "time"
+            | "times"
+            | "percent"
+            | "%"
+            | "way"
+            | "statement"
+            | "interview"
+            | "move"
+            | "part"
+            | "one"
+    ) || w.bytes().all(|b| b.is_ascii_digit() || b == b',' || b == b'.')
+}
+
+/// Token `i` can be inside a noun phrase (determiners only at its start, handled by callers).
+fn nominal(d: &Doc, i: usize) -> bool {
+    let t = d.toks[i];
+    let w = d.w(i);
+    match t.kind {
+        Kind::Num | Kind::Poss => true,
+        Kind::Neg => false,
+        Kind::Punct => w == "-" || w == "&",
+        Kind::Word => {
+            !(is_aux(w)
+                || is_preposition(w)
+                || is_pronoun(w)
+                || is_negator(w)
+                || is_determiner(w)
+                || is_clause_break(w)
+                || stop_word(w)
+                || (is_adverb(w) && !t.cap))
+        }
+    }
+}
+
+/// Head nouns that name people or bodies that act (beyond the -er/-or/-ist/-ian agent nouns).
+fn agent_noun(w: &str) -> bool {
+    matches!(
+        w,
+        "people" | "person" | "persons" | "man" | "men" | "woman" | "women" | "child"
+            | "children" | "boy" | "boys" | "girl" | "girls" | "family" | "families" | "crowd"
+            | "crowds" | "public" | "staff" | "police" | "party" | "parties" | "group" | "groups"
+            | "company" | "companies" | "firm" | "firms" | "government" | "governments"
+            | "court" | "courts" | "agency" | "agencies" | "council" | "union" | "unions"
+            | "army" | "armies" | "force" | "forces" | "committee" | "ministry" | "office"
+            | "official" | "officials" | "board" | "bank" | "banks" | "regime"
+            | "administration" | "coalition" | "alliance" | "opposition" | "authorities"
+            | "authority" | "organization" | "organisation" | "organizations"
+            | "organisations" | "community" | "communities" | "club" | "team" | "media"
+            | "movement" | "gang" | "gangs" | "cartel" | "militia" | "militias" | "victims"
+            | "civilians" | "citizens" | "nation" | "nations" | "country" | "countries" | "state"
+            | "states" | "city" | "village" | "villages" | "suspect" | "suspects" | "clergy"
+            | "church" | "school" | "university" | "hospital" | "embassy" | "consulate"
+            | "mission" | "delegation" | "judge" | "judges" | "jury" | "parliament" | "senate"
+            | "congress" | "legislature" | "assembly" | "cabinet" | "king" | "queen" | "prince"
+            | "president" | "minister" | "chancellor" | "mayor" | "governor" | "general"
+            | "commander" | "chief" | "spokesman" | "spokeswoman" | "envoy" | "diplomat"
+            | "diplomats" | "refugees" | "migrants" | "prisoners" | "detainees" | "hostages"
+            | "troops" | "soldiers" | "rebels" | "militants" | "fighters" | "insurgents"
+            | "residents" | "students" | "agents" | "parents" | "opponents" | "allies" | "ally"
+            | "partners" | "partner" | "neighbours" | "neighbors" | "powers" | "others"
+            | "youths" | "jihadists" | "extremists" | "terrorists" | "guerrillas" | "junta"
+            | "firefighters" | "veterans" | "clan" | "clans" | "tribe" | "tribes" | "colleagues"
+            | "counterpart" | "counterparts" | "administrations" | "ministries" | "institutions"
+    )
+}
+
+/// -er/-or plurals that name things, not agents.
+fn thing_noun(w: &str) -> bool {
+    matches!(
+        w,
+        "orders" | "numbers" | "borders" | "matters" | "waters" | "letters" | "papers" | "centers"
+            | "centres" | "headquarters" | "quarters" | "barriers" | "computers" | "offers"
+            | "answers" | "layers" | "disasters" | "sectors" | "factors" | "errors" | "motors"
+            | "rumours" | "rumors" | "chapters" | "prayers" | "transfers" | "shelters" | "towers"
+            | "powers_" | "corridors" | "vectors" | "monitors_" | "meters" | "metres" | "liters"
+            | "litres" | "dollars" | "members_" | "filters" | "containers" | "trailers"
+            | "helicopters" | "reactors" | "tractors" | "elevators" | "editors_" | "colors"
+            | "colours" | "honours" | "honors" | "favors" | "favours" | "behaviors" | "behaviours"
+            | "neighbourhoods" | "registers" | "characters" | "clusters" | "parameters"
+            | "dinners" | "flowers" | "rivers" | "waivers" | "covers" | "posters" | "banners"
+    )
+}
+
+/// The head noun names an agent: a listed person or body noun, or an -er/-or/-ist/-ian noun
+/// ("farmers", "donors", "activists", "politicians", "leader").
+fn agentive(w: &str) -> bool {
+    agent_noun(w)
+        || (!thing_noun(w)
+            && w.len() > 5
+            && (w.ends_with("ers")
+                || w.ends_with("ors")
+                || w.ends_with("ists")
+                || w.ends_with("ians")
+                || w.ends_with("ist")
+                || w.ends_with("ian")
+                || w.ends_with("der")
+                || w.ends_with("ter")
+                || w.ends_with("ker")))
+}
+
+/// A phrase of tokens `a..b` is a participant: its last word is a content word that names
+/// neither a time nor an amount; the phrase names a person or body (a proper name, an entity
+/// of the recognizer, an agent noun as its head); and it is not only a place.
+fn participant(d: &Doc, a: usize, b: usize) -> bool {
+    if a >= b || d.toks[b - 1].kind != Kind::Word {
+        return false;
+    }
+    let head = d.w(b - 1);
+    if head.len() < 2 || non_participant(head) {
+        return false;
+    }
+    let sent_start = d.sent_toks[d.toks[a].sent as usize].0;
+    let named = (a..b).any(|k| {
+        let t = d.toks[k];
+        t.ent.is_some() || (t.cap && k > sent_start) || t.caps
+    });
+    if !named && !agentive(head) {
+        return false;
+    }
+    // A place alone is where, not who.
+    !(a..b).all(|k| {
+        d.ent_at(k)
+            .is_some_and(|(e, _, _)| matches!(d.ents[e as usize].kind, EntityKind::Place | EntityKind::Region))
+    })
+}
+
+/// The noun phrase ending right before token `g` (the start of a verb group), within `start..g`.
+pub fn left(d: &Doc, g: usize, start: usize) -> Option<(usize, usize)> {
+    let mut a = g;
+    while a > start && a + 8 > g {
+        let w = d.w(a - 1);
+        if nominal(d, a - 1) {
+            a -= 1;
+        } else if w == "of" && a < g && a - 1 > start && nominal(d, a - 2) {
+            a -= 1;
+        } else {
+            break;
+        }
+    }
+    if a > start && is_determiner(d.w(a - 1)) && d.w(a - 1) != "that" {
+        a -= 1;
+    }
+    let b = g;
+    let first = (a..b).find(|&k| !is_determiner(d.w(k)) && d.w(k) != "of")?;
+    participant(d, first, b).then_some((a, b))
+}
+
+/// The noun phrase starting at token `from` (after a verb or an event noun), within
+/// `from..end`; one preposition of a phrasal verb or noun ("cracked down on", "an
+/// investigation into") may open it, a locative one ("in", "near") may not.
+pub fn right(d: &Doc, from: usize, end: usize) -> Option<(usize, usize)> {
+    let mut a = from;
+    if a < end
+        && matches!(
+            d.w(a),
+            "on" | "against" | "with" | "to" | "at" | "into" | "over" | "for" | "of" | "toward"
+                | "towards" | "upon" | "down" | "up" | "off" | "out"
+        )
+    {
+        a += 1;
+        if a < end && matches!(d.w(a), "on" | "with" | "against" | "to" | "of") {
+            a += 1;
+        }
+    }
+    let mut b = a;
+    // "said that the talks failed": a clause, not a phrase.
+    if matches!(d.w(b), "that" | "whether" | "how" | "why") {
+        return None;
+    }
+    while b < end && is_determiner(d.w(b)) {
+        b += 1;
+    }
+    let first = b;
+    while b < end && b < first + 8 {
+        if nominal(d, b) {
+            b += 1;
+        } else if d.w(b) == "of" && b + 1 < end && b > first && nominal(d, b + 1) {
+            b += 1;
+        } else {
+            break;
+        }
+    }
+    participant(d, first, b).then_some((a, b))
+}
+
+/// The actor a noun phrase stands for: code `---`, or the country one of its words names.
+pub fn actor(d: &Doc, (a, b): (usize, usize)) -> Actor {
+    let mut a = a;
+    while a < b && (is_preposition(d.w(a)) || is_determiner(d.w(a))) {
+        a += 1;
+    }
+    let country = (a..b).find_map(|k| {
+        let (e, _, _) = d.ent_at(k)?;
+        d.ents[e as usize].country.clone()
+    });
+    let (s, e) = (d.toks[a].s, d.toks[b - 1].e);
+    let text = d.text[s..e].to_string();
+    Actor {
+        code: country.clone().unwrap_or_else(|| UNKNOWN.to_string()),
+        country,
+        role: None,
+        name: text.clone(),
+        text,
+        span: Some((s, e)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entities::split_sentences;
+
+    fn doc(t: &str) -> Doc<'_> {
+        Doc::new(t, split_sentences(t), &[])
+    }
+
+    fn words(d: &Doc, (a, b): (usize, usize)) -> String {
+        d.text[d.toks[a].s..d.toks[b - 1].e].to_string()
+    }
+
+    #[test]
+    fn subject_phrase_before_the_verb() {
+        let d = doc("Angry cattle farmers blocked the road.");
+        assert_eq!(words(&d, left(&d, 3, 0).unwrap()), "Angry cattle farmers");
+        let d = doc("Hundreds of dock workers walked out on Monday.");
+        assert_eq!(words(&d, left(&d, 4, 0).unwrap()), "Hundreds of dock workers");
+        let d = doc("On Tuesday the union rejected the offer.");
+        assert_eq!(words(&d, left(&d, 4, 0).unwrap()), "the union");
+    }
+
+    #[test]
+    fn object_phrase_after_the_verb() {
+        let d = doc("The court fined the shipping company heavily.");
+        assert_eq!(words(&d, right(&d, 3, 7).unwrap()), "the shipping company");
+        let d = doc("Prosecutors opened an inquiry into Mr Baxter's accounts.");
+        // the noun event "inquiry" ends at token 4; its phrase opens with "into"
+        assert_eq!(words(&d, right(&d, 4, 9).unwrap()), "Mr Baxter's accounts");
+    }
+
+    #[test]
+    fn times_amounts_and_clauses_are_not_participants() {
+        let d = doc("They met on Tuesday.");
+        assert!(right(&d, 2, 4).is_none());
+        let d = doc("It rose 15 percent.");
+        assert!(right(&d, 2, 4).is_none());
+        let d = doc("Officials said that the talks failed.");
+        assert!(right(&d, 2, 6).is_none());
+    }
+
+    #[test]
+    fn unknown_actor_code() {
+        let d = doc("The farmers protested.");
+        let a = actor(&d, (0, 2));
+        assert_eq!((a.code.as_str(), a.text.as_str()), (UNKNOWN, "farmers"));
+    }
+}
