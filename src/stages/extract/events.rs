@@ -431,7 +431,8 @@ impl<'a> Ctx<'a> {
                     .filter(|&(s, _)| !(s > h.end && is_locative(d.w(h.end))))
                     .map(|p| phrases::actor(d, p))
             };
-            targets.extend(group.or_else(np));
+            let place = || phrases::place(d, h.end, oend).map(|p| phrases::actor(d, p));
+            targets.extend(group.or_else(np).or_else(place));
         }
     }
 

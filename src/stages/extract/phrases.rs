@@ -226,10 +226,31 @@ pub fn left(d: &Doc, g: usize, start: usize) -> Option<(usize, usize)> {
     participant(d, first, b).then_some((a, b))
 }
 
-/// The noun phrase starting at token `from` (after a verb or an event noun), within
-/// `from..end`; one preposition of a phrasal verb or noun ("cracked down on", "an
-/// investigation into") may open it, a locative one ("in", "near") may not.
+/// The participant phrase after token `from` (a verb or an event noun) within `from..end`: the
+/// first noun phrase, or when that names a thing, the phrase its preposition introduces
+/// ("ordered an investigation against the mayor", "sent aid to the villagers").
 pub fn right(d: &Doc, from: usize, end: usize) -> Option<(usize, usize)> {
+    let mut k = from;
+    for _ in 0..2 {
+        let (np, stop) = phrase_at(d, k, end);
+        if np.is_some() {
+            return np;
+        }
+        if stop >= end
+            || stop == k
+            || !matches!(d.w(stop), "against" | "into" | "on" | "with" | "to" | "over" | "of" | "for")
+        {
+            return None;
+        }
+        k = stop;
+    }
+    None
+}
+
+/// The noun phrase starting at token `from`, within `from..end`, if it is a participant; and
+/// the token where the phrase stopped. One preposition of a phrasal verb or noun ("cracked
+/// down on", "an investigation into") may open it, a locative one ("in", "near") may not.
+fn phrase_at(d: &Doc, from: usize, end: usize) -> (Option<(usize, usize)>, usize) {
     let mut a = from;
     if a < end
         && matches!(
@@ -246,7 +267,7 @@ pub fn right(d: &Doc, from: usize, end: usize) -> Option<(usize, usize)> {
     let mut b = a;
     // "said that the talks failed": a clause, not a phrase.
     if matches!(d.w(b), "that" | "whether" | "how" | "why") {
-        return None;
+        return (None, from);
     }
     while b < end && is_determiner(d.w(b)) {
         b += 1;
@@ -261,7 +282,20 @@ pub fn right(d: &Doc, from: usize, end: usize) -> Option<(usize, usize)> {
             break;
         }
     }
-    participant(d, first, b).then_some((a, b))
+    (participant(d, first, b).then_some((a, b)), b)
+}
+
+/// The first place named after a locative or directional preposition in `from..end` ("set up
+/// field hospitals in Louisiana", "fired rockets into Israel"): the last resort for the
+/// other side of an action no participant is named for.
+pub fn place(d: &Doc, from: usize, end: usize) -> Option<(usize, usize)> {
+    (from..end).find_map(|k| {
+        let (e, a, b) = d.ent_at(k)?;
+        let ent = &d.ents[e as usize];
+        let prep = a > 0 && matches!(d.w(a - 1), "in" | "at" | "into" | "to" | "across" | "inside" | "over");
+        (a == k && prep && ent.country.is_some() && ent.kind != EntityKind::Region && b <= end)
+            .then_some((a, b))
+    })
 }
 
 /// The actor a noun phrase stands for: code `---`, or the country one of its words names.
@@ -326,6 +360,14 @@ mod tests {
         assert!(right(&d, 2, 4).is_none());
         let d = doc("Officials said that the talks failed.");
         assert!(right(&d, 2, 6).is_none());
+    }
+
+    #[test]
+    fn a_thing_phrase_passes_to_the_participant_after_its_preposition() {
+        let d = doc("The board ordered an inquiry against the former mayor yesterday.");
+        assert_eq!(words(&d, right(&d, 3, 10).unwrap()), "the former mayor");
+        let d = doc("The board ordered an inquiry in June.");
+        assert!(right(&d, 3, 7).is_none());
     }
 
     #[test]
