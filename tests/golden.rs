@@ -468,3 +468,49 @@ fn bbc_corpus_runs_without_panics() {
     assert!(n > 150, "{n} articles");
     assert!(events > n / 10, "{events} events from {n} articles");
 }
+
+/// One sentence, coded alone: (source text, target text, code) of each event.
+fn code_sentence(body: &str) -> Vec<(String, String, String)> {
+    let line = serde_json::json!({
+        "id": "rule", "url": "https://rules.example/1", "source": "rules",
+        "published_at": "2024-03-01T12:00:00Z", "title": "", "body": body
+    })
+    .to_string();
+    let x = extractor().extract(&article(line.as_bytes()));
+    x.events
+        .iter()
+        .map(|e| {
+            (
+                e.source.text.clone(),
+                e.target.text.clone(),
+                e.action.cameo.clone(),
+            )
+        })
+        .collect()
+}
+
+fn has(events: &[(String, String, String)], src: &str, tgt: &str, root: &str) -> bool {
+    events
+        .iter()
+        .any(|(s, t, c)| s.contains(src) && t.contains(tgt) && c.starts_with(root))
+}
+
+#[test]
+fn coding_rules_on_their_own_wording() {
+    // A refused cooperative action is a rejection (12), not a non-event.
+    let e = code_sentence("Norway will not send weapons to Ukraine, its defence minister said.");
+    assert!(has(&e, "Norway", "Ukraine", "12"), "{e:?}");
+    let e = code_sentence("Peru refused to release the fishermen held by its navy.");
+    assert!(!has(&e, "Peru", "", "08"), "{e:?}");
+    // "welcomed" is approval (05), "rejected" a rejection (12).
+    let e = code_sentence("Brazil welcomed the decision of the Argentine government.");
+    assert!(has(&e, "Brazil", "Argentine", "05"), "{e:?}");
+    let e = code_sentence("The Kenyan parliament rejected the budget of the finance ministry.");
+    assert!(e.iter().all(|(_, _, c)| !c.starts_with("11")), "{e:?}");
+    // Participants no dictionary names: noun phrases in subject and object position.
+    let e = code_sentence("Striking dock workers attacked the private security guards in Lagos.");
+    assert!(has(&e, "dock workers", "security guards", "18"), "{e:?}");
+    // ... but a thing is not a participant, nor is an earthquake.
+    let e = code_sentence("A strong earthquake struck the coastal towns of Chile.");
+    assert!(e.iter().all(|(_, _, c)| !c.starts_with("19")), "{e:?}");
+}

@@ -23,6 +23,8 @@ pub struct Hit {
     pub pattern_id: String,
     pub passive: bool,
     pub negated: bool,
+    /// Negated by a refusal ("would not provide", "refused to", "never"), not by a failure.
+    pub refused: bool,
     pub hypothetical: bool,
     /// Absorbed by a frame verb or used as another pattern's keyword.
     pub consumed: bool,
@@ -298,6 +300,7 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
                     pattern_id: line.id.clone(),
                     passive: false,
                     negated: false,
+                    refused: false,
                     hypothetical: false,
                     consumed: false,
                     group: i,
@@ -346,7 +349,23 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
         modality(d, h, a, b);
     }
     frames(d, lx, &mut m, b);
+    refusals(lx, &mut m);
     m
+}
+
+/// A refused cooperative action is a rejection (CAMEO 12, by the reject frame's table):
+/// "would not provide support to X" is 122x, "refused to release the prisoners" 1243. Not for
+/// consultations ("did not meet" is no event) nor for failures ("failed to deliver").
+fn refusals(lx: &Lexicon, m: &mut Matches) {
+    for h in m.hits.iter_mut().filter(|h| h.refused && h.verbal && !h.consumed) {
+        if !matches!(&h.code[..2], "05" | "06" | "07" | "08") {
+            continue;
+        }
+        if let Some(c) = lx.frame_code(Frame::Reject, &h.code) {
+            h.code = c.to_string();
+            h.negated = false;
+        }
+    }
 }
 
 /// Tokens of `a..b` inside quotation marks (straight quotes pair up within the sentence).
@@ -461,6 +480,7 @@ fn modality(d: &Doc, h: &mut Hit, a: usize, b: usize) {
     h.negated = aux
         .iter()
         .any(|w| matches!(*w, "not" | "n't" | "never" | "no"));
+    h.refused = h.negated;
     h.hypothetical = aux.iter().any(|w| is_modal(w));
     if matches!(h.form, Form::Participle | Form::Past) {
         let reduced = d.w(h.end) == "by" && g == h.tok;
@@ -471,11 +491,12 @@ fn modality(d: &Doc, h: &mut Hit, a: usize, b: usize) {
         let gov = d.w(g - 2);
         let gov_start = super::actors::group_start(d, g - 2, a);
         let gaux: Vec<&str> = (gov_start..g - 2).map(|k| d.w(k)).collect();
-        if negating_governor(gov)
-            || (gov == "plans" && g >= 3 && d.w(g - 3) == "no")
-            || gaux.iter().any(|w| matches!(*w, "not" | "n't" | "never"))
+        let refusal = matches!(gov, "declined" | "refused" | "refuses" | "refuse" | "declines")
+            || gaux.iter().any(|w| matches!(*w, "not" | "n't" | "never"));
+        if negating_governor(gov) || (gov == "plans" && g >= 3 && d.w(g - 3) == "no") || refusal
         {
             h.negated = true;
+            h.refused = refusal;
         }
         if intention(gov) || gaux.iter().any(|w| is_modal(w)) {
             h.hypothetical = true;

@@ -423,7 +423,8 @@ impl<'a> Ctx<'a> {
         if sources.is_empty() && line.def_source.is_none() {
             sources.extend(before());
         }
-        if targets.is_empty() && line.def_target.is_none() && !line.recip {
+        // A reciprocal verb ("A and B clashed") with one subject takes an object as any verb.
+        if targets.is_empty() && line.def_target.is_none() && (!line.recip || sources.len() == 1) {
             let from = h.end.min(b);
             let group = self.group_noun(from, oend, a, b, sources.first());
             let np = || {

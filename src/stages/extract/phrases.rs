@@ -142,6 +142,7 @@ fn agent_noun(w: &str) -> bool {
             | "youths" | "jihadists" | "extremists" | "terrorists" | "guerrillas" | "junta"
             | "firefighters" | "veterans" | "clan" | "clans" | "tribe" | "tribes" | "colleagues"
             | "counterpart" | "counterparts" | "administrations" | "ministries" | "institutions"
+            | "guard" | "guards" | "crew" | "crews" | "couple" | "squad" | "unit" | "units"
     )
 }
 
