@@ -510,6 +510,20 @@ fn coding_rules_on_their_own_wording() {
     // Participants no dictionary names: noun phrases in subject and object position.
     let e = code_sentence("Striking dock workers attacked the private security guards in Lagos.");
     assert!(has(&e, "dock workers", "security guards", "18"), "{e:?}");
+    // Who reports an action is not a party to it.
+    let e = code_sentence("Militants attacked the Somali soldiers, a witness told Reuters.");
+    assert!(!has(&e, "", "Reuters", ""), "{e:?}");
+    // Intentions are marked hypothetical; a passive's agent can be a noun event's source.
+    let x = extractor().extract(&article(
+        serde_json::json!({"id": "r2", "url": "https://rules.example/2", "source": "rules",
+            "published_at": "2024-03-01T12:00:00Z", "title": "",
+            "body": "Mexico announced plans to impose tariffs on Chinese steel."})
+        .to_string()
+        .as_bytes(),
+    ));
+    assert!(x.events.iter().all(|e| e.hypothetical), "{}", show(&x));
+    let e = code_sentence("Three Malian soldiers were killed in Algerian artillery shelling.");
+    assert!(has(&e, "Algerian", "Malian soldiers", "19"), "{e:?}");
     // ... but a thing is not a participant, nor is an earthquake.
     let e = code_sentence("A strong earthquake struck the coastal towns of Chile.");
     assert!(e.iter().all(|(_, _, c)| !c.starts_with("19")), "{e:?}");

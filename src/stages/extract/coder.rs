@@ -481,7 +481,12 @@ fn modality(d: &Doc, h: &mut Hit, a: usize, b: usize) {
         .iter()
         .any(|w| matches!(*w, "not" | "n't" | "never" | "no"));
     h.refused = h.negated;
-    h.hypothetical = aux.iter().any(|w| is_modal(w));
+    h.hypothetical = aux.iter().any(|w| is_modal(w))
+        // "announced plans to impose tariffs": the keyword action is only intended.
+        || matches!(
+            d.w(h.end),
+            "plans" | "plan" | "intention" | "intentions" | "proposal" | "proposals" | "bid" | "readiness" | "willingness"
+        ) && d.w(h.end + 1) == "to";
     if matches!(h.form, Form::Participle | Form::Past) {
         let reduced = d.w(h.end) == "by" && g == h.tok;
         h.passive = aux.iter().any(|w| is_be(w)) || reduced;

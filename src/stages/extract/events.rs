@@ -205,7 +205,8 @@ impl<'a> Ctx<'a> {
     }
 
     /// End of a verb's object: the clause end, a coordinated verb ("and denounced"), a
-    /// participle clause (", saying"), "as"; at most 16 tokens.
+    /// participle clause (", saying"), a reporting clause (", he told Reuters"), "as"; at
+    /// most 16 tokens.
     fn object_end(&self, m: &Matches, from: usize, b: usize) -> usize {
         let d = self.d;
         let cend = clause_end(d, from, b).min(from + 16);
@@ -215,6 +216,16 @@ impl<'a> Ctx<'a> {
         for k in from..cend {
             let w = d.w(k);
             if w == "as" && k > from {
+                return k;
+            }
+            // ", a spokesman told Reuters", ", the minister said": who reports the action is
+            // not a party to it.
+            if w == ","
+                && m
+                    .fn_verbs
+                    .iter()
+                    .any(|f| f.report && f.tok > k && f.tok <= k + 6)
+            {
                 return k;
             }
             if matches!(w, "and" | "or" | "but" | ",") {
@@ -414,6 +425,18 @@ impl<'a> Ctx<'a> {
                 let by = (h.end..oend.min(h.end + 6)).find(|&j| d.w(j) == "by");
                 let np = by.and_then(|j| phrases::right(d, j + 1, oend));
                 sources.extend(np.map(|p| phrases::actor(d, p)));
+            }
+            if sources.is_empty() {
+                // "were killed in Israeli shelling": the agent of the noun event is the agent.
+                let cause = m.hits.iter().find(|n| {
+                    !n.verbal
+                        && n.tok > h.end
+                        && n.tok < oend
+                        && (h.end..n.tok).any(|k| matches!(d.w(k), "in" | "by" | "during"))
+                });
+                if let Some(n) = cause {
+                    sources.extend(self.noun_source(m, n, a, b).iter().map(|r| actor(d, *r)));
+                }
             }
             if targets.is_empty() {
                 targets.extend(before());
