@@ -524,6 +524,12 @@ fn coding_rules_on_their_own_wording() {
     assert!(x.events.iter().all(|e| e.hypothetical), "{}", show(&x));
     let e = code_sentence("Three Malian soldiers were killed in Algerian artillery shelling.");
     assert!(has(&e, "Algerian", "Malian soldiers", "19"), "{e:?}");
+    // "X said it would ...": the pronoun is the speaker, named by its words.
+    let e = code_sentence("Hamas said it would release the Thai hostages.");
+    assert!(has(&e, "Hamas", "Thai", "0"), "{e:?}");
+    // The subject's own forces are not the other side.
+    let e = code_sentence("Chad is willing to withdraw its troops from Niger.");
+    assert!(!has(&e, "Chad", "troops", ""), "{e:?}");
     // ... but a thing is not a participant, nor is an earthquake.
     let e = code_sentence("A strong earthquake struck the coastal towns of Chile.");
     assert!(e.iter().all(|(_, _, c)| !c.starts_with("19")), "{e:?}");

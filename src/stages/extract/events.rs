@@ -360,7 +360,10 @@ impl<'a> Ctx<'a> {
     ) -> Option<Actor> {
         let d = self.d;
         let (k, role) = (from..end).find_map(|k| {
-            if d.toks[k].ent.is_some() || (k > from && matches!(d.w(k - 1), "in" | "at" | "near")) {
+            if d.toks[k].ent.is_some()
+                || (k > from
+                    && matches!(d.w(k - 1), "in" | "at" | "near" | "its" | "their" | "his" | "her"))
+            {
                 return None;
             }
             group_role(d.w(k)).map(|r| (k, r))

@@ -208,6 +208,11 @@ fn participant(d: &Doc, a: usize, b: usize) -> bool {
 
 /// The noun phrase ending right before token `g` (the start of a verb group), within `start..g`.
 pub fn left(d: &Doc, g: usize, start: usize) -> Option<(usize, usize)> {
+    // "the rebels said they would ...": the phrase the reporting verb's subject is.
+    if g > start && matches!(d.w(g - 1), "he" | "she" | "it" | "they") {
+        let rg = super::actors::reporting_group(d, g - 1, start)?;
+        return left(d, rg, start);
+    }
     let mut a = g;
     while a > start && a + 8 > g {
         let w = d.w(a - 1);
@@ -239,7 +244,10 @@ pub fn right(d: &Doc, from: usize, end: usize) -> Option<(usize, usize)> {
         }
         if stop >= end
             || stop == k
-            || !matches!(d.w(stop), "against" | "into" | "on" | "with" | "to" | "over" | "of" | "for")
+            || !matches!(
+                d.w(stop),
+                "against" | "into" | "on" | "with" | "to" | "over" | "of" | "for" | "from"
+            )
         {
             return None;
         }
@@ -253,10 +261,17 @@ pub fn right(d: &Doc, from: usize, end: usize) -> Option<(usize, usize)> {
 /// down on", "an investigation into") may open it, a locative one ("in", "near") may not.
 fn phrase_at(d: &Doc, from: usize, end: usize) -> (Option<(usize, usize)>, usize) {
     let mut a = from;
+    // "agreed to release the prisoners": the infinitive's verb (and particle) opens no phrase.
+    if a > 0 && a < end && d.w(a - 1) == "to" && d.toks[a].kind == Kind::Word && !d.toks[a].cap {
+        a += 1;
+        if a < end && matches!(d.w(a), "up" | "out" | "down" | "off" | "back") {
+            a += 1;
+        }
+    }
     if a < end
         && matches!(
             d.w(a),
-            "on" | "against" | "with" | "to" | "at" | "into" | "over" | "for" | "of" | "toward"
+            "on" | "against" | "with" | "to" | "at" | "into" | "over" | "for" | "of" | "from" | "toward"
                 | "towards" | "upon" | "down" | "up" | "off" | "out"
         )
     {
@@ -270,7 +285,9 @@ fn phrase_at(d: &Doc, from: usize, end: usize) -> (Option<(usize, usize)>, usize
     if matches!(d.w(b), "that" | "whether" | "how" | "why") {
         return (None, from);
     }
-    while b < end && is_determiner(d.w(b)) {
+    // "withdraw its troops": the subject's own people are not the other side.
+    let own = b < end && matches!(d.w(b), "its" | "their" | "his" | "her" | "our");
+    while b < end && (is_determiner(d.w(b)) || matches!(d.w(b), "its" | "their" | "his" | "her" | "our")) {
         b += 1;
     }
     let first = b;
@@ -283,7 +300,10 @@ fn phrase_at(d: &Doc, from: usize, end: usize) -> (Option<(usize, usize)>, usize
             break;
         }
     }
-    (participant(d, first, b).then_some((a, b)), b)
+    (
+        (!own && participant(d, first, b)).then_some((a, b)),
+        b,
+    )
 }
 
 /// The first place named after a locative or directional preposition in `from..end` ("set up
@@ -369,6 +389,12 @@ mod tests {
         assert_eq!(words(&d, right(&d, 3, 10).unwrap()), "the former mayor");
         let d = doc("The board ordered an inquiry in June.");
         assert!(right(&d, 3, 7).is_none());
+    }
+
+    #[test]
+    fn own_forces_and_infinitives_open_no_phrase() {
+        let d = doc("Chad agreed to withdraw its soldiers from the northern tribes.");
+        assert_eq!(words(&d, right(&d, 3, 11).unwrap()), "the northern tribes");
     }
 
     #[test]
