@@ -220,10 +220,22 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
         }
         let mut best: Option<((std::cmp::Reverse<u8>, usize), u32, Hit, Vec<usize>)> = None;
         let (mut light, mut report) = (false, false);
+        // The keyword window after the head phrase (start, length, words, keyword ids),
+        // computed once per start.
+        let mut window: (usize, usize, [&str; 8], [u32; 8]) = (usize::MAX, 0, [""; 8], [0; 8]);
         let has_noun = entries.iter().any(|e| e.form == Form::Noun);
         for e in entries {
             let head = &lx.heads[e.head as usize];
             let line = &lx.lines[head.line as usize];
+            // A line that cannot outrank the best match so far is not tried.
+            let most = (std::cmp::Reverse(line.file), head.rest.len() + line.specificity());
+            if line.code.is_some()
+                && best
+                    .as_ref()
+                    .is_some_and(|(r, l, _, _)| most < *r || (most == *r && head.line > *l))
+            {
+                continue;
+            }
             // The rest of the head phrase.
             let mut k = i + 1;
             if !head.rest.iter().all(|alts| {
@@ -265,14 +277,28 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
                 continue;
             }
             // Keywords and exclusions in the window after the phrase.
-            let wlen = (k + 8).min(b).saturating_sub(k);
-            let window: [&str; 8] = std::array::from_fn(|o| if o < wlen { d.w(k + o) } else { "" });
-            let ws = &window[..wlen];
+            if window.0 != k {
+                let wlen = (k + 8).min(b).saturating_sub(k);
+                window = (
+                    k,
+                    wlen,
+                    std::array::from_fn(|o| if o < wlen { d.w(k + o) } else { "" }),
+                    [0; 8],
+                );
+                for o in 0..wlen {
+                    window.3[o] = lx.kw_id(window.2[o]);
+                }
+            }
+            let ws = &window.2[..window.1];
+            let ids = &window.3[..window.1];
             let mut used = Vec::new();
-            for alts in &line.keywords {
-                match find_kw(alts, ws) {
+            for alts in &line.keyword_sets {
+                match alts.find(ids, ws) {
                     Some(o) => used.push(k + o),
-                    None => ok = false,
+                    None => {
+                        ok = false;
+                        break;
+                    }
                 }
             }
             if !ok

@@ -72,6 +72,54 @@ impl Frame {
 #[derive(Debug, Clone)]
 pub struct Kw(pub Vec<(String, bool)>);
 
+/// One keyword element's alternatives, indexed: exact single words by their id in
+/// `Lexicon::kw_ids` (sorted), phrases by the id of their first word, prefixes listed.
+/// Converted dictionaries have hundreds of alternatives per element; the window's words are
+/// looked up once, not per line.
+#[derive(Debug, Clone, Default)]
+pub struct KwSet {
+    pub exact: Vec<u32>,
+    pub phrases: Vec<(u32, Kw)>,
+    pub prefixes: Vec<Kw>,
+}
+
+impl KwSet {
+    fn new(alts: &[Kw], ids: &mut FastMap<String, u32>) -> KwSet {
+        let mut set = KwSet::default();
+        let mut id = |w: &String| {
+            let next = ids.len() as u32 + 1;
+            *ids.entry(w.clone()).or_insert(next)
+        };
+        for k in alts {
+            match k.0.as_slice() {
+                [(w, false)] => set.exact.push(id(w)),
+                [(w, false), ..] => set.phrases.push((id(w), k.clone())),
+                _ => set.prefixes.push(k.clone()),
+            }
+        }
+        set.exact.sort_unstable();
+        set.exact.dedup();
+        set.phrases.sort_by_key(|p| p.0);
+        set
+    }
+
+    /// The first window offset where an alternative occurs (`ids`: the window words' ids).
+    pub fn find(&self, ids: &[u32], ws: &[&str]) -> Option<usize> {
+        (0..ws.len()).find(|&i| {
+            let id = ids[i];
+            (id != 0
+                && (self.exact.binary_search(&id).is_ok() || {
+                    let from = self.phrases.partition_point(|p| p.0 < id);
+                    self.phrases[from..]
+                        .iter()
+                        .take_while(|p| p.0 == id)
+                        .any(|p| kw_at(&p.1, ws, i))
+                }))
+                || self.prefixes.iter().any(|k| kw_at(k, ws, i))
+        })
+    }
+}
+
 /// One pattern line.
 #[derive(Debug, Clone)]
 pub struct Line {
@@ -85,6 +133,9 @@ pub struct Line {
     pub literals: Vec<Vec<String>>,
     /// Keywords that must occur in the clause after the head (each a set of alternatives).
     pub keywords: Vec<Vec<Kw>>,
+    /// The same keywords split for speed: one-word exact alternatives in a set, the rest
+    /// (phrases, prefixes) as a list. Converted dictionaries have hundreds of alternatives.
+    pub keyword_sets: Vec<KwSet>,
     pub excludes: Vec<Kw>,
     pub frame: Option<Frame>,
     pub recip: bool,
@@ -134,6 +185,8 @@ pub struct Lexicon {
     pub frame_keywords: Vec<(Frame, String, String, Vec<Vec<Kw>>)>,
     /// frames.tsv: (frame, governed code prefix) -> code.
     pub frame_map: HashMap<(Frame, String), String>,
+    /// Id of every one-word exact keyword (ids from 1; see `KwSet`).
+    pub kw_ids: FastMap<String, u32>,
 }
 
 fn kw(s: &str) -> Vec<Kw> {
@@ -205,6 +258,7 @@ impl Lexicon {
                 file: file_index,
                 literals: vec![],
                 keywords: vec![],
+                keyword_sets: vec![],
                 excludes: vec![],
                 frame: None,
                 recip: false,
@@ -216,7 +270,9 @@ impl Lexicon {
             };
             for p in parts {
                 if let Some(k) = p.strip_prefix('+') {
-                    line.keywords.push(kw(k));
+                    let alts = kw(k);
+                    line.keyword_sets.push(KwSet::new(&alts, &mut lx.kw_ids));
+                    line.keywords.push(alts);
                 } else if let Some(k) = p.strip_prefix('-') {
                     line.excludes.extend(kw(k));
                 } else {
@@ -332,6 +388,11 @@ impl Lexicon {
                 .or_default()
                 .push(Entry { head: hi, form });
         }
+    }
+
+    /// The keyword id of a word form; 0 when no keyword is that word.
+    pub fn kw_id(&self, w: &str) -> u32 {
+        self.kw_ids.get(w).copied().unwrap_or(0)
     }
 
     /// Looks up a lower-cased word form.
