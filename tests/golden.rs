@@ -530,6 +530,9 @@ fn coding_rules_on_their_own_wording() {
     // The subject's own forces are not the other side.
     let e = code_sentence("Chad is willing to withdraw its troops from Niger.");
     assert!(!has(&e, "Chad", "troops", ""), "{e:?}");
+    // Coordinated subjects of a cooperative act with no other party act on each other.
+    let e = code_sentence("Ghana and Togo agreed to a ceasefire along the border.");
+    assert!(has(&e, "Ghana", "Togo", "08") && has(&e, "Togo", "Ghana", "08"), "{e:?}");
     // ... but a thing is not a participant, nor is an earthquake.
     let e = code_sentence("A strong earthquake struck the coastal towns of Chile.");
     assert!(e.iter().all(|(_, _, c)| !c.starts_with("19")), "{e:?}");

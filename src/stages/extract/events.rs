@@ -18,7 +18,7 @@ use super::phrases;
 use super::casualties::Casualty;
 use super::coder::{clause_end, Hit, Matches};
 use super::dates::{Basis, DateMention, Precision, When};
-use super::lexicon::Lexicon;
+use super::lexicon::{Frame, Lexicon};
 use super::text::{
     is_aux, is_clause_break, is_determiner, is_locative, is_preposition, Doc, Kind,
 };
@@ -449,6 +449,20 @@ impl<'a> Ctx<'a> {
         if sources.is_empty() && line.def_source.is_none() {
             sources.extend(before());
         }
+        // "demanded that Dbeibeh appear", "urged that the army withdraw": the clause's subject
+        // is the one appealed to.
+        if targets.is_empty()
+            && matches!(line.frame, Some(Frame::Appeal | Frame::Demand))
+            && d.w(h.end) == "that"
+        {
+            let cend = clause_end(d, h.end + 1, b);
+            let refs = object(d, h.end + 1, cend.min(h.end + 8), Side::Target, &[]);
+            targets.extend(refs.iter().map(|r| actor(d, *r)));
+            if targets.is_empty() {
+                let np = phrases::right(d, h.end + 1, cend.min(h.end + 8));
+                targets.extend(np.map(|p| phrases::actor(d, p)));
+            }
+        }
         // A reciprocal verb ("A and B clashed") with one subject takes an object as any verb.
         if targets.is_empty() && line.def_target.is_none() && (!line.recip || sources.len() == 1) {
             let from = h.end.min(b);
@@ -550,7 +564,11 @@ impl<'a> Ctx<'a> {
                             }
                         }
                     }
-                } else if line.recip && sources.len() >= 2 {
+                } else if sources.len() >= 2
+                    && (line.recip || matches!(&h.code[..2], "03" | "04" | "05" | "06" | "08"))
+                {
+                    // "India and Pakistan agreed to a ceasefire": a cooperative act of
+                    // coordinated subjects with no other party is mutual.
                     targets = sources.clone();
                 } else if line.recip
                     && sources.is_empty()
