@@ -533,6 +533,9 @@ fn coding_rules_on_their_own_wording() {
     // Coordinated subjects of a cooperative act with no other party act on each other.
     let e = code_sentence("Ghana and Togo agreed to a ceasefire along the border.");
     assert!(has(&e, "Ghana", "Togo", "08") && has(&e, "Togo", "Ghana", "08"), "{e:?}");
+    // An announced cooperative act is an expression of intent (03), not a hypothetical event.
+    let e = code_sentence("Ecuador will release the Peruvian fishermen next week.");
+    assert!(has(&e, "Ecuador", "Peruvian", "035"), "{e:?}");
     // ... but a thing is not a participant, nor is an earthquake.
     let e = code_sentence("A strong earthquake struck the coastal towns of Chile.");
     assert!(e.iter().all(|(_, _, c)| !c.starts_with("19")), "{e:?}");

@@ -25,6 +25,9 @@ pub struct Hit {
     pub negated: bool,
     /// Negated by a refusal ("would not provide", "refused to", "never"), not by a failure.
     pub refused: bool,
+    /// Announced as the subject's own future act ("will release", "pledged to send"), not
+    /// conditional ("if ..."), planned ("plans to") nor merely possible ("could", "would").
+    pub intended: bool,
     pub hypothetical: bool,
     /// Absorbed by a frame verb or used as another pattern's keyword.
     pub consumed: bool,
@@ -327,6 +330,7 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
                     passive: false,
                     negated: false,
                     refused: false,
+                    intended: false,
                     hypothetical: false,
                     consumed: false,
                     group: i,
@@ -376,7 +380,29 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
     }
     frames(d, lx, &mut m, b);
     refusals(lx, &mut m);
+    intentions(lx, &mut m);
     m
+}
+
+/// An announced cooperative act of the subject's own ("will release the prisoners", "pledged
+/// to send aid") is coded as the expression of intent it states (CAMEO 03, by the intent
+/// frame's table: 0353, 0331); the event stays marked hypothetical, as the act itself is to
+/// come.
+fn intentions(lx: &Lexicon, m: &mut Matches) {
+    for h in m
+        .hits
+        .iter_mut()
+        .filter(|h| h.intended && h.verbal && !h.consumed && !h.negated)
+    {
+        // A scheduled meeting ("will hold talks on Monday") is reported, not promised: it
+        // stays a (hypothetical) consultation.
+        if !matches!(&h.code[..2], "05" | "06" | "07" | "08") {
+            continue;
+        }
+        if let Some(c) = lx.frame_code(Frame::Intent, &h.code) {
+            h.code = c.to_string();
+        }
+    }
 }
 
 /// A refused cooperative action is a rejection (CAMEO 12, by the reject frame's table):
@@ -507,6 +533,7 @@ fn modality(d: &Doc, h: &mut Hit, a: usize, b: usize) {
         .iter()
         .any(|w| matches!(*w, "not" | "n't" | "never" | "no"));
     h.refused = h.negated;
+    h.intended = aux.iter().any(|w| matches!(*w, "will" | "shall" | "'ll"));
     h.hypothetical = aux.iter().any(|w| is_modal(w))
         // "announced plans to impose tariffs": the keyword action is only intended.
         || matches!(
@@ -532,6 +559,8 @@ fn modality(d: &Doc, h: &mut Hit, a: usize, b: usize) {
         if intention(gov) || gaux.iter().any(|w| is_modal(w)) {
             h.hypothetical = true;
         }
+        h.intended |= matches!(gov, "pledged" | "vowed" | "promised")
+            || gaux.iter().any(|w| matches!(*w, "will" | "shall"));
     }
     // "if"/"unless" earlier in the clause.
     let mut k = g;
@@ -540,6 +569,7 @@ fn modality(d: &Doc, h: &mut Hit, a: usize, b: usize) {
         let w = d.w(k);
         if matches!(w, "if" | "unless") {
             h.hypothetical = true;
+            h.intended = false;
             break;
         }
         if matches!(w, "," | ";" | ":") && k + 1 < g {
