@@ -371,6 +371,14 @@ pub fn coordinated_left(d: &Doc, mut a: usize, start: usize) -> Vec<Ref> {
 pub fn object(d: &Doc, from: usize, end: usize, side: Side, allowed: &[String]) -> Vec<Ref> {
     let mut k = from;
     while k < end {
+        // An uncoded person first ("met Alice Wells, ... in the Qatari capital") is the
+        // object: no dictionary actor (the caller may take the phrase).
+        if let Some((e, a, _)) = d.ent_at(k) {
+            let ent = &d.ents[e as usize];
+            if a == k && ent.kind == EntityKind::Person && d.code(e).is_none() {
+                return Vec::new();
+            }
+        }
         if let Some(r) = actor_at(d, k) {
             let start = d.ent_toks[r.ent as usize].0.min(r.a);
             // "withdraw its troops": the subject's own forces are not the other side.
@@ -408,6 +416,12 @@ fn platform(d: &Doc, r: Ref) -> bool {
 /// The nearest eligible actor left of token `v` within `start..v` (and those coordinated with
 /// it), for a verb whose group starts at `v`.
 pub fn subject_left(d: &Doc, v: usize, start: usize) -> Vec<Ref> {
+    if let Some(c) = appositive_start(d, v, start) {
+        let s = subject_left(d, c, start);
+        if !s.is_empty() {
+            return s;
+        }
+    }
     // A common noun right before the verb is its subject ("the earthquake struck"): only an
     // actor modifying that noun ("Israeli air strikes killed") can be the source.
     if v > start && common_word(d, v - 1) {
@@ -468,6 +482,19 @@ pub fn subject_left(d: &Doc, v: usize, start: usize) -> Vec<Ref> {
         }
     }
     Vec::new()
+}
+
+/// "Bob Ward, a director at the institute, welcomed ...": when a verb group at `v` follows an
+/// appositive set off by commas (opened by a determiner), the comma that opens it; the subject
+/// stands before that comma.
+pub fn appositive_start(d: &Doc, v: usize, start: usize) -> Option<usize> {
+    if v < start + 3 || d.w(v - 1) != "," {
+        return None;
+    }
+    let c = (v.saturating_sub(20).max(start)..v - 1)
+        .rev()
+        .find(|&k| d.w(k) == ",")?;
+    (c > start && matches!(d.w(c + 1), "a" | "an" | "the" | "who" | "which")).then_some(c)
 }
 
 /// First token of the list of entities ending with the one starting at `a` ("to France,

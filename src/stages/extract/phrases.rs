@@ -213,6 +213,9 @@ pub fn left(d: &Doc, g: usize, start: usize) -> Option<(usize, usize)> {
         let rg = super::actors::reporting_group(d, g - 1, start)?;
         return left(d, rg, start);
     }
+    if let Some(c) = super::actors::appositive_start(d, g, start) {
+        return left(d, c, start);
+    }
     let mut a = g;
     while a > start && a + 8 > g {
         let w = d.w(a - 1);
@@ -395,6 +398,12 @@ mod tests {
     fn own_forces_and_infinitives_open_no_phrase() {
         let d = doc("Chad agreed to withdraw its soldiers from the northern tribes.");
         assert_eq!(words(&d, right(&d, 3, 11).unwrap()), "the northern tribes");
+    }
+
+    #[test]
+    fn an_appositive_is_skipped_back_to_its_noun() {
+        let d = doc("Mary Okafor, a lawyer for the miners, criticised the ruling.");
+        assert_eq!(words(&d, left(&d, 9, 0).unwrap()), "Mary Okafor");
     }
 
     #[test]
