@@ -532,7 +532,10 @@ fn coding_rules_on_their_own_wording() {
     assert!(!has(&e, "Chad", "troops", ""), "{e:?}");
     // Coordinated subjects of a cooperative act with no other party act on each other.
     let e = code_sentence("Ghana and Togo agreed to a ceasefire along the border.");
-    assert!(has(&e, "Ghana", "Togo", "08") && has(&e, "Togo", "Ghana", "08"), "{e:?}");
+    assert!(
+        has(&e, "Ghana", "Togo", "08") && has(&e, "Togo", "Ghana", "08"),
+        "{e:?}"
+    );
     // An announced cooperative act is an expression of intent (03), not a hypothetical event.
     let e = code_sentence("Ecuador will release the Peruvian fishermen next week.");
     assert!(has(&e, "Ecuador", "Peruvian", "035"), "{e:?}");

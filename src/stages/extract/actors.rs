@@ -268,9 +268,23 @@ pub fn pronoun(d: &Doc, i: usize) -> Option<Ref> {
 pub fn reporting_word(w: &str) -> bool {
     matches!(
         w,
-        "said" | "says" | "say" | "stated" | "added" | "announced" | "insisted" | "warned"
-            | "declared" | "claimed" | "promised" | "vowed" | "pledged" | "signalled" | "signaled"
-            | "indicated" | "confirmed"
+        "said"
+            | "says"
+            | "say"
+            | "stated"
+            | "added"
+            | "announced"
+            | "insisted"
+            | "warned"
+            | "declared"
+            | "claimed"
+            | "promised"
+            | "vowed"
+            | "pledged"
+            | "signalled"
+            | "signaled"
+            | "indicated"
+            | "confirmed"
     )
 }
 
@@ -472,7 +486,11 @@ pub fn subject_left(d: &Doc, v: usize, start: usize) -> Vec<Ref> {
         if matches!(w, "he" | "she" | "it" | "they" | "we") {
             // "X said (that) it would ...": the pronoun is the speaker.
             if let Some(r) = reported_speaker(d, k, start) {
-                return vec![Ref { ent: r.ent, a: k, b: k + 1 }];
+                return vec![Ref {
+                    ent: r.ent,
+                    a: k,
+                    b: k + 1,
+                }];
             }
             return pronoun(d, k).into_iter().collect();
         }

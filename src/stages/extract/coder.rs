@@ -231,7 +231,10 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
             let head = &lx.heads[e.head as usize];
             let line = &lx.lines[head.line as usize];
             // A line that cannot outrank the best match so far is not tried.
-            let most = (std::cmp::Reverse(line.file), head.rest.len() + line.specificity());
+            let most = (
+                std::cmp::Reverse(line.file),
+                head.rest.len() + line.specificity(),
+            );
             if line.code.is_some()
                 && best
                     .as_ref()
@@ -316,9 +319,10 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
             // reference for its heads); within a file the most specific, then the first.
             let spec = head.rest.len() + line.specificity();
             let rank = (std::cmp::Reverse(line.file), spec);
-            if best.as_ref().is_none_or(|(r, l, _, _)| {
-                rank > *r || (rank == *r && head.line < *l)
-            }) {
+            if best
+                .as_ref()
+                .is_none_or(|(r, l, _, _)| rank > *r || (rank == *r && head.line < *l))
+            {
                 let hit = Hit {
                     tok: i,
                     end: k,
@@ -409,7 +413,11 @@ fn intentions(lx: &Lexicon, m: &mut Matches) {
 /// "would not provide support to X" is 122x, "refused to release the prisoners" 1243. Not for
 /// consultations ("did not meet" is no event) nor for failures ("failed to deliver").
 fn refusals(lx: &Lexicon, m: &mut Matches) {
-    for h in m.hits.iter_mut().filter(|h| h.refused && h.verbal && !h.consumed) {
+    for h in m
+        .hits
+        .iter_mut()
+        .filter(|h| h.refused && h.verbal && !h.consumed)
+    {
         if !matches!(&h.code[..2], "05" | "06" | "07" | "08") {
             continue;
         }
@@ -549,10 +557,11 @@ fn modality(d: &Doc, h: &mut Hit, a: usize, b: usize) {
         let gov = d.w(g - 2);
         let gov_start = super::actors::group_start(d, g - 2, a);
         let gaux: Vec<&str> = (gov_start..g - 2).map(|k| d.w(k)).collect();
-        let refusal = matches!(gov, "declined" | "refused" | "refuses" | "refuse" | "declines")
-            || gaux.iter().any(|w| matches!(*w, "not" | "n't" | "never"));
-        if negating_governor(gov) || (gov == "plans" && g >= 3 && d.w(g - 3) == "no") || refusal
-        {
+        let refusal = matches!(
+            gov,
+            "declined" | "refused" | "refuses" | "refuse" | "declines"
+        ) || gaux.iter().any(|w| matches!(*w, "not" | "n't" | "never"));
+        if negating_governor(gov) || (gov == "plans" && g >= 3 && d.w(g - 3) == "no") || refusal {
             h.negated = true;
             h.refused = refusal;
         }

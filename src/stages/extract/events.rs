@@ -13,15 +13,13 @@ use super::actors::{
     self, according_to, actor, coordinated_left, object, subject_left, Actor, Ref, Side,
 };
 use super::cameo::{CameoTable, Plover};
-use super::collapse::same_actor;
-use super::phrases;
 use super::casualties::Casualty;
 use super::coder::{clause_end, Hit, Matches};
+use super::collapse::same_actor;
 use super::dates::{Basis, DateMention, Precision, When};
-use super::lexicon::{Frame, Lexicon};
-use super::text::{
-    is_aux, is_clause_break, is_determiner, is_locative, is_preposition, Doc, Kind,
-};
+use super::lexicon::Lexicon;
+use super::phrases;
+use super::text::{is_aux, is_clause_break, is_determiner, is_preposition, Doc, Kind};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Action {
@@ -207,7 +205,7 @@ impl<'a> Ctx<'a> {
     /// End of a verb's object: the clause end, a coordinated verb ("and denounced"), a
     /// participle clause (", saying"), a reporting clause (", he told Reuters"), "as"; at
     /// most 16 tokens.
-    fn object_end(&self, m: &Matches, from: usize, b: usize) -> usize {
+    pub(super) fn object_end(&self, m: &Matches, from: usize, b: usize) -> usize {
         let d = self.d;
         let cend = clause_end(d, from, b).min(from + 16);
         let verb_at = |k: usize| {
@@ -221,8 +219,7 @@ impl<'a> Ctx<'a> {
             // ", a spokesman told Reuters", ", the minister said": who reports the action is
             // not a party to it.
             if w == ","
-                && m
-                    .fn_verbs
+                && m.fn_verbs
                     .iter()
                     .any(|f| f.report && f.tok > k && f.tok <= k + 6)
             {
@@ -246,7 +243,7 @@ impl<'a> Ctx<'a> {
 
     /// Source of a noun event: "US threats", "Israel's strikes", "attacks by Hamas", or the
     /// subject of a light verb governing it ("Trump announced the cancellation of talks").
-    fn noun_source(&self, m: &Matches, h: &Hit, a: usize, b: usize) -> Vec<Ref> {
+    pub(super) fn noun_source(&self, m: &Matches, h: &Hit, a: usize, b: usize) -> Vec<Ref> {
         let d = self.d;
         let mut k = h.tok;
         let mut skipped = 0;
@@ -350,7 +347,7 @@ impl<'a> Ctx<'a> {
     /// A plain group noun in the object ("arrested dozens of protesters", "killing 21
     /// people") when no dictionary actor is there: the role of the noun, in the country of
     /// the sentence's place, else of the article, else of the source.
-    fn group_noun(
+    pub(super) fn group_noun(
         &self,
         from: usize,
         end: usize,
@@ -362,7 +359,10 @@ impl<'a> Ctx<'a> {
         let (k, role) = (from..end).find_map(|k| {
             if d.toks[k].ent.is_some()
                 || (k > from
-                    && matches!(d.w(k - 1), "in" | "at" | "near" | "its" | "their" | "his" | "her"))
+                    && matches!(
+                        d.w(k - 1),
+                        "in" | "at" | "near" | "its" | "their" | "his" | "her"
+                    ))
             {
                 return None;
             }
@@ -401,80 +401,6 @@ impl<'a> Ctx<'a> {
             }
         }
         Vec::new()
-    }
-
-    /// Noun phrases for the sides of a verbal match no dictionary actor fills (phrases.rs):
-    /// the phrase before the verb group is the subject (the object of a passive), the phrase
-    /// after the verb (or after "by" in a passive) the other side. Not for a verb whose
-    /// pattern names a default side (a protest is aimed at the government), nor for one
-    /// whose verb group opens the clause (a coordinated or infinitive verb has its
-    /// subject elsewhere).
-    fn phrase_actors(
-        &self,
-        m: &Matches,
-        h: &Hit,
-        a: usize,
-        b: usize,
-        sources: &mut Vec<Actor>,
-        targets: &mut Vec<Actor>,
-    ) {
-        let d = self.d;
-        let line = &self.lx.lines[h.line as usize];
-        let g = actors::group_start(d, h.tok, a);
-        let oend = self.object_end(m, h.end, b);
-        let before = || phrases::left(d, g, a).map(|p| phrases::actor(d, p));
-        if h.passive {
-            if sources.is_empty() && line.def_source.is_none() {
-                let by = (h.end..oend.min(h.end + 6)).find(|&j| d.w(j) == "by");
-                let np = by.and_then(|j| phrases::right(d, j + 1, oend));
-                sources.extend(np.map(|p| phrases::actor(d, p)));
-            }
-            if sources.is_empty() {
-                // "were killed in Israeli shelling": the agent of the noun event is the agent.
-                let cause = m.hits.iter().find(|n| {
-                    !n.verbal
-                        && n.tok > h.end
-                        && n.tok < oend
-                        && (h.end..n.tok).any(|k| matches!(d.w(k), "in" | "by" | "during"))
-                });
-                if let Some(n) = cause {
-                    sources.extend(self.noun_source(m, n, a, b).iter().map(|r| actor(d, *r)));
-                }
-            }
-            if targets.is_empty() {
-                targets.extend(before());
-            }
-            return;
-        }
-        if sources.is_empty() && line.def_source.is_none() {
-            sources.extend(before());
-        }
-        // "demanded that Dbeibeh appear", "urged that the army withdraw": the clause's subject
-        // is the one appealed to.
-        if targets.is_empty()
-            && matches!(line.frame, Some(Frame::Appeal | Frame::Demand))
-            && d.w(h.end) == "that"
-        {
-            let cend = clause_end(d, h.end + 1, b);
-            let refs = object(d, h.end + 1, cend.min(h.end + 8), Side::Target, &[]);
-            targets.extend(refs.iter().map(|r| actor(d, *r)));
-            if targets.is_empty() {
-                let np = phrases::right(d, h.end + 1, cend.min(h.end + 8));
-                targets.extend(np.map(|p| phrases::actor(d, p)));
-            }
-        }
-        // A reciprocal verb ("A and B clashed") with one subject takes an object as any verb.
-        if targets.is_empty() && line.def_target.is_none() && (!line.recip || sources.len() == 1) {
-            let from = h.end.min(b);
-            let group = self.group_noun(from, oend, a, b, sources.first());
-            let np = || {
-                phrases::right(d, h.end, oend)
-                    .filter(|&(s, _)| !(s > h.end && is_locative(d.w(h.end))))
-                    .map(|p| phrases::actor(d, p))
-            };
-            let place = || phrases::place(d, h.end, oend).map(|p| phrases::actor(d, p));
-            targets.extend(group.or_else(np).or_else(place));
-        }
     }
 
     /// Codes the events of sentence `si`.
@@ -582,7 +508,10 @@ impl<'a> Ctx<'a> {
             }
             for s in &sources {
                 for t in &targets {
-                    if same_actor(s, t) || s.code.is_empty() || t.code.is_empty() || s.span == t.span
+                    if same_actor(s, t)
+                        || s.code.is_empty()
+                        || t.code.is_empty()
+                        || s.span == t.span
                     {
                         continue;
                     }

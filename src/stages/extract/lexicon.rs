@@ -470,7 +470,8 @@ mod tests {
     fn errors_name_the_line() {
         let e = Lexicon::parse(&[("verbs.tsv", "999\tfoo\n")], "", "", &cameo()).unwrap_err();
         assert!(e.contains("verbs.tsv:1"), "{e}");
-        let e = Lexicon::parse(&[("verbs.tsv", "111\tfoo\tframe:nope\n")], "", "", &cameo()).unwrap_err();
+        let e = Lexicon::parse(&[("verbs.tsv", "111\tfoo\tframe:nope\n")], "", "", &cameo())
+            .unwrap_err();
         assert!(e.contains("unknown frame"), "{e}");
     }
 

@@ -10,86 +10,34 @@
 
 use crate::entities::EntityKind;
 
-use super::actors::{Actor, UNKNOWN};
+use super::actors::{self, object, Actor, Side, UNKNOWN};
+use super::coder::{clause_end, Hit, Matches};
+use super::events::Ctx;
+use super::lexicon::Frame;
 use super::text::{
-    is_adverb, is_aux, is_clause_break, is_determiner, is_negator, is_preposition, is_pronoun,
-    Doc, Kind,
+    is_adverb, is_aux, is_clause_break, is_determiner, is_locative, is_negator, is_preposition,
+    is_pronoun, Doc, Kind,
 };
+
+const STOP_WORDS: &[&str] = &[
+    "and", "or", "but", "who", "whom", "whose", "which", "that", "what", "where", "when", "while",
+    "if", "as", "than", "so", "also", "then", "said", "says", "say", "told", "there", "here", "to",
+    "not", "this", "these", "those", "such",
+];
 
 /// Words that cannot be part of a noun phrase (beyond the closed classes of text.rs).
 fn stop_word(w: &str) -> bool {
-    matches!(
-        w,
-        "and"
-            | "or"
-            | "but"
-            | "who"
-            | "whom"
-            | "whose"
-            | "which"
-            | "that"
-            | "what"
-            | "where"
-            | "when"
-            | "while"
-            | "if"
-            | "as"
-            | "than"
-            | "so"
-            | "also"
-            | "then"
-            | "said"
-            | "says"
-            | "say"
-            | "told"
-            | "there"
-            | "here"
-            | "to"
-            | "not"
-            | "this"
-            | "these"
-            | "those"
-            | "such"
-    )
+    STOP_WORDS.contains(&w)
 }
+
+/// Times and amounts, space-separated.
+const NON_PARTICIPANTS: &str = "monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow tonight week weeks month months year years day days morning evening night time times percent % way statement interview move part one";
 
 /// Words that name a time or an amount, not a participant.
 fn non_participant(w: &str) -> bool {
-    matches!(
-        w,
-        "monday"
-            | "tuesday"
-            | "wednesday"
-            | "thursday"
-            | "friday"
-            | "saturday"
-            | "sunday"
-            | "today"
-            | "yesterday"
-            | "tomorrow"
-            | "tonight"
-            | "week"
-            | "weeks"
-            | "month"
-            | "months"
-            | "year"
-            | "years"
-            | "day"
-            | "days"
-            | "morning"
-            | "evening"
-            | "night"
-            | "time"
-            | "times"
-            | "percent"
-            | "%"
-            | "way"
-            | "statement"
-            | "interview"
-            | "move"
-            | "part"
-            | "one"
-    ) || w.bytes().all(|b| b.is_ascii_digit() || b == b',' || b == b'.')
+    NON_PARTICIPANTS.split(' ').any(|x| x == w)
+        || w.bytes()
+            .all(|b| b.is_ascii_digit() || b == b',' || b == b'.')
 }
 
 /// Token `i` can be inside a noun phrase (determiners only at its start, handled by callers).
@@ -113,54 +61,255 @@ fn nominal(d: &Doc, i: usize) -> bool {
     }
 }
 
+const AGENT_NOUNS: &[&str] = &[
+    "people",
+    "person",
+    "persons",
+    "man",
+    "men",
+    "woman",
+    "women",
+    "child",
+    "children",
+    "boy",
+    "boys",
+    "girl",
+    "girls",
+    "family",
+    "families",
+    "crowd",
+    "crowds",
+    "public",
+    "staff",
+    "police",
+    "party",
+    "parties",
+    "group",
+    "groups",
+    "company",
+    "companies",
+    "firm",
+    "firms",
+    "government",
+    "governments",
+    "court",
+    "courts",
+    "agency",
+    "agencies",
+    "council",
+    "union",
+    "unions",
+    "army",
+    "armies",
+    "force",
+    "forces",
+    "committee",
+    "ministry",
+    "office",
+    "official",
+    "officials",
+    "board",
+    "bank",
+    "banks",
+    "regime",
+    "administration",
+    "coalition",
+    "alliance",
+    "opposition",
+    "authorities",
+    "authority",
+    "organization",
+    "organisation",
+    "organizations",
+    "organisations",
+    "community",
+    "communities",
+    "club",
+    "team",
+    "media",
+    "movement",
+    "gang",
+    "gangs",
+    "cartel",
+    "militia",
+    "militias",
+    "victims",
+    "civilians",
+    "citizens",
+    "nation",
+    "nations",
+    "country",
+    "countries",
+    "state",
+    "states",
+    "city",
+    "village",
+    "villages",
+    "suspect",
+    "suspects",
+    "clergy",
+    "church",
+    "school",
+    "university",
+    "hospital",
+    "embassy",
+    "consulate",
+    "mission",
+    "delegation",
+    "judge",
+    "judges",
+    "jury",
+    "parliament",
+    "senate",
+    "congress",
+    "legislature",
+    "assembly",
+    "cabinet",
+    "king",
+    "queen",
+    "prince",
+    "president",
+    "minister",
+    "chancellor",
+    "mayor",
+    "governor",
+    "general",
+    "commander",
+    "chief",
+    "spokesman",
+    "spokeswoman",
+    "envoy",
+    "diplomat",
+    "diplomats",
+    "refugees",
+    "migrants",
+    "prisoners",
+    "detainees",
+    "hostages",
+    "troops",
+    "soldiers",
+    "rebels",
+    "militants",
+    "fighters",
+    "insurgents",
+    "residents",
+    "students",
+    "agents",
+    "parents",
+    "opponents",
+    "allies",
+    "ally",
+    "partners",
+    "partner",
+    "neighbours",
+    "neighbors",
+    "powers",
+    "others",
+    "youths",
+    "jihadists",
+    "extremists",
+    "terrorists",
+    "guerrillas",
+    "junta",
+    "firefighters",
+    "veterans",
+    "clan",
+    "clans",
+    "tribe",
+    "tribes",
+    "colleagues",
+    "counterpart",
+    "counterparts",
+    "administrations",
+    "ministries",
+    "institutions",
+    "guard",
+    "guards",
+    "crew",
+    "crews",
+    "couple",
+    "squad",
+    "unit",
+    "units",
+];
+
 /// Head nouns that name people or bodies that act (beyond the -er/-or/-ist/-ian agent nouns).
 fn agent_noun(w: &str) -> bool {
-    matches!(
-        w,
-        "people" | "person" | "persons" | "man" | "men" | "woman" | "women" | "child"
-            | "children" | "boy" | "boys" | "girl" | "girls" | "family" | "families" | "crowd"
-            | "crowds" | "public" | "staff" | "police" | "party" | "parties" | "group" | "groups"
-            | "company" | "companies" | "firm" | "firms" | "government" | "governments"
-            | "court" | "courts" | "agency" | "agencies" | "council" | "union" | "unions"
-            | "army" | "armies" | "force" | "forces" | "committee" | "ministry" | "office"
-            | "official" | "officials" | "board" | "bank" | "banks" | "regime"
-            | "administration" | "coalition" | "alliance" | "opposition" | "authorities"
-            | "authority" | "organization" | "organisation" | "organizations"
-            | "organisations" | "community" | "communities" | "club" | "team" | "media"
-            | "movement" | "gang" | "gangs" | "cartel" | "militia" | "militias" | "victims"
-            | "civilians" | "citizens" | "nation" | "nations" | "country" | "countries" | "state"
-            | "states" | "city" | "village" | "villages" | "suspect" | "suspects" | "clergy"
-            | "church" | "school" | "university" | "hospital" | "embassy" | "consulate"
-            | "mission" | "delegation" | "judge" | "judges" | "jury" | "parliament" | "senate"
-            | "congress" | "legislature" | "assembly" | "cabinet" | "king" | "queen" | "prince"
-            | "president" | "minister" | "chancellor" | "mayor" | "governor" | "general"
-            | "commander" | "chief" | "spokesman" | "spokeswoman" | "envoy" | "diplomat"
-            | "diplomats" | "refugees" | "migrants" | "prisoners" | "detainees" | "hostages"
-            | "troops" | "soldiers" | "rebels" | "militants" | "fighters" | "insurgents"
-            | "residents" | "students" | "agents" | "parents" | "opponents" | "allies" | "ally"
-            | "partners" | "partner" | "neighbours" | "neighbors" | "powers" | "others"
-            | "youths" | "jihadists" | "extremists" | "terrorists" | "guerrillas" | "junta"
-            | "firefighters" | "veterans" | "clan" | "clans" | "tribe" | "tribes" | "colleagues"
-            | "counterpart" | "counterparts" | "administrations" | "ministries" | "institutions"
-            | "guard" | "guards" | "crew" | "crews" | "couple" | "squad" | "unit" | "units"
-    )
+    AGENT_NOUNS.contains(&w)
 }
+
+const THING_NOUNS: &[&str] = &[
+    "orders",
+    "numbers",
+    "borders",
+    "matters",
+    "waters",
+    "letters",
+    "papers",
+    "centers",
+    "centres",
+    "headquarters",
+    "quarters",
+    "barriers",
+    "computers",
+    "offers",
+    "answers",
+    "layers",
+    "disasters",
+    "sectors",
+    "factors",
+    "errors",
+    "motors",
+    "rumours",
+    "rumors",
+    "chapters",
+    "prayers",
+    "transfers",
+    "shelters",
+    "towers",
+    "powers_",
+    "corridors",
+    "vectors",
+    "monitors_",
+    "meters",
+    "metres",
+    "liters",
+    "litres",
+    "dollars",
+    "members_",
+    "filters",
+    "containers",
+    "trailers",
+    "helicopters",
+    "reactors",
+    "tractors",
+    "elevators",
+    "editors_",
+    "colors",
+    "colours",
+    "honours",
+    "honors",
+    "favors",
+    "favours",
+    "behaviors",
+    "behaviours",
+    "neighbourhoods",
+    "registers",
+    "characters",
+    "clusters",
+    "parameters",
+    "dinners",
+    "flowers",
+    "rivers",
+    "waivers",
+    "covers",
+    "posters",
+    "banners",
+];
 
 /// -er/-or plurals that name things, not agents.
 fn thing_noun(w: &str) -> bool {
-    matches!(
-        w,
-        "orders" | "numbers" | "borders" | "matters" | "waters" | "letters" | "papers" | "centers"
-            | "centres" | "headquarters" | "quarters" | "barriers" | "computers" | "offers"
-            | "answers" | "layers" | "disasters" | "sectors" | "factors" | "errors" | "motors"
-            | "rumours" | "rumors" | "chapters" | "prayers" | "transfers" | "shelters" | "towers"
-            | "powers_" | "corridors" | "vectors" | "monitors_" | "meters" | "metres" | "liters"
-            | "litres" | "dollars" | "members_" | "filters" | "containers" | "trailers"
-            | "helicopters" | "reactors" | "tractors" | "elevators" | "editors_" | "colors"
-            | "colours" | "honours" | "honors" | "favors" | "favours" | "behaviors" | "behaviours"
-            | "neighbourhoods" | "registers" | "characters" | "clusters" | "parameters"
-            | "dinners" | "flowers" | "rivers" | "waivers" | "covers" | "posters" | "banners"
-    )
+    THING_NOUNS.contains(&w)
 }
 
 /// The head noun names an agent: a listed person or body noun, or an -er/-or/-ist/-ian noun
@@ -201,8 +350,12 @@ fn participant(d: &Doc, a: usize, b: usize) -> bool {
     }
     // A place alone is where, not who.
     !(a..b).all(|k| {
-        d.ent_at(k)
-            .is_some_and(|(e, _, _)| matches!(d.ents[e as usize].kind, EntityKind::Place | EntityKind::Region))
+        d.ent_at(k).is_some_and(|(e, _, _)| {
+            matches!(
+                d.ents[e as usize].kind,
+                EntityKind::Place | EntityKind::Region
+            )
+        })
     })
 }
 
@@ -274,8 +427,22 @@ fn phrase_at(d: &Doc, from: usize, end: usize) -> (Option<(usize, usize)>, usize
     if a < end
         && matches!(
             d.w(a),
-            "on" | "against" | "with" | "to" | "at" | "into" | "over" | "for" | "of" | "from" | "toward"
-                | "towards" | "upon" | "down" | "up" | "off" | "out"
+            "on" | "against"
+                | "with"
+                | "to"
+                | "at"
+                | "into"
+                | "over"
+                | "for"
+                | "of"
+                | "from"
+                | "toward"
+                | "towards"
+                | "upon"
+                | "down"
+                | "up"
+                | "off"
+                | "out"
         )
     {
         a += 1;
@@ -290,7 +457,9 @@ fn phrase_at(d: &Doc, from: usize, end: usize) -> (Option<(usize, usize)>, usize
     }
     // "withdraw its troops": the subject's own people are not the other side.
     let own = b < end && matches!(d.w(b), "its" | "their" | "his" | "her" | "our");
-    while b < end && (is_determiner(d.w(b)) || matches!(d.w(b), "its" | "their" | "his" | "her" | "our")) {
+    while b < end
+        && (is_determiner(d.w(b)) || matches!(d.w(b), "its" | "their" | "his" | "her" | "our"))
+    {
         b += 1;
     }
     let first = b;
@@ -303,10 +472,7 @@ fn phrase_at(d: &Doc, from: usize, end: usize) -> (Option<(usize, usize)>, usize
             break;
         }
     }
-    (
-        (!own && participant(d, first, b)).then_some((a, b)),
-        b,
-    )
+    ((!own && participant(d, first, b)).then_some((a, b)), b)
 }
 
 /// The first place named after a locative or directional preposition in `from..end` ("set up
@@ -316,7 +482,11 @@ pub fn place(d: &Doc, from: usize, end: usize) -> Option<(usize, usize)> {
     (from..end).find_map(|k| {
         let (e, a, b) = d.ent_at(k)?;
         let ent = &d.ents[e as usize];
-        let prep = a > 0 && matches!(d.w(a - 1), "in" | "at" | "into" | "to" | "across" | "inside" | "over");
+        let prep = a > 0
+            && matches!(
+                d.w(a - 1),
+                "in" | "at" | "into" | "to" | "across" | "inside" | "over"
+            );
         (a == k && prep && ent.country.is_some() && ent.kind != EntityKind::Region && b <= end)
             .then_some((a, b))
     })
@@ -344,6 +514,86 @@ pub fn actor(d: &Doc, (a, b): (usize, usize)) -> Actor {
     }
 }
 
+impl Ctx<'_> {
+    /// Noun phrases for the sides of a verbal match no dictionary actor fills (phrases.rs):
+    /// the phrase before the verb group is the subject (the object of a passive), the phrase
+    /// after the verb (or after "by" in a passive) the other side. Not for a verb whose
+    /// pattern names a default side (a protest is aimed at the government), nor for one
+    /// whose verb group opens the clause (a coordinated or infinitive verb has its
+    /// subject elsewhere).
+    pub(super) fn phrase_actors(
+        &self,
+        m: &Matches,
+        h: &Hit,
+        a: usize,
+        b: usize,
+        sources: &mut Vec<Actor>,
+        targets: &mut Vec<Actor>,
+    ) {
+        let d = self.d;
+        let line = &self.lx.lines[h.line as usize];
+        let g = actors::group_start(d, h.tok, a);
+        let oend = self.object_end(m, h.end, b);
+        let before = || left(d, g, a).map(|p| self::actor(d, p));
+        if h.passive {
+            if sources.is_empty() && line.def_source.is_none() {
+                let by = (h.end..oend.min(h.end + 6)).find(|&j| d.w(j) == "by");
+                let np = by.and_then(|j| right(d, j + 1, oend));
+                sources.extend(np.map(|p| self::actor(d, p)));
+            }
+            if sources.is_empty() {
+                // "were killed in Israeli shelling": the agent of the noun event is the agent.
+                let cause = m.hits.iter().find(|n| {
+                    !n.verbal
+                        && n.tok > h.end
+                        && n.tok < oend
+                        && (h.end..n.tok).any(|k| matches!(d.w(k), "in" | "by" | "during"))
+                });
+                if let Some(n) = cause {
+                    sources.extend(
+                        self.noun_source(m, n, a, b)
+                            .iter()
+                            .map(|r| actors::actor(d, *r)),
+                    );
+                }
+            }
+            if targets.is_empty() {
+                targets.extend(before());
+            }
+            return;
+        }
+        if sources.is_empty() && line.def_source.is_none() {
+            sources.extend(before());
+        }
+        // "demanded that Dbeibeh appear", "urged that the army withdraw": the clause's subject
+        // is the one appealed to.
+        if targets.is_empty()
+            && matches!(line.frame, Some(Frame::Appeal | Frame::Demand))
+            && d.w(h.end) == "that"
+        {
+            let cend = clause_end(d, h.end + 1, b);
+            let refs = object(d, h.end + 1, cend.min(h.end + 8), Side::Target, &[]);
+            targets.extend(refs.iter().map(|r| actors::actor(d, *r)));
+            if targets.is_empty() {
+                let np = right(d, h.end + 1, cend.min(h.end + 8));
+                targets.extend(np.map(|p| self::actor(d, p)));
+            }
+        }
+        // A reciprocal verb ("A and B clashed") with one subject takes an object as any verb.
+        if targets.is_empty() && line.def_target.is_none() && (!line.recip || sources.len() == 1) {
+            let from = h.end.min(b);
+            let group = self.group_noun(from, oend, a, b, sources.first());
+            let np = || {
+                right(d, h.end, oend)
+                    .filter(|&(s, _)| !(s > h.end && is_locative(d.w(h.end))))
+                    .map(|p| self::actor(d, p))
+            };
+            let place = || place(d, h.end, oend).map(|p| self::actor(d, p));
+            targets.extend(group.or_else(np).or_else(place));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -362,7 +612,10 @@ mod tests {
         let d = doc("Angry cattle farmers blocked the road.");
         assert_eq!(words(&d, left(&d, 3, 0).unwrap()), "Angry cattle farmers");
         let d = doc("Hundreds of dock workers walked out on Monday.");
-        assert_eq!(words(&d, left(&d, 4, 0).unwrap()), "Hundreds of dock workers");
+        assert_eq!(
+            words(&d, left(&d, 4, 0).unwrap()),
+            "Hundreds of dock workers"
+        );
         let d = doc("On Tuesday the union rejected the offer.");
         assert_eq!(words(&d, left(&d, 4, 0).unwrap()), "the union");
     }
