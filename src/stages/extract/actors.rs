@@ -14,6 +14,10 @@ use super::text::{
     is_adverb, is_aux, is_determiner, is_negator, is_preposition, is_pronoun, Doc, Kind,
 };
 
+/// The code of an actor no dictionary knows (PETRARCH's convention): a noun phrase in the
+/// subject or object position ("white farmers", "the party") with no country of its own.
+pub const UNKNOWN: &str = "---";
+
 /// An actor taking part in an event (the record's `source` / `target`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Actor {
@@ -53,8 +57,15 @@ pub fn actor(d: &Doc, r: Ref) -> Actor {
     let (s, en) = (d.toks[r.a].s, d.toks[r.b - 1].e);
     let code = d.code(r.ent).unwrap_or_default().to_string();
     let capital = e.kind == EntityKind::Place;
+    // A resolved pronoun is named by its antecedent's words; its span stays the pronoun's.
+    let (ea, eb) = d.ent_toks[r.ent as usize];
+    let pronoun = r.b <= ea || r.a >= eb;
     Actor {
-        text: d.text[s..en].to_string(),
+        text: if pronoun {
+            e.text.clone()
+        } else {
+            d.text[s..en].to_string()
+        },
         country: e.country.clone(),
         role: if capital {
             Some("capital as government".to_string())
@@ -253,6 +264,46 @@ pub fn pronoun(d: &Doc, i: usize) -> Option<Ref> {
     None
 }
 
+/// Reporting verbs whose complement's pronoun subject is their own subject.
+pub fn reporting_word(w: &str) -> bool {
+    matches!(
+        w,
+        "said"
+            | "says"
+            | "say"
+            | "stated"
+            | "added"
+            | "announced"
+            | "insisted"
+            | "warned"
+            | "declared"
+            | "claimed"
+            | "promised"
+            | "vowed"
+            | "pledged"
+            | "signalled"
+            | "signaled"
+            | "indicated"
+            | "confirmed"
+    )
+}
+
+/// The first token of the reporting verb group a subject pronoun at `k` complements
+/// ("X said (that) it ..."), if any.
+pub fn reporting_group(d: &Doc, k: usize, start: usize) -> Option<usize> {
+    let mut j = k;
+    if j > start && d.w(j - 1) == "that" {
+        j -= 1;
+    }
+    (j > start && reporting_word(d.w(j - 1))).then(|| group_start(d, j - 1, start))
+}
+
+/// "X said (that) he/it/they ...": the pronoun's antecedent is X, the reporting verb's subject.
+fn reported_speaker(d: &Doc, k: usize, start: usize) -> Option<Ref> {
+    let g = reporting_group(d, k, start)?;
+    subject_left(d, g, start).into_iter().last()
+}
+
 /// More actors joined to the one ending at token `b`: "the US and Israel", "Russia, China and
 /// Iran", "particularly the US".
 pub fn coordinated_right(d: &Doc, mut b: usize, end: usize) -> Vec<Ref> {
@@ -334,9 +385,19 @@ pub fn coordinated_left(d: &Doc, mut a: usize, start: usize) -> Vec<Ref> {
 pub fn object(d: &Doc, from: usize, end: usize, side: Side, allowed: &[String]) -> Vec<Ref> {
     let mut k = from;
     while k < end {
+        // An uncoded person first ("met Alice Wells, ... in the Qatari capital") is the
+        // object: no dictionary actor (the caller may take the phrase).
+        if let Some((e, a, _)) = d.ent_at(k) {
+            let ent = &d.ents[e as usize];
+            if a == k && ent.kind == EntityKind::Person && d.code(e).is_none() {
+                return Vec::new();
+            }
+        }
         if let Some(r) = actor_at(d, k) {
             let start = d.ent_toks[r.ent as usize].0.min(r.a);
-            if start >= from && eligible(d, start, side, allowed) && !platform(d, r) {
+            // "withdraw its troops": the subject's own forces are not the other side.
+            let own = start > 0 && matches!(d.w(start - 1), "its" | "their" | "his" | "her");
+            if start >= from && !own && eligible(d, start, side, allowed) && !platform(d, r) {
                 let mut v = vec![r];
                 v.extend(coordinated_right(d, r.b, end));
                 return v;
@@ -369,6 +430,12 @@ fn platform(d: &Doc, r: Ref) -> bool {
 /// The nearest eligible actor left of token `v` within `start..v` (and those coordinated with
 /// it), for a verb whose group starts at `v`.
 pub fn subject_left(d: &Doc, v: usize, start: usize) -> Vec<Ref> {
+    if let Some(c) = appositive_start(d, v, start) {
+        let s = subject_left(d, c, start);
+        if !s.is_empty() {
+            return s;
+        }
+    }
     // A common noun right before the verb is its subject ("the earthquake struck"): only an
     // actor modifying that noun ("Israeli air strikes killed") can be the source.
     if v > start && common_word(d, v - 1) {
@@ -417,6 +484,14 @@ pub fn subject_left(d: &Doc, v: usize, start: usize) -> Vec<Ref> {
             continue;
         }
         if matches!(w, "he" | "she" | "it" | "they" | "we") {
+            // "X said (that) it would ...": the pronoun is the speaker.
+            if let Some(r) = reported_speaker(d, k, start) {
+                return vec![Ref {
+                    ent: r.ent,
+                    a: k,
+                    b: k + 1,
+                }];
+            }
             return pronoun(d, k).into_iter().collect();
         }
         if w == "that" && k + 1 < v && !matches!(d.w(k + 1), "," | "is" | "was") {
@@ -425,6 +500,19 @@ pub fn subject_left(d: &Doc, v: usize, start: usize) -> Vec<Ref> {
         }
     }
     Vec::new()
+}
+
+/// "Bob Ward, a director at the institute, welcomed ...": when a verb group at `v` follows an
+/// appositive set off by commas (opened by a determiner), the comma that opens it; the subject
+/// stands before that comma.
+pub fn appositive_start(d: &Doc, v: usize, start: usize) -> Option<usize> {
+    if v < start + 3 || d.w(v - 1) != "," {
+        return None;
+    }
+    let c = (v.saturating_sub(20).max(start)..v - 1)
+        .rev()
+        .find(|&k| d.w(k) == ",")?;
+    (c > start && matches!(d.w(c + 1), "a" | "an" | "the" | "who" | "which")).then_some(c)
 }
 
 /// First token of the list of entities ending with the one starting at `a` ("to France,

@@ -1,8 +1,20 @@
 //! The CAMEO code table (data/cameo.tsv): every CAMEO 1.1b3 code with its label, root class,
-//! quad class and Goldstein weight. The one place code metadata comes from; the lexicon refers
-//! to codes by string and is checked against this table at load time.
+//! quad class and Goldstein weight, and its PLOVER event type, mode and contexts (data/plover.tsv,
+//! the official CAMEO -> PLOVER table). The one place code metadata comes from; the lexicon
+//! refers to codes by string and is checked against this table at load time.
 
 use std::collections::HashMap;
+
+use serde::Serialize;
+
+/// The PLOVER reading of a CAMEO code: event type (AGREE, ASSAULT ...), mode (may be empty)
+/// and contexts (may be empty).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Plover {
+    pub event_type: String,
+    pub mode: String,
+    pub context: Vec<String>,
+}
 
 /// Metadata of one CAMEO code.
 #[derive(Debug, Clone, PartialEq)]
@@ -12,6 +24,8 @@ pub struct CameoCode {
     pub quad_class: u8,
     pub goldstein: f64,
     pub label: String,
+    /// None for codes PLOVER has no type for (01, public statements).
+    pub plover: Option<Plover>,
 }
 
 /// All codes, by code.
@@ -46,6 +60,7 @@ impl CameoTable {
                 quad_class: c[2].parse().map_err(|_| bad("quad class"))?,
                 goldstein: c[3].parse().map_err(|_| bad("goldstein"))?,
                 label: c[4].to_string(),
+                plover: None,
             };
             if !(-10.0..=10.0).contains(&entry.goldstein) || !(1..=4).contains(&entry.quad_class) {
                 return Err(bad("value range"));
@@ -53,6 +68,38 @@ impl CameoTable {
             codes.insert(entry.code.clone(), entry);
         }
         Ok(CameoTable { codes })
+    }
+
+    /// Adds the PLOVER table (code, event_type, mode, contexts `|`, label). A code not listed
+    /// takes the entry of its 3-digit parent, else of its root, as the table intends.
+    pub fn with_plover(mut self, text: &str) -> Result<CameoTable, (usize, String)> {
+        let mut table: HashMap<&str, Plover> = HashMap::new();
+        for (n, line) in text.lines().enumerate() {
+            if line.starts_with('#') || line.trim().is_empty() {
+                continue;
+            }
+            let c: Vec<&str> = line.split('\t').collect();
+            if c.len() < 4 || c[1].is_empty() {
+                return Err((n + 1, "expected code, event_type, mode, contexts".into()));
+            }
+            let context = c[3].split('|').filter(|x| !x.is_empty()).map(String::from);
+            table.insert(
+                c[0],
+                Plover {
+                    event_type: c[1].to_string(),
+                    mode: c[2].to_string(),
+                    context: context.collect(),
+                },
+            );
+        }
+        for (code, entry) in self.codes.iter_mut() {
+            entry.plover = [code.len(), 3, 2]
+                .iter()
+                .filter(|&&k| k <= code.len())
+                .find_map(|&k| table.get(&code[..k]))
+                .cloned();
+        }
+        Ok(self)
     }
 
     pub fn get(&self, code: &str) -> Option<&CameoCode> {
@@ -91,6 +138,27 @@ mod tests {
         assert_eq!(t.get("0874").unwrap().goldstein, 10.0);
         assert_eq!(t.get("145").unwrap().quad_class, 3);
         assert_eq!(t.get("190").unwrap().quad_class, 4);
+    }
+
+    #[test]
+    fn plover_types_follow_the_official_table() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/data/");
+        let t = CameoTable::parse(&std::fs::read_to_string(format!("{dir}cameo.tsv")).unwrap())
+            .unwrap()
+            .with_plover(&std::fs::read_to_string(format!("{dir}plover.tsv")).unwrap())
+            .unwrap();
+        let p = |c: &str| t.get(c).unwrap().plover.clone();
+        assert_eq!(p("010"), None);
+        assert_eq!(p("020").unwrap().event_type, "REQUEST");
+        assert_eq!(p("0841").unwrap().mode, "release");
+        assert_eq!(p("0841").unwrap().event_type, "RETREAT");
+        assert_eq!(p("080").unwrap().event_type, "CONCEDE");
+        assert_eq!(p("1124").unwrap().context, vec!["military", "legal"]);
+        assert_eq!(p("190").unwrap().event_type, "ASSAULT");
+        assert_eq!(p("1041").unwrap().event_type, "REQUEST");
+        for r in 2..=20 {
+            assert!(p(&format!("{r:02}")).is_some(), "root {r}");
+        }
     }
 
     #[test]

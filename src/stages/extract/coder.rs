@@ -23,6 +23,11 @@ pub struct Hit {
     pub pattern_id: String,
     pub passive: bool,
     pub negated: bool,
+    /// Negated by a refusal ("would not provide", "refused to", "never"), not by a failure.
+    pub refused: bool,
+    /// Announced as the subject's own future act ("will release", "pledged to send"), not
+    /// conditional ("if ..."), planned ("plans to") nor merely possible ("could", "would").
+    pub intended: bool,
     pub hypothetical: bool,
     /// Absorbed by a frame verb or used as another pattern's keyword.
     pub consumed: bool,
@@ -216,12 +221,27 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
         if entries.is_empty() {
             continue;
         }
-        let mut best: Option<(usize, u32, Hit, Vec<usize>)> = None;
+        let mut best: Option<((std::cmp::Reverse<u8>, usize), u32, Hit, Vec<usize>)> = None;
         let (mut light, mut report) = (false, false);
+        // The keyword window after the head phrase (start, length, words, keyword ids),
+        // computed once per start.
+        let mut window: (usize, usize, [&str; 8], [u32; 8]) = (usize::MAX, 0, [""; 8], [0; 8]);
         let has_noun = entries.iter().any(|e| e.form == Form::Noun);
         for e in entries {
             let head = &lx.heads[e.head as usize];
             let line = &lx.lines[head.line as usize];
+            // A line that cannot outrank the best match so far is not tried.
+            let most = (
+                std::cmp::Reverse(line.file),
+                head.rest.len() + line.specificity(),
+            );
+            if line.code.is_some()
+                && best
+                    .as_ref()
+                    .is_some_and(|(r, l, _, _)| most < *r || (most == *r && head.line > *l))
+            {
+                continue;
+            }
             // The rest of the head phrase.
             let mut k = i + 1;
             if !head.rest.iter().all(|alts| {
@@ -263,14 +283,28 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
                 continue;
             }
             // Keywords and exclusions in the window after the phrase.
-            let wlen = (k + 8).min(b).saturating_sub(k);
-            let window: [&str; 8] = std::array::from_fn(|o| if o < wlen { d.w(k + o) } else { "" });
-            let ws = &window[..wlen];
+            if window.0 != k {
+                let wlen = (k + 8).min(b).saturating_sub(k);
+                window = (
+                    k,
+                    wlen,
+                    std::array::from_fn(|o| if o < wlen { d.w(k + o) } else { "" }),
+                    [0; 8],
+                );
+                for o in 0..wlen {
+                    window.3[o] = lx.kw_id(window.2[o]);
+                }
+            }
+            let ws = &window.2[..window.1];
+            let ids = &window.3[..window.1];
             let mut used = Vec::new();
-            for alts in &line.keywords {
-                match find_kw(alts, ws) {
+            for alts in &line.keyword_sets {
+                match alts.find(ids, ws) {
                     Some(o) => used.push(k + o),
-                    None => ok = false,
+                    None => {
+                        ok = false;
+                        break;
+                    }
                 }
             }
             if !ok
@@ -281,10 +315,13 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
             {
                 continue;
             }
+            // A line of an earlier pattern file wins over any later one (verbs.tsv is the
+            // reference for its heads); within a file the most specific, then the first.
             let spec = head.rest.len() + line.specificity();
+            let rank = (std::cmp::Reverse(line.file), spec);
             if best
                 .as_ref()
-                .is_none_or(|(s, l, _, _)| spec > *s || (spec == *s && head.line < *l))
+                .is_none_or(|(r, l, _, _)| rank > *r || (rank == *r && head.line < *l))
             {
                 let hit = Hit {
                     tok: i,
@@ -296,11 +333,13 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
                     pattern_id: line.id.clone(),
                     passive: false,
                     negated: false,
+                    refused: false,
+                    intended: false,
                     hypothetical: false,
                     consumed: false,
                     group: i,
                 };
-                best = Some((spec, head.line, hit, used));
+                best = Some((rank, head.line, hit, used));
             }
         }
         if light || report {
@@ -344,7 +383,49 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
         modality(d, h, a, b);
     }
     frames(d, lx, &mut m, b);
+    refusals(lx, &mut m);
+    intentions(lx, &mut m);
     m
+}
+
+/// An announced cooperative act of the subject's own ("will release the prisoners", "pledged
+/// to send aid") is coded as the expression of intent it states (CAMEO 03, by the intent
+/// frame's table: 0353, 0331); the event stays marked hypothetical, as the act itself is to
+/// come.
+fn intentions(lx: &Lexicon, m: &mut Matches) {
+    for h in m
+        .hits
+        .iter_mut()
+        .filter(|h| h.intended && h.verbal && !h.consumed && !h.negated)
+    {
+        // A scheduled meeting ("will hold talks on Monday") is reported, not promised: it
+        // stays a (hypothetical) consultation.
+        if !matches!(&h.code[..2], "05" | "06" | "07" | "08") {
+            continue;
+        }
+        if let Some(c) = lx.frame_code(Frame::Intent, &h.code) {
+            h.code = c.to_string();
+        }
+    }
+}
+
+/// A refused cooperative action is a rejection (CAMEO 12, by the reject frame's table):
+/// "would not provide support to X" is 122x, "refused to release the prisoners" 1243. Not for
+/// consultations ("did not meet" is no event) nor for failures ("failed to deliver").
+fn refusals(lx: &Lexicon, m: &mut Matches) {
+    for h in m
+        .hits
+        .iter_mut()
+        .filter(|h| h.refused && h.verbal && !h.consumed)
+    {
+        if !matches!(&h.code[..2], "05" | "06" | "07" | "08") {
+            continue;
+        }
+        if let Some(c) = lx.frame_code(Frame::Reject, &h.code) {
+            h.code = c.to_string();
+            h.negated = false;
+        }
+    }
 }
 
 /// Tokens of `a..b` inside quotation marks (straight quotes pair up within the sentence).
@@ -459,7 +540,14 @@ fn modality(d: &Doc, h: &mut Hit, a: usize, b: usize) {
     h.negated = aux
         .iter()
         .any(|w| matches!(*w, "not" | "n't" | "never" | "no"));
-    h.hypothetical = aux.iter().any(|w| is_modal(w));
+    h.refused = h.negated;
+    h.intended = aux.iter().any(|w| matches!(*w, "will" | "shall" | "'ll"));
+    h.hypothetical = aux.iter().any(|w| is_modal(w))
+        // "announced plans to impose tariffs": the keyword action is only intended.
+        || matches!(
+            d.w(h.end),
+            "plans" | "plan" | "intention" | "intentions" | "proposal" | "proposals" | "bid" | "readiness" | "willingness"
+        ) && d.w(h.end + 1) == "to";
     if matches!(h.form, Form::Participle | Form::Past) {
         let reduced = d.w(h.end) == "by" && g == h.tok;
         h.passive = aux.iter().any(|w| is_be(w)) || reduced;
@@ -469,15 +557,19 @@ fn modality(d: &Doc, h: &mut Hit, a: usize, b: usize) {
         let gov = d.w(g - 2);
         let gov_start = super::actors::group_start(d, g - 2, a);
         let gaux: Vec<&str> = (gov_start..g - 2).map(|k| d.w(k)).collect();
-        if negating_governor(gov)
-            || (gov == "plans" && g >= 3 && d.w(g - 3) == "no")
-            || gaux.iter().any(|w| matches!(*w, "not" | "n't" | "never"))
-        {
+        let refusal = matches!(
+            gov,
+            "declined" | "refused" | "refuses" | "refuse" | "declines"
+        ) || gaux.iter().any(|w| matches!(*w, "not" | "n't" | "never"));
+        if negating_governor(gov) || (gov == "plans" && g >= 3 && d.w(g - 3) == "no") || refusal {
             h.negated = true;
+            h.refused = refusal;
         }
         if intention(gov) || gaux.iter().any(|w| is_modal(w)) {
             h.hypothetical = true;
         }
+        h.intended |= matches!(gov, "pledged" | "vowed" | "promised")
+            || gaux.iter().any(|w| matches!(*w, "will" | "shall"));
     }
     // "if"/"unless" earlier in the clause.
     let mut k = g;
@@ -486,6 +578,7 @@ fn modality(d: &Doc, h: &mut Hit, a: usize, b: usize) {
         let w = d.w(k);
         if matches!(w, "if" | "unless") {
             h.hypothetical = true;
+            h.intended = false;
             break;
         }
         if matches!(w, "," | ";" | ":") && k + 1 < g {

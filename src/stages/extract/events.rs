@@ -12,11 +12,13 @@ use crate::entities::{EntityKind, Gazetteer};
 use super::actors::{
     self, according_to, actor, coordinated_left, object, subject_left, Actor, Ref, Side,
 };
-use super::cameo::CameoTable;
+use super::cameo::{CameoTable, Plover};
 use super::casualties::Casualty;
 use super::coder::{clause_end, Hit, Matches};
+use super::collapse::same_actor;
 use super::dates::{Basis, DateMention, Precision, When};
 use super::lexicon::Lexicon;
+use super::phrases;
 use super::text::{is_aux, is_clause_break, is_determiner, is_preposition, Doc, Kind};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -27,6 +29,8 @@ pub struct Action {
     pub quad_class: u8,
     pub goldstein: f64,
     pub verb_text: String,
+    /// The code's PLOVER event type, mode and contexts; None for public statements (01).
+    pub plover: Option<Plover>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -199,8 +203,9 @@ impl<'a> Ctx<'a> {
     }
 
     /// End of a verb's object: the clause end, a coordinated verb ("and denounced"), a
-    /// participle clause (", saying"), "as"; at most 16 tokens.
-    fn object_end(&self, m: &Matches, from: usize, b: usize) -> usize {
+    /// participle clause (", saying"), a reporting clause (", he told Reuters"), "as"; at
+    /// most 16 tokens.
+    pub(super) fn object_end(&self, m: &Matches, from: usize, b: usize) -> usize {
         let d = self.d;
         let cend = clause_end(d, from, b).min(from + 16);
         let verb_at = |k: usize| {
@@ -209,6 +214,15 @@ impl<'a> Ctx<'a> {
         for k in from..cend {
             let w = d.w(k);
             if w == "as" && k > from {
+                return k;
+            }
+            // ", a spokesman told Reuters", ", the minister said": who reports the action is
+            // not a party to it.
+            if w == ","
+                && m.fn_verbs
+                    .iter()
+                    .any(|f| f.report && f.tok > k && f.tok <= k + 6)
+            {
                 return k;
             }
             if matches!(w, "and" | "or" | "but" | ",") {
@@ -229,7 +243,7 @@ impl<'a> Ctx<'a> {
 
     /// Source of a noun event: "US threats", "Israel's strikes", "attacks by Hamas", or the
     /// subject of a light verb governing it ("Trump announced the cancellation of talks").
-    fn noun_source(&self, m: &Matches, h: &Hit, a: usize, b: usize) -> Vec<Ref> {
+    pub(super) fn noun_source(&self, m: &Matches, h: &Hit, a: usize, b: usize) -> Vec<Ref> {
         let d = self.d;
         let mut k = h.tok;
         let mut skipped = 0;
@@ -333,7 +347,7 @@ impl<'a> Ctx<'a> {
     /// A plain group noun in the object ("arrested dozens of protesters", "killing 21
     /// people") when no dictionary actor is there: the role of the noun, in the country of
     /// the sentence's place, else of the article, else of the source.
-    fn group_noun(
+    pub(super) fn group_noun(
         &self,
         from: usize,
         end: usize,
@@ -343,7 +357,13 @@ impl<'a> Ctx<'a> {
     ) -> Option<Actor> {
         let d = self.d;
         let (k, role) = (from..end).find_map(|k| {
-            if d.toks[k].ent.is_some() || (k > from && matches!(d.w(k - 1), "in" | "at" | "near")) {
+            if d.toks[k].ent.is_some()
+                || (k > from
+                    && matches!(
+                        d.w(k - 1),
+                        "in" | "at" | "near" | "its" | "their" | "his" | "her"
+                    ))
+            {
                 return None;
             }
             group_role(d.w(k)).map(|r| (k, r))
@@ -416,6 +436,9 @@ impl<'a> Ctx<'a> {
             }
             let mut sources: Vec<Actor> = srcs.iter().map(|r| actor(d, *r)).collect();
             let mut targets: Vec<Actor> = tgt_refs.iter().map(|r| actor(d, *r)).collect();
+            if h.verbal {
+                self.phrase_actors(m, h, a, b, &mut sources, &mut targets);
+            }
             let head_span = (d.toks[h.tok].s, d.toks[h.end.max(h.tok + 1) - 1].e);
             if sources.is_empty() {
                 if let Some(role) = &line.def_source {
@@ -446,6 +469,12 @@ impl<'a> Ctx<'a> {
                 if !(h.verbal && h.passive) {
                     targets.extend(self.group_noun(from, end, a, b, sources.first()));
                 }
+                if targets.is_empty() && line.def_target.is_none() && !h.verbal {
+                    // "the attacks on Blackburn": a noun event's phrase target needs its preposition.
+                    let cend = clause_end(d, h.end, b);
+                    let np = phrases::right(d, h.end, cend).filter(|&(s, _)| s > h.end);
+                    targets.extend(np.map(|p| phrases::actor(d, p)));
+                }
             }
             if targets.is_empty() {
                 if let Some(role) = &line.def_target {
@@ -461,7 +490,11 @@ impl<'a> Ctx<'a> {
                             }
                         }
                     }
-                } else if line.recip && sources.len() >= 2 {
+                } else if sources.len() >= 2
+                    && (line.recip || matches!(&h.code[..2], "03" | "04" | "05" | "06" | "08"))
+                {
+                    // "India and Pakistan agreed to a ceasefire": a cooperative act of
+                    // coordinated subjects with no other party is mutual.
                     targets = sources.clone();
                 } else if line.recip
                     && sources.is_empty()
@@ -475,12 +508,16 @@ impl<'a> Ctx<'a> {
             }
             for s in &sources {
                 for t in &targets {
-                    if s.code == t.code || s.code.is_empty() || t.code.is_empty() {
+                    if same_actor(s, t)
+                        || s.code.is_empty()
+                        || t.code.is_empty()
+                        || s.span == t.span
+                    {
                         continue;
                     }
                     if out.iter().any(|e| {
-                        e.source.code == s.code
-                            && e.target.code == t.code
+                        same_actor(&e.source, s)
+                            && same_actor(&e.target, t)
                             && e.action.cameo == h.code
                     }) {
                         continue;
@@ -533,6 +570,7 @@ impl<'a> Ctx<'a> {
                 quad_class: c.quad_class,
                 goldstein: c.goldstein,
                 verb_text: self.d.text[head.0..head.1].to_string(),
+                plover: c.plover.clone(),
             },
             location,
             casualties: self
@@ -640,81 +678,4 @@ fn group_role(w: &str) -> Option<&'static str> {
         "refugees" | "migrants" => "REF",
         _ => return None,
     })
-}
-
-/// Collapses repeats of (source, target, code) within the article into the best-dated,
-/// non-hypothetical instance, keeping every sentence id; then sets event ids.
-pub fn collapse(events: Vec<Event>, article_id: &str) -> Vec<Event> {
-    let mut out: Vec<Event> = Vec::new();
-    let rank = |e: &Event| {
-        let basis = match e.date_basis {
-            Basis::Explicit => 0,
-            Basis::Relative => 1,
-            Basis::Publication => 2,
-        };
-        (e.hypothetical, basis)
-    };
-    for e in events {
-        match out.iter_mut().find(|x| {
-            x.source.code == e.source.code
-                && x.target.code == e.target.code
-                && x.action.cameo == e.action.cameo
-        }) {
-            Some(x) => {
-                let mut ids = std::mem::take(&mut x.sentence_ids);
-                ids.extend(e.sentence_ids.iter().copied());
-                if rank(&e) < rank(x) {
-                    *x = e;
-                }
-                ids.sort_unstable();
-                ids.dedup();
-                x.sentence_ids = ids;
-            }
-            None => out.push(e),
-        }
-    }
-    for e in &mut out {
-        e.event_id = event_id(
-            article_id,
-            e.evidence.sentence_index,
-            &e.source.code,
-            &e.target.code,
-            &e.action.cameo,
-        );
-    }
-    out
-}
-
-/// First 16 hex digits of SHA-256 over the article id, sentence index, source, target and code.
-pub fn event_id(
-    article_id: &str,
-    sentence: usize,
-    source: &str,
-    target: &str,
-    code: &str,
-) -> String {
-    use sha2::{Digest, Sha256};
-    let mut h = Sha256::new();
-    for part in [article_id, &sentence.to_string(), source, target, code] {
-        h.update(part.as_bytes());
-        h.update([0u8]);
-    }
-    hex::encode(&h.finalize()[..8])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn event_ids_are_stable_and_distinct() {
-        let a = event_id("seed-000", 3, "USAGOV", "IRNGOV", "164");
-        assert_eq!(a.len(), 16);
-        assert_eq!(a, event_id("seed-000", 3, "USAGOV", "IRNGOV", "164"));
-        assert_ne!(a, event_id("seed-000", 3, "USAGOV", "IRNGOV", "163"));
-        assert_ne!(
-            event_id("a", 1, "b", "c", "d"),
-            event_id("a", 1, "bc", "", "d")
-        );
-    }
 }

@@ -72,6 +72,54 @@ impl Frame {
 #[derive(Debug, Clone)]
 pub struct Kw(pub Vec<(String, bool)>);
 
+/// One keyword element's alternatives, indexed: exact single words by their id in
+/// `Lexicon::kw_ids` (sorted), phrases by the id of their first word, prefixes listed.
+/// Converted dictionaries have hundreds of alternatives per element; the window's words are
+/// looked up once, not per line.
+#[derive(Debug, Clone, Default)]
+pub struct KwSet {
+    pub exact: Vec<u32>,
+    pub phrases: Vec<(u32, Kw)>,
+    pub prefixes: Vec<Kw>,
+}
+
+impl KwSet {
+    fn new(alts: &[Kw], ids: &mut FastMap<String, u32>) -> KwSet {
+        let mut set = KwSet::default();
+        let mut id = |w: &String| {
+            let next = ids.len() as u32 + 1;
+            *ids.entry(w.clone()).or_insert(next)
+        };
+        for k in alts {
+            match k.0.as_slice() {
+                [(w, false)] => set.exact.push(id(w)),
+                [(w, false), ..] => set.phrases.push((id(w), k.clone())),
+                _ => set.prefixes.push(k.clone()),
+            }
+        }
+        set.exact.sort_unstable();
+        set.exact.dedup();
+        set.phrases.sort_by_key(|p| p.0);
+        set
+    }
+
+    /// The first window offset where an alternative occurs (`ids`: the window words' ids).
+    pub fn find(&self, ids: &[u32], ws: &[&str]) -> Option<usize> {
+        (0..ws.len()).find(|&i| {
+            let id = ids[i];
+            (id != 0
+                && (self.exact.binary_search(&id).is_ok() || {
+                    let from = self.phrases.partition_point(|p| p.0 < id);
+                    self.phrases[from..]
+                        .iter()
+                        .take_while(|p| p.0 == id)
+                        .any(|p| kw_at(&p.1, ws, i))
+                }))
+                || self.prefixes.iter().any(|k| kw_at(k, ws, i))
+        })
+    }
+}
+
 /// One pattern line.
 #[derive(Debug, Clone)]
 pub struct Line {
@@ -79,10 +127,15 @@ pub struct Line {
     pub code: Option<String>,
     /// `verbs.tsv:LINE`, reported as the event's pattern id.
     pub id: String,
+    /// Index of the pattern file in load order: a match of an earlier file wins.
+    pub file: u8,
     /// Literal words that must follow the head (each a set of alternatives).
     pub literals: Vec<Vec<String>>,
     /// Keywords that must occur in the clause after the head (each a set of alternatives).
     pub keywords: Vec<Vec<Kw>>,
+    /// The same keywords split for speed: one-word exact alternatives in a set, the rest
+    /// (phrases, prefixes) as a list. Converted dictionaries have hundreds of alternatives.
+    pub keyword_sets: Vec<KwSet>,
     pub excludes: Vec<Kw>,
     pub frame: Option<Frame>,
     pub recip: bool,
@@ -132,6 +185,8 @@ pub struct Lexicon {
     pub frame_keywords: Vec<(Frame, String, String, Vec<Vec<Kw>>)>,
     /// frames.tsv: (frame, governed code prefix) -> code.
     pub frame_map: HashMap<(Frame, String), String>,
+    /// Id of every one-word exact keyword (ids from 1; see `KwSet`).
+    pub kw_ids: FastMap<String, u32>,
 }
 
 fn kw(s: &str) -> Vec<Kw> {
@@ -149,9 +204,11 @@ fn kw(s: &str) -> Vec<Kw> {
 }
 
 impl Lexicon {
-    /// Builds the lexicon from the three files' contents; errors name file and line.
+    /// Builds the lexicon from the files' contents; errors name file and line. `verbs` are
+    /// (file name, text) pattern files in priority order: a matching line of an earlier file
+    /// wins over any line of a later one (verbs.tsv before the converted petrarch.tsv).
     pub fn parse(
-        verbs: &str,
+        verbs: &[(&str, &str)],
         irregular: &str,
         frames: &str,
         cameo: &CameoTable,
@@ -159,12 +216,28 @@ impl Lexicon {
         let irr =
             Irregulars::parse(irregular).map_err(|(n, m)| format!("irregular.tsv:{n}: {m}"))?;
         let mut lx = Lexicon::default();
+        for (fi, &(file, text)) in verbs.iter().enumerate() {
+            lx.add_file(fi as u8, file, text, cameo, &irr)?;
+        }
+        lx.parse_frames(frames, cameo)?;
+        Ok(lx)
+    }
+
+    fn add_file(
+        &mut self,
+        file_index: u8,
+        file: &str,
+        verbs: &str,
+        cameo: &CameoTable,
+        irr: &Irregulars,
+    ) -> Result<(), String> {
+        let lx = self;
         for (n, raw) in verbs.lines().enumerate() {
             let n = n + 1;
             if raw.starts_with('#') || raw.trim().is_empty() {
                 continue;
             }
-            let err = |m: &str| format!("verbs.tsv:{n}: {m}");
+            let err = |m: &str| format!("{file}:{n}: {m}");
             let cols: Vec<&str> = raw.split('\t').collect();
             if cols.len() < 2 {
                 return Err(err("expected code<TAB>pattern[<TAB>flags]"));
@@ -181,9 +254,11 @@ impl Lexicon {
             let heads = parts.next().ok_or_else(|| err("empty pattern"))?;
             let mut line = Line {
                 code,
-                id: format!("verbs.tsv:{n}"),
+                id: format!("{file}:{n}"),
+                file: file_index,
                 literals: vec![],
                 keywords: vec![],
+                keyword_sets: vec![],
                 excludes: vec![],
                 frame: None,
                 recip: false,
@@ -195,7 +270,9 @@ impl Lexicon {
             };
             for p in parts {
                 if let Some(k) = p.strip_prefix('+') {
-                    line.keywords.push(kw(k));
+                    let alts = kw(k);
+                    line.keyword_sets.push(KwSet::new(&alts, &mut lx.kw_ids));
+                    line.keywords.push(alts);
                 } else if let Some(k) = p.strip_prefix('-') {
                     line.excludes.extend(kw(k));
                 } else {
@@ -241,9 +318,14 @@ impl Lexicon {
             let li = lx.lines.len() as u32;
             lx.lines.push(line);
             for h in heads.split(',').filter(|h| !h.is_empty()) {
-                lx.add_head(li, h, &irr);
+                lx.add_head(li, h, irr);
             }
         }
+        Ok(())
+    }
+
+    fn parse_frames(&mut self, frames: &str, cameo: &CameoTable) -> Result<(), String> {
+        let lx = self;
         for (n, raw) in frames.lines().enumerate() {
             if raw.starts_with('#') || raw.trim().is_empty() {
                 continue;
@@ -259,7 +341,7 @@ impl Lexicon {
             }
             lx.frame_map.insert((f, c[1].to_string()), c[2].to_string());
         }
-        Ok(lx)
+        Ok(())
     }
 
     fn add_head(&mut self, line: u32, h: &str, irr: &Irregulars) {
@@ -306,6 +388,11 @@ impl Lexicon {
                 .or_default()
                 .push(Entry { head: hi, form });
         }
+    }
+
+    /// The keyword id of a word form; 0 when no keyword is that word.
+    pub fn kw_id(&self, w: &str) -> u32 {
+        self.kw_ids.get(w).copied().unwrap_or(0)
     }
 
     /// Looks up a lower-cased word form.
@@ -366,7 +453,7 @@ mod tests {
     #[test]
     fn parses_heads_keywords_and_frames() {
         let v = "111\tcriticize,n:criticism\n130\tthreaten\tframe:threat\n1312\t*threat +sanction*\n163\timpose +sanctions\n";
-        let lx = Lexicon::parse(v, "", "threat\t163\t1312\n", &cameo()).unwrap();
+        let lx = Lexicon::parse(&[("verbs.tsv", v)], "", "threat\t163\t1312\n", &cameo()).unwrap();
         assert!(lx.get("criticised").iter().any(|e| e.form == Form::Past));
         assert!(lx.get("criticisms").iter().any(|e| e.form == Form::Noun));
         assert!(lx
@@ -381,9 +468,10 @@ mod tests {
 
     #[test]
     fn errors_name_the_line() {
-        let e = Lexicon::parse("999\tfoo\n", "", "", &cameo()).unwrap_err();
+        let e = Lexicon::parse(&[("verbs.tsv", "999\tfoo\n")], "", "", &cameo()).unwrap_err();
         assert!(e.contains("verbs.tsv:1"), "{e}");
-        let e = Lexicon::parse("111\tfoo\tframe:nope\n", "", "", &cameo()).unwrap_err();
+        let e = Lexicon::parse(&[("verbs.tsv", "111\tfoo\tframe:nope\n")], "", "", &cameo())
+            .unwrap_err();
         assert!(e.contains("unknown frame"), "{e}");
     }
 

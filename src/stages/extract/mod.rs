@@ -11,11 +11,13 @@ mod actors;
 mod cameo;
 mod casualties;
 mod coder;
+mod collapse;
 mod dates;
 mod events;
 mod inflect;
 mod lexicon;
 mod numbers;
+mod phrases;
 mod quotes;
 mod text;
 mod themes;
@@ -30,7 +32,7 @@ use crate::entities::{article_countries, recognize, split_sentences, Entity, Gaz
 use crate::model::Article;
 
 pub use actors::Actor;
-pub use cameo::{CameoCode, CameoTable};
+pub use cameo::{CameoCode, CameoTable, Plover};
 pub use casualties::{Casualty, CasualtyKind};
 pub use dates::{Basis, DateMention, Precision};
 pub use events::{Action, Event, Evidence, Location, Spans};
@@ -104,10 +106,15 @@ impl Extractor {
     /// Loads the coder's tables around an already loaded gazetteer.
     pub fn with_gazetteer(data_dir: &Path, gazetteer: Gazetteer) -> Result<Extractor, LoadError> {
         let cameo = CameoTable::parse(&read(data_dir, "cameo.tsv")?)
-            .map_err(|e| parse_err(data_dir, "cameo.tsv", e))?;
+            .map_err(|e| parse_err(data_dir, "cameo.tsv", e))?
+            .with_plover(&read(data_dir, "plover.tsv")?)
+            .map_err(|e| parse_err(data_dir, "plover.tsv", e))?;
         let p = data_dir.join("patterns");
         let lexicon = lexicon::Lexicon::parse(
-            &read(&p, "verbs.tsv")?,
+            &[
+                ("verbs.tsv", &read(&p, "verbs.tsv")?),
+                ("petrarch.tsv", &read(&p, "petrarch.tsv")?),
+            ],
             &read(&p, "irregular.tsv")?,
             &read(&p, "frames.tsv")?,
             &cameo,
@@ -197,7 +204,7 @@ impl Extractor {
                 let m = coder::match_sentence(&doc, &self.lexicon, a, b);
                 events.extend(ctx.sentence_events(si, &m));
             }
-            let mut events = events::collapse(events, ctx.article_id);
+            let mut events = collapse::collapse(events, ctx.article_id);
             for e in &mut events {
                 e.tone = tone.tone;
             }

@@ -1,0 +1,668 @@
+//! Noun phrases as participants. Dictionaries never name every party to an action ("white
+//! farmers", "the party", "an alleged sharpshooter", a person no list holds), yet who did what
+//! to whom is still stated by the sentence: when no dictionary actor stands in the subject or
+//! object position, the noun phrase there is the participant. Its code is the country a word of
+//! the phrase names ("a Danish welfare agency": DNK), else `---` (an actor of unknown code).
+//!
+//! Phrases are read from closed word classes and capitalisation: a run of content words,
+//! numbers and possessives, optionally opened by a determiner and joined by "of" ("thousands of
+//! farmers"); it ends at punctuation, a verb group word, a clause word or another preposition.
+
+use crate::entities::EntityKind;
+
+use super::actors::{self, object, Actor, Side, UNKNOWN};
+use super::coder::{clause_end, Hit, Matches};
+use super::events::Ctx;
+use super::lexicon::Frame;
+use super::text::{
+    is_adverb, is_aux, is_clause_break, is_determiner, is_locative, is_negator, is_preposition,
+    is_pronoun, Doc, Kind,
+};
+
+const STOP_WORDS: &[&str] = &[
+    "and", "or", "but", "who", "whom", "whose", "which", "that", "what", "where", "when", "while",
+    "if", "as", "than", "so", "also", "then", "said", "says", "say", "told", "there", "here", "to",
+    "not", "this", "these", "those", "such",
+];
+
+/// Words that cannot be part of a noun phrase (beyond the closed classes of text.rs).
+fn stop_word(w: &str) -> bool {
+    STOP_WORDS.contains(&w)
+}
+
+/// Times and amounts, space-separated.
+const NON_PARTICIPANTS: &str = "monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow tonight week weeks month months year years day days morning evening night time times percent % way statement interview move part one";
+
+/// Words that name a time or an amount, not a participant.
+fn non_participant(w: &str) -> bool {
+    NON_PARTICIPANTS.split(' ').any(|x| x == w)
+        || w.bytes()
+            .all(|b| b.is_ascii_digit() || b == b',' || b == b'.')
+}
+
+/// Token `i` can be inside a noun phrase (determiners only at its start, handled by callers).
+fn nominal(d: &Doc, i: usize) -> bool {
+    let t = d.toks[i];
+    let w = d.w(i);
+    match t.kind {
+        Kind::Num | Kind::Poss => true,
+        Kind::Neg => false,
+        Kind::Punct => w == "-" || w == "&",
+        Kind::Word => {
+            !(is_aux(w)
+                || is_preposition(w)
+                || is_pronoun(w)
+                || is_negator(w)
+                || is_determiner(w)
+                || is_clause_break(w)
+                || stop_word(w)
+                || (is_adverb(w) && !t.cap))
+        }
+    }
+}
+
+const AGENT_NOUNS: &[&str] = &[
+    "people",
+    "person",
+    "persons",
+    "man",
+    "men",
+    "woman",
+    "women",
+    "child",
+    "children",
+    "boy",
+    "boys",
+    "girl",
+    "girls",
+    "family",
+    "families",
+    "crowd",
+    "crowds",
+    "public",
+    "staff",
+    "police",
+    "party",
+    "parties",
+    "group",
+    "groups",
+    "company",
+    "companies",
+    "firm",
+    "firms",
+    "government",
+    "governments",
+    "court",
+    "courts",
+    "agency",
+    "agencies",
+    "council",
+    "union",
+    "unions",
+    "army",
+    "armies",
+    "force",
+    "forces",
+    "committee",
+    "ministry",
+    "office",
+    "official",
+    "officials",
+    "board",
+    "bank",
+    "banks",
+    "regime",
+    "administration",
+    "coalition",
+    "alliance",
+    "opposition",
+    "authorities",
+    "authority",
+    "organization",
+    "organisation",
+    "organizations",
+    "organisations",
+    "community",
+    "communities",
+    "club",
+    "team",
+    "media",
+    "movement",
+    "gang",
+    "gangs",
+    "cartel",
+    "militia",
+    "militias",
+    "victims",
+    "civilians",
+    "citizens",
+    "nation",
+    "nations",
+    "country",
+    "countries",
+    "state",
+    "states",
+    "city",
+    "village",
+    "villages",
+    "suspect",
+    "suspects",
+    "clergy",
+    "church",
+    "school",
+    "university",
+    "hospital",
+    "embassy",
+    "consulate",
+    "mission",
+    "delegation",
+    "judge",
+    "judges",
+    "jury",
+    "parliament",
+    "senate",
+    "congress",
+    "legislature",
+    "assembly",
+    "cabinet",
+    "king",
+    "queen",
+    "prince",
+    "president",
+    "minister",
+    "chancellor",
+    "mayor",
+    "governor",
+    "general",
+    "commander",
+    "chief",
+    "spokesman",
+    "spokeswoman",
+    "envoy",
+    "diplomat",
+    "diplomats",
+    "refugees",
+    "migrants",
+    "prisoners",
+    "detainees",
+    "hostages",
+    "troops",
+    "soldiers",
+    "rebels",
+    "militants",
+    "fighters",
+    "insurgents",
+    "residents",
+    "students",
+    "agents",
+    "parents",
+    "opponents",
+    "allies",
+    "ally",
+    "partners",
+    "partner",
+    "neighbours",
+    "neighbors",
+    "powers",
+    "others",
+    "youths",
+    "jihadists",
+    "extremists",
+    "terrorists",
+    "guerrillas",
+    "junta",
+    "firefighters",
+    "veterans",
+    "clan",
+    "clans",
+    "tribe",
+    "tribes",
+    "colleagues",
+    "counterpart",
+    "counterparts",
+    "administrations",
+    "ministries",
+    "institutions",
+    "guard",
+    "guards",
+    "crew",
+    "crews",
+    "couple",
+    "squad",
+    "unit",
+    "units",
+];
+
+/// Head nouns that name people or bodies that act (beyond the -er/-or/-ist/-ian agent nouns).
+fn agent_noun(w: &str) -> bool {
+    AGENT_NOUNS.contains(&w)
+}
+
+const THING_NOUNS: &[&str] = &[
+    "orders",
+    "numbers",
+    "borders",
+    "matters",
+    "waters",
+    "letters",
+    "papers",
+    "centers",
+    "centres",
+    "headquarters",
+    "quarters",
+    "barriers",
+    "computers",
+    "offers",
+    "answers",
+    "layers",
+    "disasters",
+    "sectors",
+    "factors",
+    "errors",
+    "motors",
+    "rumours",
+    "rumors",
+    "chapters",
+    "prayers",
+    "transfers",
+    "shelters",
+    "towers",
+    "powers_",
+    "corridors",
+    "vectors",
+    "monitors_",
+    "meters",
+    "metres",
+    "liters",
+    "litres",
+    "dollars",
+    "members_",
+    "filters",
+    "containers",
+    "trailers",
+    "helicopters",
+    "reactors",
+    "tractors",
+    "elevators",
+    "editors_",
+    "colors",
+    "colours",
+    "honours",
+    "honors",
+    "favors",
+    "favours",
+    "behaviors",
+    "behaviours",
+    "neighbourhoods",
+    "registers",
+    "characters",
+    "clusters",
+    "parameters",
+    "dinners",
+    "flowers",
+    "rivers",
+    "waivers",
+    "covers",
+    "posters",
+    "banners",
+];
+
+/// -er/-or plurals that name things, not agents.
+fn thing_noun(w: &str) -> bool {
+    THING_NOUNS.contains(&w)
+}
+
+/// The head noun names an agent: a listed person or body noun, or an -er/-or/-ist/-ian noun
+/// ("farmers", "donors", "activists", "politicians", "leader").
+fn agentive(w: &str) -> bool {
+    agent_noun(w)
+        || (!thing_noun(w)
+            && w.len() > 5
+            && (w.ends_with("ers")
+                || w.ends_with("ors")
+                || w.ends_with("ists")
+                || w.ends_with("ians")
+                || w.ends_with("ist")
+                || w.ends_with("ian")
+                || w.ends_with("der")
+                || w.ends_with("ter")
+                || w.ends_with("ker")))
+}
+
+/// A phrase of tokens `a..b` is a participant: its last word is a content word that names
+/// neither a time nor an amount; the phrase names a person or body (a proper name, an entity
+/// of the recognizer, an agent noun as its head); and it is not only a place.
+fn participant(d: &Doc, a: usize, b: usize) -> bool {
+    if a >= b || d.toks[b - 1].kind != Kind::Word {
+        return false;
+    }
+    let head = d.w(b - 1);
+    if head.len() < 2 || non_participant(head) {
+        return false;
+    }
+    let sent_start = d.sent_toks[d.toks[a].sent as usize].0;
+    let named = (a..b).any(|k| {
+        let t = d.toks[k];
+        t.ent.is_some() || (t.cap && k > sent_start) || t.caps
+    });
+    if !named && !agentive(head) {
+        return false;
+    }
+    // A place alone is where, not who.
+    !(a..b).all(|k| {
+        d.ent_at(k).is_some_and(|(e, _, _)| {
+            matches!(
+                d.ents[e as usize].kind,
+                EntityKind::Place | EntityKind::Region
+            )
+        })
+    })
+}
+
+/// The noun phrase ending right before token `g` (the start of a verb group), within `start..g`.
+pub fn left(d: &Doc, g: usize, start: usize) -> Option<(usize, usize)> {
+    // "the rebels said they would ...": the phrase the reporting verb's subject is.
+    if g > start && matches!(d.w(g - 1), "he" | "she" | "it" | "they") {
+        let rg = super::actors::reporting_group(d, g - 1, start)?;
+        return left(d, rg, start);
+    }
+    if let Some(c) = super::actors::appositive_start(d, g, start) {
+        return left(d, c, start);
+    }
+    let mut a = g;
+    while a > start && a + 8 > g {
+        let w = d.w(a - 1);
+        if nominal(d, a - 1) {
+            a -= 1;
+        } else if w == "of" && a < g && a - 1 > start && nominal(d, a - 2) {
+            a -= 1;
+        } else {
+            break;
+        }
+    }
+    if a > start && is_determiner(d.w(a - 1)) && d.w(a - 1) != "that" {
+        a -= 1;
+    }
+    let b = g;
+    let first = (a..b).find(|&k| !is_determiner(d.w(k)) && d.w(k) != "of")?;
+    participant(d, first, b).then_some((a, b))
+}
+
+/// The participant phrase after token `from` (a verb or an event noun) within `from..end`: the
+/// first noun phrase, or when that names a thing, the phrase its preposition introduces
+/// ("ordered an investigation against the mayor", "sent aid to the villagers").
+pub fn right(d: &Doc, from: usize, end: usize) -> Option<(usize, usize)> {
+    let mut k = from;
+    for _ in 0..2 {
+        let (np, stop) = phrase_at(d, k, end);
+        if np.is_some() {
+            return np;
+        }
+        if stop >= end
+            || stop == k
+            || !matches!(
+                d.w(stop),
+                "against" | "into" | "on" | "with" | "to" | "over" | "of" | "for" | "from"
+            )
+        {
+            return None;
+        }
+        k = stop;
+    }
+    None
+}
+
+/// The noun phrase starting at token `from`, within `from..end`, if it is a participant; and
+/// the token where the phrase stopped. One preposition of a phrasal verb or noun ("cracked
+/// down on", "an investigation into") may open it, a locative one ("in", "near") may not.
+fn phrase_at(d: &Doc, from: usize, end: usize) -> (Option<(usize, usize)>, usize) {
+    let mut a = from;
+    // "agreed to release the prisoners": the infinitive's verb (and particle) opens no phrase.
+    if a > 0 && a < end && d.w(a - 1) == "to" && d.toks[a].kind == Kind::Word && !d.toks[a].cap {
+        a += 1;
+        if a < end && matches!(d.w(a), "up" | "out" | "down" | "off" | "back") {
+            a += 1;
+        }
+    }
+    if a < end
+        && matches!(
+            d.w(a),
+            "on" | "against"
+                | "with"
+                | "to"
+                | "at"
+                | "into"
+                | "over"
+                | "for"
+                | "of"
+                | "from"
+                | "toward"
+                | "towards"
+                | "upon"
+                | "down"
+                | "up"
+                | "off"
+                | "out"
+        )
+    {
+        a += 1;
+        if a < end && matches!(d.w(a), "on" | "with" | "against" | "to" | "of") {
+            a += 1;
+        }
+    }
+    let mut b = a;
+    // "said that the talks failed": a clause, not a phrase.
+    if matches!(d.w(b), "that" | "whether" | "how" | "why") {
+        return (None, from);
+    }
+    // "withdraw its troops": the subject's own people are not the other side.
+    let own = b < end && matches!(d.w(b), "its" | "their" | "his" | "her" | "our");
+    while b < end
+        && (is_determiner(d.w(b)) || matches!(d.w(b), "its" | "their" | "his" | "her" | "our"))
+    {
+        b += 1;
+    }
+    let first = b;
+    while b < end && b < first + 8 {
+        if nominal(d, b) {
+            b += 1;
+        } else if d.w(b) == "of" && b + 1 < end && b > first && nominal(d, b + 1) {
+            b += 1;
+        } else {
+            break;
+        }
+    }
+    ((!own && participant(d, first, b)).then_some((a, b)), b)
+}
+
+/// The first place named after a locative or directional preposition in `from..end` ("set up
+/// field hospitals in Louisiana", "fired rockets into Israel"): the last resort for the
+/// other side of an action no participant is named for.
+pub fn place(d: &Doc, from: usize, end: usize) -> Option<(usize, usize)> {
+    (from..end).find_map(|k| {
+        let (e, a, b) = d.ent_at(k)?;
+        let ent = &d.ents[e as usize];
+        let prep = a > 0
+            && matches!(
+                d.w(a - 1),
+                "in" | "at" | "into" | "to" | "across" | "inside" | "over"
+            );
+        (a == k && prep && ent.country.is_some() && ent.kind != EntityKind::Region && b <= end)
+            .then_some((a, b))
+    })
+}
+
+/// The actor a noun phrase stands for: code `---`, or the country one of its words names.
+pub fn actor(d: &Doc, (a, b): (usize, usize)) -> Actor {
+    let mut a = a;
+    while a < b && (is_preposition(d.w(a)) || is_determiner(d.w(a))) {
+        a += 1;
+    }
+    let country = (a..b).find_map(|k| {
+        let (e, _, _) = d.ent_at(k)?;
+        d.ents[e as usize].country.clone()
+    });
+    let (s, e) = (d.toks[a].s, d.toks[b - 1].e);
+    let text = d.text[s..e].to_string();
+    Actor {
+        code: country.clone().unwrap_or_else(|| UNKNOWN.to_string()),
+        country,
+        role: None,
+        name: text.clone(),
+        text,
+        span: Some((s, e)),
+    }
+}
+
+impl Ctx<'_> {
+    /// Noun phrases for the sides of a verbal match no dictionary actor fills (phrases.rs):
+    /// the phrase before the verb group is the subject (the object of a passive), the phrase
+    /// after the verb (or after "by" in a passive) the other side. Not for a verb whose
+    /// pattern names a default side (a protest is aimed at the government), nor for one
+    /// whose verb group opens the clause (a coordinated or infinitive verb has its
+    /// subject elsewhere).
+    pub(super) fn phrase_actors(
+        &self,
+        m: &Matches,
+        h: &Hit,
+        a: usize,
+        b: usize,
+        sources: &mut Vec<Actor>,
+        targets: &mut Vec<Actor>,
+    ) {
+        let d = self.d;
+        let line = &self.lx.lines[h.line as usize];
+        let g = actors::group_start(d, h.tok, a);
+        let oend = self.object_end(m, h.end, b);
+        let before = || left(d, g, a).map(|p| self::actor(d, p));
+        if h.passive {
+            if sources.is_empty() && line.def_source.is_none() {
+                let by = (h.end..oend.min(h.end + 6)).find(|&j| d.w(j) == "by");
+                let np = by.and_then(|j| right(d, j + 1, oend));
+                sources.extend(np.map(|p| self::actor(d, p)));
+            }
+            if sources.is_empty() {
+                // "were killed in Israeli shelling": the agent of the noun event is the agent.
+                let cause = m.hits.iter().find(|n| {
+                    !n.verbal
+                        && n.tok > h.end
+                        && n.tok < oend
+                        && (h.end..n.tok).any(|k| matches!(d.w(k), "in" | "by" | "during"))
+                });
+                if let Some(n) = cause {
+                    sources.extend(
+                        self.noun_source(m, n, a, b)
+                            .iter()
+                            .map(|r| actors::actor(d, *r)),
+                    );
+                }
+            }
+            if targets.is_empty() {
+                targets.extend(before());
+            }
+            return;
+        }
+        if sources.is_empty() && line.def_source.is_none() {
+            sources.extend(before());
+        }
+        // "demanded that Dbeibeh appear", "urged that the army withdraw": the clause's subject
+        // is the one appealed to.
+        if targets.is_empty()
+            && matches!(line.frame, Some(Frame::Appeal | Frame::Demand))
+            && d.w(h.end) == "that"
+        {
+            let cend = clause_end(d, h.end + 1, b);
+            let refs = object(d, h.end + 1, cend.min(h.end + 8), Side::Target, &[]);
+            targets.extend(refs.iter().map(|r| actors::actor(d, *r)));
+            if targets.is_empty() {
+                let np = right(d, h.end + 1, cend.min(h.end + 8));
+                targets.extend(np.map(|p| self::actor(d, p)));
+            }
+        }
+        // A reciprocal verb ("A and B clashed") with one subject takes an object as any verb.
+        if targets.is_empty() && line.def_target.is_none() && (!line.recip || sources.len() == 1) {
+            let from = h.end.min(b);
+            let group = self.group_noun(from, oend, a, b, sources.first());
+            let np = || {
+                right(d, h.end, oend)
+                    .filter(|&(s, _)| !(s > h.end && is_locative(d.w(h.end))))
+                    .map(|p| self::actor(d, p))
+            };
+            let place = || place(d, h.end, oend).map(|p| self::actor(d, p));
+            targets.extend(group.or_else(np).or_else(place));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entities::split_sentences;
+
+    fn doc(t: &str) -> Doc<'_> {
+        Doc::new(t, split_sentences(t), &[])
+    }
+
+    fn words(d: &Doc, (a, b): (usize, usize)) -> String {
+        d.text[d.toks[a].s..d.toks[b - 1].e].to_string()
+    }
+
+    #[test]
+    fn subject_phrase_before_the_verb() {
+        let d = doc("Angry cattle farmers blocked the road.");
+        assert_eq!(words(&d, left(&d, 3, 0).unwrap()), "Angry cattle farmers");
+        let d = doc("Hundreds of dock workers walked out on Monday.");
+        assert_eq!(
+            words(&d, left(&d, 4, 0).unwrap()),
+            "Hundreds of dock workers"
+        );
+        let d = doc("On Tuesday the union rejected the offer.");
+        assert_eq!(words(&d, left(&d, 4, 0).unwrap()), "the union");
+    }
+
+    #[test]
+    fn object_phrase_after_the_verb() {
+        let d = doc("The court fined the shipping company heavily.");
+        assert_eq!(words(&d, right(&d, 3, 7).unwrap()), "the shipping company");
+        let d = doc("Prosecutors opened an inquiry into Mr Baxter's accounts.");
+        // the noun event "inquiry" ends at token 4; its phrase opens with "into"
+        assert_eq!(words(&d, right(&d, 4, 9).unwrap()), "Mr Baxter's accounts");
+    }
+
+    #[test]
+    fn times_amounts_and_clauses_are_not_participants() {
+        let d = doc("They met on Tuesday.");
+        assert!(right(&d, 2, 4).is_none());
+        let d = doc("It rose 15 percent.");
+        assert!(right(&d, 2, 4).is_none());
+        let d = doc("Officials said that the talks failed.");
+        assert!(right(&d, 2, 6).is_none());
+    }
+
+    #[test]
+    fn a_thing_phrase_passes_to_the_participant_after_its_preposition() {
+        let d = doc("The board ordered an inquiry against the former mayor yesterday.");
+        assert_eq!(words(&d, right(&d, 3, 10).unwrap()), "the former mayor");
+        let d = doc("The board ordered an inquiry in June.");
+        assert!(right(&d, 3, 7).is_none());
+    }
+
+    #[test]
+    fn own_forces_and_infinitives_open_no_phrase() {
+        let d = doc("Chad agreed to withdraw its soldiers from the northern tribes.");
+        assert_eq!(words(&d, right(&d, 3, 11).unwrap()), "the northern tribes");
+    }
+
+    #[test]
+    fn an_appositive_is_skipped_back_to_its_noun() {
+        let d = doc("Mary Okafor, a lawyer for the miners, criticised the ruling.");
+        assert_eq!(words(&d, left(&d, 9, 0).unwrap()), "Mary Okafor");
+    }
+
+    #[test]
+    fn unknown_actor_code() {
+        let d = doc("The farmers protested.");
+        let a = actor(&d, (0, 2));
+        assert_eq!((a.code.as_str(), a.text.as_str()), (UNKNOWN, "farmers"));
+    }
+}
