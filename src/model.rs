@@ -38,6 +38,9 @@ pub struct Article {
     pub body: String,
     pub language: Language,
     pub word_count: usize,
+    /// True when the body's or title's markup was over the HTML parser's
+    /// budget and its text came from the linear tag stripper.
+    pub html_fallback: bool,
     pub extra: Map<String, Value>,
 }
 

@@ -283,4 +283,14 @@ mod tests {
         let rec: serde_json::Value = serde_json::from_slice(&out.outputs[0].payload).unwrap();
         assert_eq!(rec["canonical_url"], "https://wire.example/a");
     }
+
+    #[test]
+    fn a_body_of_fifty_thousand_nested_divs_is_an_article_not_a_crash() {
+        // 250 KB, under max_message_bytes: it once overflowed the worker's
+        // stack and aborted the process, so its offset was never committed.
+        let body = format!("{}Ministers met in Geneva.{}", "<div>".repeat(50_000), "</div>".repeat(50_000));
+        let payload = serde_json::json!({"id": "deep", "body": body}).to_string();
+        let article = chain().prepare(payload.as_bytes(), &mut Timings::default()).unwrap();
+        assert_eq!(article.body, "Ministers met in Geneva.");
+    }
 }
