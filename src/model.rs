@@ -100,10 +100,15 @@ pub enum ErrorClass {
     InvalidUrl,
     InvalidId,
     InvalidLanguage,
+    /// A stage's work budget (`stages::budget`) would be exceeded.
+    BudgetExceeded,
+    /// A stage panicked on this message (a bug): caught, dead-lettered with
+    /// the panic message, counted in `newsflow_stage_panics_total`.
+    InternalError,
 }
 
 impl ErrorClass {
-    pub const ALL: [ErrorClass; 12] = [
+    pub const ALL: [ErrorClass; 14] = [
         ErrorClass::EmptyMessage,
         ErrorClass::TooLarge,
         ErrorClass::InvalidUtf8,
@@ -116,6 +121,8 @@ impl ErrorClass {
         ErrorClass::InvalidUrl,
         ErrorClass::InvalidId,
         ErrorClass::InvalidLanguage,
+        ErrorClass::BudgetExceeded,
+        ErrorClass::InternalError,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -132,6 +139,8 @@ impl ErrorClass {
             ErrorClass::InvalidUrl => "invalid_url",
             ErrorClass::InvalidId => "invalid_id",
             ErrorClass::InvalidLanguage => "invalid_language",
+            ErrorClass::BudgetExceeded => "budget_exceeded",
+            ErrorClass::InternalError => "internal_error",
         }
     }
 }

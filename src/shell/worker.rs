@@ -140,14 +140,16 @@ pub async fn run_worker(mut rx: mpsc::Receiver<Job>, ctx: WorkerCtx) {
             continue;
         }
         let mut t = Timings::default();
-        let front = chain.front(payload, job.msg.timestamp().to_millis(), &mut t);
+        let ts = job.msg.timestamp().to_millis();
+        let front = caught("front", p, o, || chain.front(payload, ts, &mut t)).and_then(|r| r);
         if let Some((g, seq)) = gate {
             g.decide.wait(seq).await;
         }
-        let decision = front
-            .as_ref()
-            .ok()
-            .map(|prepared| chain.decide(prepared, Some(p), &dedup, &mut t));
+        let decision = front.as_ref().ok().map(|prepared| {
+            caught("decide", p, o, || {
+                chain.decide(prepared, Some(p), &dedup, &mut t)
+            })
+        });
         if let Some((g, _)) = gate {
             g.decide.advance();
         }
@@ -158,8 +160,12 @@ pub async fn run_worker(mut rx: mpsc::Receiver<Job>, ctx: WorkerCtx) {
             }
             continue;
         }
-        let mut outcome = match (&front, &decision) {
-            (Ok(prepared), Some(d)) => chain.finish(prepared, d, annotate, &mut t),
+        let mut outcome = match (&front, decision) {
+            (Ok(prepared), Some(Ok(d))) => caught("finish", p, o, || {
+                chain.finish(prepared, &d, annotate, &mut t)
+            })
+            .unwrap_or_else(route::rejected),
+            (Ok(_), Some(Err(r))) => route::rejected(r),
             (Err(r), _) => route::rejected(r.clone()),
             (Ok(_), None) => unreachable!("a prepared article always gets a decision"),
         };
@@ -238,6 +244,44 @@ pub async fn run_worker(mut rx: mpsc::Receiver<Job>, ctx: WorkerCtx) {
             outputs.clone(),
         );
     }
+}
+
+/// Runs one step of the stage chain on message `partition`@`offset`,
+/// turning a panic into an `internal_error` rejection with the panic's
+/// message (counted in `newsflow_stage_panics_total`), so a bug that one
+/// input triggers costs that input, not the process and its partition.
+///
+/// `AssertUnwindSafe` is sound here: the stages are synchronous functions
+/// over plain data that share no mutable state but the dedup index. The
+/// steps borrow the chain read-only and the message's `Timings` (plain
+/// durations, only read for metrics); the index sits behind a `Mutex`,
+/// whose poisoning every user recovers from, and at worst keeps the entry of
+/// the message that panicked, which can only mark a later copy a duplicate.
+/// Nothing observed after the panic can be left in a broken state.
+fn caught<T>(
+    step: &'static str,
+    partition: i32,
+    offset: i64,
+    f: impl FnOnce() -> T,
+) -> Result<T, Rejection> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".to_string());
+        counter!(names::STAGE_PANICS, "step" => step).increment(1);
+        tracing::error!(
+            partition,
+            offset,
+            step,
+            "stage panicked: {what}; message dead-lettered"
+        );
+        Rejection::new(
+            crate::model::ErrorClass::InternalError,
+            format!("a stage panicked ({step}): {what}"),
+        )
+    })
 }
 
 /// Waits for every output of one input message, then publishes its dedup

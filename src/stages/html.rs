@@ -173,9 +173,30 @@ fn nests(b: &[u8]) -> bool {
     let name = b[..n].to_ascii_lowercase();
     !matches!(
         &name[..],
-        b"br" | b"img" | b"hr" | b"input" | b"meta" | b"link" | b"wbr" | b"col" | b"area"
-            | b"base" | b"source" | b"embed" | b"p" | b"li" | b"dt" | b"dd" | b"tr" | b"td"
-            | b"th" | b"thead" | b"tbody" | b"tfoot" | b"colgroup" | b"caption"
+        b"br"
+            | b"img"
+            | b"hr"
+            | b"input"
+            | b"meta"
+            | b"link"
+            | b"wbr"
+            | b"col"
+            | b"area"
+            | b"base"
+            | b"source"
+            | b"embed"
+            | b"p"
+            | b"li"
+            | b"dt"
+            | b"dd"
+            | b"tr"
+            | b"td"
+            | b"th"
+            | b"thead"
+            | b"tbody"
+            | b"tfoot"
+            | b"colgroup"
+            | b"caption"
     )
 }
 
@@ -332,7 +353,11 @@ fn entity_at(s: &str) -> (Option<String>, usize) {
             Some(hex) => u32::from_str_radix(hex, 16).ok()?,
             None => num.parse().ok()?,
         };
-        Some(char::from_u32(code).filter(|&c| c != '\0').unwrap_or('\u{FFFD}'))
+        Some(
+            char::from_u32(code)
+                .filter(|&c| c != '\0')
+                .unwrap_or('\u{FFFD}'),
+        )
     });
     match c {
         Some(c) => (Some(c.to_string()), semi + 1),
@@ -424,7 +449,11 @@ mod tests {
 
     /// `depth` nested `<tag>` elements around one word, closed again.
     fn nested(tag: &str, depth: usize) -> String {
-        format!("{}deep{}", format!("<{tag}>").repeat(depth), format!("</{tag}>").repeat(depth))
+        format!(
+            "{}deep{}",
+            format!("<{tag}>").repeat(depth),
+            format!("</{tag}>").repeat(depth)
+        )
     }
 
     #[test]
@@ -456,7 +485,10 @@ mod tests {
     fn the_price_counts_nesting_not_self_closing_elements() {
         assert_eq!(
             markup_cost("<div><p>a<p>b<br/><img src=x></div>"),
-            MarkupCost { tags: 6, max_depth: 1 }
+            MarkupCost {
+                tags: 6,
+                max_depth: 1
+            }
         );
         assert_eq!(markup_cost(&nested("span", 300)).max_depth, 300);
         assert_eq!(markup_cost("<AMERICAN EXPRESS CO> x < 3").tags, 0);

@@ -360,8 +360,14 @@ mod tests {
         let a = norm(&serde_json::json!({"body": deep}).to_string()).unwrap();
         assert_eq!((a.body.as_str(), a.html_fallback), ("Talks resumed.", true));
         let a = norm(&serde_json::json!({"body": "x", "title": deep}).to_string()).unwrap();
-        assert_eq!((a.title.as_deref(), a.html_fallback), (Some("Talks resumed."), true));
+        assert_eq!(
+            (a.title.as_deref(), a.html_fallback),
+            (Some("Talks resumed."), true)
+        );
         let a = norm(r#"{"body":"<p>Talks <b>resumed</b>.</p>"}"#).unwrap();
-        assert_eq!((a.body.as_str(), a.html_fallback), ("Talks resumed.", false));
+        assert_eq!(
+            (a.body.as_str(), a.html_fallback),
+            ("Talks resumed.", false)
+        );
     }
 }
