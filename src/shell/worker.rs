@@ -12,6 +12,7 @@ use super::order::Order;
 use super::shared::Shared;
 use crate::metrics::names;
 use crate::model::Rejection;
+use crate::stages::budget;
 use crate::stages::dedup::DedupIndex;
 use crate::stages::route::{self, Output, Target};
 use crate::stages::{Chain, Timings};
@@ -194,13 +195,23 @@ pub async fn run_worker(mut rx: mpsc::Receiver<Job>, ctx: WorkerCtx) {
         }
         if let Some(rejection) = &outcome.rejection {
             counter!(names::DLQ_RECORDS, "error_class" => rejection.class.as_str()).increment(1);
-            let headers = dlq_headers(&job.msg, &shared.input_topic, rejection, marker.as_ref());
+            let mut headers =
+                dlq_headers(&job.msg, &shared.input_topic, rejection, marker.as_ref());
+            // A payload the producer or broker would refuse stops the
+            // service; the whole message stays at its source offset.
+            let kept = payload.len().min(budget::MAX_RECORD_BYTES);
+            if kept < payload.len() {
+                headers = headers.insert(Header {
+                    key: "newsflow.payload.truncated_from",
+                    value: Some(payload.len().to_string().as_bytes()),
+                });
+            }
             result = send(
                 &producer,
                 &outputs.dlq,
                 p,
                 job.msg.key(),
-                payload,
+                &payload[..kept],
                 Some(headers),
             )
             .await
@@ -439,4 +450,19 @@ fn dlq_headers(
         });
     }
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ErrorClass;
+
+    #[test]
+    fn a_panicking_step_becomes_an_internal_error_with_its_message() {
+        let r = caught("finish", 3, 7, || -> u32 { panic!("index out of range: {}", 9) })
+            .unwrap_err();
+        assert_eq!(r.class, ErrorClass::InternalError);
+        assert_eq!(r.message, "a stage panicked (finish): index out of range: 9");
+        assert_eq!(caught("front", 0, 0, || 5), Ok(5));
+    }
 }

@@ -8,6 +8,7 @@
 //! | normalize   | linear in the message; HTML over [`html::MAX_DEPTH`] or [`html::MAX_TAGS`] is stripped, not parsed |
 //! | fingerprint | linear in the body's tokens                                  |
 //! | extract     | [`MAX_CODER_WORK`] token pairs (checked here)                |
+//! | records     | [`MAX_RECORD_BYTES`] per output record (checked here)        |
 //!
 //! Each stage but extract is linear in the message, so the message size
 //! bounds it. The event coder's cost grows with the square of a sentence's
@@ -18,6 +19,7 @@
 //! [`html::MAX_TAGS`]: super::html::MAX_TAGS
 
 use super::extract::Extractor;
+use super::route::Output;
 use crate::model::{Article, ErrorClass, Rejection};
 
 /// The event coder's budget per article, in token pairs
@@ -26,6 +28,30 @@ use crate::model::{Article, ErrorClass, Rejection};
 /// token, so a 1 MB article of it needs under a tenth of this. The
 /// longest single sentence it admits has about 7,000 tokens.
 pub const MAX_CODER_WORK: u64 = 50_000_000;
+
+/// The largest output record payload: librdkafka's default
+/// `message.max.bytes` (1,000,000) less room for the key, headers and batch
+/// framing. A record the producer or broker refuses would stop the service
+/// on every restart, so an article whose records would be larger (a long
+/// body with thousands of extracted mentions) is rejected instead; the
+/// shell truncates a dead letter's payload to this size (the original stays
+/// at its source offset, named in the headers).
+pub const MAX_RECORD_BYTES: usize = 1_000_000 - 16 * 1024;
+
+/// Whether every output record fits [`MAX_RECORD_BYTES`].
+pub fn check_records(outputs: &[Output]) -> Result<(), Rejection> {
+    match outputs.iter().find(|o| o.payload.len() > MAX_RECORD_BYTES) {
+        None => Ok(()),
+        Some(o) => Err(Rejection::new(
+            ErrorClass::BudgetExceeded,
+            format!(
+                "records: the {} record would be {} bytes, over the budget of {MAX_RECORD_BYTES}",
+                o.target.label(),
+                o.payload.len()
+            ),
+        )),
+    }
+}
 
 /// Whether the extract stage may run on this article. Only English
 /// articles are coded, so only they are priced.
@@ -64,6 +90,20 @@ mod tests {
         let r = check_extract(&article(&endless)).unwrap_err();
         assert_eq!(r.class, ErrorClass::BudgetExceeded);
         assert!(r.message.contains("token pairs"), "{}", r.message);
+    }
+
+    #[test]
+    fn records_over_the_producer_limit_are_refused() {
+        use crate::stages::route::Target;
+        let out = |n: usize| Output {
+            target: Target::Articles,
+            key: b"k".to_vec(),
+            payload: vec![b'x'; n],
+        };
+        assert_eq!(check_records(&[out(10), out(MAX_RECORD_BYTES)]), Ok(()));
+        let r = check_records(&[out(10), out(MAX_RECORD_BYTES + 1)]).unwrap_err();
+        assert_eq!(r.class, ErrorClass::BudgetExceeded);
+        assert!(r.message.contains("articles record"), "{}", r.message);
     }
 
     #[test]

@@ -220,14 +220,18 @@ impl Chain {
             }
             _ => None,
         };
-        route::accepted(
+        let outcome = route::accepted(
             &p.article,
             &p.fp,
             p.time,
             decision,
             annotate,
             extraction.as_ref(),
-        )
+        );
+        match budget::check_records(&outcome.outputs) {
+            Ok(()) => outcome,
+            Err(r) => route::rejected(r),
+        }
     }
 }
 
