@@ -2,9 +2,12 @@
 # Runs every test newsflow has, installing what they need on a fresh machine:
 #   - Tansu 0.6.0, the Kafka-compatible broker the broker tests start
 #     (cargo install, ~15-20 minutes the first time, skipped when present);
-#   - Prometheus and promtool (Debian package) for the observability checks.
+#   - Prometheus and promtool (Debian package) for the observability checks;
+#   - cargo-fuzz (cargo install, nightly toolchain) for the fuzz targets.
 # Then: cargo test (unit, integration against Tansu and the in-process mock
-# broker), and the promtool checks of deploy/prometheus.
+# broker), the promtool checks of deploy/prometheus, and a bounded fuzzing
+# run of every fuzz target (scripts/fuzz.sh: about 60 s each, ~6 minutes
+# with the build; NEWSFLOW_FUZZ_SECS changes the time per target, 0 skips).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -33,5 +36,10 @@ cargo check --benches --examples --quiet
 if [ -x scripts/check-prometheus.sh ]; then
   echo "== promtool checks"
   scripts/check-prometheus.sh
+fi
+FUZZ_SECS="${NEWSFLOW_FUZZ_SECS:-60}"
+if [ "$FUZZ_SECS" != 0 ]; then
+  echo "== fuzzing (${FUZZ_SECS}s per target)"
+  scripts/fuzz.sh "$FUZZ_SECS"
 fi
 echo "== all tests passed"
