@@ -1,6 +1,6 @@
 //! The worst time per message of each stage over the adversarial corpus
-//! (tests/adversarial/corpus.rs): parse, normalize, the dedup fingerprint
-//! and extract, each case at the size given (default 1 MiB, the default
+//! (tests/adversarial/corpus.rs): parse, normalize, the dedup fingerprint,
+//! extract (with its budget check) and the records (with theirs), each case at the size given (default 1 MiB, the default
 //! `pipeline.max_message_bytes`), best of three runs per stage so a busy
 //! machine's noise does not count as the input's cost.
 //!
@@ -11,9 +11,9 @@
 #[path = "../tests/adversarial/corpus.rs"]
 mod corpus;
 
-use newsflow::stages::dedup::Fingerprint;
+use newsflow::stages::dedup::{Decision, Fingerprint};
 use newsflow::stages::extract::Extractor;
-use newsflow::stages::{budget, normalize, parse};
+use newsflow::stages::{budget, normalize, parse, route};
 use std::time::{Duration, Instant};
 
 const RUNS: usize = 3;
@@ -42,15 +42,22 @@ fn main() {
         .into_iter()
         .filter(|c| c.name.contains(&only))
         .collect();
-    let stages = ["parse", "normalize", "fingerprint", "extract"];
-    let mut worst = [(Duration::ZERO, ""); 4];
+    let stages = ["parse", "normalize", "fingerprint", "extract", "records"];
+    let mut worst = [(Duration::ZERO, ""); 5];
     let mut worst_total = (Duration::ZERO, "");
     println!(
-        "{:<22} {:>9} {:>10} {:>10} {:>12} {:>10} {:>10}  outcome",
-        "case", "bytes", "parse ms", "norm ms", "fingerp. ms", "extract ms", "total ms"
+        "{:<22} {:>9} {:>10} {:>10} {:>12} {:>10} {:>10} {:>10}  outcome",
+        "case",
+        "bytes",
+        "parse ms",
+        "norm ms",
+        "fingerp. ms",
+        "extract ms",
+        "records ms",
+        "total ms"
     );
     for case in &cases {
-        let mut t = [Duration::ZERO; 4];
+        let mut t = [Duration::ZERO; 5];
         let (d, raw) = best(|| parse::parse(&case.payload, size.max(1 << 20)));
         t[0] = d;
         let outcome = match raw {
@@ -73,8 +80,27 @@ fn main() {
                             Ok(()) => {
                                 let (d, e) = best(|| x.extract(&a));
                                 t[3] += d;
+                                // The records and their budget.
+                                let fp = Fingerprint::compute(a.canonical_url.as_deref(), &a.body);
+                                let (d, fits) = best(|| {
+                                    let out = route::accepted(
+                                        &a,
+                                        &fp,
+                                        0,
+                                        &Decision::Unique,
+                                        false,
+                                        Some(&e),
+                                    );
+                                    budget::check_records(&out.outputs)
+                                });
+                                t[4] = d;
                                 let fallback = if a.html_fallback { ", stripped" } else { "" };
-                                format!("article ({} events{fallback})", e.events.len())
+                                match fits {
+                                    Ok(()) => {
+                                        format!("article ({} events{fallback})", e.events.len())
+                                    }
+                                    Err(r) => format!("dlq {}{fallback}", r.class.as_str()),
+                                }
                             }
                         }
                     }
@@ -92,13 +118,14 @@ fn main() {
         }
         let ms = |d: Duration| d.as_secs_f64() * 1e3;
         println!(
-            "{:<22} {:>9} {:>10.1} {:>10.1} {:>12.1} {:>10.1} {:>10.1}  {outcome}",
+            "{:<22} {:>9} {:>10.1} {:>10.1} {:>12.1} {:>10.1} {:>10.1} {:>10.1}  {outcome}",
             case.name,
             case.payload.len(),
             ms(t[0]),
             ms(t[1]),
             ms(t[2]),
             ms(t[3]),
+            ms(t[4]),
             ms(total)
         );
     }
