@@ -197,13 +197,11 @@ pub async fn run_worker(mut rx: mpsc::Receiver<Job>, ctx: WorkerCtx) {
             counter!(names::DLQ_RECORDS, "error_class" => rejection.class.as_str()).increment(1);
             let mut headers =
                 dlq_headers(&job.msg, &shared.input_topic, rejection, marker.as_ref());
-            // A payload the producer or broker would refuse stops the
-            // service; the whole message stays at its source offset.
-            let kept = payload.len().min(budget::MAX_RECORD_BYTES);
-            if kept < payload.len() {
+            let (kept, truncated_from) = dlq_payload(payload);
+            if let Some(n) = truncated_from {
                 headers = headers.insert(Header {
                     key: "newsflow.payload.truncated_from",
-                    value: Some(payload.len().to_string().as_bytes()),
+                    value: Some(n.to_string().as_bytes()),
                 });
             }
             result = send(
@@ -211,7 +209,7 @@ pub async fn run_worker(mut rx: mpsc::Receiver<Job>, ctx: WorkerCtx) {
                 &outputs.dlq,
                 p,
                 job.msg.key(),
-                &payload[..kept],
+                kept,
                 Some(headers),
             )
             .await
@@ -412,6 +410,18 @@ async fn send(
     }
 }
 
+/// The payload of a dead letter, and the original length when it had to be
+/// cut: a record the producer or broker refuses would stop the service on
+/// every restart, and the whole message stays at its source offset (named
+/// in the headers).
+fn dlq_payload(payload: &[u8]) -> (&[u8], Option<usize>) {
+    if payload.len() <= budget::MAX_RECORD_BYTES {
+        (payload, None)
+    } else {
+        (&payload[..budget::MAX_RECORD_BYTES], Some(payload.len()))
+    }
+}
+
 /// The input's own headers, then the reason and the source coordinates
 /// (and a replay's marker headers).
 fn dlq_headers(
@@ -459,10 +469,27 @@ mod tests {
 
     #[test]
     fn a_panicking_step_becomes_an_internal_error_with_its_message() {
-        let r = caught("finish", 3, 7, || -> u32 { panic!("index out of range: {}", 9) })
-            .unwrap_err();
+        let r = caught("finish", 3, 7, || -> u32 {
+            panic!("index out of range: {}", 9)
+        })
+        .unwrap_err();
         assert_eq!(r.class, ErrorClass::InternalError);
-        assert_eq!(r.message, "a stage panicked (finish): index out of range: 9");
+        assert_eq!(
+            r.message,
+            "a stage panicked (finish): index out of range: 9"
+        );
         assert_eq!(caught("front", 0, 0, || 5), Ok(5));
+    }
+
+    #[test]
+    fn dead_letter_payloads_are_cut_to_the_record_budget() {
+        let small = vec![b'x'; 10];
+        assert_eq!(dlq_payload(&small), (&small[..], None));
+        let big = vec![b'x'; budget::MAX_RECORD_BYTES + 5];
+        let (kept, from) = dlq_payload(&big);
+        assert_eq!(
+            (kept.len(), from),
+            (budget::MAX_RECORD_BYTES, Some(big.len()))
+        );
     }
 }

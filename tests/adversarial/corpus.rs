@@ -199,7 +199,10 @@ pub fn corpus(size: usize) -> Vec<Case> {
         ),
         article(
             "nul_and_controls",
-            fill("Police\u{0} said\u{1} it\u{7} was\u{1b}[31m calm\u{7f}. ", TEXT),
+            fill(
+                "Police\u{0} said\u{1} it\u{7} was\u{1b}[31m calm\u{7f}. ",
+                TEXT,
+            ),
             ARTICLE,
         ),
         article(
