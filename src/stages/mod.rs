@@ -315,8 +315,9 @@ mod tests {
 
     #[test]
     fn a_body_of_fifty_thousand_nested_divs_is_an_article_not_a_crash() {
-        // 250 KB, under max_message_bytes: it once overflowed the worker's
-        // stack and aborted the process, so its offset was never committed.
+        // 250 KB, under max_message_bytes. A recursive walk of its tree
+        // overflows a worker's stack and aborts the process, before its
+        // offset can be committed.
         let body = format!(
             "{}Ministers met in Geneva.{}",
             "<div>".repeat(50_000),
