@@ -247,6 +247,16 @@ pub fn corpus(size: usize) -> Vec<Case> {
             .into_bytes(),
         ARTICLE,
     ));
+    // Found by the `extract` fuzz target: quotation marks whose pairs
+    // overlap (a straight quote opened before a curly pair and closed after
+    // it) made the quote finder slice the text backwards.
+    cases.push(raw(
+        "overlapping_quotes",
+        json!({"id": "adv-overlapping_quotes", "language": "en", "body": "c \"t\u{201C}n\u{201D}a\"tore"})
+            .to_string()
+            .into_bytes(),
+        ARTICLE,
+    ));
     let title = nest("<div>", "</div>", n / 2);
     cases.push(raw(
         "nested_title",
