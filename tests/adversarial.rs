@@ -1,5 +1,5 @@
 //! No input can crash the service or stall a partition. The adversarial
-//! corpus (tests/adversarial/corpus.rs, 46 classes: deep nesting of every
+//! corpus (tests/adversarial/corpus.rs, 47 classes: deep nesting of every
 //! common element, huge tokens, sentences and URLs, invisible and control
 //! characters, broken JSON and UTF-8, …) goes through the stage chain
 //! offline, and through `newsflow run` on every broker the harness
