@@ -4,9 +4,13 @@
 #     ~/.m2 by scripts/kafka.sh install (Java 17 and Maven; a minute the
 #     first time, skipped when present); each broker test starts its own
 #     single-node broker with it;
-#   - Prometheus and promtool (Debian package) for the observability checks.
+#   - Prometheus and promtool (Debian package) for the observability checks;
+#   - cargo-fuzz (cargo install, nightly toolchain) for the fuzz targets.
 # Then: cargo test (unit, integration against Apache Kafka and the in-process
-# mock broker), and the promtool checks of deploy/prometheus.
+# mock broker), the promtool checks of deploy/prometheus, and a bounded
+# fuzzing run of every fuzz target (scripts/fuzz.sh: about 60 s each, ~6
+# minutes with the build; NEWSFLOW_FUZZ_SECS changes the time per target,
+# 0 skips).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -40,5 +44,10 @@ cargo check --benches --examples --quiet
 if [ -x scripts/check-prometheus.sh ]; then
   echo "== promtool checks"
   scripts/check-prometheus.sh
+fi
+FUZZ_SECS="${NEWSFLOW_FUZZ_SECS:-60}"
+if [ "$FUZZ_SECS" != 0 ]; then
+  echo "== fuzzing (${FUZZ_SECS}s per target)"
+  scripts/fuzz.sh "$FUZZ_SECS"
 fi
 echo "== all tests passed"

@@ -8,8 +8,9 @@
 //!   (streaming) share exactly the same code.
 //! * [`entities`] recognizes actors, organisations and places in text using the
 //!   dictionaries and gazetteers under `data/`.
-//! * [`shell`] is the imperative shell: Kafka consumer and producer, offset
-//!   tracking, the embedded broker, signals and shutdown.
+//! * `shell` is the imperative shell: Kafka consumer and producer, offset
+//!   tracking, the embedded broker, signals and shutdown (the `kafka`
+//!   feature, on by default; the fuzz targets build without it).
 //! * [`metrics`] holds every metric name in one place and serves `/metrics`,
 //!   `/health` and `/ready`.
 //! * [`config`] loads and validates the TOML configuration and its environment
@@ -22,5 +23,6 @@ pub mod data_files;
 pub mod entities;
 pub mod metrics;
 pub mod model;
+#[cfg(feature = "kafka")]
 pub mod shell;
 pub mod stages;

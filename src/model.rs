@@ -38,6 +38,9 @@ pub struct Article {
     pub body: String,
     pub language: Language,
     pub word_count: usize,
+    /// True when the body's or title's markup was over the HTML parser's
+    /// budget and its text came from the linear tag stripper.
+    pub html_fallback: bool,
     pub extra: Map<String, Value>,
 }
 
@@ -97,10 +100,15 @@ pub enum ErrorClass {
     InvalidUrl,
     InvalidId,
     InvalidLanguage,
+    /// A stage's work budget (`stages::budget`) would be exceeded.
+    BudgetExceeded,
+    /// A stage panicked on this message (a bug): caught, dead-lettered with
+    /// the panic message, counted in `newsflow_stage_panics_total`.
+    InternalError,
 }
 
 impl ErrorClass {
-    pub const ALL: [ErrorClass; 12] = [
+    pub const ALL: [ErrorClass; 14] = [
         ErrorClass::EmptyMessage,
         ErrorClass::TooLarge,
         ErrorClass::InvalidUtf8,
@@ -113,6 +121,8 @@ impl ErrorClass {
         ErrorClass::InvalidUrl,
         ErrorClass::InvalidId,
         ErrorClass::InvalidLanguage,
+        ErrorClass::BudgetExceeded,
+        ErrorClass::InternalError,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -129,6 +139,8 @@ impl ErrorClass {
             ErrorClass::InvalidUrl => "invalid_url",
             ErrorClass::InvalidId => "invalid_id",
             ErrorClass::InvalidLanguage => "invalid_language",
+            ErrorClass::BudgetExceeded => "budget_exceeded",
+            ErrorClass::InternalError => "internal_error",
         }
     }
 }

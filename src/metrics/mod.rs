@@ -75,6 +75,11 @@ fn describe_all() {
         "Messages sent to the dead-letter topic, by error class."
     );
     describe_counter!(
+        STAGE_PANICS,
+        Unit::Count,
+        "Panics caught in the stage chain, each dead-lettered as internal_error."
+    );
+    describe_counter!(
         DUPLICATES,
         Unit::Count,
         "Duplicate articles found, by kind."
@@ -158,6 +163,9 @@ pub fn register_zeroes(input_topic: &str, outputs: &[(&str, &'static str)]) {
     }
     for class in crate::model::ErrorClass::ALL {
         counter!(names::DLQ_RECORDS, "error_class" => class.as_str()).increment(0);
+    }
+    for step in ["front", "decide", "finish"] {
+        counter!(names::STAGE_PANICS, "step" => step).increment(0);
     }
     for kind in crate::stages::dedup::DuplicateKind::ALL {
         counter!(names::DUPLICATES, "kind" => kind.as_str()).increment(0);

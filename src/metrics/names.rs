@@ -15,6 +15,10 @@ pub const RECORDS_PRODUCED: &str = "newsflow_records_produced_total";
 pub const RECORDS_DROPPED: &str = "newsflow_records_dropped_total";
 /// Counter. Messages sent to the dead-letter topic. Label: `error_class`.
 pub const DLQ_RECORDS: &str = "newsflow_dlq_records_total";
+/// Counter. Panics caught in the stage chain (each dead-lettered as
+/// `internal_error`). Label: `step` (front: parse, normalize, fingerprint;
+/// decide: the dedup decision; finish: extract and records).
+pub const STAGE_PANICS: &str = "newsflow_stage_panics_total";
 /// Counter. Duplicates found. Label: `kind` (exact_url|exact_text|near).
 pub const DUPLICATES: &str = "newsflow_duplicates_total";
 /// Counter. Events extracted. Labels: `root` (01..20), `quad_class` (1..4).

@@ -72,9 +72,15 @@ pub enum Stages {
 
 /// The stage chain with the dictionaries under data/ loaded (when needed).
 pub async fn load_chain(cfg: &Config, stages: Stages) -> Result<Arc<Chain>> {
-    let chain = Chain::new(ChainConfig {
+    let mut chain = Chain::new(ChainConfig {
         max_message_bytes: cfg.pipeline.max_message_bytes,
     });
+    // Tests of panic handling only; a release build ignores the variable.
+    if cfg!(debug_assertions) {
+        if let Ok(marker) = std::env::var("NEWSFLOW_TEST_PANIC_MARKER") {
+            chain = chain.with_fault_marker(&marker);
+        }
+    }
     match stages {
         Stages::Normalize => return Ok(Arc::new(chain.normalize_only())),
         Stages::Dedup => return Ok(Arc::new(chain)),

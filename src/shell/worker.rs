@@ -13,6 +13,7 @@ use super::order::Order;
 use super::shared::{Mode, Shared};
 use crate::metrics::names;
 use crate::model::Rejection;
+use crate::stages::budget;
 use crate::stages::dedup::DedupIndex;
 use crate::stages::route::{self, Output, Target};
 use crate::stages::{Chain, Timings};
@@ -145,14 +146,16 @@ pub async fn run_worker(mut rx: mpsc::Receiver<Job>, ctx: WorkerCtx) {
             continue;
         }
         let mut t = Timings::default();
-        let front = chain.front(payload, job.msg.timestamp().to_millis(), &mut t);
+        let ts = job.msg.timestamp().to_millis();
+        let front = caught("front", p, o, || chain.front(payload, ts, &mut t)).and_then(|r| r);
         if let Some((g, seq)) = gate {
             g.decide.wait(seq).await;
         }
-        let decision = front
-            .as_ref()
-            .ok()
-            .map(|prepared| chain.decide(prepared, Some(p), &dedup, &mut t));
+        let decision = front.as_ref().ok().map(|prepared| {
+            caught("decide", p, o, || {
+                chain.decide(prepared, Some(p), &dedup, &mut t)
+            })
+        });
         if let Some((g, _)) = gate {
             g.decide.advance();
         }
@@ -163,8 +166,12 @@ pub async fn run_worker(mut rx: mpsc::Receiver<Job>, ctx: WorkerCtx) {
             }
             continue;
         }
-        let mut outcome = match (&front, &decision) {
-            (Ok(prepared), Some(d)) => chain.finish(prepared, d, annotate, &mut t),
+        let mut outcome = match (&front, decision) {
+            (Ok(prepared), Some(Ok(d))) => caught("finish", p, o, || {
+                chain.finish(prepared, &d, annotate, &mut t)
+            })
+            .unwrap_or_else(route::rejected),
+            (Ok(_), Some(Err(r))) => route::rejected(r),
             (Err(r), _) => route::rejected(r.clone()),
             (Ok(_), None) => unreachable!("a prepared article always gets a decision"),
         };
@@ -193,13 +200,21 @@ pub async fn run_worker(mut rx: mpsc::Receiver<Job>, ctx: WorkerCtx) {
         }
         if let Some(rejection) = &outcome.rejection {
             counter!(names::DLQ_RECORDS, "error_class" => rejection.class.as_str()).increment(1);
-            let headers = dlq_headers(&job.msg, &shared.input_topic, rejection, marker.as_ref());
+            let mut headers =
+                dlq_headers(&job.msg, &shared.input_topic, rejection, marker.as_ref());
+            let (kept, truncated_from) = dlq_payload(payload);
+            if let Some(n) = truncated_from {
+                headers = headers.insert(Header {
+                    key: "newsflow.payload.truncated_from",
+                    value: Some(n.to_string().as_bytes()),
+                });
+            }
             result = send(
                 &producer,
                 &outputs.dlq,
                 p,
                 job.msg.key(),
-                payload,
+                kept,
                 Some(headers),
             )
             .await
@@ -243,6 +258,44 @@ pub async fn run_worker(mut rx: mpsc::Receiver<Job>, ctx: WorkerCtx) {
             outputs.clone(),
         );
     }
+}
+
+/// Runs one step of the stage chain on message `partition`@`offset`,
+/// turning a panic into an `internal_error` rejection with the panic's
+/// message (counted in `newsflow_stage_panics_total`), so a bug that one
+/// input triggers costs that input, not the process and its partition.
+///
+/// `AssertUnwindSafe` is sound here: the stages are synchronous functions
+/// over plain data that share no mutable state but the dedup index. The
+/// steps borrow the chain read-only and the message's `Timings` (plain
+/// durations, only read for metrics); the index sits behind a `Mutex`,
+/// whose poisoning every user recovers from, and at worst keeps the entry of
+/// the message that panicked, which can only mark a later copy a duplicate.
+/// Nothing observed after the panic can be left in a broken state.
+fn caught<T>(
+    step: &'static str,
+    partition: i32,
+    offset: i64,
+    f: impl FnOnce() -> T,
+) -> Result<T, Rejection> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".to_string());
+        counter!(names::STAGE_PANICS, "step" => step).increment(1);
+        tracing::error!(
+            partition,
+            offset,
+            step,
+            "stage panicked: {what}; message dead-lettered"
+        );
+        Rejection::new(
+            crate::model::ErrorClass::InternalError,
+            format!("a stage panicked ({step}): {what}"),
+        )
+    })
 }
 
 /// Waits for every output of one input message, then publishes its dedup
@@ -364,6 +417,18 @@ async fn send(
     }
 }
 
+/// The payload of a dead letter, and the original length when it had to be
+/// cut: a record the producer or broker refuses would stop the service on
+/// every restart, and the whole message stays at its source offset (named
+/// in the headers).
+fn dlq_payload(payload: &[u8]) -> (&[u8], Option<usize>) {
+    if payload.len() <= budget::MAX_RECORD_BYTES {
+        (payload, None)
+    } else {
+        (&payload[..budget::MAX_RECORD_BYTES], Some(payload.len()))
+    }
+}
+
 /// The input's own headers, then the reason and the source coordinates
 /// (and a replay's marker headers).
 fn dlq_headers(
@@ -402,4 +467,36 @@ fn dlq_headers(
         });
     }
     h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ErrorClass;
+
+    #[test]
+    fn a_panicking_step_becomes_an_internal_error_with_its_message() {
+        let r = caught("finish", 3, 7, || -> u32 {
+            panic!("index out of range: {}", 9)
+        })
+        .unwrap_err();
+        assert_eq!(r.class, ErrorClass::InternalError);
+        assert_eq!(
+            r.message,
+            "a stage panicked (finish): index out of range: 9"
+        );
+        assert_eq!(caught("front", 0, 0, || 5), Ok(5));
+    }
+
+    #[test]
+    fn dead_letter_payloads_are_cut_to_the_record_budget() {
+        let small = vec![b'x'; 10];
+        assert_eq!(dlq_payload(&small), (&small[..], None));
+        let big = vec![b'x'; budget::MAX_RECORD_BYTES + 5];
+        let (kept, from) = dlq_payload(&big);
+        assert_eq!(
+            (kept.len(), from),
+            (budget::MAX_RECORD_BYTES, Some(big.len()))
+        );
+    }
 }

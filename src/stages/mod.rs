@@ -9,6 +9,7 @@
 //! The shell measures each stage's duration through [`Timings`], plain data it
 //! turns into metrics; the stages themselves have no side effects.
 
+pub mod budget;
 pub mod canonical_url;
 pub mod dedup;
 pub mod extract;
@@ -67,6 +68,9 @@ pub struct Chain {
     /// Benchmark ladder only: stop after normalize (article records without
     /// dedup or extraction), to price the stages one by one.
     normalize_only: bool,
+    /// Tests of the shell's panic handling only: a payload containing these
+    /// bytes makes the chain panic (see [`Chain::with_fault_marker`]).
+    fault_marker: Option<Vec<u8>>,
 }
 
 impl Chain {
@@ -76,7 +80,17 @@ impl Chain {
             cfg,
             extractor: None,
             normalize_only: false,
+            fault_marker: None,
         }
+    }
+
+    /// For tests of panic handling: a payload that contains `marker` panics
+    /// in [`Chain::front`], as a bug in a stage would. Inputs alone cannot
+    /// reach this: the shell sets a marker only in debug builds, from
+    /// `NEWSFLOW_TEST_PANIC_MARKER`.
+    pub fn with_fault_marker(mut self, marker: &str) -> Self {
+        self.fault_marker = Some(marker.as_bytes().to_vec()).filter(|m| !m.is_empty());
+        self
     }
 
     /// Benchmark ladder only (`run --stages normalize`): parse and
@@ -137,6 +151,11 @@ impl Chain {
         broker_ts_ms: Option<i64>,
         t: &mut Timings,
     ) -> Result<Prepared, Rejection> {
+        if let Some(m) = &self.fault_marker {
+            if memchr::memmem::find(payload, m).is_some() {
+                panic!("fault injection: the payload holds the test panic marker");
+            }
+        }
         let article = self.prepare(payload, t)?;
         if self.normalize_only {
             // The ladder prices normalize alone: an empty text's fingerprint
@@ -144,6 +163,12 @@ impl Chain {
             let fp = Fingerprint::compute(None, "");
             let time = route::article_time(&article, broker_ts_ms);
             return Ok(Prepared { article, fp, time });
+        }
+        if self.extractor.is_some() {
+            let start = Instant::now();
+            let priced = budget::check_extract(&article);
+            t.extract = start.elapsed();
+            priced?;
         }
         let start = Instant::now();
         let fp = Fingerprint::compute(article.canonical_url.as_deref(), &article.body);
@@ -190,19 +215,23 @@ impl Chain {
             Some(x) if route::publishes(&p.article, decision, annotate) => {
                 let start = Instant::now();
                 let e = x.extract(&p.article);
-                t.extract = start.elapsed();
+                t.extract += start.elapsed();
                 Some(e)
             }
             _ => None,
         };
-        route::accepted(
+        let outcome = route::accepted(
             &p.article,
             &p.fp,
             p.time,
             decision,
             annotate,
             extraction.as_ref(),
-        )
+        );
+        match budget::check_records(&outcome.outputs) {
+            Ok(()) => outcome,
+            Err(r) => route::rejected(r),
+        }
     }
 }
 
@@ -282,5 +311,22 @@ mod tests {
         assert_eq!(index.lock().unwrap().len(), 0, "nothing remembered");
         let rec: serde_json::Value = serde_json::from_slice(&out.outputs[0].payload).unwrap();
         assert_eq!(rec["canonical_url"], "https://wire.example/a");
+    }
+
+    #[test]
+    fn a_body_of_fifty_thousand_nested_divs_is_an_article_not_a_crash() {
+        // 250 KB, under max_message_bytes. A recursive walk of its tree
+        // overflows a worker's stack and aborts the process, before its
+        // offset can be committed.
+        let body = format!(
+            "{}Ministers met in Geneva.{}",
+            "<div>".repeat(50_000),
+            "</div>".repeat(50_000)
+        );
+        let payload = serde_json::json!({"id": "deep", "body": body}).to_string();
+        let article = chain()
+            .prepare(payload.as_bytes(), &mut Timings::default())
+            .unwrap();
+        assert_eq!(article.body, "Ministers met in Geneva.");
     }
 }

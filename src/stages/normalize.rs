@@ -1,7 +1,9 @@
 //! The normalize stage: a [`RawArticle`] becomes an [`Article`] whose text
 //! every later stage can trust.
 //!
-//! * HTML bodies are rendered to text by a real parser ([`super::html`]).
+//! * HTML bodies are rendered to text by a real parser ([`super::html`]), or
+//!   by its linear tag stripper when the markup is over the parser's budget
+//!   (`html_fallback` in the record).
 //! * Text is Unicode NFC; zero-width and control characters go; runs of
 //!   whitespace collapse to one space. Paragraphs survive as `\n\n`: a blank
 //!   line or an indented line starts one, a single line break (wire text wraps
@@ -19,11 +21,16 @@ use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 
 pub fn normalize(raw: RawArticle) -> Result<Article, Rejection> {
-    let body = if html::looks_like_html(&raw.body) {
-        clean_text(&html::html_to_text(&raw.body))
-    } else {
-        clean_text(&raw.body)
+    let mut html_fallback = false;
+    let mut to_text = |s: &str| -> String {
+        if !html::looks_like_html(s) {
+            return s.to_string();
+        }
+        let (text, how) = html::render(s);
+        html_fallback |= how == html::Rendering::Stripped;
+        text
     };
+    let body = clean_text(&to_text(&raw.body));
     if body.is_empty() {
         return Err(Rejection::new(
             ErrorClass::EmptyBody,
@@ -33,13 +40,7 @@ pub fn normalize(raw: RawArticle) -> Result<Article, Rejection> {
     let title = raw
         .title
         .as_deref()
-        .map(|t| {
-            if html::looks_like_html(t) {
-                html::html_to_text(t)
-            } else {
-                t.to_string()
-            }
-        })
+        .map(to_text)
         .map(|t| clean_text(&t).replace("\n\n", " "))
         .filter(|t| !t.is_empty());
     let canonical_url = raw.url.as_deref().and_then(canonical_url::canonicalize);
@@ -62,6 +63,7 @@ pub fn normalize(raw: RawArticle) -> Result<Article, Rejection> {
         title,
         word_count: word_count(&body),
         body,
+        html_fallback,
         language,
         extra: raw.extra,
     })
@@ -349,6 +351,23 @@ mod tests {
         assert_eq!(
             (given.language.code.as_str(), given.language.basis),
             ("en", "given")
+        );
+    }
+
+    #[test]
+    fn markup_over_the_parser_budget_is_stripped_and_flagged() {
+        let deep = format!("{}Talks resumed.{}", "<b>".repeat(300), "</b>".repeat(300));
+        let a = norm(&serde_json::json!({"body": deep}).to_string()).unwrap();
+        assert_eq!((a.body.as_str(), a.html_fallback), ("Talks resumed.", true));
+        let a = norm(&serde_json::json!({"body": "x", "title": deep}).to_string()).unwrap();
+        assert_eq!(
+            (a.title.as_deref(), a.html_fallback),
+            (Some("Talks resumed."), true)
+        );
+        let a = norm(r#"{"body":"<p>Talks <b>resumed</b>.</p>"}"#).unwrap();
+        assert_eq!(
+            (a.body.as_str(), a.html_fallback),
+            ("Talks resumed.", false)
         );
     }
 }

@@ -30,6 +30,10 @@ pub struct ArticleRecord<'a> {
     pub title: Option<&'a str>,
     pub word_count: usize,
     pub body: &'a str,
+    /// Present, `true`, only when the markup was over the HTML parser's
+    /// budget and the text comes from the linear tag stripper.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub html_fallback: bool,
     /// Entities, events, quotes, casualties, dates, tone and themes (absent
     /// when the extract stage did not run).
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
@@ -54,6 +58,7 @@ impl<'a> ArticleRecord<'a> {
             title: a.title.as_deref(),
             word_count: a.word_count,
             body: &a.body,
+            html_fallback: a.html_fallback,
             extraction: None,
             extra: &a.extra,
         }

@@ -149,6 +149,26 @@ impl Extractor {
         self.lexicon.codes().len()
     }
 
+    /// The event coder's work on `body`, in token pairs: the sum over its
+    /// sentences of the square of their length in tokens (the coder matches
+    /// each token of a sentence against the rest of it). The chain prices an
+    /// article with it before extracting (`stages::budget`).
+    pub fn coder_work(body: &str) -> u64 {
+        let toks = text::tokenize(body);
+        let (mut work, mut k) = (0u64, 0usize);
+        for s in split_sentences(body) {
+            while k < toks.len() && toks[k].s < s.start {
+                k += 1;
+            }
+            let a = k;
+            while k < toks.len() && toks[k].s < s.end {
+                k += 1;
+            }
+            work += ((k - a) as u64).pow(2);
+        }
+        work
+    }
+
     /// Extracts everything from one article. Non-English articles get no entities or events.
     pub fn extract(&self, article: &Article) -> Extraction {
         let body = article.body.as_str();

@@ -143,9 +143,10 @@ pub fn find(d: &Doc, lx: &Lexicon) -> Vec<Quote> {
         }
         let mut who = speaker_of(d, lx, o, c);
         if who.is_none() {
-            // Continuation: same paragraph as the previous quote.
+            // Continuation: same paragraph as the previous quote (which may
+            // overlap this one when quotation marks pair up crosswise).
             if let Some((prev, pe)) = last {
-                if !d.text[pe..s].contains("\n\n") {
+                if !d.text.get(pe.min(s)..s).unwrap_or("").contains("\n\n") {
                     who = prev;
                 }
             }
