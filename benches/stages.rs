@@ -6,7 +6,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use newsflow::stages::dedup::{DedupConfig, DedupIndex};
-use newsflow::stages::{normalize, parse, Chain, ChainConfig, Timings};
+use newsflow::stages::{normalize, parse, Chain, ChainConfig, Source, Timings};
 use std::sync::Mutex;
 
 fn corpus() -> Vec<Vec<u8>> {
@@ -56,7 +56,16 @@ fn bench(c: &mut Criterion) {
             docs.iter()
                 .map(|d| {
                     chain
-                        .process(d, Some(0), None, &index, false, &mut Timings::default())
+                        .process(
+                            d,
+                            Source {
+                                broker_ts_ms: Some(0),
+                                ..Source::default()
+                            },
+                            &index,
+                            false,
+                            &mut Timings::default(),
+                        )
                         .outputs
                         .len()
                 })

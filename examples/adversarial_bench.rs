@@ -11,7 +11,7 @@
 #[path = "../tests/adversarial/corpus.rs"]
 mod corpus;
 
-use newsflow::stages::dedup::{Decision, Fingerprint};
+use newsflow::stages::dedup::{Decision, Delivery, Fingerprint};
 use newsflow::stages::extract::Extractor;
 use newsflow::stages::{budget, normalize, parse, route};
 use std::time::{Duration, Instant};
@@ -87,6 +87,7 @@ fn main() {
                                         &a,
                                         &fp,
                                         0,
+                                        Delivery::UNKNOWN,
                                         &Decision::Unique,
                                         false,
                                         Some(&e),

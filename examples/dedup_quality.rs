@@ -241,6 +241,7 @@ fn decision_level(docs: &[Doc], truth: &Pairs, t: f32) {
         near_threshold: t,
         window_secs: 100 * 365 * 86_400,
         capacity: docs.len().max(1),
+        ..DedupConfig::default()
     };
     let mut index = DedupIndex::new(cfg).expect("valid config");
     let has_earlier: HashSet<u32> = truth.keys().map(|&(_, j)| j).collect();

@@ -115,7 +115,7 @@ pub struct DedupConfig {
     pub on_duplicate: OnDuplicate,
     /// Articles the index can remember at once (memory is reserved for
     /// them up front, ~25 bytes each, the rest ~70 bytes as they arrive:
-    /// ~96 per remembered article, docs/dedup.md "Memory").
+    /// ~100 per remembered article, docs/dedup.md "Memory").
     pub capacity: usize,
 }
 

@@ -8,7 +8,7 @@ use newsflow::config::Config;
 use newsflow::shell::{kafka, produce, replay, run};
 use newsflow::stages::dedup::DedupIndex;
 use newsflow::stages::route::Target;
-use newsflow::stages::{Chain, ChainConfig, Timings};
+use newsflow::stages::{Chain, ChainConfig, Source, Timings};
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -362,7 +362,13 @@ fn extract_lines(cfg: &Config, reader: Box<dyn BufRead>) -> Result<()> {
         if line.is_empty() {
             continue;
         }
-        let outcome = chain.process(&line, None, None, &index, true, &mut Timings::default());
+        let outcome = chain.process(
+            &line,
+            Source::line(i as u64 + 1),
+            &index,
+            true,
+            &mut Timings::default(),
+        );
         if let Some(rejection) = outcome.rejection {
             eprintln!("newsflow: line {}: {rejection}", i + 1);
             bad += 1;

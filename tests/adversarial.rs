@@ -16,7 +16,7 @@ use corpus::{Case, Expect};
 use newsflow::stages::dedup::{DedupConfig, DedupIndex};
 use newsflow::stages::extract::Extractor;
 use newsflow::stages::route::Target;
-use newsflow::stages::{Chain, ChainConfig, Timings};
+use newsflow::stages::{Chain, ChainConfig, Source, Timings};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -84,7 +84,13 @@ fn every_class_through_the_stage_chain() {
     assert!(cases.len() >= 30, "{} classes", cases.len());
     for case in &cases {
         let mut t = Timings::default();
-        let out = chain.process(&case.payload, Some(0), Some(0), &index, true, &mut t);
+        let out = chain.process(
+            &case.payload,
+            Source::stream(0, 0, Some(0)),
+            &index,
+            true,
+            &mut t,
+        );
         match case.expect {
             Expect::Dlq(class) => {
                 let r = out

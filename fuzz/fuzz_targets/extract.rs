@@ -7,7 +7,7 @@
 use libfuzzer_sys::fuzz_target;
 use newsflow::stages::dedup::{DedupConfig, DedupIndex};
 use newsflow::stages::extract::Extractor;
-use newsflow::stages::{Chain, ChainConfig, Timings};
+use newsflow::stages::{Chain, ChainConfig, Source, Timings};
 use std::sync::{Arc, Mutex, OnceLock};
 
 fn chain() -> &'static (Chain, Mutex<DedupIndex>) {
@@ -36,6 +36,6 @@ fuzz_target!(|data: &[u8]| {
     })
     .to_string();
     let (chain, index) = chain();
-    let out = chain.process(payload.as_bytes(), Some(0), Some(0), index, true, &mut Timings::default());
+    let out = chain.process(payload.as_bytes(), Source::stream(0, 0, Some(0)), index, true, &mut Timings::default());
     assert!(out.rejection.is_some() || !out.outputs.is_empty());
 });

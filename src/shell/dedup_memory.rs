@@ -92,11 +92,12 @@ pub fn start(
                             );
                             continue;
                         };
-                        index.lock().unwrap().remember(
+                        index.lock().unwrap().remember_from(
                             id,
                             &entry.story_id,
                             &entry.fingerprint,
                             entry.time,
+                            entry.delivery,
                         );
                         applied += 1;
                     }

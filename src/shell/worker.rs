@@ -16,7 +16,7 @@ use crate::model::Rejection;
 use crate::stages::budget;
 use crate::stages::dedup::DedupIndex;
 use crate::stages::route::{self, Output, Target};
-use crate::stages::{Chain, Timings};
+use crate::stages::{Chain, Source, Timings};
 use metrics::{counter, histogram};
 use rdkafka::error::KafkaError;
 use rdkafka::message::{Header, Headers, Message, OwnedHeaders, OwnedMessage};
@@ -146,16 +146,15 @@ pub async fn run_worker(mut rx: mpsc::Receiver<Job>, ctx: WorkerCtx) {
             continue;
         }
         let mut t = Timings::default();
-        let ts = job.msg.timestamp().to_millis();
-        let front = caught("front", p, o, || chain.front(payload, ts, &mut t)).and_then(|r| r);
+        let source = Source::stream(p, o, job.msg.timestamp().to_millis());
+        let front = caught("front", p, o, || chain.front(payload, source, &mut t)).and_then(|r| r);
         if let Some((g, seq)) = gate {
             g.decide.wait(seq).await;
         }
-        let decision = front.as_ref().ok().map(|prepared| {
-            caught("decide", p, o, || {
-                chain.decide(prepared, Some(p), &dedup, &mut t)
-            })
-        });
+        let decision = front
+            .as_ref()
+            .ok()
+            .map(|prepared| caught("decide", p, o, || chain.decide(prepared, &dedup, &mut t)));
         if let Some((g, _)) = gate {
             g.decide.advance();
         }

@@ -21,7 +21,7 @@ pub mod record;
 pub mod route;
 
 use crate::model::{Article, Rejection};
-use dedup::{Decision, DedupIndex, Fingerprint};
+use dedup::{Decision, DedupIndex, Delivery, Fingerprint};
 use route::Outcome;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -119,23 +119,20 @@ impl Chain {
         article
     }
 
-    /// The whole chain for one input message. `index` is the dedup memory
-    /// (shared by the workers of one process); `broker_ts_ms` is the input
-    /// message's timestamp, the dedup time of articles without
-    /// `published_at`; `annotate` keeps duplicates flowing, marked; `lane`
-    /// is the input partition (the dedup window follows the slowest lane).
+    /// The whole chain for one input message from `source`. `index` is the
+    /// dedup memory (shared by the workers of one process); `annotate`
+    /// keeps duplicates flowing, marked.
     pub fn process(
         &self,
         payload: &[u8],
-        broker_ts_ms: Option<i64>,
-        lane: Option<i32>,
+        source: Source,
         index: &Mutex<DedupIndex>,
         annotate: bool,
         t: &mut Timings,
     ) -> Outcome {
-        match self.front(payload, broker_ts_ms, t) {
+        match self.front(payload, source, t) {
             Ok(p) => {
-                let decision = self.decide(&p, lane, index, t);
+                let decision = self.decide(&p, index, t);
                 self.finish(&p, &decision, annotate, t)
             }
             Err(r) => route::rejected(r),
@@ -148,7 +145,7 @@ impl Chain {
     pub fn front(
         &self,
         payload: &[u8],
-        broker_ts_ms: Option<i64>,
+        source: Source,
         t: &mut Timings,
     ) -> Result<Prepared, Rejection> {
         if let Some(m) = &self.fault_marker {
@@ -161,8 +158,13 @@ impl Chain {
             // The ladder prices normalize alone: an empty text's fingerprint
             // costs nothing and is never looked up.
             let fp = Fingerprint::compute(None, "");
-            let time = route::article_time(&article, broker_ts_ms);
-            return Ok(Prepared { article, fp, time });
+            let time = route::article_time(&article, source.broker_ts_ms);
+            return Ok(Prepared {
+                article,
+                fp,
+                time,
+                source,
+            });
         }
         if self.extractor.is_some() {
             let start = Instant::now();
@@ -172,29 +174,28 @@ impl Chain {
         }
         let start = Instant::now();
         let fp = Fingerprint::compute(article.canonical_url.as_deref(), &article.body);
-        let time = route::article_time(&article, broker_ts_ms);
+        let time = route::article_time(&article, source.broker_ts_ms);
         t.dedup = start.elapsed();
-        Ok(Prepared { article, fp, time })
+        Ok(Prepared {
+            article,
+            fp,
+            time,
+            source,
+        })
     }
 
     /// The dedup decision: the only step whose result depends on the
     /// articles before this one, so the only one that needs an order.
-    pub fn decide(
-        &self,
-        p: &Prepared,
-        lane: Option<i32>,
-        index: &Mutex<DedupIndex>,
-        t: &mut Timings,
-    ) -> Decision {
+    pub fn decide(&self, p: &Prepared, index: &Mutex<DedupIndex>, t: &mut Timings) -> Decision {
         if self.normalize_only {
             return Decision::Unique;
         }
         let start = Instant::now();
         let mut index = index.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(lane) = lane {
+        if let Some(lane) = p.source.lane {
             index.note_lane(lane, p.time);
         }
-        let decision = decide(&mut index, &p.article.id, &p.fp, p.time);
+        let decision = decide(&mut index, &p.article.id, &p.fp, p.time, p.source.delivery);
         t.dedup += start.elapsed();
         decision
     }
@@ -212,7 +213,7 @@ impl Chain {
             return route::normalized(&p.article);
         }
         let extraction = match &self.extractor {
-            Some(x) if route::publishes(&p.article, decision, annotate) => {
+            Some(x) if route::publishes(&p.article, p.source.delivery, decision, annotate) => {
                 let start = Instant::now();
                 let e = x.extract(&p.article);
                 t.extract += start.elapsed();
@@ -224,6 +225,7 @@ impl Chain {
             &p.article,
             &p.fp,
             p.time,
+            p.source.delivery,
             decision,
             annotate,
             extraction.as_ref(),
@@ -235,6 +237,39 @@ impl Chain {
     }
 }
 
+/// Where an input message came from: what the stages need to know of it
+/// besides its bytes.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Source {
+    /// The message's broker timestamp (ms): the dedup time of articles
+    /// without `published_at`.
+    pub broker_ts_ms: Option<i64>,
+    /// The input partition: the dedup window follows the slowest lane.
+    pub lane: Option<i32>,
+    /// Which message it is (tells a re-delivery from a copy).
+    pub delivery: Delivery,
+}
+
+impl Source {
+    /// The message at `offset` of input `partition`.
+    pub fn stream(partition: i32, offset: i64, broker_ts_ms: Option<i64>) -> Source {
+        Source {
+            broker_ts_ms,
+            lane: Some(partition),
+            delivery: Delivery::at(partition, offset),
+        }
+    }
+
+    /// Line `line` of an offline input file (no broker, no lanes).
+    pub fn line(line: u64) -> Source {
+        Source {
+            broker_ts_ms: None,
+            lane: None,
+            delivery: Delivery::at(-1, line as i64),
+        }
+    }
+}
+
 /// A parsed, normalized and fingerprinted article, ready for its decision.
 #[derive(Debug)]
 pub struct Prepared {
@@ -242,16 +277,23 @@ pub struct Prepared {
     pub fp: Fingerprint,
     /// Its dedup time (ms since the epoch).
     pub time: i64,
+    pub source: Source,
 }
 
 /// The dedup decision, and the article remembered at once in this process's
 /// index (so its near-copy right behind it in the stream is caught). The
 /// cluster-wide changelog record is only written after the outputs are
 /// acknowledged (see [`route::Outcome::remember`]).
-pub fn decide(index: &mut DedupIndex, id: &str, fp: &Fingerprint, time: i64) -> Decision {
+pub fn decide(
+    index: &mut DedupIndex,
+    id: &str,
+    fp: &Fingerprint,
+    time: i64,
+    delivery: Delivery,
+) -> Decision {
     let decision = index.check(fp, time);
     let story = decision.story_id(id).to_string();
-    index.remember(id, &story, fp, time);
+    index.remember_from(id, &story, fp, time, delivery);
     decision
 }
 
@@ -281,15 +323,71 @@ mod tests {
         };
         let (a, b) = (index(), index());
         let mut t = Timings::default();
-        let whole = chain().process(DOC, Some(0), Some(0), &a, false, &mut t);
-        let p = chain().front(DOC, Some(0), &mut t).unwrap();
-        let d = chain().decide(&p, Some(0), &b, &mut t);
+        let src = Source::stream(0, 7, Some(0));
+        let whole = chain().process(DOC, src, &a, false, &mut t);
+        let p = chain().front(DOC, src, &mut t).unwrap();
+        let d = chain().decide(&p, &b, &mut t);
         let split = chain().finish(&p, &d, false, &mut t);
         assert_eq!(whole.outputs, split.outputs);
         assert_eq!(whole.remember, split.remember);
         // The same article again is a re-delivery of itself, in both.
-        let again = chain().process(DOC, Some(0), Some(0), &a, false, &mut t);
+        let again = chain().process(DOC, src, &a, false, &mut t);
         assert_eq!(again.outputs, whole.outputs);
+    }
+
+    /// An exact copy without an id derives the original's id (from the same
+    /// URL); it is a duplicate, reported and not republished, while the
+    /// same message read again (also after a restart that restored the
+    /// memory from the changelog) is a re-delivery of itself.
+    #[test]
+    fn an_exact_copy_without_an_id_is_a_duplicate_not_a_redelivery() {
+        const NO_ID: &[u8] = br#"{"url": "https://wire.example/b", "published_at": "2026-01-13T10:00:00Z", "body": "Ministers met in Geneva on Tuesday to discuss a ceasefire, officials said. The talks will continue on Wednesday with a second round on aid corridors and prisoners."}"#;
+        let index = || {
+            Mutex::new(
+                DedupIndex::new(DedupConfig {
+                    capacity: 1000,
+                    ..DedupConfig::default()
+                })
+                .unwrap(),
+            )
+        };
+        let targets = |o: &Outcome| o.outputs.iter().map(|r| r.target).collect::<Vec<_>>();
+        let mut t = Timings::default();
+        let (original, copy) = (
+            Source::stream(0, 10, Some(0)),
+            Source::stream(1, 3, Some(0)),
+        );
+        let live = index();
+        let first = chain().process(NO_ID, original, &live, false, &mut t);
+        assert_eq!(targets(&first), [route::Target::Articles]);
+        let dup = chain().process(NO_ID, copy, &live, false, &mut t);
+        assert_eq!(dup.duplicate, Some(dedup::DuplicateKind::ExactUrl));
+        assert_eq!(
+            targets(&dup),
+            [route::Target::Duplicates],
+            "reported, not republished"
+        );
+        let again = chain().process(NO_ID, original, &live, false, &mut t);
+        assert_eq!(
+            again.outputs, first.outputs,
+            "a re-delivery is processed as itself"
+        );
+
+        // After a restart: the memory comes back from the changelog record.
+        let restored = index();
+        let rec = first.remember.as_ref().unwrap();
+        let entry = dedup::changelog::decode(&rec.payload).unwrap();
+        restored.lock().unwrap().remember_from(
+            std::str::from_utf8(&rec.key).unwrap(),
+            &entry.story_id,
+            &entry.fingerprint,
+            entry.time,
+            entry.delivery,
+        );
+        let again = chain().process(NO_ID, original, &restored, false, &mut t);
+        assert_eq!(again.outputs, first.outputs);
+        let dup = chain().process(NO_ID, copy, &restored, false, &mut t);
+        assert_eq!(targets(&dup), [route::Target::Duplicates]);
     }
 
     #[test]
@@ -302,9 +400,13 @@ mod tests {
             .unwrap(),
         );
         let mut t = Timings::default();
-        let out = chain()
-            .normalize_only()
-            .process(DOC, Some(0), Some(0), &index, false, &mut t);
+        let out = chain().normalize_only().process(
+            DOC,
+            Source::stream(0, 0, Some(0)),
+            &index,
+            false,
+            &mut t,
+        );
         assert_eq!(out.outputs.len(), 1);
         assert_eq!(out.outputs[0].target, route::Target::Articles);
         assert!(out.remember.is_none() && t.dedup.is_zero());

@@ -2,7 +2,7 @@
 //! normalized article and the dedup decision. Pure, so the streaming shell
 //! and `newsflow extract` agree on every byte.
 
-use super::dedup::{changelog, Decision, DuplicateKind, Fingerprint};
+use super::dedup::{changelog, Decision, Delivery, DuplicateKind, Fingerprint};
 use super::extract::{self, Extraction};
 use super::record::ArticleRecord;
 use crate::model::{Article, Rejection};
@@ -80,6 +80,7 @@ pub fn accepted(
     article: &Article,
     fp: &Fingerprint,
     time: i64,
+    delivery: Delivery,
     decision: &Decision,
     annotate: bool,
     extraction: Option<&Extraction>,
@@ -90,7 +91,9 @@ pub fn accepted(
     let mut duplicate_of = None;
     // A re-delivered article (after a crash or a rebalance) finds itself in
     // the index: it is processed again as itself, in its remembered story.
-    let redelivered = is_redelivery(article, decision);
+    // Another message carrying the same id (an exact copy without an id) is
+    // a duplicate like any other.
+    let redelivered = decision.is_redelivery(&article.id, delivery);
     if let (
         false,
         Decision::Duplicate {
@@ -98,6 +101,7 @@ pub fn accepted(
             story_id,
             kind,
             similarity,
+            ..
         },
     ) = (redelivered, decision)
     {
@@ -144,20 +148,21 @@ pub fn accepted(
     out.remember = Some(Output {
         target: Target::Changelog,
         key: article.id.as_bytes().to_vec(),
-        payload: changelog::encode(story_id, time, fp),
+        payload: changelog::encode(story_id, time, delivery, fp),
     });
     out
 }
 
 /// Whether an article with this decision is published (so worth extracting).
-pub fn publishes(article: &Article, decision: &Decision, annotate: bool) -> bool {
-    annotate || !matches!(decision, Decision::Duplicate { .. }) || is_redelivery(article, decision)
-}
-
-/// The article found itself in the index: it was delivered again (after a
-/// crash or a rebalance), not copied.
-fn is_redelivery(article: &Article, decision: &Decision) -> bool {
-    matches!(decision, Decision::Duplicate { of, .. } if *of == article.id)
+pub fn publishes(
+    article: &Article,
+    delivery: Delivery,
+    decision: &Decision,
+    annotate: bool,
+) -> bool {
+    annotate
+        || !matches!(decision, Decision::Duplicate { .. })
+        || decision.is_redelivery(&article.id, delivery)
 }
 
 /// Benchmark ladder only: the article record of a normalized article,

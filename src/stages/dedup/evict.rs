@@ -71,6 +71,7 @@ impl DedupIndex {
                 text: 0,
                 size: 0,
                 meta: 0,
+                delivery: 0,
             };
             self.entries.push(blank);
             self.times.push(0);

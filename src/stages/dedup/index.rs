@@ -1,9 +1,9 @@
 //! The in-memory dedup index: remembered articles within the window, looked up
 //! by canonical URL and by LSH band, verified by sketch.
 //!
-//! Per remembered article there is one 46-byte [`Entry`] (verification sketch,
+//! Per remembered article there is one 50-byte [`Entry`] (verification sketch,
 //! hashes, sizes, arena offset), its 4-byte time, up to 6 four-byte slots in
-//! the shared [`SlotTable`] (5 bands + URL), and its ids in the [`Arena`]: ~96 bytes in all
+//! the shared [`SlotTable`] (5 bands + URL), and its ids in the [`Arena`]: ~100 bytes in all
 //! (docs/dedup.md, "Memory"). Removal is lazy:
 //! evicted entries are flagged dead (invisible at once), and their slots are
 //! purged in one pass when their entry numbers are needed again.
@@ -18,7 +18,9 @@
 use super::arena::{Arena, Story};
 use super::fingerprint::{Fingerprint, Stored, WORDS};
 use super::table::SlotTable;
-use super::{ConfigError, Decision, DedupConfig, DuplicateKind, Remembered, BANDS, MAX_ID_BYTES};
+use super::{
+    ConfigError, Decision, DedupConfig, Delivery, DuplicateKind, Remembered, BANDS, MAX_ID_BYTES,
+};
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 
 const SEED_SLOT: u64 = 0x6e66_0008_736c_6f74;
@@ -26,9 +28,9 @@ pub(super) const NO_REC: u32 = u32::MAX;
 const HAS_BANDS: u16 = 1 << 10;
 const SAT: u32 = u16::MAX as u32;
 
-/// One remembered article (46 bytes, packed to 2-byte alignment: fields are
+/// One remembered article (50 bytes, packed to 2-byte alignment: fields are
 /// only ever copied out, never borrowed). Its time is kept apart, in
-/// `DedupIndex::times`, so that sweeps read 4 bytes per entry, not 46.
+/// `DedupIndex::times`, so that sweeps read 4 bytes per entry, not 50.
 #[derive(Debug, Clone, Copy)]
 #[repr(C, packed(2))]
 pub(super) struct Entry {
@@ -42,10 +44,12 @@ pub(super) struct Entry {
     pub(super) size: u16,
     /// Sampling level (5 bits) << 11 | has band slots (1 bit) << 10 | sampled count (10 bits).
     pub(super) meta: u16,
+    /// The message it was remembered from ([`Delivery::to_bits`]).
+    pub(super) delivery: u32,
 }
 
 // The memory accounting in docs/dedup.md counts on this size.
-const _: () = assert!(std::mem::size_of::<Entry>() == 46);
+const _: () = assert!(std::mem::size_of::<Entry>() == 50);
 
 impl Entry {
     fn stored(&self) -> Stored {
@@ -315,6 +319,7 @@ impl DedupIndex {
                     story_id: self.arena.story_id(rec).to_string(),
                     kind: b.kind,
                     similarity: b.similarity,
+                    of_delivery: Delivery::from_bits(self.entries[b.entry as usize].delivery),
                 }
             }
         }
@@ -348,6 +353,18 @@ impl DedupIndex {
         story_id: &str,
         fp: &Fingerprint,
         time: i64,
+    ) -> Remembered {
+        self.remember_from(article_id, story_id, fp, time, Delivery::UNKNOWN)
+    }
+
+    /// [`DedupIndex::remember`], noting the message the article came from.
+    pub fn remember_from(
+        &mut self,
+        article_id: &str,
+        story_id: &str,
+        fp: &Fingerprint,
+        time: i64,
+        delivery: Delivery,
     ) -> Remembered {
         let bad_id = |s: &str| s.is_empty() || s.len() > MAX_ID_BYTES;
         if (!fp.has_text() && !fp.has_url()) || bad_id(article_id) || bad_id(story_id) {
@@ -418,6 +435,7 @@ impl DedupIndex {
             text: fp.text as u16,
             size: fp.size.min(SAT) as u16,
             meta,
+            delivery: delivery.to_bits(),
         };
         self.dead[slot as usize / 64] &= !(1 << (slot % 64));
         self.live += 1;

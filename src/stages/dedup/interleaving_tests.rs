@@ -127,7 +127,13 @@ fn stories_found(docs: &[Doc], partitions: usize, seed: u64) -> BTreeSet<BTreeSe
         let p = open[rng.below(open.len() as u64) as usize];
         let i = queues[p].pop_front().unwrap();
         index.note_lane(p as i32, docs[i].time);
-        let d = decide(&mut index, &docs[i].id, &fps[i], docs[i].time);
+        let d = decide(
+            &mut index,
+            &docs[i].id,
+            &fps[i],
+            docs[i].time,
+            Delivery::at(p as i32, i as i64),
+        );
         story_of[i] = Some(d.story_id(&docs[i].id).to_string());
     }
     let mut groups: std::collections::BTreeMap<String, BTreeSet<String>> = Default::default();
@@ -196,12 +202,12 @@ fn a_registered_partition_holds_the_window_before_its_first_article() {
     idx.add_lane(0);
     idx.add_lane(1);
     idx.note_lane(0, T0);
-    decide(&mut idx, "a", &fp, T0);
+    decide(&mut idx, "a", &fp, T0, Delivery::UNKNOWN);
     // Partition 0 runs a month ahead before partition 1 brings anything.
     idx.note_lane(0, T0 + 30 * DAY);
-    decide(&mut idx, "far", &other, T0 + 30 * DAY);
+    decide(&mut idx, "far", &other, T0 + 30 * DAY, Delivery::UNKNOWN);
     idx.note_lane(1, T0 + HOUR);
-    let d = decide(&mut idx, "copy", &fp, T0 + HOUR);
+    let d = decide(&mut idx, "copy", &fp, T0 + HOUR, Delivery::UNKNOWN);
     assert!(
         matches!(d, Decision::Duplicate { ref of, .. } if of == "a"),
         "{d:?}"
@@ -217,13 +223,13 @@ fn lateness_keeps_copies_for_late_articles() {
         let mut idx = small_index();
         idx.add_lane(0);
         idx.note_lane(0, T0);
-        decide(&mut idx, "a", &fp, T0);
+        decide(&mut idx, "a", &fp, T0, Delivery::UNKNOWN);
         let copy_time = T0 + 7 * DAY - HOUR;
         let ahead = copy_time + late_by;
         idx.note_lane(0, ahead);
-        decide(&mut idx, "ahead", &other, ahead);
+        decide(&mut idx, "ahead", &other, ahead, Delivery::UNKNOWN);
         idx.note_lane(0, copy_time);
-        decide(&mut idx, "copy", &fp, copy_time)
+        decide(&mut idx, "copy", &fp, copy_time, Delivery::UNKNOWN)
     };
     assert!(matches!(run(20 * HOUR), Decision::Duplicate { .. }));
     assert_eq!(run(3 * DAY), Decision::Unique, "beyond the lateness");

@@ -119,6 +119,45 @@ impl DedupConfig {
     }
 }
 
+/// Which input message an article came from: a 32-bit tag of its
+/// coordinates (partition and offset in the stream, line number offline).
+///
+/// An article that finds its own id in the dedup memory is a re-delivery of
+/// the same message (after a crash or a rebalance) only when the tags agree;
+/// otherwise it is another message that carries the same id, such as an
+/// exact copy without an id, whose id derives from the same URL or text, and
+/// it is a duplicate. [`Delivery::UNKNOWN`] agrees with every tag (memory
+/// written without tags).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub struct Delivery(u32);
+
+impl Delivery {
+    pub const UNKNOWN: Delivery = Delivery(0);
+
+    /// The tag of the message at `offset` of input `partition` (offline:
+    /// partition -1 and the line number).
+    pub fn at(partition: i32, offset: i64) -> Delivery {
+        let mut b = [0u8; 12];
+        b[..4].copy_from_slice(&partition.to_le_bytes());
+        b[4..].copy_from_slice(&offset.to_le_bytes());
+        let h = (xxhash_rust::xxh3::xxh3_64_with_seed(&b, 0x6e66_6465_6c69_7672) >> 32) as u32;
+        Delivery(h.max(1))
+    }
+
+    /// Whether two tags can name the same message.
+    pub fn same_message(self, other: Delivery) -> bool {
+        self == Delivery::UNKNOWN || other == Delivery::UNKNOWN || self == other
+    }
+
+    pub fn to_bits(self) -> u32 {
+        self.0
+    }
+
+    pub fn from_bits(bits: u32) -> Delivery {
+        Delivery(bits)
+    }
+}
+
 /// How an article duplicates a remembered one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum DuplicateKind {
@@ -157,10 +196,19 @@ pub enum Decision {
         kind: DuplicateKind,
         /// Estimated Jaccard similarity of the shingle sets (1.0 for exact text).
         similarity: f32,
+        /// The message `of` was remembered from.
+        of_delivery: Delivery,
     },
 }
 
 impl Decision {
+    /// The article found itself: the same id from the same message, read
+    /// again after a crash or a rebalance (not a copy carrying the same id).
+    pub fn is_redelivery(&self, own_id: &str, delivery: Delivery) -> bool {
+        matches!(self, Decision::Duplicate { of, of_delivery, .. }
+            if of == own_id && of_delivery.same_message(delivery))
+    }
+
     /// The story id an article with this decision carries.
     pub fn story_id<'a>(&'a self, own_id: &'a str) -> &'a str {
         match self {

@@ -95,7 +95,8 @@ fn repunctuated_and_reheadlined_copies_are_exact_text_duplicates() {
             of: "a1".into(),
             story_id: "a1".into(),
             kind: DuplicateKind::ExactText,
-            similarity: 1.0
+            similarity: 1.0,
+            of_delivery: Delivery::UNKNOWN,
         }
     );
     // A new headline does not enter the body fingerprint; the body is the same.
@@ -273,7 +274,8 @@ fn exact_copies_are_absorbed_but_their_urls_still_match() {
             of: "b".into(),
             story_id: "a".into(),
             kind: DuplicateKind::ExactUrl,
-            similarity: 0.0
+            similarity: 0.0,
+            of_delivery: Delivery::UNKNOWN,
         }
     );
     assert!(matches!(ix.check(&fp(None, WIRE), T0), Decision::Duplicate { of, .. } if of == "a"));
