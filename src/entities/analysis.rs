@@ -179,3 +179,55 @@ fn merge(hits: Vec<Hit>, names: Vec<NameSpan>) -> Vec<Item> {
     items.sort_by_key(|i| i.span().0);
     items
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entities::EntityKind;
+
+    fn mention(country: &str) -> Entity {
+        Entity {
+            kind: EntityKind::Country,
+            start: 0,
+            end: 1,
+            text: country.into(),
+            name: country.into(),
+            code: Some(country.into()),
+            country: Some(country.into()),
+            role: None,
+            geonames_id: None,
+            admin1: None,
+            lat: None,
+            lon: None,
+            sentence_index: 0,
+        }
+    }
+
+    #[test]
+    fn about_keeps_the_main_countries_named_rounded_and_counted() {
+        let g = Gazetteer::load_default().unwrap();
+        let a = Analysis {
+            entities: vec![mention("RUS"), mention("RUS"), mention("PER")],
+            countries: vec![
+                ("RUS".into(), 10.0 / 3.0),
+                ("USA".into(), 1.25),
+                ("PER".into(), 0.41),
+                // Below MAIN_RATIO x top (0.4): not a country the article is about.
+                ("FRA".into(), 0.39),
+            ],
+        };
+        let about = a.about(&g);
+        let got: Vec<(&str, &str, f64, usize)> = about
+            .iter()
+            .map(|c| (c.code.as_str(), c.name.as_str(), c.salience, c.mentions))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("RUS", "Russia", 3.333, 2),
+                ("USA", "United States", 1.25, 0),
+                ("PER", "Peru", 0.41, 1),
+            ]
+        );
+    }
+}
