@@ -1,5 +1,6 @@
-//! Event coding: turns a normalized article into entities, CAMEO-coded events (who
-//! did what to whom, when, where), quotes, casualties, dates, tone and themes.
+//! Event coding: turns a normalized article into entities, the countries it is about,
+//! CAMEO-coded events (who did what to whom, when, where), quotes, casualties, dates, tone and
+//! themes.
 //!
 //! [`Extractor`] loads the dictionaries once (the gazetteer of `crate::entities`, the CAMEO
 //! table, the verb/noun pattern lexicon, the tone lexicon, the theme table) and is shared
