@@ -69,7 +69,11 @@ fn main() -> anyhow::Result<()> {
             .and_then(|n| n.parse().ok())
             .unwrap_or(0);
         all.add(&pred, &gold);
-        let half = if id.is_multiple_of(2) { &mut even } else { &mut odd };
+        let half = if id.is_multiple_of(2) {
+            &mut even
+        } else {
+            &mut odd
+        };
         half.add(&pred, &gold);
     }
     println!("records {records}, with place labels {stories}, with no country {empty}");

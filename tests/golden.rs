@@ -390,9 +390,13 @@ fn check_article(spec: &Value, x: &Extraction, errors: &mut Vec<String>) {
     let codes: Vec<&str> = x.countries.iter().map(|c| c.code.as_str()).collect();
     let want = strs(&spec["countries"]);
     if want.iter().any(|w| !codes.contains(&w.as_str()))
-        || want.first().is_some_and(|w| codes.first() != Some(&w.as_str()))
+        || want
+            .first()
+            .is_some_and(|w| codes.first() != Some(&w.as_str()))
     {
-        errors.push(format!("line {line}: countries {codes:?}, expected {want:?}"));
+        errors.push(format!(
+            "line {line}: countries {codes:?}, expected {want:?}"
+        ));
     }
     for c in spec["casualties"].as_array().into_iter().flatten() {
         let ok = x.casualties.iter().any(|k| {
