@@ -6,82 +6,18 @@
 //! CORPUS defaults to ../shared/corpora/reuters21578-train.jsonl. `dev` is the stories with an
 //! even numeric id (used while tuning), `test` the odd ones (held out). A country is predicted
 //! when its salience is at least `ratio` (default `Analysis::MAIN_RATIO`, 0.12) times the article's top salience.
-//! Reuters place names map to ISO3 by the gazetteer's names; historical ones: ussr -> SUN,
-//! west-germany -> DEU, east-germany -> DDR, czechoslovakia -> CSK, yugoslavia -> YUG,
-//! yemen-demo-republic -> YMD, yemen-arab-republic -> YEM, zaire -> COD, burma -> MMR,
-//! kampuchea -> KHM. Persons match when every token of the label ("james-baker") is a token of
-//! the detected name ("James Baker"), after ASCII folding.
+//! Reuters place names map to ISO3 as in examples/common/reuters.rs. Persons match when every
+//! token of the label ("james-baker") is a token of the detected name ("James Baker"), after
+//! ASCII folding.
 
 use std::collections::{BTreeSet, HashMap};
 use std::io::BufRead;
 
 use newsflow::entities::{analyze, Analysis, EntityKind, Gazetteer};
 
-fn fold(s: &str) -> String {
-    use unicode_normalization::UnicodeNormalization;
-    s.nfkd()
-        .filter(|c| c.is_ascii())
-        .collect::<String>()
-        .to_lowercase()
-}
-
-fn reuters_map(g: &Gazetteer) -> HashMap<String, String> {
-    let mut m = HashMap::new();
-    for c in g.countries() {
-        for n in std::iter::once(&c.name).chain(c.aliases.iter()) {
-            m.entry(
-                fold(n)
-                    .replace([' ', '.'], "-")
-                    .trim_matches('-')
-                    .to_string(),
-            )
-            .or_insert_with(|| c.iso3.clone());
-        }
-    }
-    for (k, v) in [
-        ("usa", "USA"),
-        ("uk", "GBR"),
-        ("ussr", "SUN"),
-        ("west-germany", "DEU"),
-        ("east-germany", "DDR"),
-        ("czechoslovakia", "CSK"),
-        ("yugoslavia", "YUG"),
-        ("yemen-demo-republic", "YMD"),
-        ("yemen-arab-republic", "YEM"),
-        ("zaire", "COD"),
-        ("burma", "MMR"),
-        ("kampuchea", "KHM"),
-        ("uae", "ARE"),
-        ("trinidad-tobago", "TTO"),
-        ("us-virgin-islands", "VIR"),
-        ("congo", "COG"),
-        ("ivory-coast", "CIV"),
-        ("hong-kong", "HKG"),
-        ("south-korea", "KOR"),
-        ("north-korea", "PRK"),
-    ] {
-        m.insert(k.to_string(), v.to_string());
-    }
-    m
-}
-
-#[derive(Default)]
-struct Prf {
-    tp: usize,
-    fp: usize,
-    fn_: usize,
-}
-
-impl Prf {
-    fn line(&self, what: &str) -> String {
-        let p = self.tp as f64 / (self.tp + self.fp).max(1) as f64;
-        let r = self.tp as f64 / (self.tp + self.fn_).max(1) as f64;
-        format!(
-            "{what}: precision {p:.3} recall {r:.3} (tp {} fp {} fn {})",
-            self.tp, self.fp, self.fn_
-        )
-    }
-}
+#[path = "common/reuters.rs"]
+mod reuters;
+use reuters::{fold, reuters_map, Prf};
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
@@ -153,11 +89,8 @@ fn main() -> anyhow::Result<()> {
             .collect();
         let ranked = analysis.countries;
         let every: BTreeSet<String> = ranked.iter().map(|r| r.0.clone()).collect();
-        for (set, prf) in [(&every, &mut all), (&salient, &mut sal)] {
-            prf.tp += set.intersection(&gold).count();
-            prf.fp += set.difference(&gold).count();
-            prf.fn_ += gold.difference(set).count();
-        }
+        all.add(&every, &gold);
+        sal.add(&salient, &gold);
         if std::env::var_os("EVAL_DUMP").is_some() {
             println!(
                 "DUMP\t{}\t{}\t{}",

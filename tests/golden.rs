@@ -1,6 +1,7 @@
 //! Golden tests of the event coder: the seed article's acceptance list
 //! (../shared/seed/seed-article.json; skipped when absent), key events of the sample articles
-//! (tests/golden/samples.json), the event record against its schema, and a no-panic run over the
+//! and countries (tests/golden/samples.json), the event record against its schema, the seed's
+//! countries in the article record, and a no-panic run over the
 //! BBC corpus. Assertions are on the events that matter, not on whole
 //! outputs, so improvements to the coder do not break them needlessly.
 
@@ -8,6 +9,7 @@ use std::sync::OnceLock;
 
 use newsflow::model::Article;
 use newsflow::stages::extract::{event_record, Event, Extraction, Extractor};
+use newsflow::stages::record::ArticleRecord;
 use newsflow::stages::{normalize, parse};
 use serde_json::Value;
 
@@ -229,6 +231,46 @@ fn seed_article_casualties_and_quotes() {
 }
 
 #[test]
+fn seed_article_countries_in_the_record() {
+    let Some((a, x)) = seed() else { return };
+    let record = ArticleRecord::new(&a, "story-1", None).with_extraction(Some(&x));
+    let v: Value = serde_json::from_slice(&record.to_json()).unwrap();
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/schemas/article-record.schema.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let item = &schema["properties"]["countries"]["items"];
+    let keys: Vec<&str> = item["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k.as_str().unwrap())
+        .collect();
+    let countries = v["countries"].as_array().expect("countries in the record");
+    let codes: Vec<&str> = countries
+        .iter()
+        .map(|c| c["code"].as_str().unwrap())
+        .collect();
+    // Russia, the US and Iran, and nothing else; Iran (the protests) first.
+    assert_eq!(codes, ["IRN", "USA", "RUS"], "{countries:?}");
+    assert_eq!(countries[2]["name"], "Russia");
+    let mut last = f64::INFINITY;
+    for c in countries {
+        let obj = c.as_object().unwrap();
+        assert_eq!(obj.keys().map(String::as_str).collect::<Vec<_>>(), keys);
+        let s = c["salience"].as_f64().unwrap();
+        assert!(s > 0.0 && s <= last, "salience order: {countries:?}");
+        assert_eq!(s, (s * 1000.0).round() / 1000.0, "3 decimals: {s}");
+        last = s;
+        assert!(c["mentions"].as_u64().unwrap() >= 1, "{c}");
+    }
+}
+
+#[test]
 fn event_records_follow_the_schema_and_are_deterministic() {
     let Some((a, x)) = seed() else { return };
     let schema: Value = serde_json::from_str(
@@ -344,6 +386,17 @@ fn check_article(spec: &Value, x: &Extraction, errors: &mut Vec<String>) {
                     .collect::<Vec<_>>()
             ));
         }
+    }
+    let codes: Vec<&str> = x.countries.iter().map(|c| c.code.as_str()).collect();
+    let want = strs(&spec["countries"]);
+    if want.iter().any(|w| !codes.contains(&w.as_str()))
+        || want
+            .first()
+            .is_some_and(|w| codes.first() != Some(&w.as_str()))
+    {
+        errors.push(format!(
+            "line {line}: countries {codes:?}, expected {want:?}"
+        ));
     }
     for c in spec["casualties"].as_array().into_iter().flatten() {
         let ok = x.casualties.iter().any(|k| {

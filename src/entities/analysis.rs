@@ -49,13 +49,49 @@ impl Analysis {
 
     /// The countries the article is mainly about: salience >= `ratio` x the top salience.
     pub fn main_countries(&self, ratio: f64) -> Vec<&str> {
+        self.main(ratio).map(|c| c.0.as_str()).collect()
+    }
+
+    /// The (code, salience) pairs of [`Analysis::main_countries`].
+    fn main(&self, ratio: f64) -> impl Iterator<Item = &(String, f64)> {
         let top = self.countries.first().map_or(0.0, |c| c.1);
         self.countries
             .iter()
-            .filter(|c| c.1 >= ratio * top && c.1 > 0.0)
-            .map(|c| c.0.as_str())
+            .filter(move |c| c.1 >= ratio * top && c.1 > 0.0)
+    }
+
+    /// Decimals kept of a country's salience in [`Analysis::about`], so records are stable.
+    pub const SALIENCE_DECIMALS: i32 = 3;
+
+    /// The countries the article is about, as the article record carries them: the main
+    /// countries at [`Analysis::MAIN_RATIO`], most salient first, with the gazetteer's name, the
+    /// salience rounded to [`Analysis::SALIENCE_DECIMALS`] and the number of entities belonging
+    /// to the country (0 for a country known only from cues such as "dlrs").
+    pub fn about(&self, g: &Gazetteer) -> Vec<ArticleCountry> {
+        let scale = 10f64.powi(Self::SALIENCE_DECIMALS);
+        self.main(Self::MAIN_RATIO)
+            .map(|(code, salience)| ArticleCountry {
+                code: code.to_string(),
+                name: g.country_name(code).unwrap_or(code).to_string(),
+                salience: (salience * scale).round() / scale,
+                mentions: self
+                    .entities
+                    .iter()
+                    .filter(|e| e.country.as_ref() == Some(code))
+                    .count(),
+            })
             .collect()
     }
+}
+
+/// A country an article is about (see [`Analysis::about`]).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ArticleCountry {
+    /// ISO 3166 alpha-3 (ISO 3166-3 for dissolved states).
+    pub code: String,
+    pub name: String,
+    pub salience: f64,
+    pub mentions: usize,
 }
 
 /// Recognizes entities in `text`. `published` picks the roles of dated actors.
@@ -142,4 +178,56 @@ fn merge(hits: Vec<Hit>, names: Vec<NameSpan>) -> Vec<Item> {
     items.extend(names.into_iter().map(Item::Name));
     items.sort_by_key(|i| i.span().0);
     items
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::entities::EntityKind;
+
+    fn mention(country: &str) -> Entity {
+        Entity {
+            kind: EntityKind::Country,
+            start: 0,
+            end: 1,
+            text: country.into(),
+            name: country.into(),
+            code: Some(country.into()),
+            country: Some(country.into()),
+            role: None,
+            geonames_id: None,
+            admin1: None,
+            lat: None,
+            lon: None,
+            sentence_index: 0,
+        }
+    }
+
+    #[test]
+    fn about_keeps_the_main_countries_named_rounded_and_counted() {
+        let g = Gazetteer::load_default().unwrap();
+        let a = Analysis {
+            entities: vec![mention("RUS"), mention("RUS"), mention("PER")],
+            countries: vec![
+                ("RUS".into(), 10.0 / 3.0),
+                ("USA".into(), 1.25),
+                ("PER".into(), 0.41),
+                // Below MAIN_RATIO x top (0.4): not a country the article is about.
+                ("FRA".into(), 0.39),
+            ],
+        };
+        let about = a.about(&g);
+        let got: Vec<(&str, &str, f64, usize)> = about
+            .iter()
+            .map(|c| (c.code.as_str(), c.name.as_str(), c.salience, c.mentions))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("RUS", "Russia", 3.333, 2),
+                ("USA", "United States", 1.25, 0),
+                ("PER", "Peru", 0.41, 1),
+            ]
+        );
+    }
 }

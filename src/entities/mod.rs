@@ -26,7 +26,7 @@ mod trie;
 mod types;
 mod wordlists;
 
-pub use analysis::{analyze, recognize, Analysis};
+pub use analysis::{analyze, recognize, Analysis, ArticleCountry};
 pub use gazetteer::{Gazetteer, LoadError};
 pub use records::Country;
 pub use salience::article_countries;

@@ -100,8 +100,8 @@ impl Chain {
         self
     }
 
-    /// Adds the extract stage (actors, events, quotes, casualties, dates,
-    /// tone, themes) with its loaded dictionaries.
+    /// Adds the extract stage (actors, countries, events, quotes, casualties,
+    /// dates, tone, themes) with its loaded dictionaries.
     pub fn with_extractor(mut self, extractor: std::sync::Arc<extract::Extractor>) -> Self {
         self.extractor = Some(extractor);
         self

@@ -34,7 +34,7 @@ pub struct ArticleRecord<'a> {
     /// budget and the text comes from the linear tag stripper.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub html_fallback: bool,
-    /// Entities, events, quotes, casualties, dates, tone and themes (absent
+    /// Entities, countries, events, quotes, casualties, dates, tone and themes (absent
     /// when the extract stage did not run).
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub extraction: Option<&'a Extraction>,

@@ -1,5 +1,6 @@
-//! Event coding: turns a normalized article into entities, CAMEO-coded events (who
-//! did what to whom, when, where), quotes, casualties, dates, tone and themes.
+//! Event coding: turns a normalized article into entities, the countries it is about,
+//! CAMEO-coded events (who did what to whom, when, where), quotes, casualties, dates, tone and
+//! themes.
 //!
 //! [`Extractor`] loads the dictionaries once (the gazetteer of `crate::entities`, the CAMEO
 //! table, the verb/noun pattern lexicon, the tone lexicon, the theme table) and is shared
@@ -28,7 +29,9 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::entities::{article_countries, recognize, split_sentences, Entity, Gazetteer};
+use crate::entities::{
+    analyze, article_countries, split_sentences, ArticleCountry, Entity, Gazetteer,
+};
 use crate::model::Article;
 
 pub use actors::Actor;
@@ -61,6 +64,8 @@ pub enum LoadError {
 #[derive(Debug, Clone, Serialize)]
 pub struct Extraction {
     pub entities: Vec<Entity>,
+    /// The countries the article is about, most salient first ([`crate::entities::Analysis::about`]).
+    pub countries: Vec<ArticleCountry>,
     pub events: Vec<Event>,
     pub quotes: Vec<Quote>,
     pub casualties: Vec<Casualty>,
@@ -179,6 +184,7 @@ impl Extractor {
             .map(|t| t.naive_utc().date());
         let empty = |tone: Tone| Extraction {
             entities: vec![],
+            countries: vec![],
             events: vec![],
             quotes: vec![],
             casualties: vec![],
@@ -189,7 +195,9 @@ impl Extractor {
         if !article.language.is_english {
             return empty(Tone::default());
         }
-        let entities = recognize(&self.gazetteer, body, pub_date);
+        let analysis = analyze(&self.gazetteer, body, pub_date);
+        let countries = analysis.about(&self.gazetteer);
+        let entities = analysis.entities;
         let main = article_countries(&entities).into_iter().next().map(|c| c.0);
         let (events, quotes, casualties, dates, tone, themes) = {
             let mut doc = text::Doc::new(body, split_sentences(body), &entities);
@@ -232,6 +240,7 @@ impl Extractor {
         };
         Extraction {
             entities,
+            countries,
             events,
             quotes,
             casualties,

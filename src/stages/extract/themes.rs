@@ -63,14 +63,18 @@ impl Themes {
         Ok(t)
     }
 
+    /// Adds to `counts[theme]` the words of `words` that start a keyword of the theme (a word
+    /// counts once per theme however many of its keywords start there).
     fn count(&self, words: &[&str], counts: &mut [u32]) {
+        // The last word index each theme was counted at: any number of themes, no aliasing.
+        let mut last = vec![usize::MAX; self.names.len()];
         for i in 0..words.len() {
             let w = words[i];
-            let mut seen: u64 = 0;
             let mut hit = |th: u16, counts: &mut [u32]| {
-                if seen & (1 << (th % 64)) == 0 {
-                    seen |= 1 << (th % 64);
-                    counts[th as usize] += 1;
+                let th = th as usize;
+                if last[th] != i {
+                    last[th] = i;
+                    counts[th] += 1;
                 }
             };
             if let Some(keys) = self.exact.get(w) {
@@ -143,5 +147,21 @@ mod tests {
             vec!["ELECTION", "PROTEST"]
         );
         assert!(Themes::parse("NOTAB\n").is_err());
+    }
+
+    #[test]
+    fn themes_beyond_64_are_counted_apart() {
+        // Themes 0 and 64 share a keyword and theme 65 has its own: with a 64-bit mask indexed
+        // by theme % 64, theme 64 would be taken for theme 0 (already counted) and lost.
+        let mut tsv = String::from("T0\triot*\n");
+        for i in 1..64 {
+            tsv.push_str(&format!("T{i}\tword{i}\n"));
+        }
+        tsv.push_str("T64\triot*\nT65\tquake\n");
+        let th = Themes::parse(&tsv).unwrap();
+        assert_eq!(th.names.len(), 66);
+        let t = "Riots again. More rioting. A quake and a quake.";
+        let d = Doc::new(t, crate::entities::split_sentences(t), &[]);
+        assert_eq!(th.find(&d, None), vec!["T0", "T64", "T65"]);
     }
 }
