@@ -291,7 +291,8 @@ pub fn consume_loop(
                 // A reset to the end of the partition shows no later message
                 // to find the gap by: check up to the end instead, and go
                 // back for what is still readable.
-                if !rewind_to_unread(&consumer, &shared, p, &mut rewound) {
+                let reading_again = rewind_to_unread(&consumer, &shared, p, &mut rewound);
+                if !reading_again {
                     at_eof.insert(p);
                 }
             }
@@ -350,15 +351,12 @@ fn check_loss(
 ) -> Option<(i64, i64)> {
     let topic = shared.input_topic.as_str();
     // Set at assignment for the first read (see `expected_starts`).
-    let Some(from) = shared
+    let from = shared
         .tracker
         .lock()
         .unwrap()
         .next_read(partition)
-        .filter(|&e| e >= 0)
-    else {
-        return None;
-    };
+        .filter(|&e| e >= 0)?;
     if read_at.is_some_and(|o| o <= from) {
         return None;
     }

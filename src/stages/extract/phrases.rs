@@ -371,10 +371,9 @@ pub fn left(d: &Doc, g: usize, start: usize) -> Option<(usize, usize)> {
     }
     let mut a = g;
     while a > start && a + 8 > g {
-        let w = d.w(a - 1);
-        if nominal(d, a - 1) {
-            a -= 1;
-        } else if w == "of" && a < g && a - 1 > start && nominal(d, a - 2) {
+        // A nominal word, or "of" between two ("the leader of the party").
+        let of_between = d.w(a - 1) == "of" && a < g && a - 1 > start && nominal(d, a - 2);
+        if nominal(d, a - 1) || of_between {
             a -= 1;
         } else {
             break;
@@ -464,9 +463,8 @@ fn phrase_at(d: &Doc, from: usize, end: usize) -> (Option<(usize, usize)>, usize
     }
     let first = b;
     while b < end && b < first + 8 {
-        if nominal(d, b) {
-            b += 1;
-        } else if d.w(b) == "of" && b + 1 < end && b > first && nominal(d, b + 1) {
+        let of_between = d.w(b) == "of" && b + 1 < end && b > first && nominal(d, b + 1);
+        if nominal(d, b) || of_between {
             b += 1;
         } else {
             break;
