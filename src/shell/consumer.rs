@@ -269,6 +269,23 @@ pub fn consume_loop(
         }
         if let Some(idle) = cfg.exit_when_idle {
             if last_message.elapsed() >= idle && is_idle(&shared, &at_eof) {
+                // The end seen last may be stale: while an offset reset is
+                // under way no message and no new end arrives. Before
+                // leaving, check every partition against the broker's
+                // watermarks (counting what was deleted unread) and go back
+                // for anything still readable.
+                let assigned: Vec<i32> = shared.tracker.lock().unwrap().assigned().collect();
+                let mut reading_again = false;
+                for p in assigned {
+                    if rewind_to_unread(&consumer, &shared, p, &mut rewound) {
+                        at_eof.remove(&p);
+                        reading_again = true;
+                    }
+                }
+                if reading_again {
+                    last_message = Instant::now();
+                    continue;
+                }
                 tracing::info!("every assigned partition is at its end and idle: exiting");
                 shared.request_stop();
                 break;
