@@ -81,6 +81,17 @@ pub struct KwSet {
     pub exact: Vec<u32>,
     pub phrases: Vec<(u32, Kw)>,
     pub prefixes: Vec<Kw>,
+    /// Bloom filter of the exact and phrase-start ids ([`id_bit`]): a window whose own filter
+    /// shares no bit with it holds none of them.
+    pub bloom: IdBloom,
+}
+
+/// A 256-bit set of keyword ids, each id at bit `id % 256`.
+pub type IdBloom = [u64; 4];
+
+/// Adds keyword id `id` to `b`.
+pub fn id_bit(b: &mut IdBloom, id: u32) {
+    b[(id as usize >> 6) & 3] |= 1 << (id & 63);
 }
 
 impl KwSet {
@@ -100,11 +111,18 @@ impl KwSet {
         set.exact.sort_unstable();
         set.exact.dedup();
         set.phrases.sort_by_key(|p| p.0);
+        for id in set.exact.iter().chain(set.phrases.iter().map(|p| &p.0)) {
+            id_bit(&mut set.bloom, *id);
+        }
         set
     }
 
-    /// The first window offset where an alternative occurs (`ids`: the window words' ids).
-    pub fn find(&self, ids: &[u32], ws: &[&str]) -> Option<usize> {
+    /// The first window offset where an alternative occurs (`ids`: the window words' ids,
+    /// `bloom`: their filter).
+    pub fn find(&self, ids: &[u32], ws: &[&str], bloom: &IdBloom) -> Option<usize> {
+        if self.prefixes.is_empty() && (0..4).all(|j| self.bloom[j] & bloom[j] == 0) {
+            return None;
+        }
         (0..ws.len()).find(|&i| {
             let id = ids[i];
             (id != 0
@@ -220,7 +238,28 @@ impl Lexicon {
             lx.add_file(fi as u8, file, text, cameo, &irr)?;
         }
         lx.parse_frames(frames, cameo)?;
+        lx.order_entries();
         Ok(lx)
+    }
+
+    /// Orders each word's entries for the coder: function lines first (all of them are
+    /// consulted), then coded lines best first, by the coder's ranking (earlier file, more
+    /// elements, earlier line; ties keep their order), so that the first coded line that
+    /// matches is the one chosen.
+    fn order_entries(&mut self) {
+        let (heads, lines) = (&self.heads, &self.lines);
+        for entries in self.words.values_mut() {
+            entries.sort_by_key(|e| {
+                let head = &heads[e.head as usize];
+                let line = &lines[head.line as usize];
+                (
+                    line.code.is_some(),
+                    line.file,
+                    std::cmp::Reverse(head.rest.len() + line.specificity()),
+                    head.line,
+                )
+            });
+        }
     }
 
     fn add_file(
