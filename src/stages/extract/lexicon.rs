@@ -234,8 +234,12 @@ impl Lexicon {
         let irr =
             Irregulars::parse(irregular).map_err(|(n, m)| format!("irregular.tsv:{n}: {m}"))?;
         let mut lx = Lexicon::default();
+        let mut forms = VerbForms {
+            irr: &irr,
+            cache: FastMap::default(),
+        };
         for (fi, &(file, text)) in verbs.iter().enumerate() {
-            lx.add_file(fi as u8, file, text, cameo, &irr)?;
+            lx.add_file(fi as u8, file, text, cameo, &mut forms)?;
         }
         lx.parse_frames(frames, cameo)?;
         lx.order_entries();
@@ -268,7 +272,7 @@ impl Lexicon {
         file: &str,
         verbs: &str,
         cameo: &CameoTable,
-        irr: &Irregulars,
+        forms: &mut VerbForms<'_>,
     ) -> Result<(), String> {
         let lx = self;
         for (n, raw) in verbs.lines().enumerate() {
@@ -357,7 +361,7 @@ impl Lexicon {
             let li = lx.lines.len() as u32;
             lx.lines.push(line);
             for h in heads.split(',').filter(|h| !h.is_empty()) {
-                lx.add_head(li, h, irr);
+                lx.add_head(li, h, forms);
             }
         }
         Ok(())
@@ -383,7 +387,7 @@ impl Lexicon {
         Ok(())
     }
 
-    fn add_head(&mut self, line: u32, h: &str, irr: &Irregulars) {
+    fn add_head(&mut self, line: u32, h: &str, forms: &mut VerbForms<'_>) {
         let (kind, body) = if let Some(b) = h.strip_prefix("n:") {
             (HeadKind::Noun, b)
         } else if let Some(b) = h.strip_prefix('=') {
@@ -396,7 +400,7 @@ impl Lexicon {
         let mut rest: Vec<Vec<String>> = words[1..].iter().map(|w| vec![w.to_string()]).collect();
         let first: Vec<(String, Form)> = match kind {
             HeadKind::Exact => vec![(words[0].to_string(), Form::Exact)],
-            HeadKind::Verb => irr.verb_forms(words[0]),
+            HeadKind::Verb => vec![],
             HeadKind::Noun => {
                 // Pluralize the word before the first preposition, else the last word.
                 let preps = ["of", "for", "on", "to", "against", "with", "in", "into"];
@@ -421,11 +425,21 @@ impl Lexicon {
             kind,
             rest: std::mem::take(&mut rest),
         });
-        for (f, form) in first {
-            self.words
-                .entry(f)
-                .or_default()
-                .push(Entry { head: hi, form });
+        let verb_forms = match kind {
+            HeadKind::Verb => forms.get(words[0]),
+            _ => &[],
+        };
+        for (f, form) in first.iter().chain(verb_forms) {
+            let e = Entry {
+                head: hi,
+                form: *form,
+            };
+            match self.words.get_mut(f.as_str()) {
+                Some(v) => v.push(e),
+                None => {
+                    self.words.insert(f.clone(), vec![e]);
+                }
+            }
         }
     }
 
@@ -458,6 +472,23 @@ impl Lexicon {
         s.extend(self.frame_keywords.iter().map(|f| f.1.as_str()));
         s.extend(self.frame_map.values().map(String::as_str));
         s
+    }
+}
+
+/// The inflected forms of verb lemmas, each lemma inflected once (thousands of pattern heads
+/// share a few hundred verbs).
+struct VerbForms<'a> {
+    irr: &'a Irregulars,
+    cache: FastMap<String, Vec<(String, Form)>>,
+}
+
+impl VerbForms<'_> {
+    fn get(&mut self, lemma: &str) -> &[(String, Form)] {
+        if !self.cache.contains_key(lemma) {
+            let forms = self.irr.verb_forms(lemma);
+            self.cache.insert(lemma.to_string(), forms);
+        }
+        self.cache.get(lemma).map(Vec::as_slice).unwrap_or(&[])
     }
 }
 
