@@ -147,11 +147,15 @@ impl Builder {
             return;
         }
         let lower = cased.to_ascii_lowercase();
-        let id = *self.ids.entry(lower.clone()).or_insert_with(|| {
-            self.patterns.push(lower);
-            self.entries.push(Vec::new());
-            self.patterns.len() - 1
-        });
+        let id = match self.ids.get(&lower) {
+            Some(&id) => id,
+            None => {
+                self.patterns.push(lower.clone());
+                self.entries.push(Vec::new());
+                self.ids.insert(lower, self.patterns.len() - 1);
+                self.patterns.len() - 1
+            }
+        };
         let list = &mut self.entries[id];
         if !list
             .iter()

@@ -4,7 +4,7 @@
 //! actors of each match are found afterwards (events.rs with actors.rs).
 
 use super::inflect::Form;
-use super::lexicon::{kw_at, Frame, HeadKind, Kw, Lexicon};
+use super::lexicon::{id_bit, kw_at, Frame, HeadKind, IdBloom, Kw, Lexicon};
 use super::text::{
     is_aux, is_be, is_clause_break, is_determiner, is_modal, is_negator, is_preposition, Doc, Kind,
 };
@@ -208,6 +208,8 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
     let mut hits: Vec<Hit> = Vec::new();
     let mut fn_verbs = Vec::new();
     let mut kw_used: Vec<usize> = Vec::new();
+    // Keyword positions of the line being tried (after a match: of the best line).
+    let mut used: Vec<usize> = Vec::new();
     for i in a..b {
         let t = d.toks[i];
         if t.kind != Kind::Word || (t.caps && d.w(i).len() > 1) || t.ent.is_some() {
@@ -221,27 +223,17 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
         if entries.is_empty() {
             continue;
         }
-        let mut best: Option<((std::cmp::Reverse<u8>, usize), u32, Hit, Vec<usize>)> = None;
+        // (line, entry, end, verbal) of the best line; its keywords in `used`.
+        let mut best: Option<(u32, usize, usize, bool)> = None;
         let (mut light, mut report) = (false, false);
-        // The keyword window after the head phrase (start, length, words, keyword ids),
-        // computed once per start.
-        let mut window: (usize, usize, [&str; 8], [u32; 8]) = (usize::MAX, 0, [""; 8], [0; 8]);
+        // The keyword window after the head phrase (start, length, words, keyword ids, their
+        // filter), computed once per start.
+        let mut window: (usize, usize, [&str; 8], [u32; 8], IdBloom) =
+            (usize::MAX, 0, [""; 8], [0; 8], [0; 4]);
         let has_noun = entries.iter().any(|e| e.form == Form::Noun);
-        for e in entries {
+        for (ei, e) in entries.iter().enumerate() {
             let head = &lx.heads[e.head as usize];
             let line = &lx.lines[head.line as usize];
-            // A line that cannot outrank the best match so far is not tried.
-            let most = (
-                std::cmp::Reverse(line.file),
-                head.rest.len() + line.specificity(),
-            );
-            if line.code.is_some()
-                && best
-                    .as_ref()
-                    .is_some_and(|(r, l, _, _)| most < *r || (most == *r && head.line > *l))
-            {
-                continue;
-            }
             // The rest of the head phrase.
             let mut k = i + 1;
             if !head.rest.iter().all(|alts| {
@@ -290,16 +282,21 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
                     wlen,
                     std::array::from_fn(|o| if o < wlen { d.w(k + o) } else { "" }),
                     [0; 8],
+                    [0; 4],
                 );
                 for o in 0..wlen {
-                    window.3[o] = lx.kw_id(window.2[o]);
+                    let id = lx.kw_id(window.2[o]);
+                    window.3[o] = id;
+                    if id != 0 {
+                        id_bit(&mut window.4, id);
+                    }
                 }
             }
             let ws = &window.2[..window.1];
             let ids = &window.3[..window.1];
-            let mut used = Vec::new();
+            used.clear();
             for alts in &line.keyword_sets {
-                match alts.find(ids, ws) {
+                match alts.find(ids, ws, &window.4) {
                     Some(o) => used.push(k + o),
                     None => {
                         ok = false;
@@ -316,31 +313,10 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
                 continue;
             }
             // A line of an earlier pattern file wins over any later one (verbs.tsv is the
-            // reference for its heads); within a file the most specific, then the first.
-            let spec = head.rest.len() + line.specificity();
-            let rank = (std::cmp::Reverse(line.file), spec);
-            if best
-                .as_ref()
-                .is_none_or(|(r, l, _, _)| rank > *r || (rank == *r && head.line < *l))
-            {
-                let hit = Hit {
-                    tok: i,
-                    end: k,
-                    line: head.line,
-                    verbal,
-                    form: e.form,
-                    code: line.code.clone().unwrap_or_default(),
-                    pattern_id: line.id.clone(),
-                    passive: false,
-                    negated: false,
-                    refused: false,
-                    intended: false,
-                    hypothetical: false,
-                    consumed: false,
-                    group: i,
-                };
-                best = Some((rank, head.line, hit, used));
-            }
+            // reference for its heads); within a file the most specific, then the first. The
+            // lexicon lists a word's coded lines in that order: the first match is the best.
+            best = Some((head.line, ei, k, verbal));
+            break;
         }
         if light || report {
             fn_verbs.push(FnVerb {
@@ -349,9 +325,25 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
                 report,
             });
         }
-        if let Some((_, _, h, used)) = best {
-            kw_used.extend(used);
-            hits.push(h);
+        if let Some((line_no, ei, end, verbal)) = best {
+            let line = &lx.lines[line_no as usize];
+            kw_used.extend_from_slice(&used);
+            hits.push(Hit {
+                tok: i,
+                end,
+                line: line_no,
+                verbal,
+                form: entries[ei].form,
+                code: line.code.clone().unwrap_or_default(),
+                pattern_id: line.id.clone(),
+                passive: false,
+                negated: false,
+                refused: false,
+                intended: false,
+                hypothetical: false,
+                consumed: false,
+                group: i,
+            });
         }
     }
     // A hit inside another hit's phrase, or used as its keyword, is part of that hit.

@@ -81,6 +81,17 @@ pub struct KwSet {
     pub exact: Vec<u32>,
     pub phrases: Vec<(u32, Kw)>,
     pub prefixes: Vec<Kw>,
+    /// Bloom filter of the exact and phrase-start ids ([`id_bit`]): a window whose own filter
+    /// shares no bit with it holds none of them.
+    pub bloom: IdBloom,
+}
+
+/// A 256-bit set of keyword ids, each id at bit `id % 256`.
+pub type IdBloom = [u64; 4];
+
+/// Adds keyword id `id` to `b`.
+pub fn id_bit(b: &mut IdBloom, id: u32) {
+    b[(id as usize >> 6) & 3] |= 1 << (id & 63);
 }
 
 impl KwSet {
@@ -100,11 +111,18 @@ impl KwSet {
         set.exact.sort_unstable();
         set.exact.dedup();
         set.phrases.sort_by_key(|p| p.0);
+        for id in set.exact.iter().chain(set.phrases.iter().map(|p| &p.0)) {
+            id_bit(&mut set.bloom, *id);
+        }
         set
     }
 
-    /// The first window offset where an alternative occurs (`ids`: the window words' ids).
-    pub fn find(&self, ids: &[u32], ws: &[&str]) -> Option<usize> {
+    /// The first window offset where an alternative occurs (`ids`: the window words' ids,
+    /// `bloom`: their filter).
+    pub fn find(&self, ids: &[u32], ws: &[&str], bloom: &IdBloom) -> Option<usize> {
+        if self.prefixes.is_empty() && (0..4).all(|j| self.bloom[j] & bloom[j] == 0) {
+            return None;
+        }
         (0..ws.len()).find(|&i| {
             let id = ids[i];
             (id != 0
@@ -216,11 +234,36 @@ impl Lexicon {
         let irr =
             Irregulars::parse(irregular).map_err(|(n, m)| format!("irregular.tsv:{n}: {m}"))?;
         let mut lx = Lexicon::default();
+        let mut forms = VerbForms {
+            irr: &irr,
+            cache: FastMap::default(),
+        };
         for (fi, &(file, text)) in verbs.iter().enumerate() {
-            lx.add_file(fi as u8, file, text, cameo, &irr)?;
+            lx.add_file(fi as u8, file, text, cameo, &mut forms)?;
         }
         lx.parse_frames(frames, cameo)?;
+        lx.order_entries();
         Ok(lx)
+    }
+
+    /// Orders each word's entries for the coder: function lines first (all of them are
+    /// consulted), then coded lines best first, by the coder's ranking (earlier file, more
+    /// elements, earlier line; ties keep their order), so that the first coded line that
+    /// matches is the one chosen.
+    fn order_entries(&mut self) {
+        let (heads, lines) = (&self.heads, &self.lines);
+        for entries in self.words.values_mut() {
+            entries.sort_by_key(|e| {
+                let head = &heads[e.head as usize];
+                let line = &lines[head.line as usize];
+                (
+                    line.code.is_some(),
+                    line.file,
+                    std::cmp::Reverse(head.rest.len() + line.specificity()),
+                    head.line,
+                )
+            });
+        }
     }
 
     fn add_file(
@@ -229,7 +272,7 @@ impl Lexicon {
         file: &str,
         verbs: &str,
         cameo: &CameoTable,
-        irr: &Irregulars,
+        forms: &mut VerbForms<'_>,
     ) -> Result<(), String> {
         let lx = self;
         for (n, raw) in verbs.lines().enumerate() {
@@ -318,7 +361,7 @@ impl Lexicon {
             let li = lx.lines.len() as u32;
             lx.lines.push(line);
             for h in heads.split(',').filter(|h| !h.is_empty()) {
-                lx.add_head(li, h, irr);
+                lx.add_head(li, h, forms);
             }
         }
         Ok(())
@@ -344,7 +387,7 @@ impl Lexicon {
         Ok(())
     }
 
-    fn add_head(&mut self, line: u32, h: &str, irr: &Irregulars) {
+    fn add_head(&mut self, line: u32, h: &str, forms: &mut VerbForms<'_>) {
         let (kind, body) = if let Some(b) = h.strip_prefix("n:") {
             (HeadKind::Noun, b)
         } else if let Some(b) = h.strip_prefix('=') {
@@ -357,7 +400,7 @@ impl Lexicon {
         let mut rest: Vec<Vec<String>> = words[1..].iter().map(|w| vec![w.to_string()]).collect();
         let first: Vec<(String, Form)> = match kind {
             HeadKind::Exact => vec![(words[0].to_string(), Form::Exact)],
-            HeadKind::Verb => irr.verb_forms(words[0]),
+            HeadKind::Verb => vec![],
             HeadKind::Noun => {
                 // Pluralize the word before the first preposition, else the last word.
                 let preps = ["of", "for", "on", "to", "against", "with", "in", "into"];
@@ -382,11 +425,21 @@ impl Lexicon {
             kind,
             rest: std::mem::take(&mut rest),
         });
-        for (f, form) in first {
-            self.words
-                .entry(f)
-                .or_default()
-                .push(Entry { head: hi, form });
+        let verb_forms = match kind {
+            HeadKind::Verb => forms.get(words[0]),
+            _ => &[],
+        };
+        for (f, form) in first.iter().chain(verb_forms) {
+            let e = Entry {
+                head: hi,
+                form: *form,
+            };
+            match self.words.get_mut(f.as_str()) {
+                Some(v) => v.push(e),
+                None => {
+                    self.words.insert(f.clone(), vec![e]);
+                }
+            }
         }
     }
 
@@ -419,6 +472,23 @@ impl Lexicon {
         s.extend(self.frame_keywords.iter().map(|f| f.1.as_str()));
         s.extend(self.frame_map.values().map(String::as_str));
         s
+    }
+}
+
+/// The inflected forms of verb lemmas, each lemma inflected once (thousands of pattern heads
+/// share a few hundred verbs).
+struct VerbForms<'a> {
+    irr: &'a Irregulars,
+    cache: FastMap<String, Vec<(String, Form)>>,
+}
+
+impl VerbForms<'_> {
+    fn get(&mut self, lemma: &str) -> &[(String, Form)] {
+        if !self.cache.contains_key(lemma) {
+            let forms = self.irr.verb_forms(lemma);
+            self.cache.insert(lemma.to_string(), forms);
+        }
+        self.cache.get(lemma).map(Vec::as_slice).unwrap_or(&[])
     }
 }
 
