@@ -17,7 +17,7 @@ use newsflow::entities::Gazetteer;
 
 #[path = "common/reuters.rs"]
 mod reuters;
-use reuters::{reuters_map, Prf};
+use reuters::{gold_countries, reuters_map, Prf};
 
 fn main() -> anyhow::Result<()> {
     let input: Box<dyn BufRead> = match std::env::args().nth(1) {
@@ -31,22 +31,11 @@ fn main() -> anyhow::Result<()> {
     for line in input.lines() {
         let r: serde_json::Value = serde_json::from_str(&line?)?;
         records += 1;
-        let places: Vec<&str> = r["extra"]["labels"]["places"]
-            .as_array()
-            .map(|a| a.iter().filter_map(|x| x.as_str()).collect())
-            .unwrap_or_default();
-        if places.is_empty() {
+        let labels = &r["extra"]["labels"];
+        if labels["places"].as_array().is_none_or(|a| a.is_empty()) {
             continue;
         }
-        let gold: BTreeSet<String> = places
-            .iter()
-            .filter_map(|p| {
-                map.get(*p).cloned().or_else(|| {
-                    unmapped.insert(p.to_string());
-                    None
-                })
-            })
-            .collect();
+        let gold = gold_countries(labels, &map, &mut unmapped);
         let countries = r["countries"]
             .as_array()
             .ok_or_else(|| anyhow::anyhow!("record {} has no countries", r["id"]))?;

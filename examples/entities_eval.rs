@@ -17,7 +17,7 @@ use newsflow::entities::{analyze, Analysis, EntityKind, Gazetteer};
 
 #[path = "common/reuters.rs"]
 mod reuters;
-use reuters::{fold, reuters_map, Prf};
+use reuters::{fold, gold_countries, reuters_map, Prf};
 
 fn main() -> anyhow::Result<()> {
     let args: Vec<String> = std::env::args().collect();
@@ -52,22 +52,11 @@ fn main() -> anyhow::Result<()> {
         if (split == "dev" && !id.is_multiple_of(2)) || (split == "test" && id.is_multiple_of(2)) {
             continue;
         }
-        let places: Vec<&str> = v["labels"]["places"]
-            .as_array()
-            .map(|a| a.iter().filter_map(|x| x.as_str()).collect())
-            .unwrap_or_default();
-        if places.is_empty() {
+        let labels = &v["labels"];
+        if labels["places"].as_array().is_none_or(|a| a.is_empty()) {
             continue;
         }
-        let gold: BTreeSet<String> = places
-            .iter()
-            .filter_map(|p| {
-                map.get(*p).cloned().or_else(|| {
-                    unmapped.insert(p.to_string());
-                    None
-                })
-            })
-            .collect();
+        let gold = gold_countries(labels, &map, &mut unmapped);
         let text = format!(
             "{}\n\n{}",
             v["title"].as_str().unwrap_or(""),

@@ -60,6 +60,27 @@ pub fn reuters_map(g: &Gazetteer) -> HashMap<String, String> {
 }
 
 /// Micro-averaged counts of a set comparison.
+/// The ISO3 codes of a story's place labels; labels the map does not know
+/// are added to `unmapped`.
+pub fn gold_countries(
+    labels: &serde_json::Value,
+    map: &HashMap<String, String>,
+    unmapped: &mut BTreeSet<String>,
+) -> BTreeSet<String> {
+    labels["places"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|x| x.as_str())
+        .filter_map(|p| {
+            map.get(p).cloned().or_else(|| {
+                unmapped.insert(p.to_string());
+                None
+            })
+        })
+        .collect()
+}
+
 #[derive(Default)]
 pub struct Prf {
     pub tp: usize,

@@ -308,20 +308,21 @@ mod tests {
         })
     }
 
+    fn memory() -> Mutex<DedupIndex> {
+        Mutex::new(
+            DedupIndex::new(DedupConfig {
+                capacity: 1000,
+                ..DedupConfig::default()
+            })
+            .unwrap(),
+        )
+    }
+
     const DOC: &[u8] = br#"{"id": "a1", "url": "https://wire.example/a?utm_source=x", "published_at": "2026-01-13T10:00:00Z", "title": "Talks", "body": "Ministers met in Geneva on Tuesday to discuss a ceasefire, officials said. The talks will continue on Wednesday with a second round on aid corridors and prisoners."}"#;
 
     #[test]
     fn the_split_steps_give_what_process_gives() {
-        let index = || {
-            Mutex::new(
-                DedupIndex::new(DedupConfig {
-                    capacity: 1000,
-                    ..DedupConfig::default()
-                })
-                .unwrap(),
-            )
-        };
-        let (a, b) = (index(), index());
+        let (a, b) = (memory(), memory());
         let mut t = Timings::default();
         let src = Source::stream(0, 7, Some(0));
         let whole = chain().process(DOC, src, &a, false, &mut t);
@@ -342,22 +343,13 @@ mod tests {
     #[test]
     fn an_exact_copy_without_an_id_is_a_duplicate_not_a_redelivery() {
         const NO_ID: &[u8] = br#"{"url": "https://wire.example/b", "published_at": "2026-01-13T10:00:00Z", "body": "Ministers met in Geneva on Tuesday to discuss a ceasefire, officials said. The talks will continue on Wednesday with a second round on aid corridors and prisoners."}"#;
-        let index = || {
-            Mutex::new(
-                DedupIndex::new(DedupConfig {
-                    capacity: 1000,
-                    ..DedupConfig::default()
-                })
-                .unwrap(),
-            )
-        };
         let targets = |o: &Outcome| o.outputs.iter().map(|r| r.target).collect::<Vec<_>>();
         let mut t = Timings::default();
         let (original, copy) = (
             Source::stream(0, 10, Some(0)),
             Source::stream(1, 3, Some(0)),
         );
-        let live = index();
+        let live = memory();
         let first = chain().process(NO_ID, original, &live, false, &mut t);
         assert_eq!(targets(&first), [route::Target::Articles]);
         let dup = chain().process(NO_ID, copy, &live, false, &mut t);
@@ -374,7 +366,7 @@ mod tests {
         );
 
         // After a restart: the memory comes back from the changelog record.
-        let restored = index();
+        let restored = memory();
         let rec = first.remember.as_ref().unwrap();
         let entry = dedup::changelog::decode(&rec.payload).unwrap();
         restored.lock().unwrap().remember_from(
