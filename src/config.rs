@@ -524,16 +524,19 @@ fn apply_env(
     };
     if parts.len() == 3 && parts[0] == "kafka" && (parts[1] == "consumer" || parts[1] == "producer")
     {
-        let table = root["kafka"]
-            .as_table_mut()
-            .expect("kafka table in default");
+        // The file may have replaced these tables with something else; that
+        // is its error to report, not a reason to panic here.
+        let Some(table) = root.get_mut("kafka").and_then(|k| k.as_table_mut()) else {
+            return unknown("the config's [kafka] is not a table".into());
+        };
         let sub = table
             .entry(parts[1].clone())
             .or_insert_with(|| toml::Value::Table(Default::default()));
+        let Some(sub) = sub.as_table_mut() else {
+            return unknown(format!("the config's kafka.{} is not a table", parts[1]));
+        };
         let prop = parts[2].replace('_', ".");
-        sub.as_table_mut()
-            .expect("table")
-            .insert(prop, toml::Value::String(value.to_string()));
+        sub.insert(prop, toml::Value::String(value.to_string()));
         return Ok(());
     }
     if parts.len() != 2 {
@@ -658,6 +661,17 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.starts_with("f.toml"), "{e}");
+    }
+
+    #[test]
+    fn an_override_into_a_table_the_file_replaced_is_an_error_not_a_panic() {
+        for file in ["[kafka]\nconsumer = \"x\"\n", "kafka = 5\n"] {
+            let r = Config::from_sources(
+                Some(("f.toml", file)),
+                &env(&[("NEWSFLOW_KAFKA__CONSUMER__SASL_PASSWORD", "x")]),
+            );
+            assert!(r.is_err(), "{file:?} loaded");
+        }
     }
 
     #[test]
