@@ -132,6 +132,9 @@ fn subject_blocking(p: &str) -> bool {
 
 /// Is the entity covering tokens a..b usable as an actor here, given the word before it?
 fn eligible(d: &Doc, a: usize, role: Side, allowed: &[String]) -> bool {
+    if d.in_dateline(a) {
+        return false;
+    }
     if a == 0 {
         return true;
     }

@@ -333,7 +333,7 @@ fn agentive(w: &str) -> bool {
 /// neither a time nor an amount; the phrase names a person or body (a proper name, an entity
 /// of the recognizer, an agent noun as its head); and it is not only a place.
 fn participant(d: &Doc, a: usize, b: usize) -> bool {
-    if a >= b || d.toks[b - 1].kind != Kind::Word {
+    if a >= b || d.toks[b - 1].kind != Kind::Word || d.in_dateline(a) {
         return false;
     }
     let head = d.w(b - 1);

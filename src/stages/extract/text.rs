@@ -112,6 +112,44 @@ impl<'a> Doc<'a> {
         self.toks.get(i).is_some_and(|t| t.kind == Kind::Punct) && self.w(i) == c
     }
 
+    /// Token `i` belongs to a dateline ("CAIRO --", "KABUL -", "MOSCOW (Sputnik) -", "LA PAZ,
+    /// Bolivia --"): the place a wire story was filed from and its agency, which open the
+    /// sentence in capitals before a dash. They say where the story comes from, not who acts.
+    pub fn in_dateline(&self, i: usize) -> bool {
+        let Some(t) = self.toks.get(i) else {
+            return false;
+        };
+        let (a, b) = self.sent_toks[t.sent as usize];
+        if i < a || !self.toks[a].caps {
+            return false;
+        }
+        let mut k = a;
+        while k < b && k < a + 8 {
+            let tk = self.toks[k];
+            let w = self.w(k);
+            if tk.kind == Kind::Punct {
+                if !w.is_empty() && w.chars().all(|c| matches!(c, '-' | '\u{2013}' | '\u{2014}')) {
+                    return i < k;
+                }
+                if w == "(" {
+                    // The agency: "(Reuters)", "(AP)".
+                    match (k + 1..(k + 5).min(b)).find(|&j| self.w(j) == ")") {
+                        Some(j) => k = j + 1,
+                        None => return false,
+                    }
+                    continue;
+                }
+                if w != "," {
+                    return false;
+                }
+            } else if !tk.cap {
+                return false;
+            }
+            k += 1;
+        }
+        false
+    }
+
     /// The actor code of entity `e`.
     pub fn code(&self, e: u32) -> Option<&str> {
         self.codes.get(e as usize).and_then(|c| c.as_deref())
@@ -588,6 +626,17 @@ mod tests {
             words("O'Brien said \u{201C}no\u{201D}"),
             vec!["O'Brien", "said", "\u{201C}", "no", "\u{201D}"]
         );
+    }
+
+    #[test]
+    fn datelines_end_at_the_dash() {
+        let text = "LA PAZ, Bolivia -- The army (FAB) fired. US forces - not all - left.";
+        let sents = crate::entities::split_sentences(text);
+        let d = Doc::new(text, sents, &[]);
+        let at = |w: &str| d.toks.iter().position(|t| &text[t.s..t.e] == w).unwrap();
+        assert!(d.in_dateline(at("LA")) && d.in_dateline(at("Bolivia")));
+        assert!(!d.in_dateline(at("army")) && !d.in_dateline(at("FAB")));
+        assert!(!d.in_dateline(at("US")), "a sentence of its own, not in capitals");
     }
 
     #[test]
