@@ -401,7 +401,7 @@ pub fn right(d: &Doc, from: usize, end: usize) -> Option<(usize, usize)> {
             || stop == k
             || !matches!(
                 d.w(stop),
-                "against" | "into" | "on" | "with" | "to" | "over" | "of" | "for" | "from"
+                "against" | "into" | "on" | "with" | "to" | "over" | "of" | "for" | "from" | "by"
             )
         {
             return None;
@@ -435,6 +435,7 @@ fn phrase_at(d: &Doc, from: usize, end: usize) -> (Option<(usize, usize)>, usize
                 | "for"
                 | "of"
                 | "from"
+                | "by"
                 | "toward"
                 | "towards"
                 | "upon"
@@ -500,10 +501,15 @@ pub fn actor(d: &Doc, (a, b): (usize, usize)) -> Actor {
         let (e, _, _) = d.ent_at(k)?;
         d.ents[e as usize].country.clone()
     });
+    // "a motion by Hosni Mubarak": a coded actor inside the phrase gives it its code.
+    let coded = (a..b).find_map(|k| d.ent_at(k).and_then(|(e, _, _)| d.code(e)));
     let (s, e) = (d.toks[a].s, d.toks[b - 1].e);
     let text = d.text[s..e].to_string();
     Actor {
-        code: country.clone().unwrap_or_else(|| UNKNOWN.to_string()),
+        code: coded
+            .map(str::to_string)
+            .or_else(|| country.clone())
+            .unwrap_or_else(|| UNKNOWN.to_string()),
         country,
         role: None,
         name: text.clone(),
