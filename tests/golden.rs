@@ -597,3 +597,22 @@ fn coding_rules_on_their_own_wording() {
     let e = code_sentence("A strong earthquake struck the coastal towns of Chile.");
     assert!(e.iter().all(|(_, _, c)| !c.starts_with("19")), "{e:?}");
 }
+
+#[test]
+fn subjects_objects_and_datelines() {
+    // A time or source adverbial between subject and verb leaves the subject in place.
+    let e = code_sentence("The Chilean navy on Thursday, May 4, detained the Bolivian fishermen.");
+    assert!(has(&e, "Chilean navy", "Bolivian", "17"), "{e:?}");
+    let e = code_sentence("A Ghanaian spokesman in a statement condemned the Togolese police.");
+    assert!(has(&e, "Ghanaian spokesman", "Togolese police", "11"), "{e:?}");
+    // A stance toward a thing: the thing is the target when no participant is named ...
+    let e = code_sentence("The Kenyan senate rejected the new tax bill.");
+    assert!(has(&e, "Kenyan", "tax bill", "12"), "{e:?}");
+    // ... and a participant the thing belongs to wins over it.
+    let e = code_sentence("Norway rejected a proposal by the Swedish government.");
+    assert!(has(&e, "Norway", "Swedish government", "12"), "{e:?}");
+    // The dateline names where the story was filed, not who acts.
+    let e = code_sentence("OSLO -- Danish police arrested two Norwegian fishermen.");
+    assert!(!has(&e, "OSLO", "", ""), "{e:?}");
+    assert!(has(&e, "Danish police", "Norwegian", "17"), "{e:?}");
+}

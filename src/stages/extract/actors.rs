@@ -561,18 +561,84 @@ fn common_word(d: &Doc, i: usize) -> bool {
         && !w.ends_with("ed")
 }
 
-/// Start of the verb group ending at head token `v`: auxiliaries, adverbs and negators.
+/// Start of the verb group ending at head token `v`: auxiliaries, adverbs, negators and a
+/// time or source adverbial between subject and verb ("the ACLU on March 28 filed", "the
+/// court will on Tuesday lead", "the spokesman in a statement condemned").
 pub fn group_start(d: &Doc, v: usize, start: usize) -> usize {
     let mut j = v;
     while j > start {
         let w = d.w(j - 1);
         if is_aux(w) || is_adverb(w) || is_negator(w) || d.toks[j - 1].kind == Kind::Neg {
             j -= 1;
+        } else if let Some(k) = adverbial_start(d, j, start) {
+            j = k;
         } else {
             break;
         }
     }
     j
+}
+
+/// Names a day, month or part of a day.
+fn time_word(w: &str) -> bool {
+    matches!(
+        w.trim_end_matches('.'),
+        "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday"
+            | "january" | "february" | "march" | "april" | "may" | "june" | "july" | "august"
+            | "september" | "october" | "november" | "december" | "jan" | "feb" | "mar"
+            | "apr" | "jun" | "jul" | "aug" | "sep" | "sept" | "oct" | "nov" | "dec"
+            | "morning" | "afternoon" | "evening" | "night" | "weekend"
+    )
+}
+
+/// The first token of a time adverbial ("on Wednesday", "late on March 28", "on Tuesday, June
+/// 19", "yesterday", "earlier this week") or a source adverbial ("in a statement") that ends
+/// right before token `j`, if one does.
+fn adverbial_start(d: &Doc, j: usize, start: usize) -> Option<usize> {
+    if j <= start {
+        return None;
+    }
+    let at = |k: usize| if k >= start { d.w(k) } else { "" };
+    if matches!(at(j - 1), "yesterday" | "today" | "tonight" | "overnight") {
+        return Some(j - 1);
+    }
+    if j >= start + 2
+        && matches!(at(j - 1), "week" | "month" | "year" | "weekend" | "night")
+        && matches!(at(j - 2), "last" | "this" | "next")
+    {
+        let k = j - 2;
+        return Some(if k > start && matches!(at(k - 1), "earlier" | "later") { k - 1 } else { k });
+    }
+    if j >= start + 3
+        && matches!(at(j - 1), "statement" | "tweet" | "letter" | "speech" | "interview" | "communique")
+        && matches!(at(j - 2), "a" | "an" | "the" | "its" | "his" | "her" | "their" | "joint")
+        && at(j - 3) == "in"
+    {
+        return Some(j - 3);
+    }
+    // ", on Wednesday, accusing": after a comma the verb opens a clause of its own.
+    if at(j - 1) == "," {
+        return None;
+    }
+    let mut k = j;
+    let mut named = false;
+    while k > start && k + 7 > j {
+        let w = d.w(k - 1);
+        if time_word(w) {
+            named = true;
+        } else if !(d.toks[k - 1].kind == Kind::Num || w == ",") {
+            break;
+        }
+        k -= 1;
+    }
+    if !named || k <= start || !matches!(d.w(k - 1), "on" | "in") {
+        return None;
+    }
+    k -= 1;
+    if k > start && matches!(d.w(k - 1), "late" | "early") {
+        k -= 1;
+    }
+    Some(k)
 }
 
 /// The sentence's speaker: "According to X, ..." or the subject of a reporting verb.

@@ -33,6 +33,9 @@ pub struct Hit {
     pub consumed: bool,
     /// Start of the verb group (auxiliaries, adverbs); `tok` for nouns.
     pub group: usize,
+    /// The action a frame verb governs ("agreed to send aid to Y"): the end of its head
+    /// phrase and its pattern line, where the frame's other party is looked for.
+    pub inner: Option<(usize, u32)>,
 }
 
 /// Reporting and light verbs seen in a sentence (no event of their own).
@@ -343,6 +346,7 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
                 hypothetical: false,
                 consumed: false,
                 group: i,
+                inner: None,
             });
         }
     }
@@ -644,6 +648,9 @@ fn frames(d: &Doc, lx: &Lexicon, m: &mut Matches, b: usize) {
         }
         if let Some(c) = code {
             m.hits[i].code = c;
+        }
+        if let Some(j) = gov {
+            m.hits[i].inner = Some((m.hits[j].end, m.hits[j].line));
         }
         // The intent frame's own hypothetical flag is about the frame verb only.
         if let Some(j) = gov {

@@ -419,10 +419,13 @@ impl<'a> Ctx<'a> {
                         .unwrap_or_default();
                     (agent, self.subject(m, h.tok, a, 0))
                 } else {
-                    (
-                        self.subject(m, h.tok, a, 0),
-                        object(d, h.end, oend, Side::Target, &line.target_preps),
-                    )
+                    let mut t = object(d, h.end, oend, Side::Target, &line.target_preps);
+                    if let (true, Some((e, l))) = (t.is_empty(), h.inner) {
+                        // "agreed to send aid to Y": the governed action's other party.
+                        let preps = &self.lx.lines[l as usize].target_preps;
+                        t = object(d, e, self.object_end(m, e, b), Side::Target, preps);
+                    }
+                    (self.subject(m, h.tok, a, 0), t)
                 }
             } else {
                 let cend = clause_end(d, h.end, b);

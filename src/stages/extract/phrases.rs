@@ -331,8 +331,9 @@ fn agentive(w: &str) -> bool {
 
 /// A phrase of tokens `a..b` is a participant: its last word is a content word that names
 /// neither a time nor an amount; the phrase names a person or body (a proper name, an entity
-/// of the recognizer, an agent noun as its head); and it is not only a place.
-fn participant(d: &Doc, a: usize, b: usize) -> bool {
+/// of the recognizer, an agent noun as its head); and it is not only a place. With `thing`,
+/// any content word may head it ("the referendum").
+fn participant(d: &Doc, a: usize, b: usize, thing: bool) -> bool {
     if a >= b || d.toks[b - 1].kind != Kind::Word || d.in_dateline(a) {
         return false;
     }
@@ -345,7 +346,7 @@ fn participant(d: &Doc, a: usize, b: usize) -> bool {
         let t = d.toks[k];
         t.ent.is_some() || (t.cap && k > sent_start) || t.caps
     });
-    if !named && !agentive(head) {
+    if !named && !agentive(head) && !thing {
         return false;
     }
     // A place alone is where, not who.
@@ -384,7 +385,7 @@ pub fn left(d: &Doc, g: usize, start: usize) -> Option<(usize, usize)> {
     }
     let b = g;
     let first = (a..b).find(|&k| !is_determiner(d.w(k)) && d.w(k) != "of")?;
-    participant(d, first, b).then_some((a, b))
+    participant(d, first, b, false).then_some((a, b))
 }
 
 /// The participant phrase after token `from` (a verb or an event noun) within `from..end`: the
@@ -393,7 +394,7 @@ pub fn left(d: &Doc, g: usize, start: usize) -> Option<(usize, usize)> {
 pub fn right(d: &Doc, from: usize, end: usize) -> Option<(usize, usize)> {
     let mut k = from;
     for _ in 0..2 {
-        let (np, stop) = phrase_at(d, k, end);
+        let (np, stop) = phrase_at(d, k, end, false);
         if np.is_some() {
             return np;
         }
@@ -414,7 +415,13 @@ pub fn right(d: &Doc, from: usize, end: usize) -> Option<(usize, usize)> {
 /// The noun phrase starting at token `from`, within `from..end`, if it is a participant; and
 /// the token where the phrase stopped. One preposition of a phrasal verb or noun ("cracked
 /// down on", "an investigation into") may open it, a locative one ("in", "near") may not.
-fn phrase_at(d: &Doc, from: usize, end: usize) -> (Option<(usize, usize)>, usize) {
+/// With `thing`, the phrase may name a thing (see [`participant`]).
+fn phrase_at(
+    d: &Doc,
+    from: usize,
+    end: usize,
+    thing: bool,
+) -> (Option<(usize, usize)>, usize) {
     let mut a = from;
     // "agreed to release the prisoners": the infinitive's verb (and particle) opens no phrase.
     if a > 0 && a < end && d.w(a - 1) == "to" && d.toks[a].kind == Kind::Word && !d.toks[a].cap {
@@ -471,7 +478,7 @@ fn phrase_at(d: &Doc, from: usize, end: usize) -> (Option<(usize, usize)>, usize
             break;
         }
     }
-    ((!own && participant(d, first, b)).then_some((a, b)), b)
+    ((!own && participant(d, first, b, thing)).then_some((a, b)), b)
 }
 
 /// The first place named after a locative or directional preposition in `from..end` ("set up
@@ -489,6 +496,13 @@ pub fn place(d: &Doc, from: usize, end: usize) -> Option<(usize, usize)> {
         (a == k && prep && ent.country.is_some() && ent.kind != EntityKind::Region && b <= end)
             .then_some((a, b))
     })
+}
+
+/// Codes of a stance toward something (approve, praise, criticise, condemn, accuse, reject):
+/// their object may be a thing ("rejected the referendum", "condemned the decision"), which
+/// then stands as the target when no participant is named.
+fn attitude(code: &str) -> bool {
+    matches!(code.get(..2), Some("05" | "10" | "11" | "12"))
 }
 
 /// The actor a noun phrase stands for: code `---`, or the country one of its words names.
@@ -593,7 +607,17 @@ impl Ctx<'_> {
                     .map(|p| self::actor(d, p))
             };
             let place = || place(d, h.end, oend).map(|p| self::actor(d, p));
-            targets.extend(group.or_else(np).or_else(place));
+            let thing = || {
+                let (from, end) = match h.inner {
+                    Some((e, _)) => (e, self.object_end(m, e, b)),
+                    None => (h.end, oend),
+                };
+                attitude(&h.code)
+                    .then(|| phrase_at(d, from, end, true).0)
+                    .flatten()
+                    .map(|p| self::actor(d, p))
+            };
+            targets.extend(group.or_else(np).or_else(place).or_else(thing));
         }
     }
 }
