@@ -6,6 +6,7 @@
 //! Prints the load time of the tagger data (`data/tagger/`, or the directory given by
 //! `--data DIR`), the token accuracy overall and on words the lexicon does not know, and the
 //! tagging speed in tokens per second (the corpus tagged repeatedly for at least a second).
+//! `--dump FILE` writes the tags, one sentence a line.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -15,9 +16,11 @@ use newsflow::stages::extract::pos::{Tag, Tagger};
 fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let mut corpus = None;
+    let mut dump = None;
     let mut data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/tagger");
     while let Some(a) = args.next() {
         match a.as_str() {
+            "--dump" => dump = Some(PathBuf::from(args.next().ok_or_else(|| anyhow::anyhow!("--dump FILE"))?)),
             "--data" => data = PathBuf::from(args.next().ok_or_else(|| anyhow::anyhow!("--data DIR"))?),
             _ => corpus = Some(PathBuf::from(a)),
         }
@@ -39,8 +42,14 @@ fn main() -> anyhow::Result<()> {
     let (mut ok, mut n, mut unk_ok, mut unk) = (0usize, 0usize, 0usize, 0usize);
     let mut confusion: std::collections::BTreeMap<String, usize> = Default::default();
     let mut out = Vec::new();
+    let mut dumped = String::new();
     for (s, ws) in sentences.iter().zip(&words) {
         tagger.tag(ws, &mut out);
+        if dump.is_some() {
+            let line: Vec<&str> = out.iter().map(|t| t.as_str()).collect();
+            dumped.push_str(&line.join(" "));
+            dumped.push('\n');
+        }
         for (i, ((w, gold), got)) in s.iter().zip(&out).enumerate() {
             let hit = Tag::parse(gold) == Some(*got);
             n += 1;
@@ -55,6 +64,9 @@ fn main() -> anyhow::Result<()> {
         }
     }
 
+    if let Some(path) = &dump {
+        std::fs::write(path, &dumped)?;
+    }
     let tokens: usize = words.iter().map(Vec::len).sum();
     let start = Instant::now();
     let mut rounds = 0usize;

@@ -12,7 +12,8 @@ Treebank) and writes, deterministically:
                      entries whose tag is not a Penn Treebank tag are dropped, a repeated word
                      keeps its last entry, as pattern's dict does), sorted by word;
 * lexical_rules.tsv  rule, condition tag (`*` for none), argument, new tag; file order;
-* context_rules.tsv  from tag, to tag, rule, argument(s); file order.
+* context_rules.tsv  from tag, to tag, rule, argument(s); file order; a rule naming a tag that
+                     is not a Penn Treebank tag ("-LRB-") is dropped (pattern never fires it).
 
 The licence is copied to data/tagger/LICENSE-pattern.txt with the data files' own notices.
 """
@@ -34,13 +35,14 @@ PENN = set(
 )
 LEXICAL = {"word", "char", "haspref", "hassuf", "addpref", "addsuf", "deletepref", "deletesuf",
            "goodleft", "goodright"}
-# Contextual templates and how many arguments each takes.
+# Contextual templates and their arguments (T a tag, W a word).
 CONTEXT = {
-    "PREVTAG": 1, "NEXTTAG": 1, "PREV2TAG": 1, "NEXT2TAG": 1, "PREV1OR2TAG": 1, "NEXT1OR2TAG": 1,
-    "PREV1OR2OR3TAG": 1, "NEXT1OR2OR3TAG": 1, "SURROUNDTAG": 2, "CURWD": 1, "PREVWD": 1,
-    "NEXTWD": 1, "PREV1OR2WD": 1, "NEXT1OR2WD": 1, "PREVWDTAG": 2, "NEXTWDTAG": 2,
-    "WDPREVTAG": 2, "WDNEXTTAG": 2, "WDAND2AFT": 2, "WDAND2TAGBFR": 2, "WDAND2TAGAFT": 2,
-    "LBIGRAM": 2, "RBIGRAM": 2, "PREVBIGRAM": 2, "NEXTBIGRAM": 2,
+    "PREVTAG": "T", "NEXTTAG": "T", "PREV2TAG": "T", "NEXT2TAG": "T", "PREV1OR2TAG": "T",
+    "NEXT1OR2TAG": "T", "PREV1OR2OR3TAG": "T", "NEXT1OR2OR3TAG": "T", "SURROUNDTAG": "TT",
+    "CURWD": "W", "PREVWD": "W", "NEXTWD": "W", "PREV1OR2WD": "W", "NEXT1OR2WD": "W",
+    "PREVWDTAG": "WT", "NEXTWDTAG": "WT", "WDPREVTAG": "TW", "WDNEXTTAG": "WT", "WDAND2AFT": "WW",
+    "WDAND2TAGBFR": "TW", "WDAND2TAGAFT": "WT", "LBIGRAM": "WW", "RBIGRAM": "WW",
+    "PREVBIGRAM": "TT", "NEXTBIGRAM": "TT",
 }
 
 
@@ -117,9 +119,12 @@ def main(arg):
         f.write("# from tag\tto tag\trule\targument\t[second argument]\n")
         for line in lines(context):
             r = line.split()
-            n = CONTEXT.get(r[2])
-            if n is None or len(r) < 3 + n:
+            n = len(CONTEXT.get(r[2], ""))
+            if n == 0 or len(r) < 3 + n:
                 sys.exit(f"en-context.txt: unknown rule {line!r}")
+            tags = [r[0], r[1]] + [a for a, kind in zip(r[3:3 + n], CONTEXT[r[2]]) if kind == "T"]
+            if any(t not in PENN and t not in ("*", "STAART") for t in tags):
+                continue  # names a tag the lexicon never gives ("-LRB-"): pattern never fires it
             f.write("\t".join(r[:3 + n]) + "\n")
 
     with (out / "LICENSE-pattern.txt").open("w", encoding="utf-8", newline="\n") as f:

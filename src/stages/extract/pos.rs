@@ -43,12 +43,10 @@ macro_rules! tags {
                 match self { $(Tag::$v => $s),* }
             }
 
-            /// The tag written `s`; `-LRB-`/`-RRB-` are read as parentheses.
+            /// The tag written `s`.
             pub fn parse(s: &str) -> Option<Tag> {
                 match s {
                     $($s => Some(Tag::$v),)*
-                    "-LRB-" => Some(Tag::LParen),
-                    "-RRB-" => Some(Tag::RParen),
                     _ => None,
                 }
             }
@@ -150,6 +148,8 @@ const ANY: u8 = u8::MAX - 2;
 const NO_WORD: u32 = u32::MAX;
 /// Word id of `STAART`, the word outside the sentence for the contextual rules.
 const OUTSIDE_WORD: u32 = 0;
+/// How far the contextual rules look on either side.
+const PAD: usize = 3;
 
 /// A word of the lexicon or of a rule: its tag (`UNKNOWN` when only a rule names it) and its id
 /// (`NO_WORD` when no rule names it).
@@ -459,7 +459,7 @@ impl Tagger {
         SCRATCH.with(|s| {
             let mut s = s.borrow_mut();
             self.tag_into(words, &mut s);
-            out.extend(s.tags.iter().map(|&t| Tag::from_u8(t)));
+            out.extend(s.tags[PAD..PAD + words.len()].iter().map(|&t| Tag::from_u8(t)));
         });
     }
 
@@ -482,35 +482,49 @@ impl Tagger {
         self.words.get(word).is_some_and(|e| e.tag != UNKNOWN)
     }
 
+    /// Tags `words` into `s.tags[PAD..PAD + words.len()]`; the `PAD` entries on either side
+    /// stand for the positions outside the sentence.
     fn tag_into(&self, words: &[&str], s: &mut Scratch) {
         let Scratch { ids, tags, buf } = s;
         ids.clear();
         tags.clear();
+        ids.extend([OUTSIDE_WORD; PAD]);
+        tags.extend([OUTSIDE; PAD]);
         for (i, w) in words.iter().enumerate() {
             let (id, tag) = self.lexicon_tag(w, i, buf);
             ids.push(id);
             tags.push(tag);
         }
-        for i in 0..words.len() {
-            if tags[i] != UNKNOWN {
+        ids.extend([OUTSIDE_WORD; PAD]);
+        tags.extend([OUTSIDE; PAD]);
+        for (i, w) in words.iter().enumerate() {
+            let p = PAD + i;
+            if tags[p] != UNKNOWN {
                 continue;
             }
-            let w = words[i];
-            tags[i] = if is_title(w) {
+            tags[p] = if is_title(w) {
                 Tag::NNP as u8
             } else if is_number(w) {
                 Tag::CD as u8
             } else {
-                let prev = if i > 0 { ids[i - 1] } else { NO_WORD };
-                let next = ids.get(i + 1).copied().unwrap_or(NO_WORD);
+                let prev = if i > 0 { ids[p - 1] } else { NO_WORD };
+                let next = if i + 1 < words.len() { ids[p + 1] } else { NO_WORD };
                 self.unknown_word(w, prev, next, buf)
             };
         }
-        for i in 0..words.len() {
-            let rules = &self.context[usize::from(tags[i])];
+        for p in PAD..PAD + words.len() {
+            let rules = &self.context[usize::from(tags[p])];
+            if rules.is_empty() {
+                continue;
+            }
+            // The rules read the neighbours, never the tag at `p`, so one window serves them all.
+            let mut t = [0u8; 2 * PAD + 1];
+            t.copy_from_slice(&tags[p - PAD..=p + PAD]);
+            let mut w = [0u32; 2 * PAD + 1];
+            w.copy_from_slice(&ids[p - PAD..=p + PAD]);
             for r in rules {
-                if context_matches(r, i, tags, ids) {
-                    tags[i] = r.to;
+                if context_matches(r, &t, &w) {
+                    tags[p] = r.to;
                 }
             }
         }
@@ -554,41 +568,40 @@ fn parse_error(path: &Path, line: usize, msg: String) -> TaggerLoadError {
     TaggerLoadError::Parse { path: path.to_path_buf(), line, msg }
 }
 
-/// Whether one contextual rule holds at position `i`.
+/// Whether one contextual rule holds for the window `tags`, `ids` centred on the word.
 #[inline]
-fn context_matches(r: &ContextRule, i: usize, tags: &[u8], ids: &[u32]) -> bool {
-    let t = |d: isize| -> u32 {
-        i.checked_add_signed(d).and_then(|j| tags.get(j)).map_or(u32::from(OUTSIDE), |&t| u32::from(t))
-    };
-    let w = |d: isize| -> u32 { i.checked_add_signed(d).and_then(|j| ids.get(j)).map_or(OUTSIDE_WORD, |&w| w) };
+fn context_matches(r: &ContextRule, tags: &[u8; 2 * PAD + 1], ids: &[u32; 2 * PAD + 1]) -> bool {
+    let t = |d: usize| u32::from(tags[d]);
+    let w = |d: usize| ids[d];
     let (x, y) = (r.x, r.y);
     use Context::*;
+    // Offsets into the window: 0..=2 before the word, 3 the word, 4..=6 after it.
     match r.kind {
-        PrevTag => t(-1) == x,
-        NextTag => t(1) == x,
-        Prev2Tag => t(-2) == x,
-        Next2Tag => t(2) == x,
-        Prev1Or2Tag => t(-1) == x || t(-2) == x,
-        Next1Or2Tag => t(1) == x || t(2) == x,
-        Prev1Or2Or3Tag => t(-1) == x || t(-2) == x || t(-3) == x,
-        Next1Or2Or3Tag => t(1) == x || t(2) == x || t(3) == x,
-        SurroundTag => t(-1) == x && t(1) == y,
-        CurWd => w(0) == x,
-        PrevWd => w(-1) == x,
-        NextWd => w(1) == x,
-        Prev1Or2Wd => w(-1) == x || w(-2) == x,
-        Next1Or2Wd => w(1) == x || w(2) == x,
-        PrevWdTag => w(-1) == x && t(-1) == y,
-        NextWdTag => w(1) == x && t(1) == y,
-        WdPrevTag => t(-1) == x && w(0) == y,
-        WdNextTag => w(0) == x && t(1) == y,
-        WdAnd2Aft => w(0) == x && w(2) == y,
-        WdAnd2TagBfr => t(-2) == x && w(0) == y,
-        WdAnd2TagAft => w(0) == x && t(2) == y,
-        LBigram => w(-1) == x && w(0) == y,
-        RBigram => w(0) == x && w(1) == y,
-        PrevBigram => t(-2) == x && t(-1) == y,
-        NextBigram => t(1) == x && t(2) == y,
+        PrevTag => t(2) == x,
+        NextTag => t(4) == x,
+        Prev2Tag => t(1) == x,
+        Next2Tag => t(5) == x,
+        Prev1Or2Tag => t(2) == x || t(1) == x,
+        Next1Or2Tag => t(4) == x || t(5) == x,
+        Prev1Or2Or3Tag => t(2) == x || t(1) == x || t(0) == x,
+        Next1Or2Or3Tag => t(4) == x || t(5) == x || t(6) == x,
+        SurroundTag => t(2) == x && t(4) == y,
+        CurWd => w(3) == x,
+        PrevWd => w(2) == x,
+        NextWd => w(4) == x,
+        Prev1Or2Wd => w(2) == x || w(1) == x,
+        Next1Or2Wd => w(4) == x || w(5) == x,
+        PrevWdTag => w(2) == x && t(2) == y,
+        NextWdTag => w(4) == x && t(4) == y,
+        WdPrevTag => t(2) == x && w(3) == y,
+        WdNextTag => w(3) == x && t(4) == y,
+        WdAnd2Aft => w(3) == x && w(5) == y,
+        WdAnd2TagBfr => t(1) == x && w(3) == y,
+        WdAnd2TagAft => w(3) == x && t(5) == y,
+        LBigram => w(2) == x && w(3) == y,
+        RBigram => w(3) == x && w(4) == y,
+        PrevBigram => t(1) == x && t(2) == y,
+        NextBigram => t(4) == x && t(5) == y,
     }
 }
 
