@@ -16,14 +16,17 @@
 //!    rule whose from-tag is the tag the position had on arrival is tried in file order; the last
 //!    one that matches sets the tag. Outside the sentence the tag and the word are `STAART`.
 //!
-//! Speed: rules are parsed once into small structs whose words are interned ids, the contextual
-//! rules are indexed by from-tag (a word only tries the rules for its own tag), and tagging
-//! reuses per-thread buffers, so the hot loop does not allocate.
+//! Speed: the words sit in one arena behind an open-addressing hash index (`pos/words.rs`);
+//! rules are parsed once into small structs whose words are interned ids; the contextual rules
+//! are indexed by from-tag (a word only tries the rules for its own tag); tagging reuses
+//! per-thread buffers, so the hot loop does not allocate.
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 
-use super::lexicon::FastMap;
+mod words;
+
+use words::Words;
 
 macro_rules! tags {
     ($($v:ident = $s:literal),* $(,)?) => {
@@ -269,7 +272,7 @@ struct ContextRule {
 /// The loaded tagger. Immutable, `Send + Sync`; share it behind an `Arc`.
 #[derive(Debug)]
 pub struct Tagger {
-    words: FastMap<Box<str>, Entry>,
+    words: Words,
     lexical: Vec<LexicalRule>,
     /// The contextual rules, by from-tag (`Tag as usize`), in file order.
     context: Vec<Vec<ContextRule>>,
@@ -323,12 +326,11 @@ impl Tagger {
         context_rules: (&Path, &str),
     ) -> Result<Tagger, TaggerLoadError> {
         let mut t = Tagger {
-            words: FastMap::default(),
+            words: Words::with_capacity(lexicon.1.len() / 12, lexicon.1.len()),
             lexical: Vec::new(),
             context: vec![Vec::new(); Tag::ALL.len()],
         };
-        t.words.reserve(lexicon.1.len() / 12);
-        t.words.insert("STAART".into(), Entry { tag: UNKNOWN, id: OUTSIDE_WORD });
+        t.words.entry("STAART", Entry { tag: UNKNOWN, id: OUTSIDE_WORD });
         let mut next_id = 1;
         t.read_lexicon(lexicon)?;
         t.read_lexical(lexical_rules, &mut next_id)?;
@@ -346,17 +348,14 @@ impl Tagger {
             if word.is_empty() {
                 return Err(err("empty word".into()));
             }
-            self.words
-                .entry(word.into())
-                .and_modify(|e| e.tag = tag as u8)
-                .or_insert(Entry { tag: tag as u8, id: NO_WORD });
+            self.words.entry(word, Entry { tag: UNKNOWN, id: NO_WORD }).tag = tag as u8;
         }
         Ok(())
     }
 
     /// The id of a word named by a rule, interning it.
     fn intern(&mut self, word: &str, next_id: &mut u32) -> u32 {
-        let e = self.words.entry(word.into()).or_insert(Entry { tag: UNKNOWN, id: NO_WORD });
+        let e = self.words.entry(word, Entry { tag: UNKNOWN, id: NO_WORD });
         if e.id == NO_WORD {
             e.id = *next_id;
             *next_id += 1;
