@@ -265,8 +265,44 @@ impl Context {
 struct ContextRule {
     kind: Context,
     to: u8,
+    /// A test every match passes: `key[slot] == value` over the window of `key_window`.
+    slot: u8,
+    value: u32,
     x: u32,
     y: u32,
+}
+
+/// The window of one word for the key test of its contextual rules: the tags at offsets -3..=3,
+/// the word ids at -3..=3, and a constant 0 for rules with no single-slot test.
+fn key_window(tags: &[u8; 2 * PAD + 1], ids: &[u32; 2 * PAD + 1]) -> [u32; 4 * PAD + 3] {
+    let mut k = [0u32; 4 * PAD + 3];
+    for d in 0..=2 * PAD {
+        k[d] = u32::from(tags[d]);
+        k[2 * PAD + 1 + d] = ids[d];
+    }
+    k
+}
+
+impl ContextRule {
+    fn new(kind: Context, to: u8, x: u32, y: u32) -> ContextRule {
+        use Context::*;
+        let (tag, word) = (|d: u8| (d, x), |d: u8| (2 * PAD as u8 + 1 + d, x));
+        let (slot, value) = match kind {
+            PrevTag | SurroundTag => tag(2),
+            NextTag => tag(4),
+            Prev2Tag | WdAnd2TagBfr | PrevBigram => tag(1),
+            Next2Tag => tag(5),
+            NextBigram => tag(4),
+            CurWd | WdNextTag | WdAnd2Aft | WdAnd2TagAft | RBigram => word(3),
+            WdPrevTag => (2 * PAD as u8 + 1 + 3, y),
+            PrevWd | PrevWdTag | LBigram => word(2),
+            NextWd | NextWdTag => word(4),
+            Prev1Or2Tag | Next1Or2Tag | Prev1Or2Or3Tag | Next1Or2Or3Tag | Prev1Or2Wd | Next1Or2Wd => {
+                (4 * PAD as u8 + 2, 0)
+            }
+        };
+        ContextRule { kind, to, slot, value, x, y }
+    }
 }
 
 /// The loaded tagger. Immutable, `Send + Sync`; share it behind an `Arc`.
@@ -419,7 +455,7 @@ impl Tagger {
                     Arg::T => Tag::parse(s).ok_or_else(|| err(format!("unknown tag {s:?}")))? as u32,
                 };
             }
-            let rule = ContextRule { kind, to, x: xy[0], y: xy[1] };
+            let rule = ContextRule::new(kind, to, xy[0], xy[1]);
             match f[0] {
                 "*" => any.push((self.context.iter().map(Vec::len).collect::<Vec<_>>(), rule)),
                 t => self.context[Tag::parse(t).ok_or_else(|| err(format!("unknown tag {t:?}")))? as usize]
@@ -521,8 +557,9 @@ impl Tagger {
             t.copy_from_slice(&tags[p - PAD..=p + PAD]);
             let mut w = [0u32; 2 * PAD + 1];
             w.copy_from_slice(&ids[p - PAD..=p + PAD]);
+            let key = key_window(&t, &w);
             for r in rules {
-                if context_matches(r, &t, &w) {
+                if key[usize::from(r.slot)] == r.value && context_matches(r, &t, &w) {
                     tags[p] = r.to;
                 }
             }

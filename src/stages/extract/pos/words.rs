@@ -44,7 +44,7 @@ impl Words {
             if s.start == EMPTY
                 || (s.hash == hash
                     && s.len as usize == word.len()
-                    && self.bytes[s.start as usize..][..word.len()] == *word)
+                    && same(&self.bytes[s.start as usize..][..word.len()], word))
             {
                 return i;
             }
@@ -92,4 +92,18 @@ impl Words {
     pub(super) fn values(&self) -> impl Iterator<Item = &Entry> {
         self.slots.iter().filter(|s| s.start != EMPTY).map(|s| &s.value)
     }
+}
+
+/// `a == b` for slices of the same length, eight bytes at a time: inline, where a call to
+/// `memcmp` would cost more than comparing a short word.
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    let mut ca = a.chunks_exact(8);
+    let mut cb = b.chunks_exact(8);
+    for (x, y) in (&mut ca).zip(&mut cb) {
+        if x != y {
+            return false;
+        }
+    }
+    ca.remainder().iter().zip(cb.remainder()).all(|(x, y)| x == y)
 }
