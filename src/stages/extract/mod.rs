@@ -19,6 +19,7 @@ mod inflect;
 mod lexicon;
 mod numbers;
 mod phrases;
+pub mod pos;
 mod quotes;
 mod text;
 mod themes;
