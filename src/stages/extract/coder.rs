@@ -67,9 +67,17 @@ pub fn is_quote(w: &str) -> bool {
     matches!(w, "\"" | "\u{201C}" | "\u{201D}" | "\u{00AB}" | "\u{00BB}")
 }
 
-/// Does the token at `i` act as a verb here? `has_noun`: the same form is also a lexicon noun
-/// ("attacks", "protests"), so the context must show a verb.
+/// Does the token at `i` act as a verb here? Its part-of-speech tag says so when the document
+/// is tagged; otherwise (and for "-ing" forms) the context decides. `has_noun`: the same form
+/// is also a lexicon noun ("attacks", "protests"), so the context must show a verb.
 fn verb_use(d: &Doc, i: usize, form: Form, start: usize, has_noun: bool) -> bool {
+    // The tagger decides for finite verbs and participles; a gerund after a noun ("artillery
+    // shelling") is the event noun the rules below keep it as, which the tagger often misses.
+    if let Some(t) = d.tag_of(i) {
+        if matches!(form, Form::Base | Form::Third | Form::Past | Form::Participle) {
+            return t.is_verb();
+        }
+    }
     match form {
         Form::Past | Form::Participle => return i == start || !is_determiner(d.w(i - 1)),
         Form::Ing => {

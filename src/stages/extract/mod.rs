@@ -51,6 +51,8 @@ pub const EVENT_SCHEMA_VERSION: u32 = 1;
 pub enum LoadError {
     #[error(transparent)]
     Gazetteer(#[from] crate::entities::LoadError),
+    #[error(transparent)]
+    Tagger(#[from] pos::TaggerLoadError),
     #[error("cannot read {path}")]
     Io {
         path: PathBuf,
@@ -83,6 +85,7 @@ pub struct Extractor {
     lexicon: lexicon::Lexicon,
     tone: tone::ToneLexicon,
     themes: themes::Themes,
+    tagger: pos::Tagger,
 }
 
 fn read(dir: &Path, name: &str) -> Result<String, LoadError> {
@@ -133,12 +136,14 @@ impl Extractor {
             .map_err(|e| parse_err(&data_dir.join("tone"), "vader.tsv", e))?;
         let themes = themes::Themes::parse(&read(&p, "themes.tsv")?)
             .map_err(|e| parse_err(&p, "themes.tsv", e))?;
+        let tagger = pos::Tagger::load(&data_dir.join("tagger"))?;
         Ok(Extractor {
             gazetteer,
             cameo,
             lexicon,
             tone,
             themes,
+            tagger,
         })
     }
 
@@ -202,6 +207,7 @@ impl Extractor {
         let main = article_countries(&entities).into_iter().next().map(|c| c.0);
         let (events, quotes, casualties, dates, tone, themes) = {
             let mut doc = text::Doc::new(body, split_sentences(body), &entities);
+            doc.tag(&self.tagger);
             self.capitals_as_governments(&mut doc);
             let tone = self.tone.score(&doc);
             let dates = dates::find(&doc, pub_date);

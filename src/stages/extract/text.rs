@@ -3,6 +3,7 @@
 //! the closed word classes (auxiliaries, prepositions, determiners ...) the coder reasons with.
 //! Built once per article so the coder, dates, casualties, quotes and tone share one pass.
 
+use super::pos::{Tag, Tagger};
 use crate::entities::{Entity, Sentence};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +46,8 @@ pub struct Doc<'a> {
     pub ent_toks: Vec<(usize, usize)>,
     /// The actor code each entity has in events (None: not an actor), see `actors::code_of`.
     pub codes: Vec<Option<String>>,
+    /// Part-of-speech tag of each token ([`Doc::tag`]); empty until tagged.
+    pub tags: Vec<Tag>,
 }
 
 impl<'a> Doc<'a> {
@@ -95,7 +98,37 @@ impl<'a> Doc<'a> {
             ents,
             ent_toks,
             codes,
+            tags: Vec::new(),
         }
+    }
+
+    /// Tags every sentence's tokens with `tagger`. Clitics go to the tagger as the Penn
+    /// Treebank writes them ("'s", "n't").
+    pub fn tag(&mut self, tagger: &Tagger) {
+        let mut tags = Vec::with_capacity(self.toks.len());
+        let mut words: Vec<&str> = Vec::new();
+        let mut out = Vec::new();
+        let mut k = 0;
+        for &(a, b) in &self.sent_toks {
+            // Tokens between sentences (none in practice) keep a neutral tag.
+            tags.extend((k..a).map(|_| Tag::SYM));
+            words.clear();
+            words.extend(self.toks[a..b].iter().map(|t| match t.kind {
+                Kind::Poss => "'s",
+                Kind::Neg => "n't",
+                _ => &self.text[t.s..t.e],
+            }));
+            tagger.tag(&words, &mut out);
+            tags.extend_from_slice(&out);
+            k = b.max(k);
+        }
+        tags.extend((tags.len()..self.toks.len()).map(|_| Tag::SYM));
+        self.tags = tags;
+    }
+
+    /// The tag of token `i`, if the document is tagged.
+    pub fn tag_of(&self, i: usize) -> Option<Tag> {
+        self.tags.get(i).copied()
     }
 
     /// Lower-cased text of token `i` ("'s" for possessives).
@@ -637,6 +670,21 @@ mod tests {
         assert!(d.in_dateline(at("LA")) && d.in_dateline(at("Bolivia")));
         assert!(!d.in_dateline(at("army")) && !d.in_dateline(at("FAB")));
         assert!(!d.in_dateline(at("US")), "a sentence of its own, not in capitals");
+    }
+
+    #[test]
+    fn documents_are_tagged_sentence_by_sentence() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/tagger");
+        let tagger = Tagger::load(&dir).unwrap();
+        let text = "Rebels attack the town. The attacks didn't stop.";
+        let mut d = Doc::new(text, crate::entities::split_sentences(text), &[]);
+        assert!(d.tag_of(1).is_none(), "untagged until tagged");
+        d.tag(&tagger);
+        assert_eq!(d.tags.len(), d.toks.len());
+        let tag = |w: &str| d.tag_of(d.toks.iter().position(|t| &text[t.s..t.e] == w).unwrap());
+        assert!(tag("attack").unwrap().is_verb());
+        assert!(tag("attacks").unwrap().is_noun());
+        assert_eq!(d.tag_of(d.toks.iter().position(|t| t.kind == Kind::Neg).unwrap()), Some(Tag::RB));
     }
 
     #[test]
