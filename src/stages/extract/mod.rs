@@ -5,7 +5,7 @@
 //! [`Extractor`] loads the dictionaries once (the gazetteer of `crate::entities`, the CAMEO
 //! table, the verb/noun pattern lexicon, the tone lexicon, the theme table) and is shared
 //! read-only between threads. [`Extractor::extract`] is deterministic: the same article gives
-//! the same [`Extraction`]. [`event_record`] serializes one event for the `news.events`
+//! the same [`Extraction`]; `stages::record` serializes its events for the `news.events`
 //! topic. How the coder reads a sentence is described in docs/coding.md.
 
 mod actors;
@@ -42,9 +42,6 @@ pub use events::{Action, Event, Evidence, Location, Spans};
 pub use numbers::Qualifier;
 pub use quotes::{Quote, Speaker};
 pub use tone::Tone;
-
-/// Version of the event record layout; bump on incompatible changes.
-pub const EVENT_SCHEMA_VERSION: u32 = 1;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
@@ -309,56 +306,6 @@ fn casualty_place(ctx: &events::Ctx, c: &Casualty) -> Option<Location> {
         geonames_id: ent.geonames_id,
         precision: "city",
     })
-}
-
-/// The `news.events` record: one event with its article's identity.
-#[derive(Debug, Serialize)]
-struct EventRecord<'a> {
-    schema_version: u32,
-    event_id: &'a str,
-    article_id: &'a str,
-    story_id: &'a str,
-    date: Option<&'a str>,
-    date_precision: Precision,
-    date_basis: Basis,
-    source: &'a Actor,
-    target: &'a Actor,
-    action: &'a Action,
-    location: &'a Option<Location>,
-    casualties: &'a [Casualty],
-    evidence: &'a Evidence,
-    tone: f64,
-    hypothetical: bool,
-    sentence_ids: &'a [usize],
-    url: Option<&'a str>,
-    source_name: Option<&'a str>,
-    published_at: Option<&'a str>,
-}
-
-/// JSON bytes of the event record (field order fixed by the struct; deterministic).
-pub fn event_record(article: &Article, story_id: &str, event: &Event) -> Vec<u8> {
-    let r = EventRecord {
-        schema_version: EVENT_SCHEMA_VERSION,
-        event_id: &event.event_id,
-        article_id: &article.id,
-        story_id,
-        date: event.date.as_deref(),
-        date_precision: event.date_precision,
-        date_basis: event.date_basis,
-        source: &event.source,
-        target: &event.target,
-        action: &event.action,
-        location: &event.location,
-        casualties: &event.casualties,
-        evidence: &event.evidence,
-        tone: event.tone,
-        hypothetical: event.hypothetical,
-        sentence_ids: &event.sentence_ids,
-        url: article.url.as_deref(),
-        source_name: article.source.as_deref(),
-        published_at: article.published_at.as_deref(),
-    };
-    serde_json::to_vec(&r).expect("event records always serialize")
 }
 
 /// Parses a `YYYY-MM-DD` date (for callers that pass `--date`).
