@@ -4,7 +4,8 @@
 //! These types carry no Kafka or tokio state, so every stage can be tested and
 //! benchmarked as an ordinary function.
 
-use serde::Serialize;
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
 /// One raw article as it arrives on the input topic, after decoding and
@@ -15,7 +16,7 @@ pub struct RawArticle {
     pub url: Option<String>,
     pub source: Option<String>,
     /// Parsed publication time, normalized to UTC.
-    pub published_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub published_at: Option<DateTime<Utc>>,
     pub title: Option<String>,
     pub body: String,
     pub language: Option<String>,
@@ -32,8 +33,9 @@ pub struct Article {
     pub url: Option<String>,
     pub canonical_url: Option<String>,
     pub source: Option<String>,
-    /// RFC 3339 in UTC with a `Z` suffix, seconds precision.
-    pub published_at: Option<String>,
+    /// Publication time, in UTC; written as [`rfc3339_secs`].
+    #[serde(serialize_with = "serialize_rfc3339_secs")]
+    pub published_at: Option<DateTime<Utc>>,
     pub title: Option<String>,
     pub body: String,
     pub language: Language,
@@ -42,6 +44,23 @@ pub struct Article {
     /// budget and its text came from the linear tag stripper.
     pub html_fallback: bool,
     pub extra: Map<String, Value>,
+}
+
+/// How records write a time: RFC 3339 in UTC with a `Z` suffix, at seconds
+/// precision (`2026-01-14T05:30:00Z`).
+pub fn rfc3339_secs(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// `#[serde(serialize_with)]` for an optional time: [`rfc3339_secs`], or null.
+pub fn serialize_rfc3339_secs<S: Serializer>(
+    t: &Option<DateTime<Utc>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => s.serialize_str(&rfc3339_secs(t)),
+        None => s.serialize_none(),
+    }
 }
 
 /// What we know about an article's language.

@@ -168,11 +168,7 @@ pub const MAX_FUTURE_SECS: i64 = 86_400;
 /// drag the window forward, evicting everything: it is clamped.
 pub fn article_time(article: &Article, broker_ts_ms: Option<i64>) -> i64 {
     let broker = broker_ts_ms.map(|ms| ms.div_euclid(1000));
-    let published = article
-        .published_at
-        .as_deref()
-        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
-        .map(|t| t.timestamp());
+    let published = article.published_at.map(|t| t.timestamp());
     match (published, broker) {
         (Some(p), Some(b)) => p.min(b + MAX_FUTURE_SECS),
         (Some(p), None) => p,

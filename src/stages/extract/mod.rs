@@ -174,11 +174,7 @@ impl Extractor {
     /// Extracts everything from one article. Non-English articles get no entities or events.
     pub fn extract(&self, article: &Article) -> Extraction {
         let body = article.body.as_str();
-        let pub_date = article
-            .published_at
-            .as_deref()
-            .and_then(|p| chrono::DateTime::parse_from_rfc3339(p).ok())
-            .map(|t| t.naive_utc().date());
+        let pub_date = article.published_at.map(|t| t.date_naive());
         let empty = |tone: Tone| Extraction {
             entities: vec![],
             countries: vec![],

@@ -15,7 +15,8 @@ use super::dedup::DuplicateKind;
 use super::extract::{
     Action, Actor, Basis, Casualty, Event, Evidence, Extraction, Location, Precision,
 };
-use crate::model::{Article, Language};
+use crate::model::{serialize_rfc3339_secs, Article, Language};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -36,7 +37,8 @@ pub struct ArticleRecord<'a> {
     pub url: Option<&'a str>,
     pub canonical_url: Option<&'a str>,
     pub source: Option<&'a str>,
-    pub published_at: Option<&'a str>,
+    #[serde(serialize_with = "serialize_rfc3339_secs")]
+    pub published_at: Option<DateTime<Utc>>,
     pub language: &'a str,
     pub language_detail: &'a Language,
     pub title: Option<&'a str>,
@@ -64,7 +66,7 @@ impl<'a> ArticleRecord<'a> {
             url: a.url.as_deref(),
             canonical_url: a.canonical_url.as_deref(),
             source: a.source.as_deref(),
-            published_at: a.published_at.as_deref(),
+            published_at: a.published_at,
             language: &a.language.code,
             language_detail: &a.language,
             title: a.title.as_deref(),
@@ -110,7 +112,8 @@ struct EventRecord<'a> {
     sentence_ids: &'a [usize],
     url: Option<&'a str>,
     source_name: Option<&'a str>,
-    published_at: Option<&'a str>,
+    #[serde(serialize_with = "serialize_rfc3339_secs")]
+    published_at: Option<DateTime<Utc>>,
 }
 
 /// JSON bytes of the event record of `event`, found in `article` of story
@@ -135,7 +138,7 @@ pub fn event_record(article: &Article, story_id: &str, event: &Event) -> Vec<u8>
         sentence_ids: &event.sentence_ids,
         url: article.url.as_deref(),
         source_name: article.source.as_deref(),
-        published_at: article.published_at.as_deref(),
+        published_at: article.published_at,
     };
     serde_json::to_vec(&r).expect("event records always serialize")
 }
@@ -153,7 +156,8 @@ struct DuplicateRecord<'a> {
     kind: &'static str,
     similarity: f64,
     source: Option<&'a str>,
-    published_at: Option<&'a str>,
+    #[serde(serialize_with = "serialize_rfc3339_secs")]
+    published_at: Option<DateTime<Utc>>,
     url: Option<&'a str>,
 }
 
@@ -175,7 +179,7 @@ pub fn duplicate_record(
         // Four decimals: enough to read, stable across platforms.
         similarity: (f64::from(similarity) * 10_000.0).round() / 10_000.0,
         source: article.source.as_deref(),
-        published_at: article.published_at.as_deref(),
+        published_at: article.published_at,
         url: article.url.as_deref(),
     };
     serde_json::to_vec(&r).expect("duplicate records always serialize")
