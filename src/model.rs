@@ -68,14 +68,24 @@ pub fn serialize_rfc3339_secs<S: Serializer>(
 pub struct Language {
     /// ISO 639-1 code where one exists (`en`), else ISO 639-3 (`tgl`), else `und`.
     pub code: String,
-    /// `given` when the input named it, `detected` when whatlang found it,
-    /// `undetermined` when the text was too short or ambiguous.
-    pub basis: &'static str,
+    pub basis: LanguageBasis,
     /// whatlang's confidence in 0..=1 (1.0 when given).
     pub confidence: f64,
     /// False for non-English articles: they pass on, flagged, and the English
     /// extractors skip them.
     pub is_english: bool,
+}
+
+/// How an article's language was found (written in lower case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LanguageBasis {
+    /// The input named it.
+    Given,
+    /// Found in the text (English function words, else whatlang).
+    Detected,
+    /// The text was too short or ambiguous to tell.
+    Undetermined,
 }
 
 /// Why an input message cannot be processed. The class is a short, stable,

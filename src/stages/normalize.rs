@@ -348,7 +348,7 @@ mod tests {
         let given = norm(r#"{"body":"x","language":"EN-gb"}"#).unwrap();
         assert_eq!(
             (given.language.code.as_str(), given.language.basis),
-            ("en", "given")
+            ("en", crate::model::LanguageBasis::Given)
         );
     }
 

@@ -268,6 +268,21 @@ impl Extractor {
     }
 }
 
+/// How precisely a [`Location`] places an event or a casualty (written in
+/// lower case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PlacePrecision {
+    /// A populated place with coordinates and its first-level division.
+    City,
+    /// A place known no finer than its first-level division.
+    Admin1,
+    /// A country, at its centre.
+    Country,
+    /// A region larger than a country.
+    Region,
+}
+
 /// A place named in the casualty's sentence: one after "in/at/near/across" first; a dateline
 /// ("NAIROBI - ...") only when nothing else is there.
 fn casualty_place(ctx: &events::Ctx, c: &Casualty) -> Option<Location> {
@@ -300,7 +315,7 @@ fn casualty_place(ctx: &events::Ctx, c: &Casualty) -> Option<Location> {
         lat: ent.lat,
         lon: ent.lon,
         geonames_id: ent.geonames_id,
-        precision: "city",
+        precision: PlacePrecision::City,
     })
 }
 
