@@ -43,10 +43,12 @@ pub use numbers::Qualifier;
 pub use quotes::{Quote, Speaker};
 pub use tone::Tone;
 
+/// The coder's data files (or the gazetteer under them) could not be read
+/// or parsed.
 #[derive(Debug, thiserror::Error)]
-pub enum LoadError {
+pub enum ExtractorLoadError {
     #[error(transparent)]
-    Gazetteer(#[from] crate::entities::LoadError),
+    Gazetteer(#[from] crate::entities::GazetteerLoadError),
     #[error("cannot read {path}")]
     Io {
         path: PathBuf,
@@ -81,13 +83,13 @@ pub struct Extractor {
     themes: themes::Themes,
 }
 
-fn read(dir: &Path, name: &str) -> Result<String, LoadError> {
+fn read(dir: &Path, name: &str) -> Result<String, ExtractorLoadError> {
     let path = dir.join(name);
-    std::fs::read_to_string(&path).map_err(|source| LoadError::Io { path, source })
+    std::fs::read_to_string(&path).map_err(|source| ExtractorLoadError::Io { path, source })
 }
 
-fn parse_err(dir: &Path, name: &str, (line, msg): (usize, String)) -> LoadError {
-    LoadError::Parse {
+fn parse_err(dir: &Path, name: &str, (line, msg): (usize, String)) -> ExtractorLoadError {
+    ExtractorLoadError::Parse {
         path: dir.join(name),
         msg: format!("line {line}: {msg}"),
     }
@@ -95,18 +97,22 @@ fn parse_err(dir: &Path, name: &str, (line, msg): (usize, String)) -> LoadError 
 
 impl Extractor {
     /// Loads the gazetteer and the coder's tables from `data_dir` (see data/README.md).
-    pub fn load(data_dir: &Path) -> Result<Extractor, LoadError> {
+    pub fn load(data_dir: &Path) -> Result<Extractor, ExtractorLoadError> {
         Self::with_gazetteer(data_dir, Gazetteer::load(data_dir)?)
     }
 
     /// Loads from the default data directory ([`crate::data_files::data_dir`]).
-    pub fn load_default() -> Result<Extractor, LoadError> {
-        let dir = crate::data_files::data_dir().map_err(crate::entities::LoadError::from)?;
+    pub fn load_default() -> Result<Extractor, ExtractorLoadError> {
+        let dir =
+            crate::data_files::data_dir().map_err(crate::entities::GazetteerLoadError::from)?;
         Self::load(&dir)
     }
 
     /// Loads the coder's tables around an already loaded gazetteer.
-    pub fn with_gazetteer(data_dir: &Path, gazetteer: Gazetteer) -> Result<Extractor, LoadError> {
+    pub fn with_gazetteer(
+        data_dir: &Path,
+        gazetteer: Gazetteer,
+    ) -> Result<Extractor, ExtractorLoadError> {
         let cameo = CameoTable::parse(&read(data_dir, "cameo.tsv")?)
             .map_err(|e| parse_err(data_dir, "cameo.tsv", e))?
             .with_plover(&read(data_dir, "plover.tsv")?)
@@ -121,7 +127,7 @@ impl Extractor {
             &read(&p, "frames.tsv")?,
             &cameo,
         )
-        .map_err(|msg| LoadError::Parse {
+        .map_err(|msg| ExtractorLoadError::Parse {
             path: p.clone(),
             msg,
         })?;
