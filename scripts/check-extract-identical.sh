@@ -6,6 +6,8 @@
 #
 #   scripts/check-extract-identical.sh [REV]
 #
+# Against a moving main, pass the fork point: $(git merge-base HEAD main).
+#
 # The revision's binary is built once in a temporary `git worktree`, with the
 # repository's own target directory so the dependencies are not rebuilt, and
 # kept with its outputs under target/check-extract/<commit>/; later runs
