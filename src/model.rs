@@ -4,7 +4,8 @@
 //! These types carry no Kafka or tokio state, so every stage can be tested and
 //! benchmarked as an ordinary function.
 
-use serde::Serialize;
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
 /// One raw article as it arrives on the input topic, after decoding and
@@ -15,7 +16,7 @@ pub struct RawArticle {
     pub url: Option<String>,
     pub source: Option<String>,
     /// Parsed publication time, normalized to UTC.
-    pub published_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub published_at: Option<DateTime<Utc>>,
     pub title: Option<String>,
     pub body: String,
     pub language: Option<String>,
@@ -32,8 +33,9 @@ pub struct Article {
     pub url: Option<String>,
     pub canonical_url: Option<String>,
     pub source: Option<String>,
-    /// RFC 3339 in UTC with a `Z` suffix, seconds precision.
-    pub published_at: Option<String>,
+    /// Publication time, in UTC; written as [`rfc3339_secs`].
+    #[serde(serialize_with = "serialize_rfc3339_secs")]
+    pub published_at: Option<DateTime<Utc>>,
     pub title: Option<String>,
     pub body: String,
     pub language: Language,
@@ -44,19 +46,46 @@ pub struct Article {
     pub extra: Map<String, Value>,
 }
 
+/// How records write a time: RFC 3339 in UTC with a `Z` suffix, at seconds
+/// precision (`2026-01-14T05:30:00Z`).
+pub fn rfc3339_secs(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// `#[serde(serialize_with)]` for an optional time: [`rfc3339_secs`], or null.
+pub fn serialize_rfc3339_secs<S: Serializer>(
+    t: &Option<DateTime<Utc>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match t {
+        Some(t) => s.serialize_str(&rfc3339_secs(t)),
+        None => s.serialize_none(),
+    }
+}
+
 /// What we know about an article's language.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Language {
     /// ISO 639-1 code where one exists (`en`), else ISO 639-3 (`tgl`), else `und`.
     pub code: String,
-    /// `given` when the input named it, `detected` when whatlang found it,
-    /// `undetermined` when the text was too short or ambiguous.
-    pub basis: &'static str,
+    pub basis: LanguageBasis,
     /// whatlang's confidence in 0..=1 (1.0 when given).
     pub confidence: f64,
     /// False for non-English articles: they pass on, flagged, and the English
     /// extractors skip them.
     pub is_english: bool,
+}
+
+/// How an article's language was found (written in lower case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LanguageBasis {
+    /// The input named it.
+    Given,
+    /// Found in the text (English function words, else whatlang).
+    Detected,
+    /// The text was too short or ambiguous to tell.
+    Undetermined,
 }
 
 /// Why an input message cannot be processed. The class is a short, stable,

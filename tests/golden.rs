@@ -8,8 +8,8 @@
 use std::sync::OnceLock;
 
 use newsflow::model::Article;
-use newsflow::stages::extract::{event_record, Event, Extraction, Extractor};
-use newsflow::stages::record::ArticleRecord;
+use newsflow::stages::extract::{Event, Extraction, Extractor};
+use newsflow::stages::record::{event_record, ArticleRecord};
 use newsflow::stages::{normalize, parse};
 use serde_json::Value;
 

@@ -4,10 +4,10 @@
 use chrono::NaiveDate;
 
 use super::context::{bind_defined_acronyms, fill_context, set_texts};
+use super::fold::{fold_into, Folded};
 use super::gazetteer::Gazetteer;
 use super::matcher::{Hit, Target};
 use super::names::{find_names, NameSpan};
-use super::normalize::{fold_into, Folded};
 use super::places::Evidence;
 use super::resolve::Resolver;
 use super::salience::{rank, with_cues};

@@ -3,8 +3,8 @@
 //! sentence, else the article's most salient); also sentence indices and entity texts.
 
 use super::analysis::Pending;
+use super::fold::Folded;
 use super::gazetteer::Gazetteer;
-use super::normalize::Folded;
 use super::salience::rank;
 use super::types::{Entity, EntityKind, Sentence};
 

@@ -9,9 +9,10 @@ use super::matcher::Matcher;
 use super::petrarch::{self, DictActor};
 use super::records::*;
 
-/// Errors while loading data files.
+/// The gazetteer's data files (or the PETRARCH dictionaries) could not be
+/// found, read or parsed.
 #[derive(Debug, thiserror::Error)]
-pub enum LoadError {
+pub enum GazetteerLoadError {
     #[error("cannot read {path}")]
     Io {
         path: PathBuf,
@@ -51,9 +52,9 @@ pub(crate) struct Tsv {
 }
 
 impl Tsv {
-    fn open(dir: &Path, name: &str) -> Result<Tsv, LoadError> {
+    fn open(dir: &Path, name: &str) -> Result<Tsv, GazetteerLoadError> {
         let path = dir.join(name);
-        let text = std::fs::read_to_string(&path).map_err(|source| LoadError::Io {
+        let text = std::fs::read_to_string(&path).map_err(|source| GazetteerLoadError::Io {
             path: path.clone(),
             source,
         })?;
@@ -64,7 +65,7 @@ impl Tsv {
     fn rows(
         &self,
         min_cols: usize,
-    ) -> impl Iterator<Item = Result<(usize, Vec<&str>), LoadError>> + '_ {
+    ) -> impl Iterator<Item = Result<(usize, Vec<&str>), GazetteerLoadError>> + '_ {
         self.text
             .lines()
             .enumerate()
@@ -81,8 +82,8 @@ impl Tsv {
             })
     }
 
-    fn err(&self, line: usize, msg: String) -> LoadError {
-        LoadError::Parse {
+    fn err(&self, line: usize, msg: String) -> GazetteerLoadError {
+        GazetteerLoadError::Parse {
             path: self.path.clone(),
             line,
             msg,
@@ -96,12 +97,12 @@ fn num<T: std::str::FromStr>(s: &str) -> Option<T> {
 
 impl Gazetteer {
     /// Loads every table under `data_dir` and builds the automaton.
-    pub fn load(data_dir: &Path) -> Result<Gazetteer, LoadError> {
+    pub fn load(data_dir: &Path) -> Result<Gazetteer, GazetteerLoadError> {
         Self::load_with_dictionaries(data_dir, &[], &[])
     }
 
     /// Loads from the default data directory ([`crate::data_files::data_dir`]).
-    pub fn load_default() -> Result<Gazetteer, LoadError> {
+    pub fn load_default() -> Result<Gazetteer, GazetteerLoadError> {
         Self::load(&crate::data_files::data_dir()?)
     }
 
@@ -112,7 +113,7 @@ impl Gazetteer {
         data_dir: &Path,
         actor_files: &[PathBuf],
         agent_files: &[PathBuf],
-    ) -> Result<Gazetteer, LoadError> {
+    ) -> Result<Gazetteer, GazetteerLoadError> {
         let countries = load_countries(&Tsv::open(data_dir, "countries.tsv")?)?;
         let by_iso3: HashMap<String, u16> = countries
             .iter()
@@ -121,7 +122,7 @@ impl Gazetteer {
             .collect();
         let first_names: HashSet<String> =
             std::fs::read_to_string(data_dir.join("first_names.txt"))
-                .map_err(|source| LoadError::Io {
+                .map_err(|source| GazetteerLoadError::Io {
                     path: data_dir.join("first_names.txt"),
                     source,
                 })?
@@ -163,7 +164,7 @@ impl Gazetteer {
             by_iso3,
             matcher: Matcher::default(),
         };
-        g.matcher = Matcher::build(&g).map_err(LoadError::Build)?;
+        g.matcher = Matcher::build(&g).map_err(GazetteerLoadError::Build)?;
         Ok(g)
     }
 
@@ -208,7 +209,7 @@ fn dict_actor(d: DictActor, by_iso3: &HashMap<String, u16>) -> Actor {
     }
 }
 
-fn load_countries(t: &Tsv) -> Result<Vec<Country>, LoadError> {
+fn load_countries(t: &Tsv) -> Result<Vec<Country>, GazetteerLoadError> {
     let mut out = Vec::new();
     for row in t.rows(11) {
         let (_, c) = row?;
@@ -233,14 +234,14 @@ fn country(
     line: usize,
     by_iso3: &HashMap<String, u16>,
     code: &str,
-) -> Result<u16, LoadError> {
+) -> Result<u16, GazetteerLoadError> {
     by_iso3
         .get(code)
         .copied()
         .ok_or_else(|| t.err(line, format!("unknown country {code:?}")))
 }
 
-fn load_cities(t: &Tsv, by_iso3: &HashMap<String, u16>) -> Result<Vec<City>, LoadError> {
+fn load_cities(t: &Tsv, by_iso3: &HashMap<String, u16>) -> Result<Vec<City>, GazetteerLoadError> {
     let mut out = Vec::with_capacity(40_000);
     for row in t.rows(10) {
         let (n, c) = row?;
@@ -266,7 +267,7 @@ fn load_cities(t: &Tsv, by_iso3: &HashMap<String, u16>) -> Result<Vec<City>, Loa
     Ok(out)
 }
 
-fn load_admin1(t: &Tsv, by_iso3: &HashMap<String, u16>) -> Result<Vec<Admin1>, LoadError> {
+fn load_admin1(t: &Tsv, by_iso3: &HashMap<String, u16>) -> Result<Vec<Admin1>, GazetteerLoadError> {
     let mut out = Vec::new();
     for row in t.rows(7) {
         let (n, c) = row?;
@@ -283,7 +284,10 @@ fn load_admin1(t: &Tsv, by_iso3: &HashMap<String, u16>) -> Result<Vec<Admin1>, L
     Ok(out)
 }
 
-fn load_regions(t: &Tsv, by_iso3: &HashMap<String, u16>) -> Result<Vec<Region>, LoadError> {
+fn load_regions(
+    t: &Tsv,
+    by_iso3: &HashMap<String, u16>,
+) -> Result<Vec<Region>, GazetteerLoadError> {
     let mut out = Vec::new();
     for row in t.rows(5) {
         let (n, c) = row?;
@@ -306,7 +310,7 @@ fn load_actors(
     t: &Tsv,
     by_iso3: &HashMap<String, u16>,
     kind: ActorKind,
-) -> Result<Vec<Actor>, LoadError> {
+) -> Result<Vec<Actor>, GazetteerLoadError> {
     let mut out = Vec::new();
     for row in t.rows(5) {
         let (n, c) = row?;
@@ -327,7 +331,7 @@ fn load_actors(
     Ok(out)
 }
 
-fn load_cues(t: &Tsv, by_iso3: &HashMap<String, u16>) -> Result<Vec<Cue>, LoadError> {
+fn load_cues(t: &Tsv, by_iso3: &HashMap<String, u16>) -> Result<Vec<Cue>, GazetteerLoadError> {
     let mut out = Vec::new();
     for row in t.rows(3) {
         let (n, c) = row?;
@@ -341,7 +345,7 @@ fn load_cues(t: &Tsv, by_iso3: &HashMap<String, u16>) -> Result<Vec<Cue>, LoadEr
     Ok(out)
 }
 
-fn load_agents(t: &Tsv) -> Result<Vec<Agent>, LoadError> {
+fn load_agents(t: &Tsv) -> Result<Vec<Agent>, GazetteerLoadError> {
     let mut out = Vec::new();
     for row in t.rows(4) {
         let (n, c) = row?;

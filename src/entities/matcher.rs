@@ -7,8 +7,8 @@
 
 use std::collections::HashMap;
 
+use super::fold::{fold_pattern, word_char_at, word_char_before, Folded};
 use super::gazetteer::Gazetteer;
-use super::normalize::{fold_pattern, word_char_at, word_char_before, Folded};
 use super::trie::Trie;
 
 /// What a dictionary name denotes (indices into the gazetteer's tables).

@@ -12,10 +12,10 @@
 mod analysis;
 mod build;
 mod context;
+mod fold;
 mod gazetteer;
 mod matcher;
 mod names;
-mod normalize;
 pub mod petrarch;
 mod places;
 mod records;
@@ -27,7 +27,7 @@ mod types;
 mod wordlists;
 
 pub use analysis::{analyze, recognize, Analysis, ArticleCountry};
-pub use gazetteer::{Gazetteer, LoadError};
+pub use gazetteer::{Gazetteer, GazetteerLoadError};
 pub use records::Country;
 pub use salience::article_countries;
 pub use sentences::{split_sentences, tokens};

@@ -4,9 +4,9 @@
 //! known surname ("Volcker said"), and capitalized sequences ending in an organisation word
 //! ("Marine Midland Banks Inc", "Iranian Oil Company", "Bank of Canada").
 
+use super::fold::Folded;
 use super::gazetteer::Gazetteer;
 use super::matcher::{Hit, Target};
-use super::normalize::Folded;
 use super::records::{ActorKind, AgentKind};
 use super::wordlists::*;
 
@@ -23,14 +23,16 @@ pub struct NameSpan {
     pub country: Option<u16>,
 }
 
+/// A word of the folded text in which names are sought: its byte span and
+/// the gazetteer hit that starts at it, if any.
 #[derive(Debug, Clone, Copy)]
-struct Tok {
+struct NameWord {
     s: usize,
     e: usize,
     hit: Option<usize>,
 }
 
-fn tokenize(f: &Folded, hits: &[Hit]) -> Vec<Tok> {
+fn tokenize(f: &Folded, hits: &[Hit]) -> Vec<NameWord> {
     let b = &f.cased;
     let mut out = Vec::with_capacity(b.len() / 5);
     let mut i = 0;
@@ -57,7 +59,7 @@ fn tokenize(f: &Folded, hits: &[Hit]) -> Vec<Tok> {
             h += 1;
         }
         let hit = (h < hits.len() && hits[h].start <= s && s < hits[h].end).then_some(h);
-        out.push(Tok { s, e, hit });
+        out.push(NameWord { s, e, hit });
     }
     out
 }
@@ -67,7 +69,7 @@ fn cased_str(f: &Folded) -> &str {
     std::str::from_utf8(&f.cased).unwrap_or("")
 }
 
-fn word<'a>(cs: &'a str, t: &Tok) -> &'a str {
+fn word<'a>(cs: &'a str, t: &NameWord) -> &'a str {
     cs.get(t.s..t.e).unwrap_or("")
 }
 
@@ -103,7 +105,7 @@ fn only_spaces(f: &Folded, a: usize, b: usize) -> bool {
 
 /// Capitalized name words from token `k` on (with particles inside), stopping at hits that are
 /// not places, stop words and punctuation. Returns the end token (exclusive).
-fn name_run(f: &Folded, cs: &str, toks: &[Tok], hits: &[Hit], k: usize, max: usize) -> usize {
+fn name_run(f: &Folded, cs: &str, toks: &[NameWord], hits: &[Hit], k: usize, max: usize) -> usize {
     let mut j = k;
     while j < toks.len() && j - k < max {
         let w = word(cs, &toks[j]);
@@ -217,7 +219,7 @@ fn text(f: &Folded, s: usize, e: usize) -> String {
 
 fn push_person(
     f: &Folded,
-    toks: &[Tok],
+    toks: &[NameWord],
     out: &mut Vec<NameSpan>,
     taken: &mut [bool],
     a: usize,
@@ -251,7 +253,7 @@ fn org_at(
     g: &Gazetteer,
     f: &Folded,
     cs: &str,
-    toks: &[Tok],
+    toks: &[NameWord],
     hits: &[Hit],
     k: usize,
 ) -> Result<(usize, usize), usize> {
@@ -308,7 +310,7 @@ fn coreference(
     g: &Gazetteer,
     _f: &Folded,
     cs: &str,
-    toks: &[Tok],
+    toks: &[NameWord],
     hits: &[Hit],
     taken: &[bool],
     out: &mut Vec<NameSpan>,

@@ -16,7 +16,7 @@ use std::path::Path;
 
 use chrono::{Duration, NaiveDate};
 
-use super::gazetteer::LoadError;
+use super::gazetteer::GazetteerLoadError;
 use super::records::{plural, Agent, AgentKind, RolePeriod, Scope};
 
 /// One actor entry of a dictionary.
@@ -27,8 +27,8 @@ pub struct DictActor {
     pub roles: Vec<RolePeriod>,
 }
 
-fn read(path: &Path) -> Result<String, LoadError> {
-    let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+fn read(path: &Path) -> Result<String, GazetteerLoadError> {
+    let bytes = std::fs::read(path).map_err(|source| GazetteerLoadError::Io {
         path: path.to_path_buf(),
         source,
     })?;
@@ -102,7 +102,7 @@ fn codes(s: &str) -> Vec<RolePeriod> {
 }
 
 /// Loads a PETRARCH `.actors` dictionary.
-pub fn load_actors(path: &Path) -> Result<Vec<DictActor>, LoadError> {
+pub fn load_actors(path: &Path) -> Result<Vec<DictActor>, GazetteerLoadError> {
     let text = read(path)?;
     let mut out: Vec<DictActor> = Vec::new();
     for line in text.lines() {
@@ -137,7 +137,7 @@ pub fn load_actors(path: &Path) -> Result<Vec<DictActor>, LoadError> {
 }
 
 /// Loads a PETRARCH `.agents` dictionary as agents attached to countries.
-pub fn load_agents(path: &Path) -> Result<Vec<Agent>, LoadError> {
+pub fn load_agents(path: &Path) -> Result<Vec<Agent>, GazetteerLoadError> {
     let text = read(path)?;
     let mut sets: HashMap<String, Vec<String>> = HashMap::new();
     let mut out = Vec::new();

@@ -5,9 +5,9 @@
 
 use std::collections::HashSet;
 
+use super::fold::Folded;
 use super::gazetteer::Gazetteer;
 use super::matcher::{Hit, Target};
-use super::normalize::Folded;
 
 /// Countries and admin1 divisions the article names unambiguously.
 #[derive(Debug, Default)]

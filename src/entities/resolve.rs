@@ -7,9 +7,9 @@ use chrono::NaiveDate;
 
 use super::analysis::{Item, Pending};
 use super::context::{noun_use, SMALL_TOWN};
+use super::fold::Folded;
 use super::gazetteer::Gazetteer;
 use super::matcher::{Hit, Target};
-use super::normalize::Folded;
 use super::places::{choose, is_metonym, locative_before, Evidence};
 use super::records::{AgentKind, Scope};
 use super::types::EntityKind;

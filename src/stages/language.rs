@@ -6,7 +6,7 @@
 //! trigram model, on a prefix of the body. Text too short to tell is
 //! "und", English-eligible only when it is ASCII.
 
-use crate::model::Language;
+use crate::model::{Language, LanguageBasis};
 
 /// How much of the body language detection reads: trigram statistics of a
 /// few sentences are as decisive as the whole article, and whatlang's cost
@@ -24,7 +24,7 @@ pub fn language_of(given: Option<&str>, body: &str) -> Language {
         return Language {
             is_english: code == "en",
             code,
-            basis: "given",
+            basis: LanguageBasis::Given,
             confidence: 1.0,
         };
     }
@@ -42,7 +42,7 @@ pub fn language_of(given: Option<&str>, body: &str) -> Language {
     if let Some(confidence) = by_stopwords {
         return Language {
             code: "en".into(),
-            basis: "detected",
+            basis: LanguageBasis::Detected,
             confidence,
             is_english: true,
         };
@@ -54,14 +54,14 @@ pub fn language_of(given: Option<&str>, body: &str) -> Language {
             Language {
                 is_english: code == "en",
                 code,
-                basis: "detected",
+                basis: LanguageBasis::Detected,
                 confidence: (info.confidence() * 1000.0).round() / 1000.0,
             }
         }
         // Too little text to tell: keep it English-eligible only if it is ASCII.
         _ => Language {
             code: "und".into(),
-            basis: "undetermined",
+            basis: LanguageBasis::Undetermined,
             confidence: 0.0,
             is_english: body.is_ascii(),
         },
@@ -246,7 +246,7 @@ mod tests {
         let l = language_of(Some("fra"), "whatever");
         assert_eq!(
             (l.code.as_str(), l.basis, l.is_english),
-            ("fr", "given", false)
+            ("fr", LanguageBasis::Given, false)
         );
         assert_eq!(language_of(Some("en_US"), "x").code, "en");
     }
@@ -262,7 +262,7 @@ mod tests {
         let l = language_of(None, &format!("{table}{prose}"));
         assert_eq!(
             (l.code.as_str(), l.basis, l.is_english),
-            ("en", "detected", true)
+            ("en", LanguageBasis::Detected, true)
         );
         assert!(
             english_by_stopwords(&table).is_none(),
@@ -273,7 +273,10 @@ mod tests {
     #[test]
     fn short_text_is_undetermined() {
         let l = language_of(None, "Ok");
-        assert_eq!((l.code.as_str(), l.basis), ("und", "undetermined"));
+        assert_eq!(
+            (l.code.as_str(), l.basis),
+            ("und", LanguageBasis::Undetermined)
+        );
         assert!(l.is_english, "ASCII stays English-eligible");
     }
 }

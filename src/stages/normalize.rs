@@ -57,9 +57,7 @@ pub fn normalize(raw: RawArticle) -> Result<Article, Rejection> {
         url: raw.url,
         canonical_url,
         source: raw.source.map(|s| clean_text(&s)).filter(|s| !s.is_empty()),
-        published_at: raw
-            .published_at
-            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+        published_at: raw.published_at,
         title,
         word_count: word_count(&body),
         body,
@@ -350,7 +348,7 @@ mod tests {
         let given = norm(r#"{"body":"x","language":"EN-gb"}"#).unwrap();
         assert_eq!(
             (given.language.code.as_str(), given.language.basis),
-            ("en", "given")
+            ("en", crate::model::LanguageBasis::Given)
         );
     }
 

@@ -3,10 +3,9 @@
 //! and `newsflow extract` agree on every byte.
 
 use super::dedup::{changelog, Decision, Delivery, DuplicateKind, Fingerprint};
-use super::extract::{self, Extraction};
-use super::record::ArticleRecord;
+use super::extract::Extraction;
+use super::record::{self, ArticleRecord};
 use crate::model::{Article, Rejection};
-use serde::Serialize;
 
 /// Which configured topic a record goes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,22 +57,6 @@ pub struct Outcome {
     pub event_classes: Vec<(String, u8)>,
 }
 
-/// Version of the duplicate record layout.
-pub const DUPLICATE_SCHEMA_VERSION: u32 = 1;
-
-#[derive(Serialize)]
-struct DuplicateRecord<'a> {
-    schema_version: u32,
-    article_id: &'a str,
-    duplicate_of: &'a str,
-    story_id: &'a str,
-    kind: &'static str,
-    similarity: f64,
-    source: Option<&'a str>,
-    published_at: Option<&'a str>,
-    url: Option<&'a str>,
-}
-
 /// Builds the outputs of an accepted (parsed and normalized) article.
 /// `annotate`: duplicates still flow on as article records, marked.
 pub fn accepted(
@@ -105,22 +88,10 @@ pub fn accepted(
         },
     ) = (redelivered, decision)
     {
-        let rec = DuplicateRecord {
-            schema_version: DUPLICATE_SCHEMA_VERSION,
-            article_id: &article.id,
-            duplicate_of: of,
-            story_id,
-            kind: kind.as_str(),
-            // Four decimals: enough to read, stable across platforms.
-            similarity: (f64::from(*similarity) * 10_000.0).round() / 10_000.0,
-            source: article.source.as_deref(),
-            published_at: article.published_at.as_deref(),
-            url: article.url.as_deref(),
-        };
         out.outputs.push(Output {
             target: Target::Duplicates,
             key: article.id.as_bytes().to_vec(),
-            payload: serde_json::to_vec(&rec).expect("duplicate records serialize"),
+            payload: record::duplicate_record(article, of, story_id, *kind, *similarity),
         });
         out.duplicate = Some(*kind);
         publish_article = annotate;
@@ -139,7 +110,7 @@ pub fn accepted(
             out.outputs.push(Output {
                 target: Target::Events,
                 key: ev.event_id.as_bytes().to_vec(),
-                payload: extract::event_record(article, story_id, ev),
+                payload: record::event_record(article, story_id, ev),
             });
             out.event_classes
                 .push((ev.action.root.clone(), ev.action.quad_class));
@@ -197,11 +168,7 @@ pub const MAX_FUTURE_SECS: i64 = 86_400;
 /// drag the window forward, evicting everything: it is clamped.
 pub fn article_time(article: &Article, broker_ts_ms: Option<i64>) -> i64 {
     let broker = broker_ts_ms.map(|ms| ms.div_euclid(1000));
-    let published = article
-        .published_at
-        .as_deref()
-        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
-        .map(|t| t.timestamp());
+    let published = article.published_at.map(|t| t.timestamp());
     match (published, broker) {
         (Some(p), Some(b)) => p.min(b + MAX_FUTURE_SECS),
         (Some(p), None) => p,

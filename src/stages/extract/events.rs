@@ -20,6 +20,7 @@ use super::dates::{Basis, DateMention, Precision, When};
 use super::lexicon::Lexicon;
 use super::phrases;
 use super::text::{is_aux, is_clause_break, is_determiner, is_preposition, Doc, Kind};
+use super::PlacePrecision;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Action {
@@ -41,8 +42,7 @@ pub struct Location {
     pub lat: Option<f64>,
     pub lon: Option<f64>,
     pub geonames_id: Option<u32>,
-    /// city | admin1 | country | region
-    pub precision: &'static str,
+    pub precision: PlacePrecision,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -639,9 +639,9 @@ impl<'a> Ctx<'a> {
                 geonames_id: ent.geonames_id,
                 precision: if ent.geonames_id.is_some() && ent.admin1.is_some() && ent.lat.is_some()
                 {
-                    "city"
+                    PlacePrecision::City
                 } else {
-                    "admin1"
+                    PlacePrecision::Admin1
                 },
             });
         }
@@ -659,7 +659,7 @@ impl<'a> Ctx<'a> {
             lat: c.lat,
             lon: c.lon,
             geonames_id: None,
-            precision: "country",
+            precision: PlacePrecision::Country,
         })
     }
 }

@@ -5,7 +5,7 @@
 //! [`Extractor`] loads the dictionaries once (the gazetteer of `crate::entities`, the CAMEO
 //! table, the verb/noun pattern lexicon, the tone lexicon, the theme table) and is shared
 //! read-only between threads. [`Extractor::extract`] is deterministic: the same article gives
-//! the same [`Extraction`]. [`event_record`] serializes one event for the `news.events`
+//! the same [`Extraction`]; `stages::record` serializes its events for the `news.events`
 //! topic. How the coder reads a sentence is described in docs/coding.md.
 
 mod actors;
@@ -44,13 +44,12 @@ pub use numbers::Qualifier;
 pub use quotes::{Quote, Speaker};
 pub use tone::Tone;
 
-/// Version of the event record layout; bump on incompatible changes.
-pub const EVENT_SCHEMA_VERSION: u32 = 1;
-
+/// The coder's data files (or the gazetteer under them) could not be read
+/// or parsed.
 #[derive(Debug, thiserror::Error)]
-pub enum LoadError {
+pub enum ExtractorLoadError {
     #[error(transparent)]
-    Gazetteer(#[from] crate::entities::LoadError),
+    Gazetteer(#[from] crate::entities::GazetteerLoadError),
     #[error(transparent)]
     Tagger(#[from] pos::TaggerLoadError),
     #[error("cannot read {path}")]
@@ -88,13 +87,13 @@ pub struct Extractor {
     tagger: pos::Tagger,
 }
 
-fn read(dir: &Path, name: &str) -> Result<String, LoadError> {
+fn read(dir: &Path, name: &str) -> Result<String, ExtractorLoadError> {
     let path = dir.join(name);
-    std::fs::read_to_string(&path).map_err(|source| LoadError::Io { path, source })
+    std::fs::read_to_string(&path).map_err(|source| ExtractorLoadError::Io { path, source })
 }
 
-fn parse_err(dir: &Path, name: &str, (line, msg): (usize, String)) -> LoadError {
-    LoadError::Parse {
+fn parse_err(dir: &Path, name: &str, (line, msg): (usize, String)) -> ExtractorLoadError {
+    ExtractorLoadError::Parse {
         path: dir.join(name),
         msg: format!("line {line}: {msg}"),
     }
@@ -102,18 +101,22 @@ fn parse_err(dir: &Path, name: &str, (line, msg): (usize, String)) -> LoadError 
 
 impl Extractor {
     /// Loads the gazetteer and the coder's tables from `data_dir` (see data/README.md).
-    pub fn load(data_dir: &Path) -> Result<Extractor, LoadError> {
+    pub fn load(data_dir: &Path) -> Result<Extractor, ExtractorLoadError> {
         Self::with_gazetteer(data_dir, Gazetteer::load(data_dir)?)
     }
 
     /// Loads from the default data directory ([`crate::data_files::data_dir`]).
-    pub fn load_default() -> Result<Extractor, LoadError> {
-        let dir = crate::data_files::data_dir().map_err(crate::entities::LoadError::from)?;
+    pub fn load_default() -> Result<Extractor, ExtractorLoadError> {
+        let dir =
+            crate::data_files::data_dir().map_err(crate::entities::GazetteerLoadError::from)?;
         Self::load(&dir)
     }
 
     /// Loads the coder's tables around an already loaded gazetteer.
-    pub fn with_gazetteer(data_dir: &Path, gazetteer: Gazetteer) -> Result<Extractor, LoadError> {
+    pub fn with_gazetteer(
+        data_dir: &Path,
+        gazetteer: Gazetteer,
+    ) -> Result<Extractor, ExtractorLoadError> {
         let cameo = CameoTable::parse(&read(data_dir, "cameo.tsv")?)
             .map_err(|e| parse_err(data_dir, "cameo.tsv", e))?
             .with_plover(&read(data_dir, "plover.tsv")?)
@@ -128,7 +131,7 @@ impl Extractor {
             &read(&p, "frames.tsv")?,
             &cameo,
         )
-        .map_err(|msg| LoadError::Parse {
+        .map_err(|msg| ExtractorLoadError::Parse {
             path: p.clone(),
             msg,
         })?;
@@ -183,11 +186,7 @@ impl Extractor {
     /// Extracts everything from one article. Non-English articles get no entities or events.
     pub fn extract(&self, article: &Article) -> Extraction {
         let body = article.body.as_str();
-        let pub_date = article
-            .published_at
-            .as_deref()
-            .and_then(|p| chrono::DateTime::parse_from_rfc3339(p).ok())
-            .map(|t| t.naive_utc().date());
+        let pub_date = article.published_at.map(|t| t.date_naive());
         let empty = |tone: Tone| Extraction {
             entities: vec![],
             countries: vec![],
@@ -282,6 +281,21 @@ impl Extractor {
     }
 }
 
+/// How precisely a [`Location`] places an event or a casualty (written in
+/// lower case).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PlacePrecision {
+    /// A populated place with coordinates and its first-level division.
+    City,
+    /// A place known no finer than its first-level division.
+    Admin1,
+    /// A country, at its centre.
+    Country,
+    /// A region larger than a country.
+    Region,
+}
+
 /// A place named in the casualty's sentence: one after "in/at/near/across" first; a dateline
 /// ("NAIROBI - ...") only when nothing else is there.
 fn casualty_place(ctx: &events::Ctx, c: &Casualty) -> Option<Location> {
@@ -314,58 +328,8 @@ fn casualty_place(ctx: &events::Ctx, c: &Casualty) -> Option<Location> {
         lat: ent.lat,
         lon: ent.lon,
         geonames_id: ent.geonames_id,
-        precision: "city",
+        precision: PlacePrecision::City,
     })
-}
-
-/// The `news.events` record: one event with its article's identity.
-#[derive(Debug, Serialize)]
-struct EventRecord<'a> {
-    schema_version: u32,
-    event_id: &'a str,
-    article_id: &'a str,
-    story_id: &'a str,
-    date: Option<&'a str>,
-    date_precision: Precision,
-    date_basis: Basis,
-    source: &'a Actor,
-    target: &'a Actor,
-    action: &'a Action,
-    location: &'a Option<Location>,
-    casualties: &'a [Casualty],
-    evidence: &'a Evidence,
-    tone: f64,
-    hypothetical: bool,
-    sentence_ids: &'a [usize],
-    url: Option<&'a str>,
-    source_name: Option<&'a str>,
-    published_at: Option<&'a str>,
-}
-
-/// JSON bytes of the event record (field order fixed by the struct; deterministic).
-pub fn event_record(article: &Article, story_id: &str, event: &Event) -> Vec<u8> {
-    let r = EventRecord {
-        schema_version: EVENT_SCHEMA_VERSION,
-        event_id: &event.event_id,
-        article_id: &article.id,
-        story_id,
-        date: event.date.as_deref(),
-        date_precision: event.date_precision,
-        date_basis: event.date_basis,
-        source: &event.source,
-        target: &event.target,
-        action: &event.action,
-        location: &event.location,
-        casualties: &event.casualties,
-        evidence: &event.evidence,
-        tone: event.tone,
-        hypothetical: event.hypothetical,
-        sentence_ids: &event.sentence_ids,
-        url: article.url.as_deref(),
-        source_name: article.source.as_deref(),
-        published_at: article.published_at.as_deref(),
-    };
-    serde_json::to_vec(&r).expect("event records always serialize")
 }
 
 /// Parses a `YYYY-MM-DD` date (for callers that pass `--date`).

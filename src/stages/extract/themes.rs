@@ -1,6 +1,10 @@
 //! Themes (data/patterns/themes.tsv): GDELT-style topic labels (PROTEST, ARMEDCONFLICT,
 //! ELECTION, ECON_*, NATURAL_DISASTER, HUMAN_RIGHTS ...) from keyword counts. A theme is kept
 //! when its keywords occur twice in the body, or once in the title.
+//!
+//! Keywords name their theme by a 16-bit number and the counts are one per theme, so any
+//! number of themes up to 65,536 is counted apart; a table with more is a load error, never a
+//! theme taken for another.
 
 use super::text::{tokenize, Doc, Kind};
 
@@ -31,7 +35,8 @@ impl Themes {
             let (name, kws) = line
                 .split_once('\t')
                 .ok_or((n + 1, "expected theme<TAB>keywords".to_string()))?;
-            let id = t.names.len() as u16;
+            let id = u16::try_from(t.names.len())
+                .map_err(|_| (n + 1, format!("more than {} themes", 1usize << 16)))?;
             t.names.push(name.trim().to_string());
             for k in kws.split(',').map(str::trim).filter(|k| !k.is_empty()) {
                 let prefix = k.ends_with('*');
@@ -151,8 +156,8 @@ mod tests {
 
     #[test]
     fn themes_beyond_64_are_counted_apart() {
-        // Themes 0 and 64 share a keyword and theme 65 has its own: with a 64-bit mask indexed
-        // by theme % 64, theme 64 would be taken for theme 0 (already counted) and lost.
+        // Themes 0 and 64 share a keyword and theme 65 has its own: past the 64th theme each is
+        // still counted apart, none taken for another.
         let mut tsv = String::from("T0\triot*\n");
         for i in 1..64 {
             tsv.push_str(&format!("T{i}\tword{i}\n"));
@@ -163,5 +168,17 @@ mod tests {
         let t = "Riots again. More rioting. A quake and a quake.";
         let d = Doc::new(t, crate::entities::split_sentences(t), &[]);
         assert_eq!(th.find(&d, None), vec!["T0", "T64", "T65"]);
+    }
+
+    #[test]
+    fn more_themes_than_ids_is_a_load_error() {
+        let tsv: String = (0..=1usize << 16)
+            .map(|i| format!("T{i}\tword{i}\n"))
+            .collect();
+        let (line, msg) = Themes::parse(&tsv).unwrap_err();
+        assert_eq!(
+            (line, msg.as_str()),
+            ((1 << 16) + 1, "more than 65536 themes")
+        );
     }
 }
