@@ -22,6 +22,10 @@
 //! absence a failure.
 #![allow(dead_code)]
 
+pub mod crash;
+#[allow(unused_imports)]
+pub use crash::*;
+
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::message::{Headers, Message, OwnedMessage};
 use rdkafka::mocking::MockCluster;
@@ -307,13 +311,16 @@ impl TestBroker {
     }
 
     /// Reads every message of a topic from the beginning, waiting up to
-    /// `timeout` for at least `at_least` of them.
+    /// `timeout` for at least `at_least` of them. Reads committed records
+    /// only (`read_committed`): records of aborted or still open
+    /// transactions are never seen, as downstream consumers should see them.
     pub fn read_all(&self, topic: &str, at_least: usize, timeout: Duration) -> Vec<OwnedMessage> {
         let c: BaseConsumer = ClientConfig::new()
             .set("bootstrap.servers", &self.bootstrap)
             .set("group.id", "test-reader")
             .set("enable.auto.commit", "false")
             .set("enable.partition.eof", "false")
+            .set("isolation.level", "read_committed")
             .create()
             .unwrap();
         let md = c
