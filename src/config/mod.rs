@@ -255,6 +255,15 @@ impl Config {
             };
             apply_env(&mut merged, name, rest, value)?;
         }
+        // Named here: serde's error for an unknown variant names no key.
+        if let Some(d) = merged.get("pipeline").and_then(|p| p.get("delivery")) {
+            if !matches!(d.as_str(), Some("at-least-once" | "exactly-once")) {
+                return Err(ConfigError::Invalid {
+                    key: "pipeline.delivery".into(),
+                    message: format!("= {d} must be \"at-least-once\" or \"exactly-once\""),
+                });
+            }
+        }
         let cfg: Config = merged
             .try_into()
             .map_err(|e: toml::de::Error| ConfigError::Syntax {
@@ -608,7 +617,10 @@ mod tests {
         let e = Config::from_sources(None, &env(&[("NEWSFLOW_PIPELINE__DELIVERY", "twice")]))
             .unwrap_err()
             .to_string();
-        assert!(e.contains("exactly-once"), "{e}");
+        assert!(
+            e.starts_with("pipeline.delivery") && e.contains("exactly-once"),
+            "{e}"
+        );
     }
 
     #[test]
