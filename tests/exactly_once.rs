@@ -135,3 +135,73 @@ fn a_second_process_with_the_same_id_fences_the_first() {
     let (code, _, log) = second.wait(Duration::from_secs(60));
     assert_eq!(code, 0, "{log}");
 }
+
+/// Two instances share the input; one is killed mid-stream. Its open
+/// transaction is aborted by the broker once `transaction.timeout.ms`
+/// passes (its id is not reused here), the other instance takes over its
+/// partitions from their committed offsets, and every input's outputs are
+/// there exactly once.
+#[test]
+fn two_instances_one_killed_publish_every_output_once() {
+    let Some(b) = TestBroker::kafka(4) else {
+        return;
+    };
+    const N: usize = 1200;
+    let start = |id: &str| {
+        let mut c = b.newsflow("eos-pair");
+        c.env(EXACTLY_ONCE.0, EXACTLY_ONCE.1)
+            .env("NEWSFLOW_PIPELINE__TRANSACTIONAL_ID", id)
+            .env("NEWSFLOW_PIPELINE__MAX_IN_FLIGHT", "50")
+            .env("NEWSFLOW_KAFKA__CONSUMER__SESSION_TIMEOUT_MS", "6000")
+            .env("NEWSFLOW_KAFKA__PRODUCER__TRANSACTION_TIMEOUT_MS", "10000")
+            .arg("run");
+        Running::start(c)
+    };
+    let a = start("newsflow-pair-a");
+    a.wait_for_log("partitions assigned", Duration::from_secs(60));
+    let mut k = start("newsflow-pair-b");
+    k.wait_for_log("partitions assigned", Duration::from_secs(120));
+    a.wait_for_log("partitions revoked", Duration::from_secs(60));
+    // Input once both own partitions: each has its share to do.
+    std::thread::sleep(Duration::from_millis(500));
+    b.produce(INPUT, &crash_input(N), 4);
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    while b.count(ARTICLES) < (N / 3) as i64 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no progress:\n{}",
+            k.stderr.lock().unwrap()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    k.child.kill().unwrap();
+    k.child.wait().unwrap();
+    let before = outputs_per_input(&b).len();
+    assert!(before < N, "the kill must come mid-stream (had {before})");
+    let log_b = k.stderr.lock().unwrap().clone();
+    assert!(
+        log_b.contains("partitions assigned parts=[") && !log_b.contains("parts=[]"),
+        "the killed instance owned partitions:\n{log_b}"
+    );
+    // The survivor gets everything once the killed member's session
+    // expires (6 s) and its transaction times out (10 s).
+    let deadline = std::time::Instant::now() + Duration::from_secs(180);
+    let seen = loop {
+        let seen = outputs_per_input(&b);
+        if seen.len() == N {
+            break seen;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{} of {N} inputs have outputs:\n{}",
+            seen.len(),
+            a.stderr.lock().unwrap()
+        );
+    };
+    assert_nothing_lost(&seen, N);
+    let twice = seen.values().filter(|c| **c > 1).count();
+    assert_eq!(twice, 0, "inputs with their outputs more than once");
+    a.signal("TERM");
+    let (code, _, log) = a.wait(Duration::from_secs(60));
+    assert_eq!(code, 0, "{log}");
+}
