@@ -37,16 +37,7 @@ pub fn kill_9_mid_stream(
     let mut cmd = configured();
     cmd.arg("run");
     let mut first = Running::start(cmd);
-    let deadline = Instant::now() + Duration::from_secs(120);
-    // Records written count here whether or not their transaction commits.
-    while b.count(ARTICLES) < (n / 4) as i64 {
-        assert!(
-            Instant::now() < deadline,
-            "no progress:\n{}",
-            first.stderr.lock().unwrap()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    wait_for_articles(b, n / 4, &first);
     first.child.kill().unwrap(); // SIGKILL: no drain, no final commit
     first.child.wait().unwrap();
     let before = b.read_all(ARTICLES, 0, Duration::from_secs(3)).len()
@@ -60,6 +51,21 @@ pub fn kill_9_mid_stream(
     let s = run_until_idle(configured(), 2.0);
     assert!(s["consumed"].as_u64().unwrap() > 0, "{s}");
     s
+}
+
+/// Waits (up to 2 minutes) until the articles topic holds `n` records,
+/// counting those of open or aborted transactions too: a sign of progress,
+/// not of delivery.
+pub fn wait_for_articles(b: &TestBroker, n: usize, run: &Running) {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while b.count(ARTICLES) < n as i64 {
+        assert!(
+            Instant::now() < deadline,
+            "no progress:\n{}",
+            run.stderr.lock().unwrap()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
 
 /// How many article or dead-letter records each input id has, as a
