@@ -9,12 +9,14 @@
 #   scripts/kafka.sh classpath               print the classpath (resolving if needed)
 #   scripts/kafka.sh check                   exit 0 if a broker can start without
 #                                            resolving anything, else say what is missing
-#   scripts/kafka.sh start DIR PORT [CPORT] [--owner PID]
+#   scripts/kafka.sh start DIR PORT [CPORT] [--owner PID] [--keep]
 #                                            format DIR, start a broker on PORT
 #                                            (controller on CPORT, default PORT+1),
 #                                            wait until it serves, print its address;
 #                                            with --owner, the broker stops when
-#                                            process PID exits
+#                                            process PID exits; with --keep, the
+#                                            storage already in DIR is kept (a
+#                                            restart of a stopped broker)
 #   scripts/kafka.sh stop DIR [--kill]       stop the broker started in DIR
 #                                            (--kill: at once, no controlled shutdown)
 #   scripts/kafka.sh console-consumer ARGS   Kafka's console consumer
@@ -100,10 +102,11 @@ formatted_template() {
 }
 
 start() {
-  local dir="" port="" cport="" owner=""
+  local dir="" port="" cport="" owner="" keep=""
   while [ $# -gt 0 ]; do
     case "$1" in
       --owner) owner="$2"; shift 2 ;;
+      --keep) keep=1; shift ;;
       *) if [ -z "$dir" ]; then dir="$1"; elif [ -z "$port" ]; then port="$1"; else cport="$1"; fi; shift ;;
     esac
   done
@@ -135,8 +138,10 @@ share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 EOF
-  rm -rf "$dir/data"
-  cp -r "$(formatted_template "$cp")" "$dir/data"
+  if [ -z "$keep" ] || [ ! -d "$dir/data" ]; then
+    rm -rf "$dir/data"
+    cp -r "$(formatted_template "$cp")" "$dir/data"
+  fi
   : > "$dir/kafka.log"
   java "${JAVA_OPTS[@]}" -Dlog4j2.configurationFile="$LOG4J" -cp "$cp" \
     kafka.Kafka "$dir/server.properties" >> "$dir/kafka.log" 2>&1 < /dev/null &

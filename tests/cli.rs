@@ -174,6 +174,32 @@ fn metrics_port_in_use_is_a_clear_error() {
 }
 
 #[test]
+fn check_config_shows_the_delivery_mode_and_the_transactional_id() {
+    let out = bin()
+        .env("NEWSFLOW_PIPELINE__DELIVERY", "exactly-once")
+        .env("HOSTNAME", "newsflow-2")
+        .env("NEWSFLOW_KAFKA__GROUP_ID", "wire")
+        .arg("check-config")
+        .output()
+        .unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{shown}");
+    assert!(
+        shown.contains("delivery = \"exactly-once\"")
+            && shown.contains("commit_interval_ms = 100")
+            && shown.contains("transactional_id = \"wire-newsflow-2\""),
+        "{shown}"
+    );
+    let out = bin()
+        .env("NEWSFLOW_PIPELINE__DELIVERY", "at-most-once")
+        .arg("check-config")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("delivery"));
+}
+
+#[test]
 fn config_errors_name_the_key_and_exit_nonzero() {
     let out = bin()
         .env("NEWSFLOW_DEDUP__NEAR_THRESHOLD", "2")

@@ -142,71 +142,17 @@ fn restart_resumes_from_committed_offsets(b: TestBroker) {
 fn kill_9_loses_nothing(b: TestBroker) {
     const N: usize = 2000;
     const MAX_IN_FLIGHT: usize = 100;
-    let mut input = articles("crash", N, 1500);
-    // Some malformed ones in the mix: their DLQ records count as outputs too.
-    for i in (0..N).step_by(97) {
-        input[i] = format!("{{\"id\":\"crash-{i}\",\"body\":").into_bytes();
-    }
-    b.produce(INPUT, &input, 4);
-    let mut cmd = b.newsflow("crash");
-    cmd.env(
-        "NEWSFLOW_PIPELINE__MAX_IN_FLIGHT",
-        MAX_IN_FLIGHT.to_string(),
-    )
-    .env("NEWSFLOW_PIPELINE__COMMIT_INTERVAL_MS", "50")
-    .env("NEWSFLOW_KAFKA__CONSUMER__SESSION_TIMEOUT_MS", "6000")
-    .arg("run");
-    let mut first = Running::start(cmd);
-    let deadline = std::time::Instant::now() + Duration::from_secs(120);
-    while b.count(ARTICLES) < (N / 4) as i64 {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "no progress:\n{}",
-            first.stderr.lock().unwrap()
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    first.child.kill().unwrap(); // SIGKILL: no drain, no final commit
-    first.child.wait().unwrap();
-    // The killed member never left the group: the restarted one gets the
-    // partitions once the broker has expired the old session (6 s).
-    let before = b.count(ARTICLES) + b.count(DLQ);
-    assert!(
-        before < N as i64,
-        "the crash must happen mid-stream (had {before})"
+    kill_9_mid_stream(
+        &b,
+        "crash",
+        N,
+        &[
+            ("NEWSFLOW_PIPELINE__MAX_IN_FLIGHT", "100"),
+            ("NEWSFLOW_PIPELINE__COMMIT_INTERVAL_MS", "50"),
+        ],
     );
-
-    let mut cmd = b.newsflow("crash");
-    cmd.env(
-        "NEWSFLOW_PIPELINE__MAX_IN_FLIGHT",
-        MAX_IN_FLIGHT.to_string(),
-    )
-    .env("NEWSFLOW_KAFKA__CONSUMER__SESSION_TIMEOUT_MS", "6000");
-    let s = run_until_idle(cmd, 2.0);
-    assert!(s["consumed"].as_u64().unwrap() > 0);
-
-    let arts = b.read_all(ARTICLES, 1, Duration::from_secs(60));
-    let dead = b.read_all(DLQ, 1, Duration::from_secs(30));
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
-    for m in &arts {
-        *seen
-            .entry(json(m)["id"].as_str().unwrap().to_string())
-            .or_default() += 1;
-    }
-    for m in &dead {
-        let raw = String::from_utf8_lossy(rdkafka::Message::payload(m).unwrap()).into_owned();
-        let id = raw.split('"').nth(3).unwrap().to_string();
-        *seen.entry(id).or_default() += 1;
-    }
-    let missing: Vec<usize> = (0..N)
-        .filter(|i| !seen.contains_key(&format!("crash-{i}")))
-        .collect();
-    assert!(
-        missing.is_empty(),
-        "lost {} inputs, e.g. {:?}",
-        missing.len(),
-        &missing[..missing.len().min(10)]
-    );
+    let seen = outputs_per_input(&b);
+    assert_nothing_lost(&seen, N);
     let duplicates: usize = seen.values().map(|c| c - 1).sum();
     // Re-processed after the crash: at most the in-flight window plus what
     // completed since the last commit (50 ms of throughput); 2x the window

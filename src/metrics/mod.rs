@@ -41,6 +41,12 @@ pub fn install(mode: &'static str) -> PrometheusHandle {
                         names::LATENCY_BUCKETS,
                     )
                 })
+                .and_then(|b| {
+                    b.set_buckets_for_metric(
+                        Matcher::Full(names::TRANSACTION_DURATION.into()),
+                        names::LATENCY_BUCKETS,
+                    )
+                })
                 .expect("bucket lists are non-empty");
             let handle = builder
                 .install_recorder()
@@ -118,6 +124,21 @@ fn describe_all() {
     describe_histogram!(COMMIT_DURATION, Unit::Seconds, "Offset commit latency.");
     describe_counter!(COMMITS, Unit::Count, "Offset commits, by result.");
     describe_counter!(COMMIT_FAILURES, Unit::Count, "Failed offset commits.");
+    describe_counter!(
+        TRANSACTIONS,
+        Unit::Count,
+        "Kafka transactions ended (exactly-once), by result."
+    );
+    describe_histogram!(
+        TRANSACTION_DURATION,
+        Unit::Seconds,
+        "Time to end a transaction: offsets, flush and commit (or abort)."
+    );
+    describe_counter!(
+        TRANSACTION_FATAL_ERRORS,
+        Unit::Count,
+        "Fatal transaction errors (each stops the instance), by cause."
+    );
     describe_gauge!(
         IN_FLIGHT,
         Unit::Count,
@@ -180,6 +201,12 @@ pub fn register_zeroes(input_topic: &str, outputs: &[(&str, &'static str)]) {
         counter!(names::COMMITS, "result" => result).increment(0);
     }
     counter!(names::COMMIT_FAILURES).increment(0);
+    for result in ["committed", "aborted"] {
+        counter!(names::TRANSACTIONS, "result" => result).increment(0);
+    }
+    for cause in ["fenced", "fatal"] {
+        counter!(names::TRANSACTION_FATAL_ERRORS, "cause" => cause).increment(0);
+    }
     gauge!(names::IN_FLIGHT).set(0.0);
     gauge!(names::PRODUCER_QUEUE).set(0.0);
     gauge!(names::ASSIGNED_PARTITIONS).set(0.0);

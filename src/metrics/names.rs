@@ -47,6 +47,17 @@ pub const COMMIT_DURATION: &str = "newsflow_commit_duration_seconds";
 pub const COMMITS: &str = "newsflow_commits_total";
 /// Counter. Failed offset commits.
 pub const COMMIT_FAILURES: &str = "newsflow_commit_failures_total";
+/// Counter. Kafka transactions ended (`pipeline.delivery = "exactly-once"`).
+/// Label: `result` (committed|aborted).
+pub const TRANSACTIONS: &str = "newsflow_transactions_total";
+/// Histogram. How long ending a transaction took: sending the input offsets
+/// and committing (or aborting), including the flush of its records.
+/// Label: `result` (committed|aborted).
+pub const TRANSACTION_DURATION: &str = "newsflow_transaction_duration_seconds";
+/// Counter. Fatal transaction errors; each stops the instance. Label:
+/// `cause` (fenced: another process took this transactional.id; fatal: any
+/// other error after which the producer is unusable).
+pub const TRANSACTION_FATAL_ERRORS: &str = "newsflow_transaction_fatal_errors_total";
 /// Gauge. Input messages read but not yet fully acknowledged downstream.
 pub const IN_FLIGHT: &str = "newsflow_in_flight_records";
 /// Gauge. Messages waiting in the producer's queue (librdkafka `msg_cnt`).

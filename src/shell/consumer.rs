@@ -13,17 +13,18 @@
 
 use super::loss;
 use super::shared::{Mode, Shared};
+use super::sink::Commit;
 use super::worker::Job;
 use crate::metrics::names;
-use metrics::{counter, gauge, histogram};
-use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
+use metrics::{counter, gauge};
+use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerContext, Rebalance};
 use rdkafka::error::KafkaError;
 use rdkafka::message::Message;
 use rdkafka::statistics::Statistics;
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 use rdkafka::ClientContext;
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, Semaphore};
 
@@ -34,6 +35,10 @@ pub struct ConsumerCtx {
     progress: Mutex<HashMap<i32, (i64, Instant, f64)>>,
     /// Where a group without committed offsets is expected to start.
     new_group_start: NewGroupStart,
+    /// How offsets are made durable (the delivery mode's half that the
+    /// consumer thread drives); set once the mode is wired, before the
+    /// first poll.
+    commit: OnceLock<Arc<dyn Commit>>,
 }
 
 /// Where the first read of a partition is expected when the group has no
@@ -55,7 +60,21 @@ impl ConsumerCtx {
             shared,
             progress: Mutex::new(HashMap::new()),
             new_group_start,
+            commit: OnceLock::new(),
         }
+    }
+
+    /// Wires the delivery mode's commit (once).
+    pub fn set_commit(&self, commit: Arc<dyn Commit>) {
+        let _ = self.commit.set(commit);
+    }
+
+    /// The delivery mode's commit.
+    pub fn commit(&self) -> &dyn Commit {
+        self.commit
+            .get()
+            .expect("the delivery mode is wired before the consumer polls")
+            .as_ref()
     }
 
     fn input_partitions(&self, tpl: &TopicPartitionList) -> Vec<i32> {
@@ -123,10 +142,13 @@ impl ConsumerContext for ConsumerCtx {
             Rebalance::Revoke(tpl) => {
                 counter!(names::REBALANCES, "kind" => "revoke").increment(1);
                 let parts = self.input_partitions(tpl);
-                tracing::info!(?parts, "partitions revoked: draining their in-flight work");
-                self.shared
-                    .wait_drained(Some(&parts), Instant::now() + self.shared.revoke_drain);
-                commit(consumer, &self.shared, Some(&parts), CommitMode::Sync);
+                let lost = consumer.assignment_lost();
+                tracing::info!(
+                    ?parts,
+                    lost,
+                    "partitions revoked: settling their in-flight work"
+                );
+                self.commit().revoke(consumer, &self.shared, &parts, lost);
                 if let Some(index) = self.shared.dedup.get() {
                     let mut index = index.lock().unwrap();
                     for p in &parts {
@@ -187,56 +209,6 @@ impl ConsumerContext for ConsumerCtx {
     }
 }
 
-/// Commits the completed watermark of the given (or all) owned partitions.
-pub fn commit(
-    consumer: &BaseConsumer<ConsumerCtx>,
-    shared: &Shared,
-    only: Option<&[i32]>,
-    mode: CommitMode,
-) {
-    let pending: Vec<(i32, i64)> = shared
-        .tracker
-        .lock()
-        .unwrap()
-        .all_committable()
-        .into_iter()
-        .filter(|(p, _)| only.is_none_or(|ps| ps.contains(p)))
-        .collect();
-    if pending.is_empty() {
-        return;
-    }
-    let mut tpl = TopicPartitionList::new();
-    {
-        let meta = shared.commit_metadata.lock().unwrap();
-        for (p, o) in &pending {
-            let _ = tpl.add_partition_offset(&shared.input_topic, *p, Offset::Offset(*o));
-            if let (Some(m), Some(mut e)) =
-                (meta.get(p), tpl.find_partition(&shared.input_topic, *p))
-            {
-                e.set_metadata(m.as_str());
-            }
-        }
-    }
-    let start = Instant::now();
-    let result = consumer.commit(&tpl, mode);
-    histogram!(names::COMMIT_DURATION, "kind" => if matches!(mode, CommitMode::Sync) { "sync" } else { "async" })
-        .record(start.elapsed().as_secs_f64());
-    match result {
-        Ok(()) => {
-            counter!(names::COMMITS, "result" => "ok").increment(1);
-            let mut tracker = shared.tracker.lock().unwrap();
-            for (p, o) in pending {
-                tracker.committed(p, o);
-            }
-        }
-        Err(e) => {
-            counter!(names::COMMITS, "result" => "error").increment(1);
-            counter!(names::COMMIT_FAILURES).increment(1);
-            tracing::warn!(error = %e, "offset commit failed; will retry with the next commit");
-        }
-    }
-}
-
 /// Settings of the consume loop.
 pub struct LoopConfig {
     pub commit_interval: Duration,
@@ -263,7 +235,7 @@ pub fn consume_loop(
     let consumed = counter!(names::RECORDS_CONSUMED, "topic" => shared.input_topic.clone());
     while !shared.stopping() {
         if last_commit.elapsed() >= cfg.commit_interval {
-            commit(&consumer, &shared, None, CommitMode::Sync);
+            consumer.context().commit().commit(&consumer, &shared);
             last_commit = Instant::now();
             gauge!(names::IN_FLIGHT).set(shared.tracker.lock().unwrap().total_in_flight() as f64);
         }
@@ -352,7 +324,7 @@ pub fn consume_loop(
     if shared.fatal().is_none() {
         shared.wait_drained(None, deadline);
     }
-    commit(&consumer, &shared, None, CommitMode::Sync);
+    consumer.context().commit().close(&consumer, &shared);
     consumer.unsubscribe();
 }
 

@@ -2,7 +2,7 @@
 //! settings newsflow insists on, and topic helpers.
 
 use super::consumer::NewGroupStart;
-use crate::config::{scalar_string, Config};
+use crate::config::{scalar_string, Config, Delivery};
 use anyhow::{bail, Context, Result};
 use rdkafka::admin::{AdminClient, AdminOptions, NewTopic, TopicReplication};
 use rdkafka::client::DefaultClientContext;
@@ -51,6 +51,11 @@ pub fn consumer_config(cfg: &Config, bootstrap: &str, group: &str) -> ClientConf
         .set("enable.auto.commit", "false")
         .set("enable.auto.offset.store", "false")
         .set("enable.partition.eof", "true");
+    if cfg.pipeline.delivery == Delivery::ExactlyOnce {
+        // The dedup changelog and the input may hold records of aborted
+        // transactions (ours or another producer's): never act on them.
+        c.set("isolation.level", "read_committed");
+    }
     c
 }
 

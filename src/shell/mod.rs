@@ -6,7 +6,9 @@
 //! * [`wiring`] holds what `run` and `replay` assemble the same way.
 //! * [`order`] lets replay workers decide and publish in a fixed order.
 //! * [`consumer`] polls, hands work out, commits, handles rebalances.
-//! * [`worker`] runs the stage chain and produces the outputs.
+//! * [`worker`] runs the stage chain and hands the records to the sink.
+//! * [`sink`] publishes them and commits the input offsets, under the
+//!   delivery mode chosen at wiring (at-least-once or exactly-once).
 //! * [`offsets`] decides which offsets are safe to commit.
 //! * [`produce`] loads JSONL into the input topic.
 //! * [`dedup_memory`] restores and shares the dedup memory through its
@@ -27,5 +29,6 @@ pub mod replay;
 pub mod run;
 pub mod shared;
 pub mod signals;
+pub mod sink;
 pub mod wiring;
 pub mod worker;

@@ -38,6 +38,10 @@ struct PartitionState {
     next: Option<i64>,
     /// The last offset committed (the next offset to read after a restart).
     committed: Option<i64>,
+    /// Where this assignment's reads began (the group's committed offset
+    /// when known at assignment, else the first read): what a rewind goes
+    /// back to before anything was committed.
+    origin: Option<i64>,
 }
 
 /// Per-partition in-flight offsets of the partitions this instance owns.
@@ -88,6 +92,7 @@ impl OffsetTracker {
     pub fn begin(&mut self, partition: i32, offset: i64) -> Ticket {
         let st = self.state(partition);
         st.in_flight.insert(offset);
+        st.origin.get_or_insert(offset);
         st.next = Some(st.next.map_or(offset + 1, |n| n.max(offset + 1)));
         Ticket {
             partition,
@@ -126,7 +131,29 @@ impl OffsetTracker {
     /// commit moves past the gap.
     pub fn skip_to(&mut self, partition: i32, offset: i64) {
         let st = self.state(partition);
+        if st.next.is_none() {
+            st.origin.get_or_insert(offset);
+        }
         st.next = Some(st.next.map_or(offset, |n| n.max(offset)));
+    }
+
+    /// Exactly-once, after an aborted transaction: every owned partition
+    /// goes back to its last committed offset (or where its reads began)
+    /// under a new epoch, so work read before the rewind completes nothing
+    /// and is not published. Returns where each partition reads again.
+    pub fn rewind_all(&mut self) -> Vec<(i32, i64)> {
+        let mut to = Vec::new();
+        for (&p, st) in self.parts.iter_mut() {
+            self.next_epoch += 1;
+            st.epoch = self.next_epoch;
+            st.in_flight.clear();
+            if let Some(o) = st.committed.or(st.origin) {
+                st.next = Some(o);
+                st.origin = Some(o);
+                to.push((p, o));
+            }
+        }
+        to
     }
 
     pub fn in_flight(&self, partition: i32) -> usize {
@@ -250,6 +277,31 @@ mod tests {
         let tk = t.begin(2, 1);
         t.assign(2);
         assert!(t.complete(&tk));
+    }
+
+    #[test]
+    fn a_rewind_returns_to_the_commit_and_voids_earlier_reads() {
+        let mut t = OffsetTracker::new();
+        t.assign(0);
+        t.skip_to(0, 40); // the group's committed offset at assignment
+        t.assign(1);
+        let read: Vec<Ticket> = (40..45).map(|o| t.begin(0, o)).collect();
+        let one = t.begin(1, 7);
+        t.complete(&read[0]);
+        t.complete(&read[1]);
+        t.committed(0, 42);
+        t.complete(&read[2]);
+        assert_eq!(t.rewind_all(), vec![(0, 42), (1, 7)]);
+        assert!(!t.is_current(&read[3]) && !t.is_current(&one));
+        assert!(
+            !t.complete(&read[3]),
+            "a read before the rewind completes nothing"
+        );
+        assert_eq!((t.total_in_flight(), t.next_read(0)), (0, Some(42)));
+        assert_eq!(t.committable(0), None, "nothing new since the commit");
+        let again = t.begin(0, 42);
+        t.complete(&again);
+        assert_eq!(t.committable(0), Some(43));
     }
 
     #[test]

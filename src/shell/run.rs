@@ -11,9 +11,10 @@ use super::consumer::{consume_loop, ConsumerCtx, LoopConfig};
 use super::embedded::EmbeddedBroker;
 use super::produce::{produce_lines, Pace};
 use super::shared::{Mode, Shared, Summary};
-use super::worker::{Outputs, WorkerCtx};
+use super::sink::OutputTopics;
+use super::worker::WorkerCtx;
 use super::{dedup_memory, kafka, signals, wiring};
-use crate::config::{Config, OnDuplicate};
+use crate::config::{Config, Delivery, OnDuplicate};
 use crate::metrics::{self, Health};
 use crate::stages::dedup::DedupIndex;
 use anyhow::{bail, Context, Result};
@@ -68,40 +69,24 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
         .map_or_else(|| cfg.kafka.brokers.clone(), |b| b.bootstrap_servers());
 
     let t = &cfg.topics;
-    let counts = wiring::require_topics(
+    let (input_partitions, outputs) = wiring::require_outputs(
         &bootstrap,
-        &[
-            ("topics.input", &t.input),
-            ("topics.articles", &t.articles),
-            ("topics.events", &t.events),
-            ("topics.duplicates", &t.duplicates),
-            ("topics.dlq", &t.dlq),
-            ("topics.dedup_changelog", &t.dedup_changelog),
-        ]
-        .map(|(k, v)| (k.to_string(), v.clone())),
+        &t.input,
+        &OutputTopics::from_config(t, ""),
+        true,
         "newsflow create-topics",
     )
     .await?;
-    let producer: FutureProducer = kafka::producer_config(&cfg, &bootstrap)
-        .create()
-        .context("creating the producer")?;
-    health.set_producer_connected(true);
-
     let shared = Arc::new(Shared::new(
         t.input.clone(),
         Mode::Run,
         health.clone(),
         Duration::from_secs(cfg.shutdown.deadline_secs).mul_f32(0.5),
     ));
-    metrics::register_zeroes(
-        &t.input,
-        &[
-            (&t.articles, "articles"),
-            (&t.events, "events"),
-            (&t.duplicates, "duplicates"),
-            (&t.dlq, "dlq"),
-        ],
-    );
+    metrics::register_zeroes(&t.input, &outputs.shown());
+    let (producer, sink, committer) =
+        wiring::delivery(&cfg, &bootstrap, &shared, outputs, None).await?;
+    health.set_producer_connected(true);
     let gauges_task = wiring::spawn_gauges(producer.clone(), shared.clone());
     shared.echo.store(opts.echo, Ordering::Relaxed);
     shared
@@ -114,17 +99,11 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
                 kafka::new_group_start(&cfg),
             ))
             .context("creating the consumer")?;
+    consumer.context().set_commit(committer);
     consumer
         .subscribe(&[&t.input])
         .context("subscribing to topics.input")?;
 
-    let outputs = Arc::new(Outputs {
-        articles: (t.articles.clone(), counts[1]),
-        events: (t.events.clone(), counts[2]),
-        duplicates: (t.duplicates.clone(), counts[3]),
-        dlq: (t.dlq.clone(), counts[4]),
-        changelog: (t.dedup_changelog.clone(), 0),
-    });
     let dedup = Arc::new(Mutex::new(
         DedupIndex::new(cfg.dedup.index_config()).context("the [dedup] settings")?,
     ));
@@ -149,9 +128,8 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
         &cfg,
         WorkerCtx {
             chain,
-            producer: producer.clone(),
+            sink,
             shared: shared.clone(),
-            outputs: outputs.clone(),
             dedup: dedup.clone(),
             annotate: cfg.dedup.on_duplicate == OnDuplicate::Annotate,
             order: None,
@@ -163,8 +141,15 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
 
     let seeder = opts.seed.clone().map(|path| {
         shared.seeding.store(true, Ordering::SeqCst);
-        let (producer, shared, topic, parts) =
-            (producer.clone(), shared.clone(), t.input.clone(), counts[0]);
+        // A transactional producer publishes only inside its transactions:
+        // the seed file gets a plain one.
+        let producer = match cfg.pipeline.delivery {
+            Delivery::AtLeastOnce => Ok(producer.clone()),
+            Delivery::ExactlyOnce => kafka::producer_config(&cfg, &bootstrap)
+                .create::<FutureProducer>()
+                .context("creating the seed producer"),
+        };
+        let (shared, topic, parts) = (shared.clone(), t.input.clone(), input_partitions);
         let rate = opts.seed_rate;
         let pace = embedded.as_ref().map(|_| Pace {
             shared: shared.clone(),
@@ -182,6 +167,7 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }
             let result = async {
+                let producer = producer?;
                 let file = std::fs::File::open(&path)
                     .with_context(|| format!("--seed {}", path.display()))?;
                 produce_lines(
@@ -207,7 +193,7 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
 
     let signal_task = tokio::spawn(signals::stop_on_signal(shared.clone()));
     let loop_cfg = LoopConfig {
-        commit_interval: Duration::from_millis(cfg.pipeline.commit_interval_ms),
+        commit_interval: cfg.pipeline.commit_interval(),
         exit_when_idle: opts.exit_when_idle,
         shutdown_deadline: Duration::from_secs(cfg.shutdown.deadline_secs),
     };

@@ -1,11 +1,16 @@
 //! The parts `run` and `replay` assemble the same way: the metrics endpoint,
-//! the topic check, the stage chain, the workers, and the ordered teardown.
+//! the topic check, the delivery mode's sink, the stage chain, the workers,
+//! and the ordered teardown.
 
 use super::kafka;
 use super::shared::{Mode, Shared};
+use super::sink::at_least_once::{AtLeastOnce, GroupCommit};
+use super::sink::exactly_once::{ExactlyOnce, Transactions};
+use super::sink::{topics, Commit, OutputTopics, Publisher, Sink, Topic};
 use super::worker::{run_worker, Job, WorkerCtx};
-use crate::config::Config;
+use crate::config::{Config, Delivery};
 use crate::metrics::{self, Health};
+use crate::stages::route::Target;
 use crate::stages::{Chain, ChainConfig};
 use anyhow::{bail, Context, Result};
 use rdkafka::producer::{FutureProducer, Producer};
@@ -56,6 +61,99 @@ pub async fn require_topics(
         }
     }
     Ok(counts)
+}
+
+/// Checks that the input and the output topics exist (the changelog only
+/// when `changelog`: it is read or written) and returns the input's
+/// partition count and the outputs as the producer addresses them.
+pub async fn require_outputs(
+    bootstrap: &str,
+    input: &str,
+    outputs: &OutputTopics<String>,
+    changelog: bool,
+    hint: &str,
+) -> Result<(i32, OutputTopics<Topic>)> {
+    let mut wanted = vec![("topics.input".to_string(), input.to_string())];
+    wanted.extend(
+        outputs
+            .iter()
+            .filter(|(t, _)| changelog || *t != Target::Changelog)
+            .map(|(t, name)| (topics::config_key(t).to_string(), name.clone())),
+    );
+    let counts = require_topics(bootstrap, &wanted, hint).await?;
+    let count_of = |name: &str| {
+        wanted
+            .iter()
+            .zip(&counts)
+            .skip(1)
+            .find(|((_, n), _)| n == name)
+            .map_or(0, |(_, c)| *c)
+    };
+    let topics = outputs.map(|t, name| Topic {
+        name: name.clone(),
+        partitions: if t == Target::Changelog {
+            0
+        } else {
+            count_of(name)
+        },
+    });
+    Ok((counts[0], topics))
+}
+
+/// The delivery mode, chosen once: the sink's producer, the sink the
+/// workers publish through, and the commit the consumer thread drives.
+/// Under exactly-once this registers the transactional id (fencing an
+/// earlier process with the same id). `replay`: the replay's group, whose
+/// name extends the transactional id (a backfill must not fence the live
+/// instance on its host, and the same replay resumed must fence its own
+/// zombie); an aborted transaction then stops the replay instead of
+/// rewinding the consumer.
+pub async fn delivery(
+    cfg: &Config,
+    bootstrap: &str,
+    shared: &Arc<Shared>,
+    topics: OutputTopics<Topic>,
+    replay: Option<&str>,
+) -> Result<(FutureProducer, Arc<dyn Sink>, Arc<dyn Commit>)> {
+    let mut producer_cfg = kafka::producer_config(cfg, bootstrap);
+    let id = cfg
+        .pipeline
+        .transactional_id
+        .as_ref()
+        .map(|id| replay.map_or_else(|| id.clone(), |group| format!("{id}.{group}")));
+    if let (Delivery::ExactlyOnce, Some(id)) = (cfg.pipeline.delivery, &id) {
+        producer_cfg.set("transactional.id", id);
+    }
+    let producer: FutureProducer = producer_cfg.create().context("creating the producer")?;
+    let out = Publisher {
+        producer: producer.clone(),
+        topics: Arc::new(topics),
+        shared: shared.clone(),
+    };
+    Ok(match cfg.pipeline.delivery {
+        Delivery::AtLeastOnce => (
+            producer,
+            Arc::new(AtLeastOnce { out }),
+            Arc::new(GroupCommit),
+        ),
+        Delivery::ExactlyOnce => {
+            let id = id.context("pipeline.transactional_id is unset")?;
+            let rewind = replay.is_none();
+            let timeout = Duration::from_secs(cfg.shutdown.deadline_secs.max(10));
+            let p = producer.clone();
+            let txn =
+                tokio::task::spawn_blocking(move || Transactions::start(p, &id, timeout, rewind))
+                    .await??;
+            (
+                producer,
+                Arc::new(ExactlyOnce {
+                    out,
+                    txn: txn.clone(),
+                }),
+                txn,
+            )
+        }
+    })
 }
 
 /// How much of the chain `run` executes: all of it, except in the

@@ -1,30 +1,24 @@
-//! Workers: run the stage chain on each message and hand its outputs to the
-//! producer; an acknowledgement task per message marks its offset complete
-//! once the broker has every output.
+//! Workers: run the stage chain on each message and hand its records to the
+//! sink (`sink/`), which publishes them under the configured delivery mode.
 //!
 //! Each input partition is served by exactly one worker (partition modulo
 //! `pipeline.concurrency`), so records derived from one partition are
-//! produced in input order. Output records go to the output partition with
-//! the input's number (modulo the output's partition count), which makes a
-//! replay of the same input reproduce the same order per output partition.
+//! produced in input order.
 
 use super::offsets::Ticket;
 use super::order::Order;
-use super::shared::{Mode, Shared};
+use super::shared::Shared;
+use super::sink::{Batch, Record, Sink};
 use crate::metrics::names;
 use crate::model::Rejection;
 use crate::stages::budget;
 use crate::stages::dedup::DedupIndex;
-use crate::stages::route::{self, Output, Target};
+use crate::stages::route::{self, Target};
 use crate::stages::{Chain, Source, Timings};
 use metrics::{counter, histogram};
-use rdkafka::error::KafkaError;
 use rdkafka::message::{Header, Headers, Message, OwnedHeaders, OwnedMessage};
-use rdkafka::producer::{DeliveryFuture, FutureProducer, FutureRecord};
-use rdkafka::types::RDKafkaErrorCode;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 use tokio::sync::{mpsc, OwnedSemaphorePermit};
 
 /// One input message and the in-flight permit it holds until acknowledged.
@@ -42,36 +36,13 @@ pub struct Job {
     pub warmup: bool,
 }
 
-/// Names and partition counts of the output topics. A count of 0 means
-/// "partition by key" (the changelog: compaction needs one key, one partition).
-#[derive(Debug, Clone)]
-pub struct Outputs {
-    pub articles: (String, i32),
-    pub events: (String, i32),
-    pub duplicates: (String, i32),
-    pub dlq: (String, i32),
-    pub changelog: (String, i32),
-}
-
-impl Outputs {
-    fn topic(&self, t: Target) -> &(String, i32) {
-        match t {
-            Target::Articles => &self.articles,
-            Target::Events => &self.events,
-            Target::Duplicates => &self.duplicates,
-            Target::Dlq => &self.dlq,
-            Target::Changelog => &self.changelog,
-        }
-    }
-}
-
 /// What a worker needs besides its queue.
 #[derive(Clone)]
 pub struct WorkerCtx {
     pub chain: Arc<Chain>,
-    pub producer: FutureProducer,
+    /// Where the records go (the delivery mode, chosen at wiring).
+    pub sink: Arc<dyn Sink>,
     pub shared: Arc<Shared>,
-    pub outputs: Arc<Outputs>,
     pub dedup: Arc<Mutex<DedupIndex>>,
     /// `dedup.on_duplicate = "annotate"`.
     pub annotate: bool,
@@ -84,14 +55,11 @@ pub struct WorkerCtx {
     pub marker: Vec<(String, String)>,
 }
 
-type Pending = Vec<(DeliveryFuture, Target)>;
-
 pub async fn run_worker(mut rx: mpsc::Receiver<Job>, ctx: WorkerCtx) {
     let WorkerCtx {
         chain,
-        producer,
+        sink,
         shared,
-        outputs,
         dedup,
         annotate,
         order,
@@ -117,32 +85,22 @@ pub async fn run_worker(mut rx: mpsc::Receiver<Job>, ctx: WorkerCtx) {
             continue;
         }
         let payload = job.msg.payload().unwrap_or(&[]);
-        let mut pending: Pending = Vec::with_capacity(3);
         if shared.passthrough.load(Ordering::Relaxed) {
             // Benchmark baseline: same consumer, producer and acknowledgement
             // path, no stages.
-            match send(
-                &producer,
-                &outputs.articles,
-                p,
-                job.msg.key(),
-                payload,
-                None,
-            )
-            .await
-            {
-                Ok(f) => pending.push((f, Target::Articles)),
-                Err(e) => shared.fail(format!("cannot enqueue output: {e}")),
-            }
-            spawn_ack(
-                pending,
-                None,
-                Vec::new(),
+            let records = vec![Record {
+                target: Target::Articles,
+                key: job.msg.key().map(<[u8]>::to_vec),
+                payload: payload.to_vec(),
+                headers: None,
+            }];
+            sink.publish(Batch {
                 job,
-                shared.clone(),
-                producer.clone(),
-                outputs.clone(),
-            );
+                records,
+                remember: None,
+                echoed: Vec::new(),
+            })
+            .await;
             continue;
         }
         let mut t = Timings::default();
@@ -192,11 +150,7 @@ pub async fn run_worker(mut rx: mpsc::Receiver<Job>, ctx: WorkerCtx) {
                 .increment(1);
         }
         let echo = shared.echo.load(Ordering::Relaxed);
-        let mut echoed: Vec<Vec<u8>> = Vec::new();
-        let mut result = Ok(());
-        if let Some((g, seq)) = gate {
-            g.send.wait(seq).await;
-        }
+        let mut records = Vec::with_capacity(outcome.outputs.len() + 1);
         if let Some(rejection) = &outcome.rejection {
             counter!(names::DLQ_RECORDS, "error_class" => rejection.class.as_str()).increment(1);
             let mut headers =
@@ -208,54 +162,44 @@ pub async fn run_worker(mut rx: mpsc::Receiver<Job>, ctx: WorkerCtx) {
                     value: Some(n.to_string().as_bytes()),
                 });
             }
-            result = send(
-                &producer,
-                &outputs.dlq,
-                p,
-                job.msg.key(),
-                kept,
-                Some(headers),
-            )
-            .await
-            .map(|f| pending.push((f, Target::Dlq)));
+            records.push(Record {
+                target: Target::Dlq,
+                key: job.msg.key().map(<[u8]>::to_vec),
+                payload: kept.to_vec(),
+                headers: Some(headers),
+            });
         }
-        for out in &outcome.outputs {
-            if result.is_err() {
-                break;
-            }
-            if echo && matches!(out.target, Target::Articles | Target::Events) {
-                echoed.push(out.payload.clone());
-            }
-            result = send(
-                &producer,
-                outputs.topic(out.target),
-                p,
-                Some(&out.key),
-                &out.payload,
-                marker.clone(),
-            )
-            .await
-            .map(|f| pending.push((f, out.target)));
+        let echoed: Vec<Vec<u8>> = outcome
+            .outputs
+            .iter()
+            .filter(|out| echo && matches!(out.target, Target::Articles | Target::Events))
+            .map(|out| out.payload.clone())
+            .collect();
+        records.extend(outcome.outputs.into_iter().map(|out| Record {
+            target: out.target,
+            key: Some(out.key),
+            payload: out.payload,
+            headers: marker.clone(),
+        }));
+        let remember = outcome.remember.map(|r| Record {
+            target: r.target,
+            key: Some(r.key),
+            payload: r.payload,
+            headers: None,
+        });
+        if let Some((g, seq)) = gate {
+            g.send.wait(seq).await;
         }
+        sink.publish(Batch {
+            job,
+            records,
+            remember,
+            echoed,
+        })
+        .await;
         if let Some((g, _)) = gate {
             g.send.advance();
         }
-        if let Err(e) = result {
-            shared.fail(format!(
-                "cannot enqueue output of {}[{p}]@{o}: {e}",
-                shared.input_topic
-            ));
-            continue;
-        }
-        spawn_ack(
-            pending,
-            outcome.remember,
-            echoed,
-            job,
-            shared.clone(),
-            producer.clone(),
-            outputs.clone(),
-        );
     }
 }
 
@@ -295,125 +239,6 @@ fn caught<T>(
             format!("a stage panicked ({step}): {what}"),
         )
     })
-}
-
-/// Waits for every output of one input message, then publishes its dedup
-/// changelog record and waits for that too, then marks the offset complete
-/// and returns the in-flight permit. A refused output is fatal: the offset
-/// never completes, so it is never committed.
-fn spawn_ack(
-    pending: Pending,
-    remember: Option<Output>,
-    echoed: Vec<Vec<u8>>,
-    job: Job,
-    shared: Arc<Shared>,
-    producer: FutureProducer,
-    outputs: Arc<Outputs>,
-) {
-    let (p, o) = (job.msg.partition(), job.msg.offset());
-    let input_ts = job.msg.timestamp().to_millis();
-    tokio::spawn(async move {
-        let mut pending = pending;
-        for round in 0..2 {
-            if round == 1 {
-                let Some(r) = &remember else { break };
-                match send(
-                    &producer,
-                    outputs.topic(r.target),
-                    p,
-                    Some(&r.key),
-                    &r.payload,
-                    None,
-                )
-                .await
-                {
-                    Ok(f) => pending.push((f, r.target)),
-                    Err(e) => {
-                        return shared
-                            .fail(format!("cannot enqueue the dedup changelog record: {e}"))
-                    }
-                }
-            }
-            for (fut, target) in pending.drain(..) {
-                match fut.await {
-                    Ok(Ok(_)) => {
-                        let c = &shared.counters;
-                        let n = match target {
-                            Target::Articles => &c.articles,
-                            Target::Events => &c.events,
-                            Target::Duplicates => &c.duplicates,
-                            Target::Dlq => &c.dlq,
-                            Target::Changelog => &c.remembered,
-                        };
-                        n.fetch_add(1, Ordering::Relaxed);
-                        let topic = outputs.topic(target).0.clone();
-                        counter!(names::RECORDS_PRODUCED, "topic" => topic, "kind" => target.label()).increment(1);
-                    }
-                    Ok(Err((e, _))) => {
-                        return shared.fail(format!(
-                            "broker refused output for {}[{p}]@{o}: {e}",
-                            shared.input_topic
-                        ));
-                    }
-                    Err(_) => {
-                        return shared.fail(format!(
-                            "producer dropped output for {}[{p}]@{o}",
-                            shared.input_topic
-                        ));
-                    }
-                }
-            }
-        }
-        // End-to-end latency means something for live input only; a replay's
-        // input timestamps are history.
-        if let Some(ts) = input_ts.filter(|_| shared.mode == Mode::Run) {
-            let latency_ms = (chrono::Utc::now().timestamp_millis() - ts).max(0) as u64;
-            histogram!(names::END_TO_END_LATENCY).record(latency_ms as f64 / 1000.0);
-            shared.latency.record(latency_ms);
-        }
-        if !echoed.is_empty() {
-            use std::io::Write;
-            let mut out = std::io::stdout().lock();
-            for r in &echoed {
-                let _ = out.write_all(r);
-                let _ = out.write_all(b"\n");
-            }
-        }
-        if let Some(t) = &job.ticket {
-            shared.complete(t);
-        }
-        drop(job.permit);
-    });
-}
-
-/// Enqueues one record, waiting while the producer queue is full.
-async fn send(
-    producer: &FutureProducer,
-    (topic, partitions): &(String, i32),
-    input_partition: i32,
-    key: Option<&[u8]>,
-    payload: &[u8],
-    headers: Option<OwnedHeaders>,
-) -> Result<DeliveryFuture, KafkaError> {
-    loop {
-        let mut rec: FutureRecord<'_, [u8], [u8]> = FutureRecord::to(topic).payload(payload);
-        if let Some(k) = key {
-            rec = rec.key(k);
-        }
-        if *partitions > 0 {
-            rec = rec.partition(input_partition.rem_euclid(*partitions));
-        }
-        if let Some(h) = &headers {
-            rec = rec.headers(h.clone());
-        }
-        match producer.send_result(rec) {
-            Ok(f) => return Ok(f),
-            Err((KafkaError::MessageProduction(RDKafkaErrorCode::QueueFull), _)) => {
-                tokio::time::sleep(Duration::from_millis(2)).await;
-            }
-            Err((e, _)) => return Err(e),
-        }
-    }
 }
 
 /// The payload of a dead letter, and the original length when it had to be

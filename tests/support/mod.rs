@@ -22,6 +22,10 @@
 //! absence a failure.
 #![allow(dead_code)]
 
+pub mod crash;
+#[allow(unused_imports)]
+pub use crash::*;
+
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::message::{Headers, Message, OwnedMessage};
 use rdkafka::mocking::MockCluster;
@@ -74,6 +78,8 @@ pub struct TestBroker {
     pub kind: &'static str,
     /// The Kafka broker's directory (configuration, storage, log).
     kafka_dir: Option<tempfile::TempDir>,
+    /// The Kafka broker's port and controller port.
+    kafka_ports: Option<(u16, u16)>,
     _mock: Option<MockCluster<'static, DefaultProducerContext>>,
 }
 
@@ -113,6 +119,7 @@ impl TestBroker {
             bootstrap: mock.bootstrap_servers(),
             kind: "mock",
             kafka_dir: None,
+            kafka_ports: None,
             _mock: Some(mock),
         }
     }
@@ -141,16 +148,18 @@ impl TestBroker {
         let mut failures = Vec::new();
         // A free port can be taken by someone else before the broker binds
         // it; another pair of ports is then tried.
-        let bootstrap = loop {
+        let (bootstrap, ports) = loop {
+            let ports = (free_port(), free_port());
             let out = kafka_sh()
                 .arg("start")
                 .arg(dir.path())
-                .args([free_port().to_string(), free_port().to_string()])
+                .args([ports.0.to_string(), ports.1.to_string()])
                 .args(["--owner", &std::process::id().to_string()])
                 .output()
                 .expect("running scripts/kafka.sh start");
             if out.status.success() {
-                break String::from_utf8(out.stdout).unwrap().trim().to_string();
+                let bootstrap = String::from_utf8(out.stdout).unwrap().trim().to_string();
+                break (bootstrap, ports);
             }
             failures.push(String::from_utf8_lossy(&out.stderr).into_owned());
             assert!(
@@ -164,6 +173,7 @@ impl TestBroker {
             bootstrap,
             kind: "kafka",
             kafka_dir: Some(dir),
+            kafka_ports: Some(ports),
             _mock: None,
         };
         let out = b
@@ -177,6 +187,29 @@ impl TestBroker {
             String::from_utf8_lossy(&out.stderr)
         );
         Some(b)
+    }
+
+    /// Stops the Kafka broker (a controlled shutdown), waits `down`, and
+    /// starts it again on the same ports with its storage kept.
+    pub fn restart(&self, down: Duration) {
+        let (dir, (port, cport)) = (
+            self.kafka_dir.as_ref().expect("a Kafka broker").path(),
+            self.kafka_ports.unwrap(),
+        );
+        assert!(kafka_sh().arg("stop").arg(dir).status().unwrap().success());
+        std::thread::sleep(down);
+        let out = kafka_sh()
+            .arg("start")
+            .arg(dir)
+            .args([port.to_string(), cport.to_string(), "--keep".into()])
+            .args(["--owner", &std::process::id().to_string()])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "the Kafka broker did not start again: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     /// Runs one of Kafka's own command-line tools through scripts/kafka.sh
@@ -307,13 +340,16 @@ impl TestBroker {
     }
 
     /// Reads every message of a topic from the beginning, waiting up to
-    /// `timeout` for at least `at_least` of them.
+    /// `timeout` for at least `at_least` of them. Reads committed records
+    /// only (`read_committed`): records of aborted or still open
+    /// transactions are never seen, as downstream consumers should see them.
     pub fn read_all(&self, topic: &str, at_least: usize, timeout: Duration) -> Vec<OwnedMessage> {
         let c: BaseConsumer = ClientConfig::new()
             .set("bootstrap.servers", &self.bootstrap)
             .set("group.id", "test-reader")
             .set("enable.auto.commit", "false")
             .set("enable.partition.eof", "false")
+            .set("isolation.level", "read_committed")
             .create()
             .unwrap();
         let md = c

@@ -14,14 +14,14 @@
 //! interruption; they pass through the dedup decision only ("warm-up"), so
 //! the memory is rebuilt exactly as it was and the rest decides the same.
 
-use super::super::consumer::{commit, ConsumerCtx};
+use super::super::consumer::ConsumerCtx;
 use super::super::shared::Shared;
 use super::super::worker::Job;
 use super::range::PartRange;
 use crate::metrics::names;
 use metrics::counter;
 use rdkafka::consumer::base_consumer::PartitionQueue;
-use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer};
+use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::error::KafkaError;
 use rdkafka::message::{Message, OwnedMessage};
 use rdkafka::{Offset, TopicPartitionList};
@@ -151,7 +151,7 @@ pub fn merge_loop(
             break false;
         }
         if last_commit.elapsed() >= cfg.commit_interval {
-            commit(&consumer, &shared, None, CommitMode::Sync);
+            consumer.context().commit().commit(&consumer, &shared);
             last_commit = Instant::now();
         }
         // Serve the main queue (errors, statistics) without waiting.
@@ -236,7 +236,7 @@ pub fn merge_loop(
         shared.stop_requested_at().unwrap_or_else(Instant::now) + cfg.shutdown_deadline.mul_f32(0.8)
     };
     let drained = shared.fatal().is_none() && shared.wait_drained(None, deadline);
-    commit(&consumer, &shared, None, CommitMode::Sync);
+    consumer.context().commit().close(&consumer, &shared);
     MergeResult {
         complete: complete && drained && shared.fatal().is_none(),
         in_range: seq,

@@ -19,7 +19,8 @@ pub mod range;
 use super::consumer::{ConsumerCtx, NewGroupStart};
 use super::order::Order;
 use super::shared::{Mode, Shared, Summary};
-use super::worker::{Outputs, WorkerCtx};
+use super::sink::OutputTopics;
+use super::worker::WorkerCtx;
 use super::{dedup_memory, kafka, signals, wiring};
 use crate::config::{Config, OnDuplicate};
 use crate::metrics::{self, Health};
@@ -27,7 +28,7 @@ use crate::stages::dedup::DedupIndex;
 use anyhow::{bail, Context, Result};
 use range::{Bounds, PartRange};
 use rdkafka::consumer::BaseConsumer;
-use rdkafka::producer::FutureProducer;
+use rdkafka::consumer::Consumer;
 use serde::Serialize;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -121,30 +122,19 @@ pub async fn replay(cfg: Config, opts: ReplayOptions) -> Result<ReplayReport> {
     .await?;
     let t = &cfg.topics;
     let sfx = &opts.output_suffix;
-    let out = |name: &str| format!("{name}{sfx}");
-    let mut wanted = vec![
-        ("topics.input".to_string(), t.input.clone()),
-        ("topics.articles".to_string(), out(&t.articles)),
-        ("topics.events".to_string(), out(&t.events)),
-        ("topics.duplicates".to_string(), out(&t.duplicates)),
-        ("topics.dlq".to_string(), out(&t.dlq)),
-    ];
-    if opts.dedup == DedupMode::Live {
-        wanted.push(("topics.dedup_changelog".into(), t.dedup_changelog.clone()));
-    }
     let hint = if sfx.is_empty() {
         "newsflow create-topics".to_string()
     } else {
         format!("newsflow create-topics --output-suffix {sfx}")
     };
-    let counts = wiring::require_topics(&bootstrap, &wanted, &hint).await?;
-    let outputs = Arc::new(Outputs {
-        articles: (wanted[1].1.clone(), counts[1]),
-        events: (wanted[2].1.clone(), counts[2]),
-        duplicates: (wanted[3].1.clone(), counts[3]),
-        dlq: (wanted[4].1.clone(), counts[4]),
-        changelog: (t.dedup_changelog.clone(), 0),
-    });
+    let (_, outputs) = wiring::require_outputs(
+        &bootstrap,
+        &t.input,
+        &OutputTopics::from_config(t, sfx),
+        opts.dedup == DedupMode::Live,
+        &hint,
+    )
+    .await?;
 
     let shared = Arc::new(Shared::new(
         t.input.clone(),
@@ -194,19 +184,11 @@ pub async fn replay(cfg: Config, opts: ReplayOptions) -> Result<ReplayReport> {
     }
     tracing::info!(group, messages = left, of = range_messages, "replaying");
 
-    let producer: FutureProducer = kafka::producer_config(&cfg, &bootstrap)
-        .create()
-        .context("creating the producer")?;
+    metrics::register_zeroes(&t.input, &outputs.shown());
+    let (producer, sink, committer) =
+        wiring::delivery(&cfg, &bootstrap, &shared, outputs, Some(&group)).await?;
+    consumer.context().set_commit(committer);
     health.set_producer_connected(true);
-    metrics::register_zeroes(
-        &t.input,
-        &[
-            (&outputs.articles.0, "articles"),
-            (&outputs.events.0, "events"),
-            (&outputs.duplicates.0, "duplicates"),
-            (&outputs.dlq.0, "dlq"),
-        ],
-    );
     {
         let mut meta = shared.commit_metadata.lock().unwrap();
         let mut tracker = shared.tracker.lock().unwrap();
@@ -245,9 +227,8 @@ pub async fn replay(cfg: Config, opts: ReplayOptions) -> Result<ReplayReport> {
         &cfg,
         WorkerCtx {
             chain,
-            producer: producer.clone(),
+            sink,
             shared: shared.clone(),
-            outputs,
             dedup,
             annotate: cfg.dedup.on_duplicate == OnDuplicate::Annotate,
             order: Some(Arc::new(Order::default())),
@@ -261,7 +242,7 @@ pub async fn replay(cfg: Config, opts: ReplayOptions) -> Result<ReplayReport> {
     let progress_task = progress::spawn(shared.clone(), left);
     let signal_task = tokio::spawn(signals::stop_on_signal(shared.clone()));
     let merge_cfg = merge::MergeConfig {
-        commit_interval: Duration::from_millis(cfg.pipeline.commit_interval_ms),
+        commit_interval: cfg.pipeline.commit_interval(),
         shutdown_deadline: Duration::from_secs(cfg.shutdown.deadline_secs),
         max_rate: opts.max_rate,
         from: opts.bounds.from,

@@ -6,12 +6,15 @@
 //! pass through `[kafka.consumer]` and `[kafka.producer]`; those whose name
 //! looks secret are redacted wherever the config is shown.
 
+mod sources;
+
 use serde::Deserialize;
+use sources::{apply_env, check_known_keys, merge, parse_toml};
 use std::collections::BTreeMap;
 use std::fmt;
 
 /// The default configuration, compiled in so `newsflow run` works anywhere.
-pub const DEFAULT_TOML: &str = include_str!("../config/newsflow.toml");
+pub const DEFAULT_TOML: &str = include_str!("../../config/newsflow.toml");
 
 /// The environment prefix for overrides.
 pub const ENV_PREFIX: &str = "NEWSFLOW_";
@@ -86,8 +89,53 @@ pub struct PipelineConfig {
     pub concurrency: usize,
     /// Larger input messages go to the DLQ as `too_large`.
     pub max_message_bytes: usize,
-    /// How often completed offsets are committed.
-    pub commit_interval_ms: u64,
+    /// How often completed offsets (at-least-once) or the open transaction
+    /// (exactly-once) are committed; unset: the delivery mode's default
+    /// (see [`PipelineConfig::commit_interval`]).
+    #[serde(default)]
+    pub commit_interval_ms: Option<u64>,
+    pub delivery: Delivery,
+    /// Exactly-once: the producer's `transactional.id`, the same for the
+    /// same instance across restarts (so a zombie of it is fenced) and
+    /// different for every instance. Unset: `<kafka.group_id>-<host name>`,
+    /// filled in at load (a StatefulSet pod's name is stable).
+    #[serde(default)]
+    pub transactional_id: Option<String>,
+}
+
+/// What a crash may cost the outputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Delivery {
+    /// Offsets are committed after every output is acknowledged: a crash
+    /// publishes the in-flight window again (duplicates, never loss).
+    AtLeastOnce,
+    /// Outputs and input offsets commit in one Kafka transaction: readers
+    /// with `isolation.level=read_committed` see every output once.
+    ExactlyOnce,
+}
+
+impl Delivery {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Delivery::AtLeastOnce => "at-least-once",
+            Delivery::ExactlyOnce => "exactly-once",
+        }
+    }
+}
+
+impl PipelineConfig {
+    /// `commit_interval_ms`, else 1 s under at-least-once (a commit costs a
+    /// round trip and bounds only the re-read window) and 100 ms under
+    /// exactly-once (outputs become visible to read_committed readers only
+    /// when their transaction commits: the interval is their latency).
+    pub fn commit_interval(&self) -> std::time::Duration {
+        let default = match self.delivery {
+            Delivery::AtLeastOnce => 1000,
+            Delivery::ExactlyOnce => 100,
+        };
+        std::time::Duration::from_millis(self.commit_interval_ms.unwrap_or(default))
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -168,7 +216,13 @@ impl Config {
     /// Loads the embedded default, then `path` (if any) over it, then the
     /// environment over both.
     pub fn load(path: Option<&str>) -> Result<Config, ConfigError> {
-        let env: Vec<(String, String)> = std::env::vars().collect();
+        let mut env: Vec<(String, String)> = std::env::vars().collect();
+        // Shells set HOSTNAME without exporting it; the kernel knows it too.
+        if !env.iter().any(|(k, _)| k == "HOSTNAME") {
+            if let Ok(h) = std::fs::read_to_string("/proc/sys/kernel/hostname") {
+                env.push(("HOSTNAME".into(), h.trim().to_string()));
+            }
+        }
         let file = match path {
             None => None,
             Some(p) => Some((
@@ -201,12 +255,31 @@ impl Config {
             };
             apply_env(&mut merged, name, rest, value)?;
         }
+        // Named here: serde's error for an unknown variant names no key.
+        if let Some(d) = merged.get("pipeline").and_then(|p| p.get("delivery")) {
+            if !matches!(d.as_str(), Some("at-least-once" | "exactly-once")) {
+                return Err(ConfigError::Invalid {
+                    key: "pipeline.delivery".into(),
+                    message: format!("= {d} must be \"at-least-once\" or \"exactly-once\""),
+                });
+            }
+        }
         let cfg: Config = merged
             .try_into()
             .map_err(|e: toml::de::Error| ConfigError::Syntax {
                 origin: "configuration".into(),
                 message: e.message().to_string(),
             })?;
+        let mut cfg = cfg;
+        if cfg.pipeline.delivery == Delivery::ExactlyOnce && cfg.pipeline.transactional_id.is_none()
+        {
+            let host = env
+                .iter()
+                .find(|(k, _)| k == "HOSTNAME")
+                .map(|(_, v)| v.trim())
+                .filter(|h| !h.is_empty());
+            cfg.pipeline.transactional_id = host.map(|h| format!("{}-{h}", cfg.kafka.group_id));
+        }
         cfg.validate()?;
         Ok(cfg)
     }
@@ -274,11 +347,18 @@ impl Config {
                 "must be at least 64 bytes (e.g. 1048576)".into(),
             );
         }
-        if self.pipeline.commit_interval_ms == 0 {
+        if self.pipeline.commit_interval_ms == Some(0) {
             return bad(
                 "pipeline.commit_interval_ms",
-                "must be at least 1 (e.g. 1000)".into(),
+                "must be at least 1 (e.g. 1000), or unset for the delivery mode's default".into(),
             );
+        }
+        if self.pipeline.delivery == Delivery::ExactlyOnce {
+            match self.pipeline.transactional_id.as_deref().map(str::trim) {
+                None => return bad("pipeline.transactional_id", "is unset and there is no host name to derive it from; set it (NEWSFLOW_PIPELINE__TRANSACTIONAL_ID), stable for this instance and unique among instances".into()),
+                Some("") => return bad("pipeline.transactional_id", "is empty; set a name stable for this instance, e.g. the pod name".into()),
+                Some(_) => {}
+            }
         }
         if self.shutdown.deadline_secs == 0 {
             return bad(
@@ -352,9 +432,16 @@ impl Config {
         ));
         let p = &self.pipeline;
         out.push_str(&format!(
-            "\n[pipeline]\nmax_in_flight = {}\nconcurrency = {}\nmax_message_bytes = {}\ncommit_interval_ms = {}\n",
-            p.max_in_flight, p.concurrency, p.max_message_bytes, p.commit_interval_ms
+            "\n[pipeline]\nmax_in_flight = {}\nconcurrency = {}\nmax_message_bytes = {}\ndelivery = {:?}\ncommit_interval_ms = {}\n",
+            p.max_in_flight,
+            p.concurrency,
+            p.max_message_bytes,
+            p.delivery.as_str(),
+            p.commit_interval().as_millis()
         ));
+        if let Some(id) = &p.transactional_id {
+            out.push_str(&format!("transactional_id = {id:?}\n"));
+        }
         out.push_str(&format!(
             "\n[shutdown]\ndeadline_secs = {}\n",
             self.shutdown.deadline_secs
@@ -413,186 +500,6 @@ pub fn scalar_string(v: &toml::Value) -> String {
         toml::Value::String(s) => s.clone(),
         other => other.to_string(),
     }
-}
-
-fn parse_toml(origin: &str, text: &str) -> Result<toml::Value, ConfigError> {
-    text.parse::<toml::Table>()
-        .map(toml::Value::Table)
-        .map_err(|e| ConfigError::Syntax {
-            origin: origin.to_string(),
-            message: e.to_string(),
-        })
-}
-
-/// Rejects keys the default does not have (except librdkafka pass-through
-/// tables), suggesting the closest known key.
-fn check_known_keys(
-    overlay: &toml::Value,
-    known: &toml::Value,
-    prefix: &str,
-) -> Result<(), ConfigError> {
-    let (Some(o), Some(k)) = (overlay.as_table(), known.as_table()) else {
-        return Ok(());
-    };
-    for (key, value) in o {
-        let path = if prefix.is_empty() {
-            key.clone()
-        } else {
-            format!("{prefix}.{key}")
-        };
-        if path == "kafka.consumer" || path == "kafka.producer" {
-            continue;
-        }
-        match k.get(key) {
-            None => {
-                let hint = closest(key, k.keys().map(String::as_str))
-                    .map(|c| {
-                        format!(
-                            "; did you mean `{}`?",
-                            if prefix.is_empty() {
-                                c.to_string()
-                            } else {
-                                format!("{prefix}.{c}")
-                            }
-                        )
-                    })
-                    .unwrap_or_default();
-                return Err(ConfigError::Invalid { key: path, message: format!("is not a newsflow setting{hint} (librdkafka properties go under [kafka.consumer] or [kafka.producer])") });
-            }
-            Some(sub) => check_known_keys(value, sub, &path)?,
-        }
-    }
-    Ok(())
-}
-
-fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    candidates
-        .map(|c| (edit_distance(word, c), c))
-        .filter(|(d, c)| *d <= 3.max(c.len() / 3))
-        .min()
-        .map(|(_, c)| c)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur.push(
-                (prev[j] + usize::from(ca != *cb))
-                    .min(prev[j + 1] + 1)
-                    .min(cur[j] + 1),
-            );
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
-fn merge(base: &mut toml::Value, overlay: toml::Value) {
-    match (base, overlay) {
-        (toml::Value::Table(b), toml::Value::Table(o)) => {
-            for (k, v) in o {
-                match b.get_mut(&k) {
-                    Some(existing) if existing.is_table() && v.is_table() => merge(existing, v),
-                    _ => {
-                        b.insert(k, v);
-                    }
-                }
-            }
-        }
-        (b, o) => *b = o,
-    }
-}
-
-/// `NEWSFLOW_KAFKA__BROKERS=x` sets `kafka.brokers`; for the librdkafka
-/// tables, `NEWSFLOW_KAFKA__PRODUCER__LINGER_MS=5` sets `linger.ms` (single
-/// underscores become dots, since property names use dots).
-fn apply_env(
-    root: &mut toml::Value,
-    var: &str,
-    rest: &str,
-    value: &str,
-) -> Result<(), ConfigError> {
-    let parts: Vec<String> = rest.split("__").map(|p| p.to_ascii_lowercase()).collect();
-    let unknown = |msg: String| {
-        Err(ConfigError::Invalid {
-            key: var.to_string(),
-            message: msg,
-        })
-    };
-    if parts.len() == 3 && parts[0] == "kafka" && (parts[1] == "consumer" || parts[1] == "producer")
-    {
-        // The file may have replaced these tables with something else; that
-        // is its error to report, not a reason to panic here.
-        let Some(table) = root.get_mut("kafka").and_then(|k| k.as_table_mut()) else {
-            return unknown("the config's [kafka] is not a table".into());
-        };
-        let sub = table
-            .entry(parts[1].clone())
-            .or_insert_with(|| toml::Value::Table(Default::default()));
-        let Some(sub) = sub.as_table_mut() else {
-            return unknown(format!("the config's kafka.{} is not a table", parts[1]));
-        };
-        let prop = parts[2].replace('_', ".");
-        sub.insert(prop, toml::Value::String(value.to_string()));
-        return Ok(());
-    }
-    if parts.len() != 2 {
-        return unknown("environment overrides look like NEWSFLOW_<SECTION>__<KEY>, e.g. NEWSFLOW_KAFKA__BROKERS".into());
-    }
-    let Some(section) = root.get_mut(&parts[0]).and_then(|s| s.as_table_mut()) else {
-        return unknown(format!("there is no config section [{}]", parts[0]));
-    };
-    let Some(current) = section.get(&parts[1]) else {
-        let hint = closest(&parts[1], section.keys().map(String::as_str))
-            .map(|c| format!("; did you mean {}.{c}?", parts[0]))
-            .unwrap_or_default();
-        return unknown(format!(
-            "there is no setting {}.{}{hint}",
-            parts[0], parts[1]
-        ));
-    };
-    let typed = match current {
-        toml::Value::String(_) => toml::Value::String(value.to_string()),
-        toml::Value::Integer(_) => match value.trim().parse::<i64>() {
-            Ok(n) => toml::Value::Integer(n),
-            Err(_) => {
-                return unknown(format!(
-                    "= {value:?} must be an integer for {}.{}",
-                    parts[0], parts[1]
-                ))
-            }
-        },
-        toml::Value::Float(_) => match value.trim().parse::<f64>() {
-            Ok(n) => toml::Value::Float(n),
-            Err(_) => {
-                return unknown(format!(
-                    "= {value:?} must be a number for {}.{}",
-                    parts[0], parts[1]
-                ))
-            }
-        },
-        toml::Value::Boolean(_) => match value.trim() {
-            "true" | "1" => toml::Value::Boolean(true),
-            "false" | "0" => toml::Value::Boolean(false),
-            _ => {
-                return unknown(format!(
-                    "= {value:?} must be true or false for {}.{}",
-                    parts[0], parts[1]
-                ))
-            }
-        },
-        _ => {
-            return unknown(format!(
-                "{}.{} is a table; set its keys one by one",
-                parts[0], parts[1]
-            ))
-        }
-    };
-    section.insert(parts[1].clone(), typed);
-    Ok(())
 }
 
 #[cfg(test)]
@@ -672,6 +579,48 @@ mod tests {
             );
             assert!(r.is_err(), "{file:?} loaded");
         }
+    }
+
+    #[test]
+    fn delivery_mode_its_interval_and_the_transactional_id() {
+        let c = Config::from_sources(None, &env(&[("HOSTNAME", "pod-3")])).unwrap();
+        assert_eq!(c.pipeline.delivery, Delivery::AtLeastOnce);
+        assert_eq!(c.pipeline.commit_interval().as_millis(), 1000);
+        assert_eq!(c.pipeline.transactional_id, None);
+        let eos = env(&[
+            ("NEWSFLOW_PIPELINE__DELIVERY", "exactly-once"),
+            ("HOSTNAME", "pod-3"),
+        ]);
+        let c = Config::from_sources(None, &eos).unwrap();
+        assert_eq!(c.pipeline.delivery, Delivery::ExactlyOnce);
+        assert_eq!(c.pipeline.commit_interval().as_millis(), 100);
+        assert_eq!(
+            c.pipeline.transactional_id.as_deref(),
+            Some("newsflow-pod-3")
+        );
+        let shown = c.to_redacted_toml();
+        assert!(shown.contains("delivery = \"exactly-once\"\ncommit_interval_ms = 100\ntransactional_id = \"newsflow-pod-3\""), "{shown}");
+        let file = "[pipeline]\ndelivery = \"exactly-once\"\ncommit_interval_ms = 250\ntransactional_id = \"a\"\n";
+        let c = Config::from_sources(Some(("f.toml", file)), &[]).unwrap();
+        assert_eq!(c.pipeline.commit_interval().as_millis(), 250);
+        assert_eq!(c.pipeline.transactional_id.as_deref(), Some("a"));
+        let mut with_id = eos.clone();
+        with_id.push(("NEWSFLOW_PIPELINE__TRANSACTIONAL_ID".into(), "b".into()));
+        with_id.push(("NEWSFLOW_PIPELINE__COMMIT_INTERVAL_MS".into(), "40".into()));
+        let c = Config::from_sources(None, &with_id).unwrap();
+        assert_eq!(c.pipeline.transactional_id.as_deref(), Some("b"));
+        assert_eq!(c.pipeline.commit_interval().as_millis(), 40);
+        let e = Config::from_sources(None, &eos[..1])
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("pipeline.transactional_id"), "{e}");
+        let e = Config::from_sources(None, &env(&[("NEWSFLOW_PIPELINE__DELIVERY", "twice")]))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("pipeline.delivery") && e.contains("exactly-once"),
+            "{e}"
+        );
     }
 
     #[test]
