@@ -611,6 +611,13 @@ fn subjects_objects_and_datelines() {
     // ... and a participant the thing belongs to wins over it.
     let e = code_sentence("Norway rejected a proposal by the Swedish government.");
     assert!(has(&e, "Norway", "Swedish government", "12"), "{e:?}");
+    // Returned property and donations: yielding (08) and aid (07) to the receiver.
+    let e = code_sentence("Norway returned 40 stolen paintings to Poland.");
+    assert!(has(&e, "Norway", "Poland", "08"), "{e:?}");
+    let e = code_sentence("Japan donated 20 ambulances to Kenya.");
+    assert!(has(&e, "Japan", "Kenya", "07"), "{e:?}");
+    let e = code_sentence("The Peruvian striker returned to Brazil.");
+    assert!(e.is_empty(), "travel is no event: {e:?}");
     // The dateline names where the story was filed, not who acts.
     let e = code_sentence("OSLO -- Danish police arrested two Norwegian fishermen.");
     assert!(!has(&e, "OSLO", "", ""), "{e:?}");
