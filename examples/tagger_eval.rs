@@ -22,8 +22,14 @@ fn main() -> anyhow::Result<()> {
     let mut data = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/tagger");
     while let Some(a) = args.next() {
         match a.as_str() {
-            "--dump" => dump = Some(PathBuf::from(args.next().ok_or_else(|| anyhow::anyhow!("--dump FILE"))?)),
-            "--data" => data = PathBuf::from(args.next().ok_or_else(|| anyhow::anyhow!("--data DIR"))?),
+            "--dump" => {
+                dump = Some(PathBuf::from(
+                    args.next().ok_or_else(|| anyhow::anyhow!("--dump FILE"))?,
+                ))
+            }
+            "--data" => {
+                data = PathBuf::from(args.next().ok_or_else(|| anyhow::anyhow!("--data DIR"))?)
+            }
             _ => corpus = Some(PathBuf::from(a)),
         }
     }
@@ -44,9 +50,17 @@ fn main() -> anyhow::Result<()> {
     let sentences: Vec<Vec<(&str, &str)>> = text
         .lines()
         .filter(|l| !l.trim().is_empty())
-        .map(|l| l.split(' ').filter(|t| !t.is_empty()).map(|t| t.rsplit_once('/').unwrap_or((t, ""))).collect())
+        .map(|l| {
+            l.split(' ')
+                .filter(|t| !t.is_empty())
+                .map(|t| t.rsplit_once('/').unwrap_or((t, "")))
+                .collect()
+        })
         .collect();
-    let words: Vec<Vec<&str>> = sentences.iter().map(|s| s.iter().map(|(w, _)| *w).collect()).collect();
+    let words: Vec<Vec<&str>> = sentences
+        .iter()
+        .map(|s| s.iter().map(|(w, _)| *w).collect())
+        .collect();
 
     let (mut ok, mut n, mut unk_ok, mut unk) = (0usize, 0usize, 0usize, 0usize);
     let mut confusion: std::collections::BTreeMap<String, usize> = Default::default();
@@ -89,7 +103,12 @@ fn main() -> anyhow::Result<()> {
     let secs = start.elapsed().as_secs_f64();
     let cpu = cpu_seconds() - cpu0;
 
-    println!("corpus     {} ({} sentences, {} tokens)", corpus.display(), words.len(), tokens);
+    println!(
+        "corpus     {} ({} sentences, {} tokens)",
+        corpus.display(),
+        words.len(),
+        tokens
+    );
     println!(
         "load       {:.1} ms wall (fastest of 5), {:.0} ms CPU (mean) ({} lexicon words)",
         load.as_secs_f64() * 1e3,
@@ -97,7 +116,10 @@ fn main() -> anyhow::Result<()> {
         tagger.lexicon_len()
     );
     println!("accuracy   {:.4} ({ok}/{n})", ok as f64 / n as f64);
-    println!("unknown    {:.4} ({unk_ok}/{unk})", unk_ok as f64 / unk.max(1) as f64);
+    println!(
+        "unknown    {:.4} ({unk_ok}/{unk})",
+        unk_ok as f64 / unk.max(1) as f64
+    );
     println!(
         "speed      {:.0} tokens/s wall, {:.0} tokens/s CPU ({rounds} rounds in {secs:.2} s wall, {cpu:.2} s CPU)",
         (tokens * rounds) as f64 / secs,
@@ -105,7 +127,11 @@ fn main() -> anyhow::Result<()> {
     );
     let mut worst: Vec<_> = confusion.into_iter().collect();
     worst.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let worst: Vec<String> = worst.iter().take(8).map(|(k, c)| format!("{k} {c}")).collect();
+    let worst: Vec<String> = worst
+        .iter()
+        .take(8)
+        .map(|(k, c)| format!("{k} {c}"))
+        .collect();
     println!("errors     {}", worst.join(", "));
     Ok(())
 }
@@ -114,7 +140,16 @@ fn main() -> anyhow::Result<()> {
 /// there is no /proc. On a shared machine it counts only the time this process ran.
 fn cpu_seconds() -> f64 {
     let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    let fields: Vec<&str> = stat.rsplit_once(')').map_or("", |(_, rest)| rest).split_whitespace().collect();
-    let ticks = |i: usize| fields.get(i).and_then(|f| f.parse::<f64>().ok()).unwrap_or(0.0);
+    let fields: Vec<&str> = stat
+        .rsplit_once(')')
+        .map_or("", |(_, rest)| rest)
+        .split_whitespace()
+        .collect();
+    let ticks = |i: usize| {
+        fields
+            .get(i)
+            .and_then(|f| f.parse::<f64>().ok())
+            .unwrap_or(0.0)
+    };
     (ticks(11) + ticks(12)) / 100.0
 }

@@ -604,7 +604,10 @@ fn subjects_objects_and_datelines() {
     let e = code_sentence("The Chilean navy on Thursday, May 4, detained the Bolivian fishermen.");
     assert!(has(&e, "Chilean navy", "Bolivian", "17"), "{e:?}");
     let e = code_sentence("A Ghanaian spokesman in a statement condemned the Togolese police.");
-    assert!(has(&e, "Ghanaian spokesman", "Togolese police", "11"), "{e:?}");
+    assert!(
+        has(&e, "Ghanaian spokesman", "Togolese police", "11"),
+        "{e:?}"
+    );
     // A stance toward a thing: the thing is the target when no participant is named ...
     let e = code_sentence("The Kenyan senate rejected the new tax bill.");
     assert!(has(&e, "Kenyan", "tax bill", "12"), "{e:?}");

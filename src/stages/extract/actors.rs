@@ -583,11 +583,42 @@ pub fn group_start(d: &Doc, v: usize, start: usize) -> usize {
 fn time_word(w: &str) -> bool {
     matches!(
         w.trim_end_matches('.'),
-        "monday" | "tuesday" | "wednesday" | "thursday" | "friday" | "saturday" | "sunday"
-            | "january" | "february" | "march" | "april" | "may" | "june" | "july" | "august"
-            | "september" | "october" | "november" | "december" | "jan" | "feb" | "mar"
-            | "apr" | "jun" | "jul" | "aug" | "sep" | "sept" | "oct" | "nov" | "dec"
-            | "morning" | "afternoon" | "evening" | "night" | "weekend"
+        "monday"
+            | "tuesday"
+            | "wednesday"
+            | "thursday"
+            | "friday"
+            | "saturday"
+            | "sunday"
+            | "january"
+            | "february"
+            | "march"
+            | "april"
+            | "may"
+            | "june"
+            | "july"
+            | "august"
+            | "september"
+            | "october"
+            | "november"
+            | "december"
+            | "jan"
+            | "feb"
+            | "mar"
+            | "apr"
+            | "jun"
+            | "jul"
+            | "aug"
+            | "sep"
+            | "sept"
+            | "oct"
+            | "nov"
+            | "dec"
+            | "morning"
+            | "afternoon"
+            | "evening"
+            | "night"
+            | "weekend"
     )
 }
 
@@ -607,11 +638,21 @@ fn adverbial_start(d: &Doc, j: usize, start: usize) -> Option<usize> {
         && matches!(at(j - 2), "last" | "this" | "next")
     {
         let k = j - 2;
-        return Some(if k > start && matches!(at(k - 1), "earlier" | "later") { k - 1 } else { k });
+        return Some(if k > start && matches!(at(k - 1), "earlier" | "later") {
+            k - 1
+        } else {
+            k
+        });
     }
     if j >= start + 3
-        && matches!(at(j - 1), "statement" | "tweet" | "letter" | "speech" | "interview" | "communique")
-        && matches!(at(j - 2), "a" | "an" | "the" | "its" | "his" | "her" | "their" | "joint")
+        && matches!(
+            at(j - 1),
+            "statement" | "tweet" | "letter" | "speech" | "interview" | "communique"
+        )
+        && matches!(
+            at(j - 2),
+            "a" | "an" | "the" | "its" | "his" | "her" | "their" | "joint"
+        )
         && at(j - 3) == "in"
     {
         return Some(j - 3);

@@ -74,7 +74,10 @@ fn verb_use(d: &Doc, i: usize, form: Form, start: usize, has_noun: bool) -> bool
     // The tagger decides for finite verbs and participles; a gerund after a noun ("artillery
     // shelling") is the event noun the rules below keep it as, which the tagger often misses.
     if let Some(t) = d.tag_of(i) {
-        if matches!(form, Form::Base | Form::Third | Form::Past | Form::Participle) {
+        if matches!(
+            form,
+            Form::Base | Form::Third | Form::Past | Form::Participle
+        ) {
             return t.is_verb();
         }
     }

@@ -416,12 +416,7 @@ pub fn right(d: &Doc, from: usize, end: usize) -> Option<(usize, usize)> {
 /// the token where the phrase stopped. One preposition of a phrasal verb or noun ("cracked
 /// down on", "an investigation into") may open it, a locative one ("in", "near") may not.
 /// With `thing`, the phrase may name a thing (see [`participant`]).
-fn phrase_at(
-    d: &Doc,
-    from: usize,
-    end: usize,
-    thing: bool,
-) -> (Option<(usize, usize)>, usize) {
+fn phrase_at(d: &Doc, from: usize, end: usize, thing: bool) -> (Option<(usize, usize)>, usize) {
     let mut a = from;
     // "agreed to release the prisoners": the infinitive's verb (and particle) opens no phrase.
     if a > 0 && a < end && d.w(a - 1) == "to" && d.toks[a].kind == Kind::Word && !d.toks[a].cap {
@@ -478,7 +473,10 @@ fn phrase_at(
             break;
         }
     }
-    ((!own && participant(d, first, b, thing)).then_some((a, b)), b)
+    (
+        (!own && participant(d, first, b, thing)).then_some((a, b)),
+        b,
+    )
 }
 
 /// The first place named after a locative or directional preposition in `from..end` ("set up

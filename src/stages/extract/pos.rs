@@ -82,7 +82,10 @@ impl Tag {
     }
     /// VB, VBD, VBG, VBN, VBP, VBZ (not MD).
     pub fn is_verb(self) -> bool {
-        matches!(self, Tag::VB | Tag::VBD | Tag::VBG | Tag::VBN | Tag::VBP | Tag::VBZ)
+        matches!(
+            self,
+            Tag::VB | Tag::VBD | Tag::VBG | Tag::VBN | Tag::VBP | Tag::VBZ
+        )
     }
     /// A verb form that can head a clause: VBD, VBP, VBZ.
     pub fn is_finite_verb(self) -> bool {
@@ -133,7 +136,11 @@ pub enum TaggerLoadError {
         source: std::io::Error,
     },
     #[error("{path}:{line}: {msg}")]
-    Parse { path: PathBuf, line: usize, msg: String },
+    Parse {
+        path: PathBuf,
+        line: usize,
+        msg: String,
+    },
 }
 
 /// The file names under the tagger's data directory.
@@ -297,11 +304,17 @@ impl ContextRule {
             WdPrevTag => (2 * PAD as u8 + 1 + 3, y),
             PrevWd | PrevWdTag | LBigram => word(2),
             NextWd | NextWdTag => word(4),
-            Prev1Or2Tag | Next1Or2Tag | Prev1Or2Or3Tag | Next1Or2Or3Tag | Prev1Or2Wd | Next1Or2Wd => {
-                (4 * PAD as u8 + 2, 0)
-            }
+            Prev1Or2Tag | Next1Or2Tag | Prev1Or2Or3Tag | Next1Or2Or3Tag | Prev1Or2Wd
+            | Next1Or2Wd => (4 * PAD as u8 + 2, 0),
         };
-        ContextRule { kind, to, slot, value, x, y }
+        ContextRule {
+            kind,
+            to,
+            slot,
+            value,
+            x,
+            y,
+        }
     }
 }
 
@@ -366,7 +379,13 @@ impl Tagger {
             lexical: Vec::new(),
             context: vec![Vec::new(); Tag::ALL.len()],
         };
-        t.words.entry("STAART", Entry { tag: UNKNOWN, id: OUTSIDE_WORD });
+        t.words.entry(
+            "STAART",
+            Entry {
+                tag: UNKNOWN,
+                id: OUTSIDE_WORD,
+            },
+        );
         let mut next_id = 1;
         t.read_lexicon(lexicon)?;
         t.read_lexical(lexical_rules, &mut next_id)?;
@@ -384,14 +403,28 @@ impl Tagger {
             if word.is_empty() {
                 return Err(err("empty word".into()));
             }
-            self.words.entry(word, Entry { tag: UNKNOWN, id: NO_WORD }).tag = tag as u8;
+            self.words
+                .entry(
+                    word,
+                    Entry {
+                        tag: UNKNOWN,
+                        id: NO_WORD,
+                    },
+                )
+                .tag = tag as u8;
         }
         Ok(())
     }
 
     /// The id of a word named by a rule, interning it.
     fn intern(&mut self, word: &str, next_id: &mut u32) -> u32 {
-        let e = self.words.entry(word, Entry { tag: UNKNOWN, id: NO_WORD });
+        let e = self.words.entry(
+            word,
+            Entry {
+                tag: UNKNOWN,
+                id: NO_WORD,
+            },
+        );
         if e.id == NO_WORD {
             e.id = *next_id;
             *next_id += 1;
@@ -399,12 +432,19 @@ impl Tagger {
         e.id
     }
 
-    fn read_lexical(&mut self, (path, text): (&Path, &str), next_id: &mut u32) -> Result<(), TaggerLoadError> {
+    fn read_lexical(
+        &mut self,
+        (path, text): (&Path, &str),
+        next_id: &mut u32,
+    ) -> Result<(), TaggerLoadError> {
         for (n, line) in data_lines(text) {
             let err = |msg: String| parse_error(path, n, msg);
             let f: Vec<&str> = line.split('\t').collect();
             let [kind, when, arg, to] = f[..] else {
-                return Err(err(format!("expected 4 tab-separated fields, found {}", f.len())));
+                return Err(err(format!(
+                    "expected 4 tab-separated fields, found {}",
+                    f.len()
+                )));
             };
             let kind = match kind {
                 "word" => Lexical::Word,
@@ -428,23 +468,41 @@ impl Tagger {
                 return Err(err("empty argument".into()));
             }
             let arg_id = self.intern(arg, next_id);
-            self.lexical.push(LexicalRule { kind, when, arg: arg.into(), arg_id, to });
+            self.lexical.push(LexicalRule {
+                kind,
+                when,
+                arg: arg.into(),
+                arg_id,
+                to,
+            });
         }
         Ok(())
     }
 
-    fn read_context(&mut self, (path, text): (&Path, &str), next_id: &mut u32) -> Result<(), TaggerLoadError> {
+    fn read_context(
+        &mut self,
+        (path, text): (&Path, &str),
+        next_id: &mut u32,
+    ) -> Result<(), TaggerLoadError> {
         let mut any = Vec::new();
         for (n, line) in data_lines(text) {
             let err = |msg: String| parse_error(path, n, msg);
             let f: Vec<&str> = line.split('\t').collect();
             if f.len() < 3 {
-                return Err(err(format!("expected from, to, rule and arguments, found {} fields", f.len())));
+                return Err(err(format!(
+                    "expected from, to, rule and arguments, found {} fields",
+                    f.len()
+                )));
             }
-            let (kind, args) =
-                Context::parse(f[2]).ok_or_else(|| err(format!("unknown contextual rule {:?}", f[2])))?;
+            let (kind, args) = Context::parse(f[2])
+                .ok_or_else(|| err(format!("unknown contextual rule {:?}", f[2])))?;
             if f.len() != 3 + args.len() {
-                return Err(err(format!("{} takes {} argument(s), found {}", f[2], args.len(), f.len() - 3)));
+                return Err(err(format!(
+                    "{} takes {} argument(s), found {}",
+                    f[2],
+                    args.len(),
+                    f.len() - 3
+                )));
             }
             let to = Tag::parse(f[1]).ok_or_else(|| err(format!("unknown tag {:?}", f[1])))? as u8;
             let mut xy = [0u32; 2];
@@ -452,13 +510,16 @@ impl Tagger {
                 xy[k] = match a {
                     Arg::W => self.intern(s, next_id),
                     Arg::T if *s == "STAART" => u32::from(OUTSIDE),
-                    Arg::T => Tag::parse(s).ok_or_else(|| err(format!("unknown tag {s:?}")))? as u32,
+                    Arg::T => {
+                        Tag::parse(s).ok_or_else(|| err(format!("unknown tag {s:?}")))? as u32
+                    }
                 };
             }
             let rule = ContextRule::new(kind, to, xy[0], xy[1]);
             match f[0] {
                 "*" => any.push((self.context.iter().map(Vec::len).collect::<Vec<_>>(), rule)),
-                t => self.context[Tag::parse(t).ok_or_else(|| err(format!("unknown tag {t:?}")))? as usize]
+                t => self.context
+                    [Tag::parse(t).ok_or_else(|| err(format!("unknown tag {t:?}")))? as usize]
                     .push(rule),
             }
         }
@@ -478,7 +539,10 @@ impl Tagger {
 
     /// The lexicon tag of `word` as written, if any.
     pub fn lookup(&self, word: &str) -> Option<Tag> {
-        self.words.get(word).filter(|e| e.tag != UNKNOWN).map(|e| Tag::from_u8(e.tag))
+        self.words
+            .get(word)
+            .filter(|e| e.tag != UNKNOWN)
+            .map(|e| Tag::from_u8(e.tag))
     }
 
     /// Whether `word` at position `i` of a sentence is in the lexicon (by the rules of step 1).
@@ -494,7 +558,11 @@ impl Tagger {
         SCRATCH.with(|s| {
             let mut s = s.borrow_mut();
             self.tag_into(words, &mut s);
-            out.extend(s.tags[PAD..PAD + words.len()].iter().map(|&t| Tag::from_u8(t)));
+            out.extend(
+                s.tags[PAD..PAD + words.len()]
+                    .iter()
+                    .map(|&t| Tag::from_u8(t)),
+            );
         });
     }
 
@@ -543,7 +611,11 @@ impl Tagger {
                 Tag::CD as u8
             } else {
                 let prev = if i > 0 { ids[p - 1] } else { NO_WORD };
-                let next = if i + 1 < words.len() { ids[p + 1] } else { NO_WORD };
+                let next = if i + 1 < words.len() {
+                    ids[p + 1]
+                } else {
+                    NO_WORD
+                };
                 self.unknown_word(w, prev, next, buf)
             };
         }
@@ -582,7 +654,11 @@ impl Tagger {
                 Lexical::HasSuf => w.ends_with(x),
                 Lexical::AddPref | Lexical::AddSuf => {
                     buf.clear();
-                    let (a, b) = if r.kind == Lexical::AddPref { (x, w) } else { (w, x) };
+                    let (a, b) = if r.kind == Lexical::AddPref {
+                        (x, w)
+                    } else {
+                        (w, x)
+                    };
                     buf.push_str(a);
                     buf.push_str(b);
                     self.known(buf)
@@ -601,7 +677,11 @@ impl Tagger {
 }
 
 fn parse_error(path: &Path, line: usize, msg: String) -> TaggerLoadError {
-    TaggerLoadError::Parse { path: path.to_path_buf(), line, msg }
+    TaggerLoadError::Parse {
+        path: path.to_path_buf(),
+        line,
+        msg,
+    }
 }
 
 /// Whether one contextual rule holds for the window `tags`, `ids` centred on the word.
@@ -671,7 +751,9 @@ fn is_all_caps(w: &str) -> bool {
 
 /// Digits and `-,.:/%$` only ("12", "3.5", "1/2", "$5", "10%").
 fn is_number(w: &str) -> bool {
-    !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit() || b"-,.:/%$".contains(&b))
+    !w.is_empty()
+        && w.bytes()
+            .all(|b| b.is_ascii_digit() || b"-,.:/%$".contains(&b))
 }
 
 #[cfg(test)]

@@ -161,7 +161,10 @@ impl<'a> Doc<'a> {
             let tk = self.toks[k];
             let w = self.w(k);
             if tk.kind == Kind::Punct {
-                if !w.is_empty() && w.chars().all(|c| matches!(c, '-' | '\u{2013}' | '\u{2014}')) {
+                if !w.is_empty()
+                    && w.chars()
+                        .all(|c| matches!(c, '-' | '\u{2013}' | '\u{2014}'))
+                {
                     return i < k;
                 }
                 if w == "(" {
@@ -669,7 +672,10 @@ mod tests {
         let at = |w: &str| d.toks.iter().position(|t| &text[t.s..t.e] == w).unwrap();
         assert!(d.in_dateline(at("LA")) && d.in_dateline(at("Bolivia")));
         assert!(!d.in_dateline(at("army")) && !d.in_dateline(at("FAB")));
-        assert!(!d.in_dateline(at("US")), "a sentence of its own, not in capitals");
+        assert!(
+            !d.in_dateline(at("US")),
+            "a sentence of its own, not in capitals"
+        );
     }
 
     #[test]
@@ -684,7 +690,10 @@ mod tests {
         let tag = |w: &str| d.tag_of(d.toks.iter().position(|t| &text[t.s..t.e] == w).unwrap());
         assert!(tag("attack").unwrap().is_verb());
         assert!(tag("attacks").unwrap().is_noun());
-        assert_eq!(d.tag_of(d.toks.iter().position(|t| t.kind == Kind::Neg).unwrap()), Some(Tag::RB));
+        assert_eq!(
+            d.tag_of(d.toks.iter().position(|t| t.kind == Kind::Neg).unwrap()),
+            Some(Tag::RB)
+        );
     }
 
     #[test]

@@ -6,7 +6,8 @@ use super::{Tag, Tagger, TaggerLoadError};
 fn shipped() -> &'static Tagger {
     static T: OnceLock<Tagger> = OnceLock::new();
     T.get_or_init(|| {
-        Tagger::load(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/tagger")).expect("data/tagger loads")
+        Tagger::load(&PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/tagger"))
+            .expect("data/tagger loads")
     })
 }
 
@@ -25,8 +26,14 @@ fn strs(tags: &[Tag]) -> Vec<&'static str> {
 #[test]
 fn news_sentences_with_the_shipped_data() {
     let t = shipped();
-    assert_eq!(strs(&tags(t, "Rebels attacked the town")), ["NNS", "VBD", "DT", "NN"]);
-    assert_eq!(strs(&tags(t, "He will visit Moscow")), ["PRP", "MD", "VB", "NNP"]);
+    assert_eq!(
+        strs(&tags(t, "Rebels attacked the town")),
+        ["NNS", "VBD", "DT", "NN"]
+    );
+    assert_eq!(
+        strs(&tags(t, "He will visit Moscow")),
+        ["PRP", "MD", "VB", "NNP"]
+    );
     assert_eq!(
         strs(&tags(t, "The government said it would respond .")),
         ["DT", "NN", "VBD", "PRP", "MD", "VB", "."]
@@ -58,11 +65,14 @@ fn tag_strings_round_trip_and_helpers() {
     assert!(Tag::VBD.is_verb() && Tag::VBD.is_finite_verb() && !Tag::VBN.is_finite_verb());
     assert!(!Tag::MD.is_verb() && Tag::JJS.is_adj() && Tag::RBR.is_adverb());
     assert!(Tag::PRPS.is_pronoun() && Tag::PDT.is_determiner() && Tag::TO.is_preposition());
-    assert!(Tag::Comma.is_punctuation() && Tag::Hash.is_punctuation() && !Tag::WRB.is_punctuation());
+    assert!(
+        Tag::Comma.is_punctuation() && Tag::Hash.is_punctuation() && !Tag::WRB.is_punctuation()
+    );
     assert_eq!(Tag::CloseQuote.to_string(), "''");
 }
 
-const LEXICON: &str = "# word\ttag\nthe\tDT\ndog\tNN\ncat\tNN\nbarks\tVBZ\nto\tTO\nrun\tNN\nunkind\tJJ\n#1\tCD\n";
+const LEXICON: &str =
+    "# word\ttag\nthe\tDT\ndog\tNN\ncat\tNN\nbarks\tVBZ\nto\tTO\nrun\tNN\nunkind\tJJ\n#1\tCD\n";
 
 fn tiny(lexical: &str, context: &str) -> Result<Tagger, TaggerLoadError> {
     Tagger::parse(
@@ -83,7 +93,11 @@ fn each_contextual_template() {
         ("PREV1OR2TAG\tTO", "to the run", "to the the run"),
         ("NEXT1OR2TAG\tNN", "run the dog", "run the the dog"),
         ("PREV1OR2OR3TAG\tTO", "to the the run", "to the the the run"),
-        ("NEXT1OR2OR3TAG\tNN", "run the the dog", "run the the the dog"),
+        (
+            "NEXT1OR2OR3TAG\tNN",
+            "run the the dog",
+            "run the the the dog",
+        ),
         ("SURROUNDTAG\tDT\tDT", "the run the", "the run dog"),
         ("CURWD\trun", "the run", "the cat"),
         ("PREVWD\tto", "to run", "the run"),
@@ -109,7 +123,10 @@ fn each_contextual_template() {
         let t = tiny("", &format!("NN\tVB\t{rule}\n")).unwrap_or_else(|e| panic!("{rule}: {e}"));
         for (sentence, want) in [(fires, Tag::VB), (stays, Tag::NN)] {
             let words: Vec<&str> = sentence.split(' ').collect();
-            let i = words.iter().position(|w| *w == "run" || *w == "cat").unwrap();
+            let i = words
+                .iter()
+                .position(|w| *w == "run" || *w == "cat")
+                .unwrap();
             assert_eq!(tags(&t, sentence)[i], want, "{rule} on {sentence:?}");
         }
     }
@@ -127,7 +144,11 @@ fn contextual_rules_use_the_tag_a_word_arrived_with_and_the_last_match_wins() {
     let t = tiny("", "NN\tVB\tPREVTAG\tDT\nNN\tJJ\tPREVTAG\tVB\n").unwrap();
     assert_eq!(strs(&tags(&t, "the dog cat")), ["DT", "VB", "JJ"]);
     // `*` matches every tag, in file order with the others.
-    let t = tiny("", "NN\tVB\tNEXTWD\tbarks\n*\tSYM\tNEXTWD\tdog\n*\tJJ\tNEXTWD\tbarks\n").unwrap();
+    let t = tiny(
+        "",
+        "NN\tVB\tNEXTWD\tbarks\n*\tSYM\tNEXTWD\tdog\n*\tJJ\tNEXTWD\tbarks\n",
+    )
+    .unwrap();
     assert_eq!(strs(&tags(&t, "the dog barks")), ["SYM", "JJ", "VBZ"]);
 }
 
@@ -151,16 +172,27 @@ fn each_lexical_template_and_unknown_word_defaults() {
         let t = tiny(&format!("{rule}\n"), "").unwrap_or_else(|e| panic!("{rule}: {e}"));
         let to = Tag::parse(rule.rsplit('\t').next().unwrap()).unwrap();
         for (sentence, want) in [(fires, to), (stays, Tag::NN)] {
-            let i = if sentence.starts_with("to ") || sentence.starts_with("the ") { 1 } else { 0 };
+            let i = if sentence.starts_with("to ") || sentence.starts_with("the ") {
+                1
+            } else {
+                0
+            };
             assert_eq!(tags(&t, sentence)[i], want, "{rule} on {sentence:?}");
         }
     }
     // A condition tag is the tag earlier rules gave, and missing neighbours match no word.
-    let t = tiny("word\t*\tzorp\tVB\nhassuf\tVB\trp\tJJ\nhassuf\tNN\tp\tRB\ngoodright\t*\tSTAART\tCD\n", "").unwrap();
+    let t = tiny(
+        "word\t*\tzorp\tVB\nhassuf\tVB\trp\tJJ\nhassuf\tNN\tp\tRB\ngoodright\t*\tSTAART\tCD\n",
+        "",
+    )
+    .unwrap();
     assert_eq!(strs(&tags(&t, "zorp")), ["JJ"]);
     // Defaults: capitalised -> NNP (not for the first word found in lowercase), numbers -> CD.
     let t = tiny("hassuf\t*\tp\tJJ\n", "").unwrap();
-    assert_eq!(strs(&tags(&t, "The Zorp 12,5 3/4 U.S. NATO zorp #1")), ["DT", "NNP", "CD", "CD", "NNP", "NN", "JJ", "CD"]);
+    assert_eq!(
+        strs(&tags(&t, "The Zorp 12,5 3/4 U.S. NATO zorp #1")),
+        ["DT", "NNP", "CD", "CD", "NNP", "NN", "JJ", "CD"]
+    );
 }
 
 #[test]
@@ -172,10 +204,13 @@ fn load_errors_name_the_file_and_line() {
         (Path::new("context_rules.tsv"), ""),
     );
     assert_eq!(msg(e), "lexicon.tsv:3: unknown tag \"NOUN\"");
-    assert!(msg(tiny("hassuf\t*\tly\tRB\nsuffix\t*\tly\tRB\n", "")).starts_with("lexical_rules.tsv:2: unknown lexical rule"));
+    assert!(msg(tiny("hassuf\t*\tly\tRB\nsuffix\t*\tly\tRB\n", ""))
+        .starts_with("lexical_rules.tsv:2: unknown lexical rule"));
     assert!(msg(tiny("hassuf\t*\tly\n", "")).starts_with("lexical_rules.tsv:1: expected 4"));
-    assert!(msg(tiny("", "NN\tVB\tSURROUNDTAG\tDT\n")).starts_with("context_rules.tsv:1: SURROUNDTAG takes 2"));
-    assert!(msg(tiny("", "\nNN\tVB\tPREVTAG\tXX\n")).starts_with("context_rules.tsv:2: unknown tag \"XX\""));
+    assert!(msg(tiny("", "NN\tVB\tSURROUNDTAG\tDT\n"))
+        .starts_with("context_rules.tsv:1: SURROUNDTAG takes 2"));
+    assert!(msg(tiny("", "\nNN\tVB\tPREVTAG\tXX\n"))
+        .starts_with("context_rules.tsv:2: unknown tag \"XX\""));
     assert!(msg(tiny("", "NN\tVB\tNEARTAG\tDT\n")).contains("unknown contextual rule"));
     let dir = tempfile::tempdir().unwrap();
     let e = Tagger::load(dir.path()).unwrap_err();

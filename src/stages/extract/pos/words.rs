@@ -18,7 +18,12 @@ struct Slot {
     value: Entry,
 }
 
-const FREE: Slot = Slot { hash: 0, start: EMPTY, len: 0, value: Entry { tag: 0, id: 0 } };
+const FREE: Slot = Slot {
+    hash: 0,
+    start: EMPTY,
+    len: 0,
+    value: Entry { tag: 0, id: 0 },
+};
 
 #[derive(Debug)]
 pub(super) struct Words {
@@ -31,7 +36,11 @@ pub(super) struct Words {
 impl Words {
     /// A table sized for about `n` words of `bytes` bytes in all.
     pub(super) fn with_capacity(n: usize, bytes: usize) -> Words {
-        Words { bytes: Vec::with_capacity(bytes), slots: vec![FREE; (2 * n).next_power_of_two().max(16)], len: 0 }
+        Words {
+            bytes: Vec::with_capacity(bytes),
+            slots: vec![FREE; (2 * n).next_power_of_two().max(16)],
+            len: 0,
+        }
     }
 
     /// The slot holding `word`, or the free slot where it would go.
@@ -70,7 +79,12 @@ impl Words {
             }
             let start = u32::try_from(self.bytes.len()).expect("word table under 4 GiB");
             self.bytes.extend_from_slice(w);
-            self.slots[i] = Slot { hash, start, len: w.len() as u32, value: new };
+            self.slots[i] = Slot {
+                hash,
+                start,
+                len: w.len() as u32,
+                value: new,
+            };
             self.len += 1;
         }
         &mut self.slots[i].value
@@ -90,7 +104,10 @@ impl Words {
     }
 
     pub(super) fn values(&self) -> impl Iterator<Item = &Entry> {
-        self.slots.iter().filter(|s| s.start != EMPTY).map(|s| &s.value)
+        self.slots
+            .iter()
+            .filter(|s| s.start != EMPTY)
+            .map(|s| &s.value)
     }
 }
 
@@ -105,5 +122,8 @@ fn same(a: &[u8], b: &[u8]) -> bool {
             return false;
         }
     }
-    ca.remainder().iter().zip(cb.remainder()).all(|(x, y)| x == y)
+    ca.remainder()
+        .iter()
+        .zip(cb.remainder())
+        .all(|(x, y)| x == y)
 }
