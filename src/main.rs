@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 use newsflow::config::Config;
 use newsflow::shell::{kafka, produce, replay, run};
 use newsflow::stages::dedup::DedupIndex;
+use newsflow::stages::happenings::{Happenings, Report};
 use newsflow::stages::route::Target;
 use newsflow::stages::{Chain, ChainConfig, Source, Timings};
 use std::io::{BufRead, Write};
@@ -105,6 +106,10 @@ enum Command {
         /// relative dates ("yesterday") resolve against it.
         #[arg(long, requires = "text")]
         date: Option<String>,
+        /// Print happening records instead of article records: the file's
+        /// events counted once (docs/happenings.md).
+        #[arg(long)]
+        happenings: bool,
     },
     /// Create the configured topics that do not exist yet (the dedup
     /// changelog compacted). For real clusters and test brokers.
@@ -238,12 +243,18 @@ fn dispatch(cli: Cli) -> Result<()> {
             config,
             text,
             date,
+            happenings,
         } => {
             let cfg = Config::load(config.as_deref())?;
+            let output = if happenings {
+                ExtractOutput::Happenings
+            } else {
+                ExtractOutput::Articles
+            };
             if text {
-                return extract_text(&cfg, &file, date.as_deref());
+                return extract_text(&cfg, &file, date.as_deref(), output);
             }
-            extract(&cfg, &file)
+            extract(&cfg, &file, output)
         }
         Command::CreateTopics {
             config,
@@ -311,7 +322,7 @@ async fn produce_file(cfg: &Config, file: &str) -> Result<()> {
 }
 
 /// `extract --text`: the whole input is one article's body.
-fn extract_text(cfg: &Config, file: &str, date: Option<&str>) -> Result<()> {
+fn extract_text(cfg: &Config, file: &str, date: Option<&str>, output: ExtractOutput) -> Result<()> {
     let mut body = String::new();
     if file == "-" {
         std::io::Read::read_to_string(&mut std::io::stdin(), &mut body)?;
@@ -324,10 +335,14 @@ fn extract_text(cfg: &Config, file: &str, date: Option<&str>) -> Result<()> {
         Some(d) => Some(d.to_string()),
     };
     let line = serde_json::json!({ "body": body, "published_at": published }).to_string();
-    extract_lines(cfg, Box::new(std::io::Cursor::new(line.into_bytes())))
+    extract_lines(
+        cfg,
+        Box::new(std::io::Cursor::new(line.into_bytes())),
+        output,
+    )
 }
 
-fn extract(cfg: &Config, file: &str) -> Result<()> {
+fn extract(cfg: &Config, file: &str, output: ExtractOutput) -> Result<()> {
     let reader: Box<dyn BufRead> = if file == "-" {
         Box::new(std::io::BufReader::new(std::io::stdin()))
     } else {
@@ -335,11 +350,20 @@ fn extract(cfg: &Config, file: &str) -> Result<()> {
             std::fs::File::open(file).with_context(|| format!("opening {file}"))?,
         ))
     };
-    extract_lines(cfg, reader)
+    extract_lines(cfg, reader, output)
 }
 
-/// One article record per valid JSONL line, in input order; errors on stderr.
-fn extract_lines(cfg: &Config, reader: Box<dyn BufRead>) -> Result<()> {
+/// What `newsflow extract` prints.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ExtractOutput {
+    /// One article record per valid line, in input order.
+    Articles,
+    /// One happening record per happening of the whole file, by aggregation key.
+    Happenings,
+}
+
+/// The records of a JSONL input (see [`ExtractOutput`]); errors on stderr.
+fn extract_lines(cfg: &Config, reader: Box<dyn BufRead>, output: ExtractOutput) -> Result<()> {
     let extractor = newsflow::stages::extract::Extractor::load_default()
         .context("loading the dictionaries under data/ (set NEWSFLOW_DATA_DIR to their folder)")?;
     let chain = Chain::new(ChainConfig {
@@ -354,6 +378,8 @@ fn extract_lines(cfg: &Config, reader: Box<dyn BufRead>) -> Result<()> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let (mut ok, mut bad) = (0u64, 0u64);
+    let mut happenings = Happenings::new(cfg.happenings.rules(), cfg.happenings.max_article_ids);
+    let mut reports = 0u64;
     for (i, line) in reader.split(b'\n').enumerate() {
         let mut line = line.context("reading input")?;
         if line.last() == Some(&b'\r') {
@@ -374,17 +400,38 @@ fn extract_lines(cfg: &Config, reader: Box<dyn BufRead>) -> Result<()> {
             bad += 1;
             continue;
         }
-        for o in outcome
-            .outputs
-            .iter()
-            .filter(|o| o.target == Target::Articles)
-        {
-            out.write_all(&o.payload)?;
-            out.write_all(b"\n")?;
-            ok += 1;
+        for o in &outcome.outputs {
+            match (o.target, output) {
+                (Target::Articles, ExtractOutput::Articles) => {
+                    out.write_all(&o.payload)?;
+                    out.write_all(b"\n")?;
+                    ok += 1;
+                }
+                (Target::Articles, ExtractOutput::Happenings) => ok += 1,
+                (Target::Events, ExtractOutput::Happenings) => {
+                    let report = Report::from_event_record(&o.payload, None)
+                        .context("reading an event record back")?;
+                    if let Some(r) = report {
+                        reports += u64::from(happenings.add(r));
+                    }
+                }
+                _ => {}
+            }
         }
     }
+    if output == ExtractOutput::Happenings {
+        let records = happenings.finish();
+        for r in &records {
+            out.write_all(r)?;
+            out.write_all(b"\n")?;
+        }
+        eprintln!(
+            "newsflow: {ok} articles, {reports} events (hypothetical ones left out), {} happenings, {bad} malformed lines",
+            records.len()
+        );
+    } else {
+        eprintln!("newsflow: {ok} articles, {bad} malformed lines");
+    }
     out.flush()?;
-    eprintln!("newsflow: {ok} articles, {bad} malformed lines");
     Ok(())
 }

@@ -28,6 +28,7 @@ pub struct Config {
     pub shutdown: ShutdownConfig,
     pub metrics: MetricsConfig,
     pub dedup: DedupConfig,
+    pub happenings: HappeningsConfig,
     pub embedded: EmbeddedConfig,
 }
 
@@ -175,6 +176,25 @@ impl DedupConfig {
             window_secs: self.window_days.saturating_mul(86_400),
             max_lateness_secs: self.max_lateness_hours.saturating_mul(3_600),
             capacity: self.capacity,
+        }
+    }
+}
+
+/// The aggregation of events into happenings (`stages::happenings`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HappeningsConfig {
+    pub tolerance_days: u32,
+    pub horizon_days: u32,
+    pub max_article_ids: usize,
+}
+
+impl HappeningsConfig {
+    /// The aggregation rules.
+    pub fn rules(&self) -> crate::stages::happenings::Rules {
+        crate::stages::happenings::Rules {
+            tolerance_days: i64::from(self.tolerance_days),
+            horizon_secs: i64::from(self.horizon_days) * 86_400,
         }
     }
 }
@@ -383,6 +403,25 @@ impl Config {
         }
         // The dedup index checks its own settings (one home for the rules).
         self.dedup.index_config().validate()?;
+        let h = &self.happenings;
+        if h.tolerance_days > 31 {
+            return bad(
+                "happenings.tolerance_days",
+                format!("= {} must be at most 31", h.tolerance_days),
+            );
+        }
+        if h.horizon_days < 1 || h.horizon_days > 366 {
+            return bad(
+                "happenings.horizon_days",
+                format!("= {} must be between 1 and 366", h.horizon_days),
+            );
+        }
+        if h.max_article_ids < 1 || h.max_article_ids > 1000 {
+            return bad(
+                "happenings.max_article_ids",
+                format!("= {} must be between 1 and 1000", h.max_article_ids),
+            );
+        }
         if self.embedded.partitions < 1 || self.embedded.partitions > 1024 {
             return bad(
                 "embedded.partitions",
@@ -458,6 +497,11 @@ impl Config {
             d.max_lateness_hours,
             d.capacity,
             if d.on_duplicate == OnDuplicate::Drop { "drop" } else { "annotate" }
+        ));
+        let h = &self.happenings;
+        out.push_str(&format!(
+            "\n[happenings]\ntolerance_days = {}\nhorizon_days = {}\nmax_article_ids = {}\n",
+            h.tolerance_days, h.horizon_days, h.max_article_ids
         ));
         out.push_str(&format!(
             "\n[embedded]\npartitions = {}\nmax_lead_bytes = {}\n",

@@ -13,6 +13,7 @@ pub mod budget;
 pub mod canonical_url;
 pub mod dedup;
 pub mod extract;
+pub mod happenings;
 pub mod html;
 pub mod language;
 pub mod normalize;

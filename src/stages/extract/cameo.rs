@@ -5,11 +5,11 @@
 
 use std::collections::HashMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The PLOVER reading of a CAMEO code: event type (AGREE, ASSAULT ...), mode (may be empty)
 /// and contexts (may be empty).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plover {
     pub event_type: String,
     pub mode: String,

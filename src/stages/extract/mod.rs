@@ -283,7 +283,7 @@ impl Extractor {
 
 /// How precisely a [`Location`] places an event or a casualty (written in
 /// lower case).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum PlacePrecision {
     /// A populated place with coordinates and its first-level division.

@@ -1,7 +1,8 @@
 //! The output records, serialized here and nowhere else: the article
 //! record (`schemas/article-record.schema.json`), the event record
-//! (`schemas/event-record.schema.json`) and the duplicate record
-//! (`schemas/duplicate-record.schema.json`). Every producer (the streaming
+//! (`schemas/event-record.schema.json`), the duplicate record
+//! (`schemas/duplicate-record.schema.json`) and the happening record
+//! (`schemas/happening-record.schema.json`, in `happening.rs`). Every producer (the streaming
 //! shell, `newsflow extract`, replays) goes through these writers, so all of
 //! them publish the same bytes, and the tests check each writer against its
 //! schema.
@@ -20,8 +21,11 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+mod happening;
 #[cfg(test)]
 mod schema_tests;
+
+pub use happening::{happening_record, HAPPENING_SCHEMA_VERSION};
 
 /// Version of the article record layout; bump on incompatible changes.
 pub const ARTICLE_SCHEMA_VERSION: u32 = 1;
