@@ -5,8 +5,8 @@ Runs `newsflow extract` (article records) and `newsflow extract --happenings` ov
 prints:
   * raw events vs happenings, mentions per happening, happenings with reports from several
     articles and several stories;
-  * with --sample N: N random happenings with reports from two or more articles (are they one
-    happening?) and N random pairs of reports that share the aggregation key, come from
+  * with --sample N: N random happenings with reports from two or more stories (not near
+    copies of one article: are they one happening?) and N random pairs of reports that share the aggregation key, come from
     different articles, were reported at most the horizon apart, and were kept apart (should
     they have been merged?), each with the sentences and dates to judge them by.
 
@@ -58,8 +58,8 @@ def main():
         return
 
     rng = random.Random(args.seed)
-    print("\n# Happenings reported by two or more articles\n")
-    for i, h in enumerate(rng.sample(multi_article, min(args.sample, len(multi_article))), 1):
+    print("\n# Happenings reported by two or more stories\n")
+    for i, h in enumerate(rng.sample(multi_story, min(args.sample, len(multi_story))), 1):
         print(f"M{i} {h['happening_id']} {h['key']} code {h['action']['cameo']} "
               f"({h['action']['label']}) date {h['date']} mentions {h['mentions']} "
               f"articles {h['articles']} stories {h['stories']}")

@@ -12,9 +12,13 @@
 //!   period (week, month) contains the finer one. A report dated only to a year, or not at
 //!   all, cannot be placed in time closely enough and only joins reports of its own story
 //!   (near copies of its article).
-//! - **Place**: the same country where both name one; the same place where both name one below
-//!   the country (a city, or a first-level division and a city inside it). A report without a
-//!   place, or placed only in a region larger than a country, contradicts none.
+//! - **Place**, for material actions (quad classes 2 and 4: aid, attacks, arrests ...): the
+//!   same country where both name one; the same place where both name one below the country (a
+//!   city, or a first-level division and a city inside it). A report without a place, or placed
+//!   only in a region larger than a country, contradicts none. Verbal actions (quad classes 1
+//!   and 3: statements, appeals, threats, accusations) are not compared by place: where a
+//!   statement is reported from (the speaker's capital, the dateline, the country spoken of)
+//!   varies from outlet to outlet and says nothing about which statement it was.
 //! - **Report time**: reported at most `horizon` apart. A happening therefore stops taking
 //!   reports a horizon after its first one: it is closed then.
 //!
@@ -90,7 +94,10 @@ impl Rules {
         if !self.dates_compatible(a, b) {
             return Some(Apart::Date);
         }
-        if !places_compatible(a.location.as_ref(), b.location.as_ref()) {
+        if material(a)
+            && material(b)
+            && !places_compatible(a.location.as_ref(), b.location.as_ref())
+        {
             return Some(Apart::Place);
         }
         if let (Some(x), Some(y)) = (a.reported_at, b.reported_at) {
@@ -141,6 +148,11 @@ pub fn general(code: &str) -> &str {
         Some(root) if code.len() == 3 => root,
         _ => code,
     }
+}
+
+/// Aid, cooperation in deeds, force, coercion: quad classes 2 and 4.
+fn material(r: &Report) -> bool {
+    matches!(r.action.quad_class, 2 | 4)
 }
 
 fn places_compatible(a: Option<&Place>, b: Option<&Place>) -> bool {

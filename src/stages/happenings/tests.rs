@@ -250,6 +250,16 @@ fn places_must_agree_on_country_and_on_a_named_place() {
     );
     assert!(rules.compatible(&province, &tehran));
     assert_eq!(rules.apart(&province, &isfahan), Some(Apart::Place));
+    // A statement is the same statement wherever it is reported from.
+    let said = |id, p: Option<Place>| {
+        with(rep(id, "RUS", "USA", "111"), |r| {
+            r.action.quad_class = 3;
+            r.location = p;
+        })
+    };
+    let in_moscow = said("e8", Some(city("Moscow", "RUS", "48", 524901)));
+    let in_usa = said("e9", Some(country("USA")));
+    assert!(rules.compatible(&in_moscow, &in_usa));
 }
 
 #[test]
