@@ -1,12 +1,18 @@
 //! deploy/kubernetes: the Deployment's selector, metrics port, probes (/health, /ready),
 //! resources, non-root user, environment overrides and config mount agree with the service, and
-//! the termination grace period outlasts the shutdown deadline.
+//! the termination grace period outlasts the shutdown deadline. deploy/kubernetes-exactly-once:
+//! the same pod as a StatefulSet with exactly-once delivery.
 
 use super::common::*;
 
 /// (kind, document) for every manifest in deploy/kubernetes.
 fn k8s_docs() -> Vec<(String, Yaml)> {
-    let dir = root().join("deploy/kubernetes");
+    docs_in("deploy/kubernetes")
+}
+
+/// (kind, document) for every manifest in the folder `rel`.
+fn docs_in(rel: &str) -> Vec<(String, Yaml)> {
+    let dir = root().join(rel);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -182,5 +188,103 @@ fn kubernetes_manifests_agree_with_the_service() {
         eprintln!(
             "config/newsflow.toml absent: skipped the cross-check against the embedded default"
         );
+    }
+}
+
+/// The environment of a container, by name.
+fn env_of(c: &Yaml) -> BTreeMap<String, String> {
+    c["env"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|e| (s(&e["name"]).to_string(), s(&e["value"]).to_string()))
+        .collect()
+}
+
+#[test]
+fn the_exactly_once_overlay_runs_the_same_pod_as_a_statefulset() {
+    let base = k8s_docs();
+    let dep = one(&base, &["Deployment"]);
+    let docs = docs_in("deploy/kubernetes-exactly-once");
+    let sts = one(&docs, &["StatefulSet"]);
+    assert_eq!(sts["metadata"]["name"], dep["metadata"]["name"]);
+    let pod = &sts["spec"]["template"];
+    assert!(selects(
+        &sts["spec"]["selector"]["matchLabels"],
+        &pod["metadata"]["labels"]
+    ));
+    assert_eq!(s(&sts["spec"]["podManagementPolicy"]), "Parallel");
+    let headless = one(&docs, &["Service"]);
+    assert_eq!(sts["spec"]["serviceName"], headless["metadata"]["name"]);
+    assert_eq!(s(&headless["spec"]["clusterIP"]), "None");
+    assert!(selects(&headless["spec"]["selector"], &pod["metadata"]["labels"]));
+
+    // The same pod as the Deployment's, but for its environment.
+    let strip_env = |pod: &Yaml| {
+        let mut p = pod.clone();
+        p["spec"]["containers"][0]
+            .as_mapping_mut()
+            .unwrap()
+            .remove("env");
+        p
+    };
+    assert_eq!(
+        strip_env(pod),
+        strip_env(&dep["spec"]["template"]),
+        "the StatefulSet's pod drifted from the Deployment's"
+    );
+    let env = env_of(&pod["spec"]["containers"][0]);
+    check_env(&env, "StatefulSet");
+    let mut expected = env_of(&dep["spec"]["template"]["spec"]["containers"][0]);
+    expected.insert(
+        "NEWSFLOW_PIPELINE__DELIVERY".into(),
+        "exactly-once".into(),
+    );
+    assert_eq!(env, expected);
+    assert!(
+        !env.contains_key("NEWSFLOW_PIPELINE__TRANSACTIONAL_ID"),
+        "the transactional id comes from the stable pod name"
+    );
+
+    let kust = one(&docs, &["Kustomization"]);
+    let listed: BTreeSet<String> = kust["resources"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|r| s(r).to_string())
+        .collect();
+    assert!(listed.contains("../kubernetes"), "built on deploy/kubernetes");
+    for f in std::fs::read_dir(root().join("deploy/kubernetes-exactly-once")).unwrap() {
+        let name = f.unwrap().file_name().into_string().unwrap();
+        assert!(
+            name == "kustomization.yaml" || listed.contains(&name),
+            "{name} not in kustomization.yaml"
+        );
+    }
+    let patch = &kust["patches"][0];
+    assert_eq!(s(&patch["target"]["kind"]), "Deployment");
+    assert!(s(&patch["patch"]).contains("$patch: delete"));
+
+    // Built as kubectl would apply it: a StatefulSet and no Deployment.
+    match std::process::Command::new("kubectl")
+        .args(["kustomize"])
+        .arg(root().join("deploy/kubernetes-exactly-once"))
+        .output()
+    {
+        Ok(out) => {
+            assert!(
+                out.status.success(),
+                "kubectl kustomize: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let built = String::from_utf8(out.stdout).unwrap();
+            let kinds: Vec<&str> = built
+                .lines()
+                .filter_map(|l| l.strip_prefix("kind: "))
+                .collect();
+            assert!(kinds.contains(&"StatefulSet"), "{kinds:?}");
+            assert!(!kinds.contains(&"Deployment"), "{kinds:?}");
+        }
+        Err(e) => eprintln!("kubectl not found ({e}): the kustomize build was not checked"),
     }
 }
