@@ -350,12 +350,12 @@ fn extract_text_mode_codes_a_plain_text_article() {
 
 #[test]
 fn extract_happenings_counts_one_happening_once_across_outlets() {
-    // Three outlets report Russia condemning the United States on January 13 (one from
-    // Moscow, two naming no place), a fourth a new condemnation a week later.
+    // Three outlets report Russia condemning the United States' threats on January 13 (one
+    // from Moscow, two naming no place), a fourth a new condemnation a week later.
     let input = [
         r#"{"id":"a1","source":"Outlet One","published_at":"2026-01-14T08:00:00Z","title":"Moscow rebukes Washington","body":"Russia condemned the United States on Tuesday over its threats against Iran, the foreign ministry in Moscow said."}"#,
         r#"{"id":"a2","source":"Outlet Two","published_at":"2026-01-14T11:30:00Z","title":"Russia criticises US","body":"Russia on Tuesday strongly condemned the United States for what it called threats against Tehran."}"#,
-        r#"{"id":"a3","source":"Outlet Three","published_at":"2026-01-15T06:00:00Z","title":"Kremlin anger","body":"Russia condemned the United States on January 13, calling its warnings to Iran unacceptable."}"#,
+        r#"{"id":"a3","source":"Outlet Three","published_at":"2026-01-15T06:00:00Z","title":"Kremlin anger","body":"Russia condemned the United States on January 13 for its threats against Iran, calling them unacceptable."}"#,
         r#"{"id":"a4","source":"Outlet Four","published_at":"2026-01-22T09:00:00Z","title":"New rebuke","body":"Russia condemned the United States on Wednesday over new sanctions on Iran."}"#,
     ];
     let run = |lines: &[&str]| {
@@ -393,7 +393,10 @@ fn extract_happenings_counts_one_happening_once_across_outlets() {
     assert_eq!(jan13["outlets"], 3);
     assert_eq!(jan13["independent_outlets"], 3);
     assert_eq!(jan13["article_ids"], serde_json::json!(["a1", "a2", "a3"]));
-    assert_eq!(jan13["location"]["name"], "Moscow", "the best-placed report");
+    assert_eq!(
+        jan13["location"]["name"], "Moscow",
+        "the best-placed report"
+    );
     assert_eq!(jan13["first_reported_at"], "2026-01-14T08:00:00Z");
     let later = records.iter().find(|r| r["date"] == "2026-01-21").unwrap();
     assert_eq!(later["mentions"], 1);

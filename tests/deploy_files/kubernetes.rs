@@ -217,7 +217,10 @@ fn the_exactly_once_overlay_runs_the_same_pod_as_a_statefulset() {
     let headless = one(&docs, &["Service"]);
     assert_eq!(sts["spec"]["serviceName"], headless["metadata"]["name"]);
     assert_eq!(s(&headless["spec"]["clusterIP"]), "None");
-    assert!(selects(&headless["spec"]["selector"], &pod["metadata"]["labels"]));
+    assert!(selects(
+        &headless["spec"]["selector"],
+        &pod["metadata"]["labels"]
+    ));
 
     // The same pod as the Deployment's, but for its environment.
     let strip_env = |pod: &Yaml| {
@@ -236,10 +239,7 @@ fn the_exactly_once_overlay_runs_the_same_pod_as_a_statefulset() {
     let env = env_of(&pod["spec"]["containers"][0]);
     check_env(&env, "StatefulSet");
     let mut expected = env_of(&dep["spec"]["template"]["spec"]["containers"][0]);
-    expected.insert(
-        "NEWSFLOW_PIPELINE__DELIVERY".into(),
-        "exactly-once".into(),
-    );
+    expected.insert("NEWSFLOW_PIPELINE__DELIVERY".into(), "exactly-once".into());
     assert_eq!(env, expected);
     assert!(
         !env.contains_key("NEWSFLOW_PIPELINE__TRANSACTIONAL_ID"),
@@ -253,7 +253,10 @@ fn the_exactly_once_overlay_runs_the_same_pod_as_a_statefulset() {
         .iter()
         .map(|r| s(r).to_string())
         .collect();
-    assert!(listed.contains("../kubernetes"), "built on deploy/kubernetes");
+    assert!(
+        listed.contains("../kubernetes"),
+        "built on deploy/kubernetes"
+    );
     for f in std::fs::read_dir(root().join("deploy/kubernetes-exactly-once")).unwrap() {
         let name = f.unwrap().file_name().into_string().unwrap();
         assert!(

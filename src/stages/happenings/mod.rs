@@ -19,6 +19,7 @@ mod report;
 mod rules;
 #[cfg(test)]
 mod tests;
+mod words;
 
 use std::collections::BTreeMap;
 

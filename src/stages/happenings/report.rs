@@ -72,6 +72,9 @@ pub struct Report {
     pub location: Option<Place>,
     /// The sentence the event was read from.
     pub sentence: String,
+    /// Its content words ([`super::words::content_words`]) but those of the source and
+    /// target mentions, which every report of the dyad shares.
+    pub words: Vec<u32>,
 }
 
 /// Why an event record cannot be aggregated.
@@ -156,6 +159,8 @@ impl Report {
                 }
             },
         };
+        let words =
+            super::words::subject_words(&f.evidence.sentence, &[&f.source.text, &f.target.text]);
         Ok(Some(Report {
             event_id: f.event_id,
             article_id: f.article_id,
@@ -167,6 +172,7 @@ impl Report {
             action: f.action,
             date,
             location: f.location,
+            words,
             sentence: f.evidence.sentence,
         }))
     }

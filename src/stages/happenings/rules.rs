@@ -9,9 +9,15 @@
 //!   force, not specified" is the parent of `193`; `183` of `1831`). Siblings (`193`, `194`)
 //!   are different happenings.
 //! - **Date**: two day-precision dates at most `tolerance_days` apart; otherwise the coarser
-//!   period (week, month) contains the finer one. A report dated only to a year, or not at
-//!   all, cannot be placed in time closely enough and only joins reports of its own story
-//!   (near copies of its article).
+//!   period (week, month) contains the finer one. A date the sentence does not give (the
+//!   publication date stands in for it) only says the event happened by then: it stands for
+//!   the horizon up to that day and must overlap the other report's date. A report dated only to
+//!   a year, or not at all, cannot be placed in time closely enough and only joins reports of
+//!   its own story (near copies of its article).
+//! - **Text**: reports of different stories share at least two content words, and at least
+//!   three tenths of the shorter sentence's ([`super::words`]): the dyad, a date and a vague
+//!   code ("make an appeal", "consult") are shared by many happenings; what they are about is
+//!   not.
 //! - **Place**, for material actions (quad classes 2 and 4: aid, attacks, arrests ...): the
 //!   same country where both name one; the same place where both name one below the country (a
 //!   city, or a first-level division and a city inside it). A report without a place, or placed
@@ -27,7 +33,10 @@
 //! deepest code and at most one specific place.
 
 use super::report::{Dated, Party, Place, Report};
-use crate::stages::extract::{PlacePrecision, Precision};
+use chrono::{Duration, NaiveDate};
+
+use super::words::shared;
+use crate::stages::extract::{Basis, PlacePrecision, Precision};
 
 /// The aggregation settings (`[happenings]` in the configuration).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,6 +91,7 @@ pub enum Apart {
     Date,
     Place,
     ReportTime,
+    Text,
 }
 
 impl Rules {
@@ -105,6 +115,9 @@ impl Rules {
                 return Some(Apart::ReportTime);
             }
         }
+        if a.story_id != b.story_id && !same_subject(&a.words, &b.words) {
+            return Some(Apart::Text);
+        }
         None
     }
 
@@ -121,6 +134,12 @@ impl Rules {
     }
 
     fn periods_compatible(&self, x: &Dated, y: &Dated) -> bool {
+        let stated = |d: &Dated| d.basis != Basis::Publication;
+        if !stated(x) || !stated(y) {
+            let (xa, xb) = self.span(x);
+            let (ya, yb) = self.span(y);
+            return xa <= yb && ya <= xb;
+        }
         let day = |d: &Dated| d.first == d.last;
         if day(x) && day(y) {
             return (x.first - y.first).num_days().abs() <= self.tolerance_days;
@@ -128,6 +147,23 @@ impl Rules {
         let contains = |o: &Dated, i: &Dated| o.first <= i.first && i.last <= o.last;
         contains(x, y) || contains(y, x)
     }
+
+    /// The days a date stands for: its period, and for a publication date the horizon up to
+    /// it (with the tolerance after it).
+    fn span(&self, d: &Dated) -> (NaiveDate, NaiveDate) {
+        if d.basis == Basis::Publication {
+            let back = Duration::seconds(self.horizon_secs);
+            (d.first - back, d.last + Duration::days(self.tolerance_days))
+        } else {
+            (d.first, d.last)
+        }
+    }
+}
+
+/// Whether two sentences' content words say they are about the same thing.
+fn same_subject(a: &[u32], b: &[u32]) -> bool {
+    let n = shared(a, b);
+    n >= 2 && n * 10 >= 3 * a.len().min(b.len())
 }
 
 /// The report's date when it is finer than a year.
@@ -193,7 +229,6 @@ pub fn place_rank(p: Option<&Place>) -> u8 {
 /// How well a report dates its event: higher is better (precision first, then an explicit
 /// date over a relative one over the publication date).
 pub fn date_rank(d: Option<&Dated>) -> u8 {
-    use crate::stages::extract::Basis;
     let Some(d) = d else { return 0 };
     let p = match d.precision {
         Precision::Day => 4,

@@ -104,7 +104,8 @@ fn rep(event_id: &str, src: &str, tgt: &str, cameo: &str) -> Report {
         },
         date: Some(day("2026-01-13")),
         location: None,
-        sentence: format!("sentence of {event_id}"),
+        sentence: "Troops shelled the border town of Kessab.".into(),
+        words: super::words::content_words("Troops shelled the border town of Kessab."),
     }
 }
 
@@ -278,6 +279,72 @@ fn reports_more_than_a_horizon_apart_are_different_happenings() {
     });
     assert!(rules.compatible(&a, &week_later));
     assert_eq!(rules.apart(&a, &later), Some(Apart::ReportTime));
+}
+
+#[test]
+fn reports_of_different_stories_must_share_what_they_are_about() {
+    let rules = Rules::default();
+    let say = |id: &str, story: &str, sentence: &str| {
+        with(rep(id, "USAGOV", "JPN", "020"), |r| {
+            r.story_id = story.into();
+            r.sentence = sentence.into();
+            r.words = super::words::subject_words(sentence, &["Washington", "Japan"]);
+        })
+    };
+    let a = say(
+        "e1",
+        "s1",
+        "Washington urged Japan to open its rice market to imports.",
+    );
+    let b = say(
+        "e2",
+        "s2",
+        "Washington pressed Japan on Tuesday to open the rice market.",
+    );
+    let c = say(
+        "e3",
+        "s3",
+        "Washington asked Japan to stimulate domestic demand.",
+    );
+    let c_copy = say(
+        "e4",
+        "s1",
+        "Washington asked Japan to stimulate domestic demand.",
+    );
+    assert!(rules.compatible(&a, &b), "rice market, open");
+    assert_eq!(rules.apart(&a, &c), Some(Apart::Text));
+    // Near copies of one article are one story: the text rule does not apply.
+    assert!(rules.compatible(&a, &c_copy));
+}
+
+#[test]
+fn a_publication_date_says_only_that_the_event_happened_by_then() {
+    let rules = Rules::default();
+    let published = |id, d| {
+        with(rep(id, "USA", "IRN", "190"), |r| {
+            r.date = Some(Dated {
+                basis: Basis::Publication,
+                ..day(d)
+            })
+        })
+    };
+    let stated = |id, d| with(rep(id, "USA", "IRN", "190"), |r| r.date = Some(day(d)));
+    let p14 = published("e1", "2026-01-14");
+    assert!(rules.compatible(&p14, &stated("e2", "2026-01-08")));
+    assert!(rules.compatible(&p14, &stated("e3", "2026-01-15")));
+    assert_eq!(
+        rules.apart(&p14, &stated("e4", "2026-01-06")),
+        Some(Apart::Date)
+    );
+    assert_eq!(
+        rules.apart(&p14, &stated("e5", "2026-01-16")),
+        Some(Apart::Date)
+    );
+    assert!(rules.compatible(&p14, &published("e6", "2026-01-19")));
+    assert_eq!(
+        rules.apart(&p14, &published("e7", "2026-01-23")),
+        Some(Apart::Date)
+    );
 }
 
 fn parse(record: &[u8]) -> serde_json::Value {
