@@ -2,30 +2,16 @@
 //!
 //!     cargo bench --bench entities
 
-use std::io::BufRead;
-
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use newsflow::entities::{recognize, split_sentences, Gazetteer};
 
+#[path = "../examples/common/bbc.rs"]
+mod bbc;
+
 fn articles() -> Vec<String> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpora/bbc.jsonl");
-    let Ok(f) = std::fs::File::open(path) else {
-        eprintln!("skipping: {path} not found");
-        return Vec::new();
-    };
-    std::io::BufReader::new(f)
-        .lines()
-        .map_while(Result::ok)
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(&l).ok())
-        .filter_map(|v| {
-            Some(format!(
-                "{}\n\n{}",
-                v["title"].as_str()?,
-                v["body"].as_str()?
-            ))
-        })
-        .take(500)
-        .collect()
+    bbc::bbc_texts()
+        .map(|texts| texts.take(500).collect())
+        .unwrap_or_default()
 }
 
 fn bench(c: &mut Criterion) {

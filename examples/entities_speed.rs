@@ -3,33 +3,22 @@
 //!
 //!     cargo run --release --example entities_speed -- [ROUNDS]
 
-use std::io::BufRead;
 use std::time::Instant;
 
 use newsflow::entities::{recognize, Gazetteer};
+
+#[path = "common/bbc.rs"]
+mod bbc;
 
 fn main() -> anyhow::Result<()> {
     let rounds: usize = std::env::args()
         .nth(1)
         .and_then(|r| r.parse().ok())
         .unwrap_or(3);
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpora/bbc.jsonl");
-    let Ok(f) = std::fs::File::open(path) else {
-        eprintln!("skipping: {path} not found");
+    let Some(texts) = bbc::bbc_texts() else {
         return Ok(());
     };
-    let docs: Vec<String> = std::io::BufReader::new(f)
-        .lines()
-        .map_while(Result::ok)
-        .filter_map(|l| serde_json::from_str::<serde_json::Value>(&l).ok())
-        .filter_map(|v| {
-            Some(format!(
-                "{}\n\n{}",
-                v["title"].as_str()?,
-                v["body"].as_str()?
-            ))
-        })
-        .collect();
+    let docs: Vec<String> = texts.collect();
     let t = Instant::now();
     let g = Gazetteer::load_default()?;
     println!(

@@ -187,19 +187,10 @@ mod tests {
 
     fn mention(country: &str) -> Entity {
         Entity {
-            kind: EntityKind::Country,
-            start: 0,
-            end: 1,
             text: country.into(),
-            name: country.into(),
             code: Some(country.into()),
             country: Some(country.into()),
-            role: None,
-            geonames_id: None,
-            admin1: None,
-            lat: None,
-            lon: None,
-            sentence_index: 0,
+            ..Entity::new(EntityKind::Country, 0, 1, country.into())
         }
     }
 

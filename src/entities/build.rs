@@ -19,21 +19,7 @@ impl<'a> Resolver<'a> {
 
     pub(super) fn entity(&self, kind: EntityKind, s: usize, e: usize, name: String) -> Entity {
         let (os, oe) = self.f.orig(s, e);
-        Entity {
-            kind,
-            start: os,
-            end: oe,
-            text: String::new(),
-            name,
-            code: None,
-            country: None,
-            role: None,
-            geonames_id: None,
-            admin1: None,
-            lat: None,
-            lon: None,
-            sentence_index: 0,
-        }
+        Entity::new(kind, os, oe, name)
     }
 
     pub(super) fn admin_or_country(&self, h: &Hit) -> Option<Pending> {

@@ -27,8 +27,6 @@ pub enum GazetteerLoadError {
         line: usize,
         msg: String,
     },
-    #[error("cannot build the name automaton: {0}")]
-    Build(String),
 }
 
 /// All dictionaries and the automaton over their names.
@@ -164,7 +162,7 @@ impl Gazetteer {
             by_iso3,
             matcher: Matcher::default(),
         };
-        g.matcher = Matcher::build(&g).map_err(GazetteerLoadError::Build)?;
+        g.matcher = Matcher::build(&g);
         Ok(g)
     }
 

@@ -171,7 +171,7 @@ impl Builder {
 }
 
 impl Matcher {
-    pub fn build(g: &Gazetteer) -> Result<Matcher, String> {
+    pub fn build(g: &Gazetteer) -> Matcher {
         let mut b = Builder {
             ids: HashMap::new(),
             patterns: Vec::new(),
@@ -233,11 +233,11 @@ impl Matcher {
                 lower_starts[h / 64] |= 1 << (h % 64);
             }
         }
-        Ok(Matcher {
+        Matcher {
             trie,
             entries: b.entries,
             lower_starts,
-        })
+        }
     }
 
     pub fn pattern_count(&self) -> usize {

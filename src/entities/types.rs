@@ -44,6 +44,28 @@ pub struct Entity {
     pub sentence_index: usize,
 }
 
+impl Entity {
+    /// An entity of `kind` over bytes `start..end` called `name`, with no text, code, country,
+    /// role or place details yet (the resolver fills them in), in sentence 0.
+    pub(crate) fn new(kind: EntityKind, start: usize, end: usize, name: String) -> Entity {
+        Entity {
+            kind,
+            start,
+            end,
+            text: String::new(),
+            name,
+            code: None,
+            country: None,
+            role: None,
+            geonames_id: None,
+            admin1: None,
+            lat: None,
+            lon: None,
+            sentence_index: 0,
+        }
+    }
+}
+
 /// A sentence as a byte range of the original text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Sentence {

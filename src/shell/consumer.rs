@@ -26,7 +26,7 @@ use rdkafka::ClientContext;
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
-use tokio::sync::{mpsc, Semaphore};
+use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
 
 /// librdkafka callbacks: rebalances and statistics.
 pub struct ConsumerCtx {
@@ -216,6 +216,24 @@ pub struct LoopConfig {
     pub shutdown_deadline: Duration,
 }
 
+/// An in-flight permit, or `None` once the in-flight limit has held for up
+/// to 100 ms of waiting for acknowledgements: the caller loops, so commits
+/// and stop checks keep running meanwhile.
+pub(super) fn take_permit(
+    permits: &Arc<Semaphore>,
+    rt: &tokio::runtime::Handle,
+) -> Option<OwnedSemaphorePermit> {
+    match permits.clone().try_acquire_owned() {
+        Ok(p) => Some(p),
+        Err(_) => {
+            let _ = rt.block_on(async {
+                tokio::time::timeout(Duration::from_millis(100), permits.acquire()).await
+            });
+            None
+        }
+    }
+}
+
 /// The consumer thread's body. Returns when a stop is requested (signal,
 /// idle exit or fatal error) after draining and a final synchronous commit.
 pub fn consume_loop(
@@ -263,16 +281,8 @@ pub fn consume_loop(
                 break;
             }
         }
-        let permit = match permits.clone().try_acquire_owned() {
-            Ok(p) => p,
-            Err(_) => {
-                // In-flight limit reached: wait for acknowledgements, then loop
-                // (commits and stop checks keep running meanwhile).
-                let _ = rt.block_on(async {
-                    tokio::time::timeout(Duration::from_millis(100), permits.acquire()).await
-                });
-                continue;
-            }
+        let Some(permit) = take_permit(&permits, &rt) else {
+            continue;
         };
         match consumer.poll(Duration::from_millis(100)) {
             None => {}
@@ -291,17 +301,7 @@ pub fn consume_loop(
                 check_loss(&consumer, &shared, p, Some(o));
                 at_eof.remove(&p);
                 last_message = Instant::now();
-                let ticket = shared.tracker.lock().unwrap().begin(p, o);
-                shared.mark_read();
-                shared
-                    .counters
-                    .consumed
-                    .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                shared
-                    .counters
-                    .consumed_bytes
-                    .fetch_add(m.payload_len() as u64, std::sync::atomic::Ordering::Relaxed);
-                consumed.increment(1);
+                let ticket = shared.begin_read(p, o, m.payload_len(), &consumed);
                 let job = Job {
                     msg: m.detach(),
                     ticket: Some(ticket),

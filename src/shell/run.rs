@@ -10,19 +10,18 @@
 use super::consumer::{consume_loop, ConsumerCtx, LoopConfig};
 use super::embedded::EmbeddedBroker;
 use super::produce::{produce_lines, Pace};
-use super::shared::{Mode, Shared, Summary};
+use super::shared::{Mode, Summary};
 use super::sink::OutputTopics;
 use super::worker::WorkerCtx;
-use super::{dedup_memory, kafka, signals, wiring};
+use super::{kafka, signals, wiring};
 use crate::config::{Config, Delivery, OnDuplicate};
 use crate::metrics::{self, Health};
-use crate::stages::dedup::DedupIndex;
 use anyhow::{bail, Context, Result};
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::producer::FutureProducer;
 use std::path::PathBuf;
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::Semaphore;
 pub use wiring::Stages;
@@ -46,13 +45,7 @@ pub struct RunOptions {
 
 pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
     let health = Arc::new(Health::default());
-    let metrics_task = wiring::serve_metrics(
-        Mode::Run,
-        &cfg.metrics.listen,
-        "metrics.listen",
-        health.clone(),
-    )
-    .await?;
+    let metrics_task = wiring::serve_metrics(&cfg, Mode::Run, health.clone()).await?;
 
     let embedded = if cfg.is_embedded() {
         let b = EmbeddedBroker::start(&cfg.topics.all(), cfg.embedded.partitions)?;
@@ -77,12 +70,7 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
         "newsflow create-topics",
     )
     .await?;
-    let shared = Arc::new(Shared::new(
-        t.input.clone(),
-        Mode::Run,
-        health.clone(),
-        Duration::from_secs(cfg.shutdown.deadline_secs).mul_f32(0.5),
-    ));
+    let shared = wiring::new_shared(&cfg, Mode::Run, health.clone());
     metrics::register_zeroes(&t.input, &outputs.shown());
     let (producer, sink, committer) =
         wiring::delivery(&cfg, &bootstrap, &shared, outputs, None).await?;
@@ -104,24 +92,10 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
         .subscribe(&[&t.input])
         .context("subscribing to topics.input")?;
 
-    let dedup = Arc::new(Mutex::new(
-        DedupIndex::new(cfg.dedup.index_config()).context("the [dedup] settings")?,
-    ));
+    let dedup = wiring::dedup_index(&cfg)?;
     let _ = shared.dedup.set(dedup.clone());
-    let changelog_reader = {
-        let (cfg, bootstrap, dedup, shared) = (
-            cfg.clone(),
-            bootstrap.clone(),
-            dedup.clone(),
-            shared.clone(),
-        );
-        let timeout = Duration::from_secs(cfg.shutdown.deadline_secs.max(30));
-        tokio::task::spawn_blocking(move || {
-            dedup_memory::start(&cfg, &bootstrap, dedup, shared, timeout, true)
-        })
-        .await??
-        .1
-    };
+    let (_, changelog_reader) =
+        wiring::restore_dedup(&cfg, &bootstrap, &dedup, &shared, true).await?;
     let chain = wiring::load_chain(&cfg, opts.stages).await?;
     let permits = Arc::new(Semaphore::new(cfg.pipeline.max_in_flight));
     let (senders, workers) = wiring::spawn_workers(

@@ -207,6 +207,26 @@ impl Shared {
         self.tracker.lock().unwrap().owns(partition)
     }
 
+    /// Accounts one message read for processing: its in-flight ticket at
+    /// `partition`/`offset`, the first read of the run, the consumed
+    /// counters (`bytes` of payload) and the `consumed` metric.
+    pub fn begin_read(
+        &self,
+        partition: i32,
+        offset: i64,
+        bytes: usize,
+        consumed: &::metrics::Counter,
+    ) -> Ticket {
+        let ticket = self.tracker.lock().unwrap().begin(partition, offset);
+        self.mark_read();
+        self.counters.consumed.fetch_add(1, Ordering::Relaxed);
+        self.counters
+            .consumed_bytes
+            .fetch_add(bytes as u64, Ordering::Relaxed);
+        consumed.increment(1);
+        ticket
+    }
+
     /// Notes the first read of the run (for `busy_secs`).
     pub fn mark_read(&self) {
         self.first_read
@@ -224,6 +244,12 @@ impl Shared {
         *self.last_done.lock().unwrap() = Some(Instant::now());
         self.tracker.lock().unwrap().complete(ticket);
         self.changed.notify_all();
+    }
+
+    /// Before `parts` are revoked: waits up to `revoke_drain` for the work
+    /// read from them to be acknowledged.
+    pub fn drain_before_revoke(&self, parts: &[i32]) {
+        self.wait_drained(Some(parts), Instant::now() + self.revoke_drain);
     }
 
     /// Blocks until the given partitions (all when `None`) have nothing in

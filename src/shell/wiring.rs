@@ -1,33 +1,37 @@
 //! The parts `run` and `replay` assemble the same way: the metrics endpoint,
-//! the topic check, the delivery mode's sink, the stage chain, the workers,
+//! the shared state, the dedup memory, the topic check, the delivery mode's sink, the stage chain, the workers,
 //! and the ordered teardown.
 
-use super::kafka;
 use super::shared::{Mode, Shared};
 use super::sink::at_least_once::{AtLeastOnce, GroupCommit};
 use super::sink::exactly_once::{ExactlyOnce, Transactions};
 use super::sink::{topics, Commit, OutputTopics, Publisher, Sink, Topic};
 use super::worker::{run_worker, Job, WorkerCtx};
+use super::{dedup_memory, kafka};
 use crate::config::{Config, Delivery};
 use crate::metrics::{self, Health};
+use crate::stages::dedup::DedupIndex;
 use crate::stages::route::Target;
 use crate::stages::{Chain, ChainConfig};
 use anyhow::{bail, Context, Result};
 use rdkafka::producer::{FutureProducer, Producer};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 /// Installs the recorder (every series labelled `mode`) and serves
-/// /metrics, /health and /ready on `listen` ("off": no endpoint). `key` is
-/// the config key to name when the address is taken.
+/// /metrics, /health and /ready on the mode's address (`metrics.listen` for
+/// `run`, `metrics.replay_listen` for `replay`; "off": no endpoint).
 pub async fn serve_metrics(
+    cfg: &Config,
     mode: Mode,
-    listen: &str,
-    key: &str,
     health: Arc<Health>,
 ) -> Result<Option<JoinHandle<()>>> {
+    let (listen, key) = match mode {
+        Mode::Run => (cfg.metrics.listen.as_str(), "metrics.listen"),
+        Mode::Replay => (cfg.metrics.replay_listen.as_str(), "metrics.replay_listen"),
+    };
     let handle = metrics::install(mode.as_str());
     if listen == "off" {
         return Ok(None);
@@ -38,6 +42,47 @@ pub async fn serve_metrics(
     })?;
     tracing::info!(addr = %listener.local_addr()?, "metrics on /metrics, /health, /ready");
     Ok(Some(tokio::spawn(metrics::serve(listener, handle, health))))
+}
+
+/// The state the consumer thread, the workers and the acknowledgement tasks
+/// share; a revoke waits up to half the shutdown deadline for its work.
+pub fn new_shared(cfg: &Config, mode: Mode, health: Arc<Health>) -> Arc<Shared> {
+    Arc::new(Shared::new(
+        cfg.topics.input.clone(),
+        mode,
+        health,
+        Duration::from_secs(cfg.shutdown.deadline_secs).mul_f32(0.5),
+    ))
+}
+
+/// An empty dedup index with the `[dedup]` settings.
+pub fn dedup_index(cfg: &Config) -> Result<Arc<Mutex<DedupIndex>>> {
+    Ok(Arc::new(Mutex::new(
+        DedupIndex::new(cfg.dedup.index_config()).context("the [dedup] settings")?,
+    )))
+}
+
+/// Fills `dedup` from the changelog ([`dedup_memory::start`]), waiting at
+/// most the shutdown deadline (30 s at least) for it to be read; `tail`:
+/// keep following it. Returns the records read and the reader thread.
+pub async fn restore_dedup(
+    cfg: &Config,
+    bootstrap: &str,
+    dedup: &Arc<Mutex<DedupIndex>>,
+    shared: &Arc<Shared>,
+    tail: bool,
+) -> Result<(u64, std::thread::JoinHandle<()>)> {
+    let (cfg, bootstrap, dedup, shared) = (
+        cfg.clone(),
+        bootstrap.to_string(),
+        dedup.clone(),
+        shared.clone(),
+    );
+    let timeout = Duration::from_secs(cfg.shutdown.deadline_secs.max(30));
+    tokio::task::spawn_blocking(move || {
+        dedup_memory::start(&cfg, &bootstrap, dedup, shared, timeout, tail)
+    })
+    .await?
 }
 
 /// Partition counts of the given topics, or an error naming the config key

@@ -14,7 +14,7 @@
 //! interruption; they pass through the dedup decision only ("warm-up"), so
 //! the memory is rebuilt exactly as it was and the rest decides the same.
 
-use super::super::consumer::ConsumerCtx;
+use super::super::consumer::{take_permit, ConsumerCtx};
 use super::super::shared::Shared;
 use super::super::worker::Job;
 use super::range::PartRange;
@@ -25,7 +25,6 @@ use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::error::KafkaError;
 use rdkafka::message::{Message, OwnedMessage};
 use rdkafka::{Offset, TopicPartitionList};
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, Semaphore};
@@ -174,14 +173,8 @@ pub fn merge_loop(
         else {
             continue;
         };
-        let permit = match permits.clone().try_acquire_owned() {
-            Ok(p) => p,
-            Err(_) => {
-                let _ = rt.block_on(async {
-                    tokio::time::timeout(Duration::from_millis(100), permits.acquire()).await
-                });
-                continue;
-            }
+        let Some(permit) = take_permit(&permits, &rt) else {
+            continue;
         };
         let msg = next.head.take().expect("the chosen lane has a head");
         let (p, o) = (msg.partition(), msg.offset());
@@ -200,14 +193,7 @@ pub fn merge_loop(
                 }
             }
             published += 1;
-            ticket = Some(shared.tracker.lock().unwrap().begin(p, o));
-            shared.mark_read();
-            shared.counters.consumed.fetch_add(1, Ordering::Relaxed);
-            shared.counters.consumed_bytes.fetch_add(
-                msg.payload().map_or(0, <[u8]>::len) as u64,
-                Ordering::Relaxed,
-            );
-            consumed.increment(1);
+            ticket = Some(shared.begin_read(p, o, msg.payload().map_or(0, <[u8]>::len), &consumed));
         }
         let job = Job {
             msg,

@@ -21,16 +21,15 @@ use super::order::Order;
 use super::shared::{Mode, Shared, Summary};
 use super::sink::OutputTopics;
 use super::worker::WorkerCtx;
-use super::{dedup_memory, kafka, signals, wiring};
+use super::{kafka, signals, wiring};
 use crate::config::{Config, OnDuplicate};
 use crate::metrics::{self, Health};
-use crate::stages::dedup::DedupIndex;
 use anyhow::{bail, Context, Result};
 use range::{Bounds, PartRange};
 use rdkafka::consumer::BaseConsumer;
 use rdkafka::consumer::Consumer;
 use serde::Serialize;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Semaphore;
 
@@ -113,13 +112,7 @@ pub async fn replay(cfg: Config, opts: ReplayOptions) -> Result<ReplayReport> {
     let group = group_name(&cfg, &opts)?;
     let bootstrap = cfg.kafka.brokers.clone();
     let health = Arc::new(Health::default());
-    let metrics_task = wiring::serve_metrics(
-        Mode::Replay,
-        &cfg.metrics.replay_listen,
-        "metrics.replay_listen",
-        health.clone(),
-    )
-    .await?;
+    let metrics_task = wiring::serve_metrics(&cfg, Mode::Replay, health.clone()).await?;
     let t = &cfg.topics;
     let sfx = &opts.output_suffix;
     let hint = if sfx.is_empty() {
@@ -136,12 +129,7 @@ pub async fn replay(cfg: Config, opts: ReplayOptions) -> Result<ReplayReport> {
     )
     .await?;
 
-    let shared = Arc::new(Shared::new(
-        t.input.clone(),
-        Mode::Replay,
-        health.clone(),
-        Duration::from_secs(cfg.shutdown.deadline_secs).mul_f32(0.5),
-    ));
+    let shared = wiring::new_shared(&cfg, Mode::Replay, health.clone());
     let consumer: Arc<BaseConsumer<ConsumerCtx>> = Arc::new(
         kafka::consumer_config(&cfg, &bootstrap, &group)
             .create_with_context(ConsumerCtx::new(shared.clone(), NewGroupStart::LogStart))
@@ -200,21 +188,9 @@ pub async fn replay(cfg: Config, opts: ReplayOptions) -> Result<ReplayReport> {
     health.set_assigned(true);
     let gauges_task = wiring::spawn_gauges(producer.clone(), shared.clone());
 
-    let dedup = Arc::new(Mutex::new(
-        DedupIndex::new(cfg.dedup.index_config()).context("the [dedup] settings")?,
-    ));
+    let dedup = wiring::dedup_index(&cfg)?;
     if opts.dedup == DedupMode::Live {
-        let (cfg, bootstrap, dedup, shared) = (
-            cfg.clone(),
-            bootstrap.clone(),
-            dedup.clone(),
-            shared.clone(),
-        );
-        let timeout = Duration::from_secs(cfg.shutdown.deadline_secs.max(30));
-        let (n, reader) = tokio::task::spawn_blocking(move || {
-            dedup_memory::start(&cfg, &bootstrap, dedup, shared, timeout, false)
-        })
-        .await??;
+        let (n, reader) = wiring::restore_dedup(&cfg, &bootstrap, &dedup, &shared, false).await?;
         let _ = tokio::task::spawn_blocking(move || reader.join()).await;
         tracing::info!(
             records = n,

@@ -31,17 +31,12 @@ impl Sink for AtLeastOnce {
                 remember,
                 echoed,
             } = batch;
-            let (p, o) = (job.msg.partition(), job.msg.offset());
+            let p = job.msg.partition();
             let mut pending = Vec::with_capacity(records.len());
             for rec in &records {
-                match out.enqueue(rec, p).await {
+                match out.enqueue_output(rec, &job).await {
                     Ok(f) => pending.push((f, rec.target)),
-                    Err(e) => {
-                        return out.shared.fail(format!(
-                            "cannot enqueue output of {}[{p}]@{o}: {e}",
-                            out.shared.input_topic
-                        ))
-                    }
+                    Err(why) => return out.shared.fail(why),
                 }
             }
             let out = out.clone();
@@ -86,7 +81,7 @@ impl Commit for GroupCommit {
     ) {
         // A lost assignment's commit fails at the broker; the new owner
         // reads from the last commit, which at-least-once allows.
-        shared.wait_drained(Some(parts), Instant::now() + shared.revoke_drain);
+        shared.drain_before_revoke(parts);
         commit_offsets(consumer, shared, Some(parts));
     }
 

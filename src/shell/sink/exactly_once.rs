@@ -29,7 +29,6 @@ use crate::shell::shared::Shared;
 use metrics::{counter, histogram};
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::error::KafkaError;
-use rdkafka::message::Message;
 use rdkafka::producer::{FutureProducer, Producer};
 use rdkafka::types::RDKafkaErrorCode;
 use rdkafka::{Offset, TopicPartitionList};
@@ -279,7 +278,7 @@ impl Commit for Transactions {
             self.settle(consumer, shared, Some(why.into()), parts, false);
         } else {
             // Let what was read of them in, to spare the new owner re-reads.
-            shared.wait_drained(Some(parts), Instant::now() + shared.revoke_drain);
+            shared.drain_before_revoke(parts);
             self.settle(consumer, shared, None, parts, false);
         }
     }
@@ -305,7 +304,6 @@ impl Sink for ExactlyOnce {
                 echoed,
             } = batch;
             let (out, txn) = (self.out.clone(), self.txn.clone());
-            let (p, o) = (job.msg.partition(), job.msg.offset());
             let open = txn.gate.read().await;
             // Under the gate: a rewind or revoke since the read voids it.
             let Some(ticket) = job.ticket.filter(|t| *open && out.shared.is_current(t)) else {
@@ -313,17 +311,12 @@ impl Sink for ExactlyOnce {
             };
             let mut pending = Vec::with_capacity(records.len() + 1);
             for rec in records.iter().chain(&remember) {
-                match out.enqueue(rec, p).await {
+                match out.enqueue_output(rec, &job).await {
                     Ok(f) => {
                         txn.enqueued.fetch_add(1, Ordering::SeqCst);
                         pending.push((f, rec.target));
                     }
-                    Err(e) => {
-                        return txn.spoil(format!(
-                            "cannot enqueue output of {}[{p}]@{o}: {e}",
-                            out.shared.input_topic
-                        ));
-                    }
+                    Err(why) => return txn.spoil(why),
                 }
             }
             // Every record is in the open transaction: the offset may go

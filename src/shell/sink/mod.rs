@@ -133,6 +133,18 @@ impl Publisher {
         }
     }
 
+    /// [`Publisher::enqueue`] for a record of `job`'s message; the error
+    /// names that message.
+    pub async fn enqueue_output(&self, rec: &Record, job: &Job) -> Result<DeliveryFuture, String> {
+        let (p, o) = (job.msg.partition(), job.msg.offset());
+        self.enqueue(rec, p).await.map_err(|e| {
+            format!(
+                "cannot enqueue output of {}[{p}]@{o}: {e}",
+                self.shared.input_topic
+            )
+        })
+    }
+
     /// Waits for one record's acknowledgement and counts it; the error says
     /// what went wrong otherwise.
     pub async fn acknowledged(

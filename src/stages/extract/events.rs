@@ -7,7 +7,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::entities::{EntityKind, Gazetteer};
+use crate::entities::{Entity, EntityKind, Gazetteer};
 
 use super::actors::{
     self, according_to, actor, coordinated_left, object, subject_left, Actor, Ref, Side,
@@ -43,6 +43,21 @@ pub struct Location {
     pub lon: Option<f64>,
     pub geonames_id: Option<u32>,
     pub precision: PlacePrecision,
+}
+
+impl Location {
+    /// The place named by entity `ent`, placed with `precision`.
+    pub(super) fn of_entity(ent: &Entity, precision: PlacePrecision) -> Location {
+        Location {
+            name: ent.name.clone(),
+            country: ent.country.clone(),
+            admin1: ent.admin1.clone(),
+            lat: ent.lat,
+            lon: ent.lon,
+            geonames_id: ent.geonames_id,
+            precision,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -630,20 +645,13 @@ impl<'a> Ctx<'a> {
         }
         if let Some((_, _, e)) = best {
             let ent = &d.ents[e as usize];
-            return Some(Location {
-                name: ent.name.clone(),
-                country: ent.country.clone(),
-                admin1: ent.admin1.clone(),
-                lat: ent.lat,
-                lon: ent.lon,
-                geonames_id: ent.geonames_id,
-                precision: if ent.geonames_id.is_some() && ent.admin1.is_some() && ent.lat.is_some()
-                {
+            let precision =
+                if ent.geonames_id.is_some() && ent.admin1.is_some() && ent.lat.is_some() {
                     PlacePrecision::City
                 } else {
                     PlacePrecision::Admin1
-                },
-            });
+                };
+            return Some(Location::of_entity(ent, precision));
         }
         let c = target.country.as_deref().or(source.country.as_deref())?;
         self.country_location(c)

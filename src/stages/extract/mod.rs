@@ -320,16 +320,10 @@ fn casualty_place(ctx: &events::Ctx, c: &Casualty) -> Option<Location> {
             best = Some((rank, e));
         }
     }
-    let ent = &d.ents[best?.1 as usize];
-    Some(Location {
-        name: ent.name.clone(),
-        country: ent.country.clone(),
-        admin1: ent.admin1.clone(),
-        lat: ent.lat,
-        lon: ent.lon,
-        geonames_id: ent.geonames_id,
-        precision: PlacePrecision::City,
-    })
+    Some(Location::of_entity(
+        &d.ents[best?.1 as usize],
+        PlacePrecision::City,
+    ))
 }
 
 /// Parses a `YYYY-MM-DD` date (for callers that pass `--date`).

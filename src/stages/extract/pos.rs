@@ -16,16 +16,22 @@
 //!    rule whose from-tag is the tag the position had on arrival is tried in file order; the last
 //!    one that matches sets the tag. Outside the sentence the tag and the word are `STAART`.
 //!
+//! The data files are read in `pos/load.rs`, the rules' structs and their test are in
+//! `pos/rules.rs`.
+//!
 //! Speed: the words sit in one arena behind an open-addressing hash index (`pos/words.rs`);
 //! rules are parsed once into small structs whose words are interned ids; the contextual rules
 //! are indexed by from-tag (a word only tries the rules for its own tag); tagging reuses
 //! per-thread buffers, so the hot loop does not allocate.
 
 use std::cell::RefCell;
-use std::path::{Path, PathBuf};
 
+mod load;
+mod rules;
 mod words;
 
+pub use load::{TaggerLoadError, CONTEXT_RULES_FILE, LEXICAL_RULES_FILE, LEXICON_FILE};
+use rules::{context_matches, key_window, ContextRule, Lexical, LexicalRule};
 use words::Words;
 
 macro_rules! tags {
@@ -126,28 +132,6 @@ impl std::fmt::Display for Tag {
     }
 }
 
-/// A tagger data file could not be read or has a malformed line.
-#[derive(Debug, thiserror::Error)]
-pub enum TaggerLoadError {
-    #[error("cannot read {path}")]
-    Io {
-        path: PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
-    #[error("{path}:{line}: {msg}")]
-    Parse {
-        path: PathBuf,
-        line: usize,
-        msg: String,
-    },
-}
-
-/// The file names under the tagger's data directory.
-pub const LEXICON_FILE: &str = "lexicon.tsv";
-pub const LEXICAL_RULES_FILE: &str = "lexical_rules.tsv";
-pub const CONTEXT_RULES_FILE: &str = "context_rules.tsv";
-
 /// Tag value of a position outside the sentence (Brill's `STAART`).
 const OUTSIDE: u8 = u8::MAX;
 /// Tag value of a word the lexicon does not know (before the unknown-word rules).
@@ -167,155 +151,6 @@ const PAD: usize = 3;
 struct Entry {
     tag: u8,
     id: u32,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Lexical {
-    Word,
-    Char,
-    HasPref,
-    HasSuf,
-    AddPref,
-    AddSuf,
-    DeletePref,
-    DeleteSuf,
-    GoodLeft,
-    GoodRight,
-}
-
-/// A lexical rule: when the word's tag is `when` (or `when` is `ANY`) and the test on `arg`
-/// holds, the tag becomes `to`.
-#[derive(Debug)]
-struct LexicalRule {
-    kind: Lexical,
-    when: u8,
-    arg: Box<str>,
-    arg_id: u32,
-    to: u8,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Context {
-    PrevTag,
-    NextTag,
-    Prev2Tag,
-    Next2Tag,
-    Prev1Or2Tag,
-    Next1Or2Tag,
-    Prev1Or2Or3Tag,
-    Next1Or2Or3Tag,
-    SurroundTag,
-    CurWd,
-    PrevWd,
-    NextWd,
-    Prev1Or2Wd,
-    Next1Or2Wd,
-    PrevWdTag,
-    NextWdTag,
-    WdPrevTag,
-    WdNextTag,
-    WdAnd2Aft,
-    WdAnd2TagBfr,
-    WdAnd2TagAft,
-    LBigram,
-    RBigram,
-    PrevBigram,
-    NextBigram,
-}
-
-/// Whether an argument of a contextual rule is a tag or a word.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Arg {
-    T,
-    W,
-}
-
-impl Context {
-    /// The rule name in the file, and the kinds of its arguments.
-    fn parse(s: &str) -> Option<(Context, &'static [Arg])> {
-        use Arg::{T, W};
-        use Context::*;
-        Some(match s {
-            "PREVTAG" => (PrevTag, &[T]),
-            "NEXTTAG" => (NextTag, &[T]),
-            "PREV2TAG" => (Prev2Tag, &[T]),
-            "NEXT2TAG" => (Next2Tag, &[T]),
-            "PREV1OR2TAG" => (Prev1Or2Tag, &[T]),
-            "NEXT1OR2TAG" => (Next1Or2Tag, &[T]),
-            "PREV1OR2OR3TAG" => (Prev1Or2Or3Tag, &[T]),
-            "NEXT1OR2OR3TAG" => (Next1Or2Or3Tag, &[T]),
-            "SURROUNDTAG" => (SurroundTag, &[T, T]),
-            "CURWD" => (CurWd, &[W]),
-            "PREVWD" => (PrevWd, &[W]),
-            "NEXTWD" => (NextWd, &[W]),
-            "PREV1OR2WD" => (Prev1Or2Wd, &[W]),
-            "NEXT1OR2WD" => (Next1Or2Wd, &[W]),
-            "PREVWDTAG" => (PrevWdTag, &[W, T]),
-            "NEXTWDTAG" => (NextWdTag, &[W, T]),
-            "WDPREVTAG" => (WdPrevTag, &[T, W]),
-            "WDNEXTTAG" => (WdNextTag, &[W, T]),
-            "WDAND2AFT" => (WdAnd2Aft, &[W, W]),
-            "WDAND2TAGBFR" => (WdAnd2TagBfr, &[T, W]),
-            "WDAND2TAGAFT" => (WdAnd2TagAft, &[W, T]),
-            "LBIGRAM" => (LBigram, &[W, W]),
-            "RBIGRAM" => (RBigram, &[W, W]),
-            "PREVBIGRAM" => (PrevBigram, &[T, T]),
-            "NEXTBIGRAM" => (NextBigram, &[T, T]),
-            _ => return None,
-        })
-    }
-}
-
-/// A contextual rule: `x` and `y` are tags (as `u8`, `OUTSIDE` for `STAART`) or word ids,
-/// as the kind says. The from-tag is the index it is filed under.
-#[derive(Debug, Clone, Copy)]
-struct ContextRule {
-    kind: Context,
-    to: u8,
-    /// A test every match passes: `key[slot] == value` over the window of `key_window`.
-    slot: u8,
-    value: u32,
-    x: u32,
-    y: u32,
-}
-
-/// The window of one word for the key test of its contextual rules: the tags at offsets -3..=3,
-/// the word ids at -3..=3, and a constant 0 for rules with no single-slot test.
-fn key_window(tags: &[u8; 2 * PAD + 1], ids: &[u32; 2 * PAD + 1]) -> [u32; 4 * PAD + 3] {
-    let mut k = [0u32; 4 * PAD + 3];
-    for d in 0..=2 * PAD {
-        k[d] = u32::from(tags[d]);
-        k[2 * PAD + 1 + d] = ids[d];
-    }
-    k
-}
-
-impl ContextRule {
-    fn new(kind: Context, to: u8, x: u32, y: u32) -> ContextRule {
-        use Context::*;
-        let (tag, word) = (|d: u8| (d, x), |d: u8| (2 * PAD as u8 + 1 + d, x));
-        let (slot, value) = match kind {
-            PrevTag | SurroundTag => tag(2),
-            NextTag => tag(4),
-            Prev2Tag | WdAnd2TagBfr | PrevBigram => tag(1),
-            Next2Tag => tag(5),
-            NextBigram => tag(4),
-            CurWd | WdNextTag | WdAnd2Aft | WdAnd2TagAft | RBigram => word(3),
-            WdPrevTag => (2 * PAD as u8 + 1 + 3, y),
-            PrevWd | PrevWdTag | LBigram => word(2),
-            NextWd | NextWdTag => word(4),
-            Prev1Or2Tag | Next1Or2Tag | Prev1Or2Or3Tag | Next1Or2Or3Tag | Prev1Or2Wd
-            | Next1Or2Wd => (4 * PAD as u8 + 2, 0),
-        };
-        ContextRule {
-            kind,
-            to,
-            slot,
-            value,
-            x,
-            y,
-        }
-    }
 }
 
 /// The loaded tagger. Immutable, `Send + Sync`; share it behind an `Arc`.
@@ -339,199 +174,7 @@ thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::default();
 }
 
-/// The lines of a data file that are not blank or comments, with their 1-based numbers. A
-/// comment starts with `# ` (a word may start with `#`: "#1", "#win").
-fn data_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    text.lines()
-        .enumerate()
-        .map(|(i, l)| (i + 1, l.trim_end_matches('\r')))
-        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with("# ") && *l != "#")
-}
-
 impl Tagger {
-    /// Loads `lexicon.tsv`, `lexical_rules.tsv` and `context_rules.tsv` from `dir`
-    /// (normally `data_dir()/tagger`).
-    pub fn load(dir: &Path) -> Result<Tagger, TaggerLoadError> {
-        let read = |name: &str| {
-            let path = dir.join(name);
-            std::fs::read_to_string(&path)
-                .map(|text| (path.clone(), text))
-                .map_err(|source| TaggerLoadError::Io { path, source })
-        };
-        let lexicon = read(LEXICON_FILE)?;
-        let lexical = read(LEXICAL_RULES_FILE)?;
-        let context = read(CONTEXT_RULES_FILE)?;
-        Tagger::parse(
-            (&lexicon.0, &lexicon.1),
-            (&lexical.0, &lexical.1),
-            (&context.0, &context.1),
-        )
-    }
-
-    /// Builds a tagger from the texts of the three files, each with the path its errors name.
-    pub fn parse(
-        lexicon: (&Path, &str),
-        lexical_rules: (&Path, &str),
-        context_rules: (&Path, &str),
-    ) -> Result<Tagger, TaggerLoadError> {
-        let mut t = Tagger {
-            words: Words::with_capacity(lexicon.1.len() / 12, lexicon.1.len()),
-            lexical: Vec::new(),
-            context: vec![Vec::new(); Tag::ALL.len()],
-        };
-        t.words.entry(
-            "STAART",
-            Entry {
-                tag: UNKNOWN,
-                id: OUTSIDE_WORD,
-            },
-        );
-        let mut next_id = 1;
-        t.read_lexicon(lexicon)?;
-        t.read_lexical(lexical_rules, &mut next_id)?;
-        t.read_context(context_rules, &mut next_id)?;
-        Ok(t)
-    }
-
-    fn read_lexicon(&mut self, (path, text): (&Path, &str)) -> Result<(), TaggerLoadError> {
-        for (n, line) in data_lines(text) {
-            let err = |msg: String| parse_error(path, n, msg);
-            let (word, tag) = line
-                .split_once('\t')
-                .ok_or_else(|| err("expected `word<TAB>tag`".into()))?;
-            let tag = Tag::parse(tag).ok_or_else(|| err(format!("unknown tag {tag:?}")))?;
-            if word.is_empty() {
-                return Err(err("empty word".into()));
-            }
-            self.words
-                .entry(
-                    word,
-                    Entry {
-                        tag: UNKNOWN,
-                        id: NO_WORD,
-                    },
-                )
-                .tag = tag as u8;
-        }
-        Ok(())
-    }
-
-    /// The id of a word named by a rule, interning it.
-    fn intern(&mut self, word: &str, next_id: &mut u32) -> u32 {
-        let e = self.words.entry(
-            word,
-            Entry {
-                tag: UNKNOWN,
-                id: NO_WORD,
-            },
-        );
-        if e.id == NO_WORD {
-            e.id = *next_id;
-            *next_id += 1;
-        }
-        e.id
-    }
-
-    fn read_lexical(
-        &mut self,
-        (path, text): (&Path, &str),
-        next_id: &mut u32,
-    ) -> Result<(), TaggerLoadError> {
-        for (n, line) in data_lines(text) {
-            let err = |msg: String| parse_error(path, n, msg);
-            let f: Vec<&str> = line.split('\t').collect();
-            let [kind, when, arg, to] = f[..] else {
-                return Err(err(format!(
-                    "expected 4 tab-separated fields, found {}",
-                    f.len()
-                )));
-            };
-            let kind = match kind {
-                "word" => Lexical::Word,
-                "char" => Lexical::Char,
-                "haspref" => Lexical::HasPref,
-                "hassuf" => Lexical::HasSuf,
-                "addpref" => Lexical::AddPref,
-                "addsuf" => Lexical::AddSuf,
-                "deletepref" => Lexical::DeletePref,
-                "deletesuf" => Lexical::DeleteSuf,
-                "goodleft" => Lexical::GoodLeft,
-                "goodright" => Lexical::GoodRight,
-                _ => return Err(err(format!("unknown lexical rule {kind:?}"))),
-            };
-            let when = match when {
-                "*" => ANY,
-                t => Tag::parse(t).ok_or_else(|| err(format!("unknown tag {t:?}")))? as u8,
-            };
-            let to = Tag::parse(to).ok_or_else(|| err(format!("unknown tag {to:?}")))? as u8;
-            if arg.is_empty() {
-                return Err(err("empty argument".into()));
-            }
-            let arg_id = self.intern(arg, next_id);
-            self.lexical.push(LexicalRule {
-                kind,
-                when,
-                arg: arg.into(),
-                arg_id,
-                to,
-            });
-        }
-        Ok(())
-    }
-
-    fn read_context(
-        &mut self,
-        (path, text): (&Path, &str),
-        next_id: &mut u32,
-    ) -> Result<(), TaggerLoadError> {
-        let mut any = Vec::new();
-        for (n, line) in data_lines(text) {
-            let err = |msg: String| parse_error(path, n, msg);
-            let f: Vec<&str> = line.split('\t').collect();
-            if f.len() < 3 {
-                return Err(err(format!(
-                    "expected from, to, rule and arguments, found {} fields",
-                    f.len()
-                )));
-            }
-            let (kind, args) = Context::parse(f[2])
-                .ok_or_else(|| err(format!("unknown contextual rule {:?}", f[2])))?;
-            if f.len() != 3 + args.len() {
-                return Err(err(format!(
-                    "{} takes {} argument(s), found {}",
-                    f[2],
-                    args.len(),
-                    f.len() - 3
-                )));
-            }
-            let to = Tag::parse(f[1]).ok_or_else(|| err(format!("unknown tag {:?}", f[1])))? as u8;
-            let mut xy = [0u32; 2];
-            for (k, (a, s)) in args.iter().zip(&f[3..]).enumerate() {
-                xy[k] = match a {
-                    Arg::W => self.intern(s, next_id),
-                    Arg::T if *s == "STAART" => u32::from(OUTSIDE),
-                    Arg::T => {
-                        Tag::parse(s).ok_or_else(|| err(format!("unknown tag {s:?}")))? as u32
-                    }
-                };
-            }
-            let rule = ContextRule::new(kind, to, xy[0], xy[1]);
-            match f[0] {
-                "*" => any.push((self.context.iter().map(Vec::len).collect::<Vec<_>>(), rule)),
-                t => self.context
-                    [Tag::parse(t).ok_or_else(|| err(format!("unknown tag {t:?}")))? as usize]
-                    .push(rule),
-            }
-        }
-        // A `*` rule is filed under every tag at the place it had in the file.
-        for (at, rule) in any.into_iter().rev() {
-            for (list, &i) in self.context.iter_mut().zip(&at) {
-                list.insert(i, rule);
-            }
-        }
-        Ok(())
-    }
-
     /// The number of lexicon words.
     pub fn lexicon_len(&self) -> usize {
         self.words.values().filter(|e| e.tag != UNKNOWN).count()
@@ -673,51 +316,6 @@ impl Tagger {
             }
         }
         tag
-    }
-}
-
-fn parse_error(path: &Path, line: usize, msg: String) -> TaggerLoadError {
-    TaggerLoadError::Parse {
-        path: path.to_path_buf(),
-        line,
-        msg,
-    }
-}
-
-/// Whether one contextual rule holds for the window `tags`, `ids` centred on the word.
-#[inline]
-fn context_matches(r: &ContextRule, tags: &[u8; 2 * PAD + 1], ids: &[u32; 2 * PAD + 1]) -> bool {
-    let t = |d: usize| u32::from(tags[d]);
-    let w = |d: usize| ids[d];
-    let (x, y) = (r.x, r.y);
-    use Context::*;
-    // Offsets into the window: 0..=2 before the word, 3 the word, 4..=6 after it.
-    match r.kind {
-        PrevTag => t(2) == x,
-        NextTag => t(4) == x,
-        Prev2Tag => t(1) == x,
-        Next2Tag => t(5) == x,
-        Prev1Or2Tag => t(2) == x || t(1) == x,
-        Next1Or2Tag => t(4) == x || t(5) == x,
-        Prev1Or2Or3Tag => t(2) == x || t(1) == x || t(0) == x,
-        Next1Or2Or3Tag => t(4) == x || t(5) == x || t(6) == x,
-        SurroundTag => t(2) == x && t(4) == y,
-        CurWd => w(3) == x,
-        PrevWd => w(2) == x,
-        NextWd => w(4) == x,
-        Prev1Or2Wd => w(2) == x || w(1) == x,
-        Next1Or2Wd => w(4) == x || w(5) == x,
-        PrevWdTag => w(2) == x && t(2) == y,
-        NextWdTag => w(4) == x && t(4) == y,
-        WdPrevTag => t(2) == x && w(3) == y,
-        WdNextTag => w(3) == x && t(4) == y,
-        WdAnd2Aft => w(3) == x && w(5) == y,
-        WdAnd2TagBfr => t(1) == x && w(3) == y,
-        WdAnd2TagAft => w(3) == x && t(5) == y,
-        LBigram => w(2) == x && w(3) == y,
-        RBigram => w(3) == x && w(4) == y,
-        PrevBigram => t(1) == x && t(2) == y,
-        NextBigram => t(4) == x && t(5) == y,
     }
 }
 
