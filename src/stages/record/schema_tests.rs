@@ -1,12 +1,14 @@
 //! Every record writer against its JSON Schema in `schemas/`: the sample
 //! articles (`samples/articles.jsonl`, with duplicates, events, unknown
 //! fields and non-English text) go through the stage chain, and each article,
-//! event and duplicate record it publishes must validate.
+//! event and duplicate record it publishes must validate, and so must the
+//! happening records its events aggregate into.
 //!
 //! The validator is tests/support/schema.rs, shared with the golden tests.
 
 use crate::stages::dedup::{DedupConfig, DedupIndex};
 use crate::stages::extract::Extractor;
+use crate::stages::happenings::{Change, Happenings, Report, Rules};
 use crate::stages::route::Target;
 use crate::stages::{Chain, ChainConfig, Source, Timings};
 use schema::Schemas;
@@ -27,6 +29,9 @@ fn every_record_follows_its_schema() {
     let index = Mutex::new(DedupIndex::new(DedupConfig::default()).unwrap());
     let samples = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/articles.jsonl");
     let mut seen = BTreeSet::new();
+    let mut streaming = Happenings::new(Rules::default(), 3);
+    let mut offline = Happenings::new(Rules::default(), 3);
+    let mut happening_records = Vec::new();
     for (i, line) in std::fs::read_to_string(samples)
         .unwrap()
         .lines()
@@ -55,11 +60,32 @@ fn every_record_follows_its_schema() {
             };
             schemas.assert_valid(file, &o.payload);
             seen.insert(file);
+            if o.target == Target::Events {
+                if let Some(r) = Report::from_event_record(&o.payload, None).unwrap() {
+                    offline.add(r.clone());
+                    for c in streaming.observe(r).changes {
+                        if let Change::Upsert { record, .. } = c {
+                            happening_records.push(record);
+                        }
+                    }
+                }
+            }
         }
+    }
+    happening_records.extend(offline.finish());
+    for c in streaming.close_expired() {
+        if let Change::Upsert { record, .. } = c {
+            happening_records.push(record);
+        }
+    }
+    assert!(!happening_records.is_empty());
+    for r in &happening_records {
+        schemas.assert_valid("happening-record.schema.json", r);
+        seen.insert("happening-record.schema.json");
     }
     assert_eq!(
         seen.len(),
-        3,
+        4,
         "the samples yield every kind of record: {seen:?}"
     );
 }
