@@ -41,6 +41,26 @@ fn one<'a>(docs: &'a [(String, Yaml)], kinds: &[&str]) -> &'a Yaml {
     &found[0].1
 }
 
+/// The Kustomization of folder `rel` and the resources it lists, which must name every other
+/// file of the folder.
+fn kustomized<'a>(docs: &'a [(String, Yaml)], rel: &str) -> (&'a Yaml, BTreeSet<String>) {
+    let kust = one(docs, &["Kustomization"]);
+    let listed: BTreeSet<String> = kust["resources"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .map(|r| s(r).to_string())
+        .collect();
+    for f in std::fs::read_dir(root().join(rel)).unwrap() {
+        let name = f.unwrap().file_name().into_string().unwrap();
+        assert!(
+            name == "kustomization.yaml" || listed.contains(&name),
+            "{name} not in {rel}/kustomization.yaml"
+        );
+    }
+    (kust, listed)
+}
+
 /// Whether every label of `match_labels` is on `labels`.
 fn selects(match_labels: &Yaml, labels: &Yaml) -> bool {
     let m = match_labels.as_mapping().expect("a label selector");
@@ -157,20 +177,7 @@ fn kubernetes_manifests_agree_with_the_service() {
         "PDB selects newsflow"
     );
 
-    let kust = one(&docs, &["Kustomization"]);
-    let listed: BTreeSet<String> = kust["resources"]
-        .as_sequence()
-        .unwrap()
-        .iter()
-        .map(|r| s(r).to_string())
-        .collect();
-    for f in std::fs::read_dir(root().join("deploy/kubernetes")).unwrap() {
-        let name = f.unwrap().file_name().into_string().unwrap();
-        assert!(
-            name == "kustomization.yaml" || listed.contains(&name),
-            "{name} not in kustomization.yaml"
-        );
-    }
+    kustomized(&docs, "deploy/kubernetes");
     if let Ok(text) = std::fs::read_to_string(root().join("config/newsflow.toml")) {
         let default = flatten(&toml::from_str(&text).expect("config/newsflow.toml"), "");
         for k in keys.iter().chain(
@@ -246,24 +253,11 @@ fn the_exactly_once_overlay_runs_the_same_pod_as_a_statefulset() {
         "the transactional id comes from the stable pod name"
     );
 
-    let kust = one(&docs, &["Kustomization"]);
-    let listed: BTreeSet<String> = kust["resources"]
-        .as_sequence()
-        .unwrap()
-        .iter()
-        .map(|r| s(r).to_string())
-        .collect();
+    let (kust, listed) = kustomized(&docs, "deploy/kubernetes-exactly-once");
     assert!(
         listed.contains("../kubernetes"),
         "built on deploy/kubernetes"
     );
-    for f in std::fs::read_dir(root().join("deploy/kubernetes-exactly-once")).unwrap() {
-        let name = f.unwrap().file_name().into_string().unwrap();
-        assert!(
-            name == "kustomization.yaml" || listed.contains(&name),
-            "{name} not in kustomization.yaml"
-        );
-    }
     let patch = &kust["patches"][0];
     assert_eq!(s(&patch["target"]["kind"]), "Deployment");
     assert!(s(&patch["patch"]).contains("$patch: delete"));
