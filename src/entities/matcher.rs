@@ -141,6 +141,12 @@ impl Builder {
         self.add_one(name, target);
     }
 
+    /// A name and its aliases, all for one target.
+    fn add_all(&mut self, name: &str, aliases: &[String], target: Target) {
+        self.add(name, target);
+        aliases.iter().for_each(|a| self.add(a, target));
+    }
+
     fn add_one(&mut self, name: &str, target: Target) {
         let cased = fold_pattern(name);
         if cased.len() < 2 {
@@ -178,9 +184,7 @@ impl Matcher {
             entries: Vec::new(),
         };
         for (i, c) in g.countries.iter().enumerate() {
-            let t = Target::Country(i as u16);
-            b.add(&c.name, t);
-            c.aliases.iter().for_each(|a| b.add(a, t));
+            b.add_all(&c.name, &c.aliases, Target::Country(i as u16));
             c.adjectives
                 .iter()
                 .for_each(|a| b.add(a, Target::Adjective(i as u16)));
@@ -192,16 +196,10 @@ impl Matcher {
                 .for_each(|x| b.add(x, Target::Admin1Abbr(i as u16)));
         }
         for (i, r) in g.regions.iter().enumerate() {
-            b.add(&r.name, Target::Region(i as u16));
-            r.aliases
-                .iter()
-                .for_each(|a| b.add(a, Target::Region(i as u16)));
+            b.add_all(&r.name, &r.aliases, Target::Region(i as u16));
         }
         for (i, a) in g.actors.iter().enumerate() {
-            b.add(&a.name, Target::Actor(i as u32));
-            a.aliases
-                .iter()
-                .for_each(|x| b.add(x, Target::Actor(i as u32)));
+            b.add_all(&a.name, &a.aliases, Target::Actor(i as u32));
         }
         for (i, a) in g.agents.iter().enumerate() {
             b.add(&a.pattern, Target::Agent(i as u16));

@@ -1,0 +1,369 @@
+//! Who takes part in an event: the subject before a verb (through coordination, relative
+//! clauses and the verbs that govern it), where an object ends, the source of an event noun, the
+//! actors a sentence implies (the government an "anti-government" protest is aimed at, a group
+//! noun's country and role), and the speaker of a statement.
+
+use crate::entities::EntityKind;
+
+use crate::stages::extract::actors::{
+    self, according_to, coordinated_left, object, subject_left, Actor, Ref, Side,
+};
+use crate::stages::extract::coder::{clause_end, Hit, Matches};
+use crate::stages::extract::text::{is_aux, is_clause_break, is_determiner, is_preposition, Kind};
+
+use super::Ctx;
+
+impl<'a> Ctx<'a> {
+    /// The nearest verb (match or reporting/light verb) before token `before` in the sentence.
+    pub(in crate::stages::extract) fn prev_verb(
+        &self,
+        m: &Matches,
+        before: usize,
+        a: usize,
+    ) -> Option<usize> {
+        let hv = m
+            .hits
+            .iter()
+            .filter(|h| h.verbal && h.tok < before && h.tok >= a)
+            .map(|h| h.tok)
+            .max();
+        let fv = m
+            .fn_verbs
+            .iter()
+            .filter(|f| f.tok < before && f.tok >= a)
+            .map(|f| f.tok)
+            .max();
+        let ed = (a..before).rev().find(|&k| {
+            let t = self.d.toks[k];
+            let w = self.d.w(k);
+            t.kind == Kind::Word
+                && !t.cap
+                && t.ent.is_none()
+                && w.len() > 4
+                && w.ends_with("ed")
+                && k > a
+                && !is_determiner(self.d.w(k - 1))
+        });
+        [hv, fv, ed].into_iter().flatten().max()
+    }
+
+    /// Subject of the verb whose head is `tok`.
+    pub(in crate::stages::extract) fn subject(
+        &self,
+        m: &Matches,
+        tok: usize,
+        a: usize,
+        depth: u8,
+    ) -> Vec<Ref> {
+        let d = self.d;
+        let mut g = actors::group_start(d, tok, a);
+        // Infinitives take their governor's subject: "Erdogan plans to visit".
+        while g > a + 1 && d.w(g - 1) == "to" {
+            // Only a governing verb passes its subject on ("plans to visit"); after a noun
+            // ("assets to fund") the infinitive is a purpose clause with no actor of its own.
+            let gov = d.w(g - 2);
+            let verbish = crate::stages::extract::coder::intention(gov)
+                || gov.ends_with("ed")
+                || m.hits.iter().any(|h| h.verbal && h.tok == g - 2)
+                || m.fn_verbs.iter().any(|f| f.tok == g - 2);
+            if !verbish {
+                return Vec::new();
+            }
+            g = actors::group_start(d, g - 2, a);
+        }
+        if g == a || depth > 4 {
+            return if g == a {
+                Vec::new()
+            } else {
+                subject_left(d, g, a)
+            };
+        }
+        let p = d.w(g - 1);
+        let ing = d.w(tok).ends_with("ing");
+        if matches!(p, "and" | "or" | "but")
+            || (p == ","
+                && (ing
+                    || self
+                        .prev_verb(m, g - 1, a)
+                        .is_some_and(|v| self.object_is_short(v, g - 1))))
+        {
+            if let Some(v) = self.prev_verb(m, g - 1, a) {
+                // Not across a subordinate clause: "..., as the toll rose, killing ...".
+                let sub = p == ","
+                    && (v + 1..g).any(|k| {
+                        matches!(
+                            d.w(k),
+                            "as" | "after"
+                                | "when"
+                                | "while"
+                                | "because"
+                                | "since"
+                                | "with"
+                                | "before"
+                        )
+                    });
+                if !sub {
+                    return self.subject(m, v, a, depth + 1);
+                }
+                return Vec::new();
+            }
+        }
+        if matches!(p, "who" | "which" | "that") {
+            let k = if g >= 2 && d.w(g - 2) == "," {
+                g - 2
+            } else {
+                g - 1
+            };
+            return subject_left(d, k, a);
+        }
+        subject_left(d, g, a)
+    }
+
+    /// "froze assets, expelled diplomats": a verb list, not a new clause with its own subject.
+    pub(in crate::stages::extract) fn object_is_short(&self, v: usize, comma: usize) -> bool {
+        comma > v && comma - v <= 8 && !(v + 1..comma).any(|k| is_clause_break(self.d.w(k)))
+    }
+
+    /// End of a verb's object: the clause end, a coordinated verb ("and denounced"), a
+    /// participle clause (", saying"), a reporting clause (", he told Reuters"), "as"; at
+    /// most 16 tokens.
+    pub(in crate::stages::extract) fn object_end(
+        &self,
+        m: &Matches,
+        from: usize,
+        b: usize,
+    ) -> usize {
+        let d = self.d;
+        let cend = clause_end(d, from, b).min(from + 16);
+        let verb_at = |k: usize| {
+            m.hits.iter().any(|h| h.verbal && h.tok == k) || m.fn_verbs.iter().any(|f| f.tok == k)
+        };
+        for k in from..cend {
+            let w = d.w(k);
+            if w == "as" && k > from {
+                return k;
+            }
+            // ", a spokesman told Reuters", ", the minister said": who reports the action is
+            // not a party to it.
+            if w == ","
+                && m.fn_verbs
+                    .iter()
+                    .any(|f| f.report && f.tok > k && f.tok <= k + 6)
+            {
+                return k;
+            }
+            if matches!(w, "and" | "or" | "but" | ",") {
+                let mut j = k + 1;
+                while j < cend
+                    && (crate::stages::extract::text::is_adverb(d.w(j)) || is_aux(d.w(j)))
+                {
+                    j += 1;
+                }
+                if j < cend
+                    && (verb_at(j)
+                        || (w == "," && d.w(j).ends_with("ing") && d.toks[j].ent.is_none()))
+                {
+                    return k;
+                }
+            }
+        }
+        cend
+    }
+
+    /// Source of a noun event: "US threats", "Israel's strikes", "attacks by Hamas", or the
+    /// subject of a light verb governing it ("Trump announced the cancellation of talks").
+    pub(in crate::stages::extract) fn noun_source(
+        &self,
+        m: &Matches,
+        h: &Hit,
+        a: usize,
+        b: usize,
+    ) -> Vec<Ref> {
+        let d = self.d;
+        let mut k = h.tok;
+        let mut skipped = 0;
+        while k > a && skipped < 2 {
+            let (t, w) = (d.toks[k - 1], d.w(k - 1));
+            if t.kind == Kind::Word
+                && !t.cap
+                && t.ent.is_none()
+                && !is_determiner(w)
+                && !is_preposition(w)
+                && !is_aux(w)
+                && !is_clause_break(w)
+                && w != "and"
+                && !w.starts_with("anti-")
+            {
+                k -= 1;
+                skipped += 1;
+            } else {
+                break;
+            }
+        }
+        if k > a && d.toks[k - 1].kind == Kind::Poss {
+            k -= 1;
+        }
+        if k > a {
+            if let Some((e, ea, eb)) = d.ent_at(k - 1) {
+                if eb == k && d.code(e).is_some() {
+                    let mut v = coordinated_left(d, ea, a);
+                    v.push(Ref {
+                        ent: e,
+                        a: ea,
+                        b: eb,
+                    });
+                    return v;
+                }
+            }
+        }
+        let cend = clause_end(d, h.end, b).min(h.end + 8);
+        if let Some(by) = (h.end..cend).find(|&j| matches!(d.w(j), "by" | "from")) {
+            let v = object(d, by + 1, cend, Side::Target, &["by".into(), "from".into()]);
+            if !v.is_empty() && v[0].a <= by + 3 {
+                return v;
+            }
+        }
+        let light = m
+            .fn_verbs
+            .iter()
+            .filter(|f| f.light && f.tok < h.tok && f.tok + 7 >= h.tok)
+            .map(|f| f.tok)
+            .max();
+        if let Some(l) = light {
+            let clean = (l + 1..h.tok)
+                .all(|j| d.toks[j].ent.is_none() && !is_clause_break(d.w(j)) && d.w(j) != ",");
+            if clean {
+                return self.subject(m, l, a, 0);
+            }
+        }
+        Vec::new()
+    }
+
+    /// "anti-government": the government the noun is aimed at.
+    pub(in crate::stages::extract) fn anti_target(
+        &self,
+        h: &Hit,
+        a: usize,
+        country: Option<&str>,
+    ) -> Option<Actor> {
+        let d = self.d;
+        let k = (h.tok.saturating_sub(3).max(a)..h.tok).find(|&k| d.w(k).starts_with("anti-"))?;
+        let what = &d.w(k)[5..];
+        if !matches!(
+            what,
+            "government" | "regime" | "state" | "establishment" | "junta" | "authorities"
+        ) {
+            return None;
+        }
+        self.synth(country?, "GOV", (d.toks[k].s, d.toks[k].e))
+    }
+
+    /// An actor that the sentence implies: country + role.
+    pub(in crate::stages::extract) fn synth(
+        &self,
+        country: &str,
+        role: &str,
+        span: (usize, usize),
+    ) -> Option<Actor> {
+        let name = self.g.country_name(country)?;
+        let role_name = match role {
+            "GOV" => "government",
+            "OPP" => "opposition",
+            "CVL" => "civilians",
+            "EDU" => "students",
+            "MED" => "media",
+            "MIL" => "military",
+            "COP" => "police",
+            "REB" => "rebels",
+            "REF" => "refugees",
+            "LAB" => "labour",
+            r => r,
+        };
+        Some(Actor {
+            text: self.d.text[span.0..span.1].to_string(),
+            code: format!("{country}{role}"),
+            country: Some(country.to_string()),
+            role: Some(role_name.to_string()),
+            name: format!("{name} {role_name}"),
+            span: Some(span),
+        })
+    }
+
+    /// A plain group noun in the object ("arrested dozens of protesters", "killing 21
+    /// people") when no dictionary actor is there: the role of the noun, in the country of
+    /// the sentence's place, else of the article, else of the source.
+    pub(in crate::stages::extract) fn group_noun(
+        &self,
+        from: usize,
+        end: usize,
+        a: usize,
+        b: usize,
+        source: Option<&Actor>,
+    ) -> Option<Actor> {
+        let d = self.d;
+        let (k, role) = (from..end).find_map(|k| {
+            if d.toks[k].ent.is_some()
+                || (k > from
+                    && matches!(
+                        d.w(k - 1),
+                        "in" | "at" | "near" | "its" | "their" | "his" | "her"
+                    ))
+            {
+                return None;
+            }
+            group_role(d.w(k)).map(|r| (k, r))
+        })?;
+        let place = (a..b).find_map(|j| {
+            let (e, _, _) = d.ent_at(j)?;
+            let ent = &d.ents[e as usize];
+            (ent.kind == EntityKind::Place)
+                .then(|| ent.country.clone())
+                .flatten()
+        });
+        // Police and courts act at home: their targets are their own country's people.
+        let domestic = source.is_some_and(|s| s.code.ends_with("COP") || s.code.ends_with("JUD"));
+        let own = source.and_then(|s| s.country.clone());
+        let country = if domestic {
+            own.or(place)
+        } else {
+            place.or(own).or(self.main_country.map(str::to_string))
+        }?;
+        self.synth(&country, role, (d.toks[k].s, d.toks[k].e))
+    }
+
+    /// The sentence's speaker, for statements with no subject of their own.
+    pub(in crate::stages::extract) fn speaker(&self, m: &Matches, a: usize, b: usize) -> Vec<Ref> {
+        if let Some(r) = according_to(self.d, a, b) {
+            return vec![r];
+        }
+        for f in m.fn_verbs.iter().filter(|f| f.report) {
+            if let Some(r) = actors::actor_at(self.d, f.tok + 1).filter(|r| r.a == f.tok + 1) {
+                return vec![r];
+            }
+            let s = self.subject(m, f.tok, a, 0);
+            if !s.is_empty() {
+                return s;
+            }
+        }
+        Vec::new()
+    }
+}
+
+/// CAMEO role of a plain group noun.
+fn group_role(w: &str) -> Option<&'static str> {
+    Some(match w {
+        "protesters" | "protestors" | "demonstrators" | "activists" | "dissidents" | "rioters" => {
+            "OPP"
+        }
+        "civilians" | "people" | "residents" | "villagers" | "children" | "women"
+        | "passengers" | "citizens" => "CVL",
+        "students" => "EDU",
+        "journalists" | "reporters" => "MED",
+        "soldiers" | "troops" => "MIL",
+        "policemen" | "officers" => "COP",
+        "rebels" | "militants" | "insurgents" | "fighters" => "REB",
+        "workers" => "LAB",
+        "refugees" | "migrants" => "REF",
+        _ => return None,
+    })
+}
