@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 use support::*;
 
-on_both_brokers!(4; flow_and_dead_letters, restart_resumes_from_committed_offsets, kill_9_loses_nothing, rebalance_moves_partitions_without_loss);
+on_both_brokers!(4; flow_and_dead_letters, restart_resumes_from_committed_offsets, commits_by_count_of_messages, kill_9_loses_nothing, rebalance_moves_partitions_without_loss);
 
 /// Malformed inputs and the error class each must get.
 fn malformed() -> Vec<(Vec<u8>, &'static str)> {
@@ -137,6 +137,38 @@ fn restart_resumes_from_committed_offsets(b: TestBroker) {
     // A different group is independent and starts from the beginning.
     let s = run_until_idle(b.newsflow("other-group"), 2.0);
     assert_eq!(s["consumed"], 42, "{s}");
+}
+
+/// `pipeline.commit_every_messages` commits by count while the time interval is far away.
+fn commits_by_count_of_messages(b: TestBroker) {
+    const N: i64 = 60;
+    let mut cmd = b.newsflow("every-n");
+    cmd.env("NEWSFLOW_PIPELINE__COMMIT_INTERVAL_MS", "600000")
+        .env("NEWSFLOW_PIPELINE__COMMIT_EVERY_MESSAGES", "5")
+        .args(["run", "--exit-when-idle", "60"]);
+    let running = Running::start(cmd);
+    b.produce(INPUT, &articles("every-n", N as usize, 500), 4);
+    // The last commit covers what was complete when it ran: all but the
+    // newest few messages are committed long before the 10-minute interval.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let committed = loop {
+        let sum: i64 = b
+            .committed("every-n", INPUT, 4)
+            .iter()
+            .map(|&o| o.max(0))
+            .sum();
+        if sum >= N / 2 || std::time::Instant::now() > deadline {
+            break sum;
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    };
+    running.signal("TERM");
+    let (code, _, err) = running.wait(Duration::from_secs(60));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        committed >= N / 2,
+        "only {committed} of {N} offsets committed by count; log:\n{err}"
+    );
 }
 
 fn kill_9_loses_nothing(b: TestBroker) {

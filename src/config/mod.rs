@@ -95,6 +95,10 @@ pub struct PipelineConfig {
     /// (see [`PipelineConfig::commit_interval`]).
     #[serde(default)]
     pub commit_interval_ms: Option<u64>,
+    /// Also commit once this many input messages were read since the last
+    /// commit; unset: by time only.
+    #[serde(default)]
+    pub commit_every_messages: Option<u64>,
     pub delivery: Delivery,
     /// Exactly-once: the producer's `transactional.id`, the same for the
     /// same instance across restarts (so a zombie of it is fenced) and
@@ -367,6 +371,12 @@ impl Config {
                 "must be at least 64 bytes (e.g. 1048576)".into(),
             );
         }
+        if self.pipeline.commit_every_messages == Some(0) {
+            return bad(
+                "pipeline.commit_every_messages",
+                "= 0 would commit on every poll; leave it unset to commit by time only, or give a count of messages".into(),
+            );
+        }
         if self.pipeline.commit_interval_ms == Some(0) {
             return bad(
                 "pipeline.commit_interval_ms",
@@ -478,6 +488,9 @@ impl Config {
             p.delivery.as_str(),
             p.commit_interval().as_millis()
         ));
+        if let Some(n) = p.commit_every_messages {
+            out.push_str(&format!("commit_every_messages = {n}\n"));
+        }
         if let Some(id) = &p.transactional_id {
             out.push_str(&format!("transactional_id = {id:?}\n"));
         }
@@ -665,6 +678,31 @@ mod tests {
             e.starts_with("pipeline.delivery") && e.contains("exactly-once"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn commits_can_also_be_triggered_by_a_count_of_messages() {
+        let c = Config::from_sources(None, &[]).unwrap();
+        assert_eq!(c.pipeline.commit_every_messages, None);
+        assert!(!c.to_redacted_toml().contains("commit_every_messages"));
+        let c = Config::from_sources(
+            None,
+            &env(&[("NEWSFLOW_PIPELINE__COMMIT_EVERY_MESSAGES", "500")]),
+        )
+        .unwrap();
+        assert_eq!(c.pipeline.commit_every_messages, Some(500));
+        assert!(
+            c.to_redacted_toml().contains("commit_every_messages = 500"),
+            "{}",
+            c.to_redacted_toml()
+        );
+        let e = Config::from_sources(
+            Some(("f.toml", "[pipeline]\ncommit_every_messages = 0\n")),
+            &[],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.starts_with("pipeline.commit_every_messages"), "{e}");
     }
 
     #[test]

@@ -14,6 +14,7 @@ use super::ConfigError;
 pub(super) fn optional_sample(section: &str, key: &str) -> Option<toml::Value> {
     match (section, key) {
         ("pipeline", "commit_interval_ms") => Some(toml::Value::Integer(0)),
+        ("pipeline", "commit_every_messages") => Some(toml::Value::Integer(0)),
         ("pipeline", "transactional_id") => Some(toml::Value::String(String::new())),
         _ => None,
     }

@@ -24,6 +24,7 @@ use rdkafka::statistics::Statistics;
 use rdkafka::topic_partition_list::{Offset, TopicPartitionList};
 use rdkafka::ClientContext;
 use std::collections::{HashMap, HashSet};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, OwnedSemaphorePermit, Semaphore};
@@ -212,6 +213,8 @@ impl ConsumerContext for ConsumerCtx {
 /// Settings of the consume loop.
 pub struct LoopConfig {
     pub commit_interval: Duration,
+    /// Commit also once this many messages were completed since the last commit.
+    pub commit_every: Option<u64>,
     pub exit_when_idle: Option<Duration>,
     pub shutdown_deadline: Duration,
 }
@@ -245,6 +248,7 @@ pub fn consume_loop(
     cfg: LoopConfig,
 ) {
     let mut last_commit = Instant::now();
+    let mut completed_at_commit = 0u64;
     let mut last_message = Instant::now();
     let mut at_eof: HashSet<i32> = HashSet::new();
     // Per partition, the end offset it was last rewound from (see
@@ -252,9 +256,15 @@ pub fn consume_loop(
     let mut rewound: HashMap<i32, i64> = HashMap::new();
     let consumed = counter!(names::RECORDS_CONSUMED, "topic" => shared.input_topic.clone());
     while !shared.stopping() {
-        if last_commit.elapsed() >= cfg.commit_interval {
+        let completed = shared.completed.load(Ordering::Relaxed);
+        if last_commit.elapsed() >= cfg.commit_interval
+            || cfg
+                .commit_every
+                .is_some_and(|n| completed - completed_at_commit >= n)
+        {
             consumer.context().commit().commit(&consumer, &shared);
             last_commit = Instant::now();
+            completed_at_commit = completed;
             gauge!(names::IN_FLIGHT).set(shared.tracker.lock().unwrap().total_in_flight() as f64);
         }
         if let Some(idle) = cfg.exit_when_idle {

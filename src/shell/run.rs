@@ -168,6 +168,7 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
     let signal_task = tokio::spawn(signals::stop_on_signal(shared.clone()));
     let loop_cfg = LoopConfig {
         commit_interval: cfg.pipeline.commit_interval(),
+        commit_every: cfg.pipeline.commit_every_messages,
         exit_when_idle: opts.exit_when_idle,
         shutdown_deadline: Duration::from_secs(cfg.shutdown.deadline_secs),
     };

@@ -141,6 +141,8 @@ pub struct Shared {
     pub commit_metadata: Mutex<std::collections::HashMap<i32, String>>,
     first_read: Mutex<Option<Instant>>,
     last_done: Mutex<Option<Instant>>,
+    /// Messages whose work is complete, ever: what a commit by count counts.
+    pub completed: AtomicU64,
     stop: AtomicBool,
     stop_at: Mutex<Option<Instant>>,
     fatal: Mutex<Option<String>>,
@@ -169,6 +171,7 @@ impl Shared {
             commit_metadata: Mutex::new(std::collections::HashMap::new()),
             first_read: Mutex::new(None),
             last_done: Mutex::new(None),
+            completed: AtomicU64::new(0),
             stop: AtomicBool::new(false),
             stop_at: Mutex::new(None),
             fatal: Mutex::new(None),
@@ -243,6 +246,7 @@ impl Shared {
     pub fn complete(&self, ticket: &Ticket) {
         *self.last_done.lock().unwrap() = Some(Instant::now());
         self.tracker.lock().unwrap().complete(ticket);
+        self.completed.fetch_add(1, Ordering::Relaxed);
         self.changed.notify_all();
     }
 

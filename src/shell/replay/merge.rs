@@ -25,6 +25,7 @@ use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::error::KafkaError;
 use rdkafka::message::{Message, OwnedMessage};
 use rdkafka::{Offset, TopicPartitionList};
+use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, Semaphore};
@@ -32,6 +33,8 @@ use tokio::sync::{mpsc, Semaphore};
 /// Settings of the merge loop.
 pub struct MergeConfig {
     pub commit_interval: Duration,
+    /// Commit also once this many messages were completed since the last commit.
+    pub commit_every: Option<u64>,
     pub shutdown_deadline: Duration,
     /// Messages per second published at most (warm-up not counted).
     pub max_rate: Option<f64>,
@@ -145,13 +148,20 @@ pub fn merge_loop(
     let mut published = 0u64;
     let started = Instant::now();
     let mut last_commit = Instant::now();
+    let mut completed_at_commit = 0u64;
     let complete = loop {
         if shared.stopping() {
             break false;
         }
-        if last_commit.elapsed() >= cfg.commit_interval {
+        let completed = shared.completed.load(Ordering::Relaxed);
+        if last_commit.elapsed() >= cfg.commit_interval
+            || cfg
+                .commit_every
+                .is_some_and(|n| completed - completed_at_commit >= n)
+        {
             consumer.context().commit().commit(&consumer, &shared);
             last_commit = Instant::now();
+            completed_at_commit = completed;
         }
         // Serve the main queue (errors, statistics) without waiting.
         let _ = consumer.poll(Duration::ZERO);

@@ -219,6 +219,7 @@ pub async fn replay(cfg: Config, opts: ReplayOptions) -> Result<ReplayReport> {
     let signal_task = tokio::spawn(signals::stop_on_signal(shared.clone()));
     let merge_cfg = merge::MergeConfig {
         commit_interval: cfg.pipeline.commit_interval(),
+        commit_every: cfg.pipeline.commit_every_messages,
         shutdown_deadline: Duration::from_secs(cfg.shutdown.deadline_secs),
         max_rate: opts.max_rate,
         from: opts.bounds.from,
