@@ -219,6 +219,40 @@ pub struct LoopConfig {
     pub shutdown_deadline: Duration,
 }
 
+/// When the consumer thread commits: every `interval`, and also once `every` messages were
+/// completed since the last commit (the live loop and the replay merge share it).
+pub(super) struct CommitSchedule {
+    interval: Duration,
+    every: Option<u64>,
+    last: Instant,
+    completed_at_last: u64,
+}
+
+impl CommitSchedule {
+    pub(super) fn new(interval: Duration, every: Option<u64>) -> Self {
+        CommitSchedule {
+            interval,
+            every,
+            last: Instant::now(),
+            completed_at_last: 0,
+        }
+    }
+
+    /// Whether a commit is due now; if so, the caller commits and the schedule restarts.
+    pub(super) fn due(&mut self, shared: &Shared) -> bool {
+        let completed = shared.completed.load(Ordering::Relaxed);
+        let due = self.last.elapsed() >= self.interval
+            || self
+                .every
+                .is_some_and(|n| completed - self.completed_at_last >= n);
+        if due {
+            self.last = Instant::now();
+            self.completed_at_last = completed;
+        }
+        due
+    }
+}
+
 /// An in-flight permit, or `None` once the in-flight limit has held for up
 /// to 100 ms of waiting for acknowledgements: the caller loops, so commits
 /// and stop checks keep running meanwhile.
@@ -247,8 +281,7 @@ pub fn consume_loop(
     rt: tokio::runtime::Handle,
     cfg: LoopConfig,
 ) {
-    let mut last_commit = Instant::now();
-    let mut completed_at_commit = 0u64;
+    let mut schedule = CommitSchedule::new(cfg.commit_interval, cfg.commit_every);
     let mut last_message = Instant::now();
     let mut at_eof: HashSet<i32> = HashSet::new();
     // Per partition, the end offset it was last rewound from (see
@@ -256,15 +289,8 @@ pub fn consume_loop(
     let mut rewound: HashMap<i32, i64> = HashMap::new();
     let consumed = counter!(names::RECORDS_CONSUMED, "topic" => shared.input_topic.clone());
     while !shared.stopping() {
-        let completed = shared.completed.load(Ordering::Relaxed);
-        if last_commit.elapsed() >= cfg.commit_interval
-            || cfg
-                .commit_every
-                .is_some_and(|n| completed - completed_at_commit >= n)
-        {
+        if schedule.due(&shared) {
             consumer.context().commit().commit(&consumer, &shared);
-            last_commit = Instant::now();
-            completed_at_commit = completed;
             gauge!(names::IN_FLIGHT).set(shared.tracker.lock().unwrap().total_in_flight() as f64);
         }
         if let Some(idle) = cfg.exit_when_idle {

@@ -14,7 +14,7 @@
 //! interruption; they pass through the dedup decision only ("warm-up"), so
 //! the memory is rebuilt exactly as it was and the rest decides the same.
 
-use super::super::consumer::{take_permit, ConsumerCtx};
+use super::super::consumer::{take_permit, CommitSchedule, ConsumerCtx};
 use super::super::shared::Shared;
 use super::super::worker::Job;
 use super::range::PartRange;
@@ -25,7 +25,6 @@ use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::error::KafkaError;
 use rdkafka::message::{Message, OwnedMessage};
 use rdkafka::{Offset, TopicPartitionList};
-use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::{mpsc, Semaphore};
@@ -147,21 +146,13 @@ pub fn merge_loop(
     let mut seq = 0u64;
     let mut published = 0u64;
     let started = Instant::now();
-    let mut last_commit = Instant::now();
-    let mut completed_at_commit = 0u64;
+    let mut schedule = CommitSchedule::new(cfg.commit_interval, cfg.commit_every);
     let complete = loop {
         if shared.stopping() {
             break false;
         }
-        let completed = shared.completed.load(Ordering::Relaxed);
-        if last_commit.elapsed() >= cfg.commit_interval
-            || cfg
-                .commit_every
-                .is_some_and(|n| completed - completed_at_commit >= n)
-        {
+        if schedule.due(&shared) {
             consumer.context().commit().commit(&consumer, &shared);
-            last_commit = Instant::now();
-            completed_at_commit = completed;
         }
         // Serve the main queue (errors, statistics) without waiting.
         let _ = consumer.poll(Duration::ZERO);
