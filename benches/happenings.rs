@@ -92,7 +92,7 @@ fn bench(c: &mut Criterion) {
                     changes += h.observe(r).changes.len();
                 }
             }
-            changes + h.close_expired().len()
+            changes + h.close_expired().changes.len()
         })
     });
     g.bench_function(format!("add_finish/{}_events", events.len()), |b| {

@@ -267,15 +267,20 @@ fn dispatch(cli: Cli) -> Result<()> {
             }
             let t = &cfg.topics;
             let mut topics: Vec<String> = t.all().iter().map(|s| s.to_string()).collect();
+            let mut compacted: Vec<String> = t.compacted().iter().map(|s| s.to_string()).collect();
             if let Some(sfx) = output_suffix.filter(|s| !s.is_empty()) {
                 for base in [&t.articles, &t.events, &t.duplicates, &t.dlq] {
                     topics.push(format!("{base}{sfx}"));
                 }
+                // A suffixed replay aggregates into happenings of its own.
+                let h = newsflow::shell::aggregate::Topics::from_config(t, &sfx);
+                topics.extend(h.all().iter().map(|s| s.to_string()));
+                compacted.extend([h.happenings.clone(), h.changelog.clone()]);
             }
             runtime()?.block_on(kafka::ensure_topics(
                 &cfg.kafka.brokers,
                 &topics.iter().map(String::as_str).collect::<Vec<_>>(),
-                &[t.dedup_changelog.as_str()],
+                &compacted.iter().map(String::as_str).collect::<Vec<_>>(),
                 partitions,
             ))?;
             eprintln!("newsflow: topics ready on {}", cfg.kafka.brokers);
@@ -370,6 +375,11 @@ fn extract_lines(cfg: &Config, reader: Box<dyn BufRead>, output: ExtractOutput) 
         max_message_bytes: cfg.pipeline.max_message_bytes,
     })
     .with_extractor(std::sync::Arc::new(extractor));
+    let chain = if output == ExtractOutput::Happenings {
+        chain.with_reports()
+    } else {
+        chain
+    };
     // Offline dedup: in-memory, annotate mode, so every valid line still
     // gets its one output line, duplicates marked.
     let index = std::sync::Mutex::new(
@@ -408,12 +418,10 @@ fn extract_lines(cfg: &Config, reader: Box<dyn BufRead>, output: ExtractOutput) 
                     ok += 1;
                 }
                 (Target::Articles, ExtractOutput::Happenings) => ok += 1,
-                (Target::Events, ExtractOutput::Happenings) => {
-                    let report = Report::from_event_record(&o.payload, None)
-                        .context("reading an event record back")?;
-                    if let Some(r) = report {
-                        reports += u64::from(happenings.add(r));
-                    }
+                (Target::Reports, ExtractOutput::Happenings) => {
+                    let r: Report =
+                        serde_json::from_slice(&o.payload).context("reading a report back")?;
+                    reports += u64::from(happenings.add(r));
                 }
                 _ => {}
             }

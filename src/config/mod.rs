@@ -66,10 +66,17 @@ pub struct Topics {
     pub duplicates: String,
     pub dlq: String,
     pub dedup_changelog: String,
+    /// Happening records, keyed by happening id (compacted).
+    pub happenings: String,
+    /// Event reports keyed by aggregation key: the stage's input.
+    pub happenings_repartition: String,
+    /// The aggregation state: reports by event id, co-partitioned with the
+    /// repartition topic (compacted).
+    pub happenings_changelog: String,
 }
 
 impl Topics {
-    pub fn all(&self) -> [&str; 6] {
+    pub fn all(&self) -> [&str; 9] {
         [
             &self.input,
             &self.articles,
@@ -77,6 +84,18 @@ impl Topics {
             &self.duplicates,
             &self.dlq,
             &self.dedup_changelog,
+            &self.happenings,
+            &self.happenings_repartition,
+            &self.happenings_changelog,
+        ]
+    }
+
+    /// The topics `create-topics` creates compacted.
+    pub fn compacted(&self) -> [&str; 3] {
+        [
+            &self.dedup_changelog,
+            &self.happenings,
+            &self.happenings_changelog,
         ]
     }
 }
@@ -188,6 +207,9 @@ impl DedupConfig {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct HappeningsConfig {
+    /// `run` aggregates events into happenings (the repartition topic, the
+    /// aggregation consumer group, the happenings topic).
+    pub enabled: bool,
     pub tolerance_days: u32,
     pub horizon_days: u32,
     pub max_article_ids: usize,
@@ -334,6 +356,15 @@ impl Config {
             ("topics.duplicates", &self.topics.duplicates),
             ("topics.dlq", &self.topics.dlq),
             ("topics.dedup_changelog", &self.topics.dedup_changelog),
+            ("topics.happenings", &self.topics.happenings),
+            (
+                "topics.happenings_repartition",
+                &self.topics.happenings_repartition,
+            ),
+            (
+                "topics.happenings_changelog",
+                &self.topics.happenings_changelog,
+            ),
         ] {
             if name.is_empty()
                 || name.len() > 249
@@ -476,8 +507,9 @@ impl Config {
         }
         let t = &self.topics;
         out.push_str(&format!(
-            "\n[topics]\ninput = {:?}\narticles = {:?}\nevents = {:?}\nduplicates = {:?}\ndlq = {:?}\ndedup_changelog = {:?}\n",
-            t.input, t.articles, t.events, t.duplicates, t.dlq, t.dedup_changelog
+            "\n[topics]\ninput = {:?}\narticles = {:?}\nevents = {:?}\nduplicates = {:?}\ndlq = {:?}\ndedup_changelog = {:?}\nhappenings = {:?}\nhappenings_repartition = {:?}\nhappenings_changelog = {:?}\n",
+            t.input, t.articles, t.events, t.duplicates, t.dlq, t.dedup_changelog,
+            t.happenings, t.happenings_repartition, t.happenings_changelog
         ));
         let p = &self.pipeline;
         out.push_str(&format!(
@@ -513,8 +545,8 @@ impl Config {
         ));
         let h = &self.happenings;
         out.push_str(&format!(
-            "\n[happenings]\ntolerance_days = {}\nhorizon_days = {}\nmax_article_ids = {}\n",
-            h.tolerance_days, h.horizon_days, h.max_article_ids
+            "\n[happenings]\nenabled = {}\ntolerance_days = {}\nhorizon_days = {}\nmax_article_ids = {}\n",
+            h.enabled, h.tolerance_days, h.horizon_days, h.max_article_ids
         ));
         out.push_str(&format!(
             "\n[embedded]\npartitions = {}\nmax_lead_bytes = {}\n",

@@ -47,6 +47,12 @@ pub fn install(mode: &'static str) -> PrometheusHandle {
                         names::LATENCY_BUCKETS,
                     )
                 })
+                .and_then(|b| {
+                    b.set_buckets_for_metric(
+                        Matcher::Full(names::HAPPENING_MENTIONS.into()),
+                        names::MENTION_BUCKETS,
+                    )
+                })
                 .expect("bucket lists are non-empty");
             let handle = builder
                 .install_recorder()
@@ -149,6 +155,36 @@ fn describe_all() {
         Unit::Count,
         "Messages in the producer queue."
     );
+    describe_counter!(
+        HAPPENING_REPORTS,
+        Unit::Count,
+        "Reports applied by the happenings stage, by result."
+    );
+    describe_counter!(
+        HAPPENING_LATE_REPORTS,
+        Unit::Count,
+        "Reports more than a horizon older than the latest of their partition."
+    );
+    describe_counter!(
+        HAPPENING_RECORDS,
+        Unit::Count,
+        "Records published on the happenings topic, by kind."
+    );
+    describe_histogram!(
+        HAPPENING_MENTIONS,
+        Unit::Count,
+        "Mentions per happening, observed when it closes."
+    );
+    describe_gauge!(
+        HAPPENINGS_OPEN,
+        Unit::Count,
+        "Open happenings held by this instance."
+    );
+    describe_gauge!(
+        HAPPENINGS_STATE_REPORTS,
+        Unit::Count,
+        "Reports held in this instance's happenings state."
+    );
     describe_gauge!(
         DEDUP_INDEX_ENTRIES,
         Unit::Count,
@@ -200,6 +236,15 @@ pub fn register_zeroes(input_topic: &str, outputs: &[(&str, &'static str)]) {
     for result in ["ok", "error"] {
         counter!(names::COMMITS, "result" => result).increment(0);
     }
+    for result in ["new", "merged", "repeated", "invalid"] {
+        counter!(names::HAPPENING_REPORTS, "result" => result).increment(0);
+    }
+    counter!(names::HAPPENING_LATE_REPORTS).increment(0);
+    for kind in ["upsert", "tombstone", "closed"] {
+        counter!(names::HAPPENING_RECORDS, "kind" => kind).increment(0);
+    }
+    gauge!(names::HAPPENINGS_OPEN).set(0.0);
+    gauge!(names::HAPPENINGS_STATE_REPORTS).set(0.0);
     counter!(names::COMMIT_FAILURES).increment(0);
     for result in ["committed", "aborted"] {
         counter!(names::TRANSACTIONS, "result" => result).increment(0);

@@ -66,6 +66,22 @@ pub const PRODUCER_QUEUE: &str = "newsflow_producer_queue_messages";
 pub const DEDUP_INDEX_ENTRIES: &str = "newsflow_dedup_index_entries";
 /// Counter. Articles evicted from the dedup index (past the window).
 pub const DEDUP_EVICTIONS: &str = "newsflow_dedup_evictions_total";
+/// Counter. Reports the happenings stage applied. Label: `result` (new: it
+/// started a happening; merged: it joined one; repeated: already held, a
+/// redelivery; invalid: not a report, skipped).
+pub const HAPPENING_REPORTS: &str = "newsflow_happening_reports_total";
+/// Counter. Reports more than a horizon older than the latest one of their
+/// partition: the happening they belong to may have closed already.
+pub const HAPPENING_LATE_REPORTS: &str = "newsflow_happening_late_reports_total";
+/// Counter. Records published on the happenings topic. Label: `kind`
+/// (upsert|tombstone|closed).
+pub const HAPPENING_RECORDS: &str = "newsflow_happening_records_total";
+/// Histogram. Mentions per happening, observed when a happening closes.
+pub const HAPPENING_MENTIONS: &str = "newsflow_happening_mentions";
+/// Gauge. Open happenings held by this instance.
+pub const HAPPENINGS_OPEN: &str = "newsflow_happenings_open";
+/// Gauge. Reports held in this instance's happenings state (its size).
+pub const HAPPENINGS_STATE_REPORTS: &str = "newsflow_happenings_state_reports";
 /// Gauge, always 1. Labels: `version`.
 pub const BUILD_INFO: &str = "newsflow_build_info";
 /// Counter. CPU seconds used by the process (from /proc/self/stat).
@@ -77,6 +93,10 @@ pub const PROCESS_RSS: &str = "process_resident_memory_bytes";
 pub const STAGE_BUCKETS: &[f64] = &[
     0.00001, 0.000025, 0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
     0.1, 0.25, 0.5, 1.0,
+];
+/// Buckets for mentions per happening: 1 to 1,000.
+pub const MENTION_BUCKETS: &[f64] = &[
+    1.0, 2.0, 3.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0,
 ];
 /// Buckets for end-to-end latency and commits: 1 ms to 60 s.
 pub const LATENCY_BUCKETS: &[f64] = &[

@@ -7,6 +7,8 @@
 //! * [`order`] lets replay workers decide and publish in a fixed order.
 //! * [`consumer`] polls, hands work out, commits, handles rebalances.
 //! * [`worker`] runs the stage chain and hands the records to the sink.
+//! * [`aggregate`] is the happenings stage: its own consumer group on the
+//!   reports, its state in a changelog topic.
 //! * [`sink`] publishes them and commits the input offsets, under the
 //!   delivery mode chosen at wiring (at-least-once or exactly-once).
 //! * [`offsets`] decides which offsets are safe to commit.
@@ -17,6 +19,7 @@
 //! * [`shared`] is the state the consumer, workers and acknowledgement tasks
 //!   share; [`signals`] turns SIGTERM/SIGINT into a graceful stop.
 
+pub mod aggregate;
 pub mod consumer;
 pub mod dedup_memory;
 pub mod embedded;

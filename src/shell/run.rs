@@ -7,6 +7,7 @@
 //! finish; the producer is flushed explicitly; the embedded broker (if any)
 //! stops last. All of it within `shutdown.deadline_secs`.
 
+use super::aggregate::{self, Aggregator};
 use super::consumer::{consume_loop, ConsumerCtx, LoopConfig};
 use super::embedded::EmbeddedBroker;
 use super::produce::{produce_lines, Pace};
@@ -16,6 +17,7 @@ use super::worker::WorkerCtx;
 use super::{kafka, signals, wiring};
 use crate::config::{Config, Delivery, OnDuplicate};
 use crate::metrics::{self, Health};
+use crate::stages::route::Target;
 use anyhow::{bail, Context, Result};
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::producer::FutureProducer;
@@ -66,7 +68,7 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
         &bootstrap,
         &t.input,
         &OutputTopics::from_config(t, ""),
-        true,
+        |o| o != Target::Reports || cfg.happenings.enabled,
         "newsflow create-topics",
     )
     .await?;
@@ -112,6 +114,27 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
             marker: Vec::new(),
         },
     );
+
+    // The happenings stage: its own consumer group on the reports the
+    // workers publish (not in the benchmark ladder's shorter chains).
+    let aggregator = if cfg.happenings.enabled && opts.stages == Stages::All && !opts.passthrough {
+        let (c, bs, sh) = (cfg.clone(), bootstrap.clone(), shared.clone());
+        let group = format!("{}.happenings", cfg.kafka.group_id);
+        Some(
+            tokio::task::spawn_blocking(move || {
+                Aggregator::start(
+                    &c,
+                    &bs,
+                    aggregate::Topics::from_config(&c.topics, ""),
+                    &group,
+                    sh,
+                )
+            })
+            .await??,
+        )
+    } else {
+        None
+    };
 
     let seeder = opts.seed.clone().map(|path| {
         shared.seeding.store(true, Ordering::SeqCst);
@@ -186,6 +209,14 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
         s.abort();
     }
     wiring::finish(&shared, cfg.shutdown.deadline_secs, workers, producer).await?;
+    if let Some(a) = aggregator {
+        // Every report is flushed: the stage reads up to them, then stops.
+        let deadline = shared.stop_requested_at().unwrap_or_else(Instant::now)
+            + Duration::from_secs(cfg.shutdown.deadline_secs);
+        if let Err(e) = tokio::task::spawn_blocking(move || a.finish(deadline)).await? {
+            shared.fail(format!("happenings stage: {e:#}"));
+        }
+    }
     signal_task.abort();
     gauges_task.abort();
     if let Some(m) = metrics_task {

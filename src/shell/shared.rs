@@ -56,6 +56,8 @@ pub struct Counters {
     pub dlq: AtomicU64,
     /// Dedup changelog records acknowledged.
     pub remembered: AtomicU64,
+    /// Happening reports acknowledged on the repartition topic.
+    pub reports: AtomicU64,
     /// Input messages deleted by the broker before they were read.
     pub lost: AtomicU64,
 }

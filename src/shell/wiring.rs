@@ -108,21 +108,22 @@ pub async fn require_topics(
     Ok(counts)
 }
 
-/// Checks that the input and the output topics exist (the changelog only
-/// when `changelog`: it is read or written) and returns the input's
-/// partition count and the outputs as the producer addresses them.
+/// Checks that the input and the `needed` output topics exist (the dedup
+/// changelog is not when it is neither read nor written, the reports not
+/// when happenings are off) and returns the input's partition count and the
+/// outputs as the producer addresses them.
 pub async fn require_outputs(
     bootstrap: &str,
     input: &str,
     outputs: &OutputTopics<String>,
-    changelog: bool,
+    needed: impl Fn(Target) -> bool,
     hint: &str,
 ) -> Result<(i32, OutputTopics<Topic>)> {
     let mut wanted = vec![("topics.input".to_string(), input.to_string())];
     wanted.extend(
         outputs
             .iter()
-            .filter(|(t, _)| changelog || *t != Target::Changelog)
+            .filter(|(t, _)| needed(*t))
             .map(|(t, name)| (topics::config_key(t).to_string(), name.clone())),
     );
     let counts = require_topics(bootstrap, &wanted, hint).await?;
@@ -136,7 +137,7 @@ pub async fn require_outputs(
     };
     let topics = outputs.map(|t, name| Topic {
         name: name.clone(),
-        partitions: if t == Target::Changelog {
+        partitions: if matches!(t, Target::Changelog | Target::Reports) {
             0
         } else {
             count_of(name)
@@ -232,7 +233,12 @@ pub async fn load_chain(cfg: &Config, stages: Stages) -> Result<Arc<Chain>> {
     let extractor = tokio::task::spawn_blocking(crate::stages::extract::Extractor::load_default)
         .await?
         .context("loading the dictionaries under data/ (set NEWSFLOW_DATA_DIR to their folder)")?;
-    Ok(Arc::new(chain.with_extractor(Arc::new(extractor))))
+    let chain = chain.with_extractor(Arc::new(extractor));
+    Ok(Arc::new(if cfg.happenings.enabled {
+        chain.with_reports()
+    } else {
+        chain
+    }))
 }
 
 /// `pipeline.concurrency` workers, each with a bounded queue.

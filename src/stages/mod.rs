@@ -72,6 +72,8 @@ pub struct Chain {
     /// Tests of the shell's panic handling only: a payload containing these
     /// bytes makes the chain panic (see [`Chain::with_fault_marker`]).
     fault_marker: Option<Vec<u8>>,
+    /// Publish each event's report to the happenings repartition topic.
+    reports: bool,
 }
 
 impl Chain {
@@ -82,6 +84,7 @@ impl Chain {
             extractor: None,
             normalize_only: false,
             fault_marker: None,
+            reports: false,
         }
     }
 
@@ -105,6 +108,13 @@ impl Chain {
     /// dates, tone, themes) with its loaded dictionaries.
     pub fn with_extractor(mut self, extractor: std::sync::Arc<extract::Extractor>) -> Self {
         self.extractor = Some(extractor);
+        self
+    }
+
+    /// Also publish each event's report ([`happenings::Report`]), keyed by
+    /// its aggregation key, for the happenings stage behind a topic.
+    pub fn with_reports(mut self) -> Self {
+        self.reports = true;
         self
     }
 
@@ -222,7 +232,7 @@ impl Chain {
             }
             _ => None,
         };
-        let outcome = route::accepted(
+        let mut outcome = route::accepted(
             &p.article,
             &p.fp,
             p.time,
@@ -231,6 +241,9 @@ impl Chain {
             annotate,
             extraction.as_ref(),
         );
+        if self.reports {
+            route::add_reports(&mut outcome, p.time);
+        }
         match budget::check_records(&outcome.outputs) {
             Ok(()) => outcome,
             Err(r) => route::rejected(r),

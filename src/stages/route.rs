@@ -4,6 +4,7 @@
 
 use super::dedup::{changelog, Decision, Delivery, DuplicateKind, Fingerprint};
 use super::extract::Extraction;
+use super::happenings::{self, Report};
 use super::record::{self, ArticleRecord};
 use crate::model::{Article, Rejection};
 
@@ -15,6 +16,9 @@ pub enum Target {
     Duplicates,
     Dlq,
     Changelog,
+    /// The happenings repartition topic: each event's report, keyed by its
+    /// aggregation key, so one partition owns each key.
+    Reports,
 }
 
 impl Target {
@@ -26,6 +30,7 @@ impl Target {
             Target::Duplicates => "duplicates",
             Target::Dlq => "dlq",
             Target::Changelog => "changelog",
+            Target::Reports => "reports",
         }
     }
 }
@@ -122,6 +127,33 @@ pub fn accepted(
         payload: changelog::encode(story_id, time, delivery, fp),
     });
     out
+}
+
+/// Adds the repartition record of each published event (see [`report_of`]).
+/// `time`: the article's time ([`article_time`]), standing in for a missing
+/// publication time (0: none known).
+pub fn add_reports(out: &mut Outcome, time: i64) {
+    let fallback = Some(time).filter(|t| *t > 0);
+    let reports: Vec<Output> = out
+        .outputs
+        .iter()
+        .filter(|o| o.target == Target::Events)
+        .filter_map(|o| report_of(&o.payload, fallback))
+        .collect();
+    out.outputs.extend(reports);
+}
+
+/// The repartition record of one event record: its report, keyed by the
+/// aggregation key. None for a hypothetical event, which joins no happening.
+fn report_of(event_record: &[u8], fallback_time: Option<i64>) -> Option<Output> {
+    // The record was written a moment ago by `record::event_record`: a failure to read it
+    // back is a bug, and the schema tests catch it.
+    let r = Report::from_event_record(event_record, fallback_time).ok()??;
+    Some(Output {
+        target: Target::Reports,
+        key: happenings::key(&r).into_bytes(),
+        payload: serde_json::to_vec(&r).expect("a report serializes"),
+    })
 }
 
 /// Whether an article with this decision is published (so worth extracting).

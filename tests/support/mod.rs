@@ -9,7 +9,7 @@
 //! Kafka tests run two at a time, that is about a minute and a half of the
 //! whole `scripts/test.sh`. One broker shared by all tests would save that
 //! but cost more than it saves: every test would need its own names for all
-//! six topics and the replays' suffixed copies (the tests use newsflow's
+//! nine topics and the replays' suffixed copies (the tests use newsflow's
 //! defaults, as users do), the tests that kill newsflow or let a session
 //! expire would share a group coordinator with the rest, and `cargo test`
 //! would need a broker started beforehand. With a broker per test, a
@@ -44,7 +44,20 @@ pub const EVENTS: &str = "news.events";
 pub const DUPLICATES: &str = "news.duplicates";
 pub const DLQ: &str = "news.articles.raw.dlq";
 pub const CHANGELOG: &str = "newsflow.dedup.changelog";
-pub const ALL_TOPICS: [&str; 6] = [INPUT, ARTICLES, EVENTS, DUPLICATES, DLQ, CHANGELOG];
+pub const HAPPENINGS: &str = "news.happenings";
+pub const REPARTITION: &str = "newsflow.happenings.repartition";
+pub const HAPPENINGS_CHANGELOG: &str = "newsflow.happenings.changelog";
+pub const ALL_TOPICS: [&str; 9] = [
+    INPUT,
+    ARTICLES,
+    EVENTS,
+    DUPLICATES,
+    DLQ,
+    CHANGELOG,
+    HAPPENINGS,
+    REPARTITION,
+    HAPPENINGS_CHANGELOG,
+];
 
 /// Runs each named scenario `fn(TestBroker)` twice: on librdkafka's mock
 /// cluster and on an Apache Kafka process, each with `$parts` partitions per

@@ -16,6 +16,7 @@ pub mod merge;
 pub mod progress;
 pub mod range;
 
+use super::aggregate::{self, Aggregator};
 use super::consumer::{ConsumerCtx, NewGroupStart};
 use super::order::Order;
 use super::shared::{Mode, Shared, Summary};
@@ -24,6 +25,7 @@ use super::worker::WorkerCtx;
 use super::{kafka, signals, wiring};
 use crate::config::{Config, OnDuplicate};
 use crate::metrics::{self, Health};
+use crate::stages::route::Target;
 use anyhow::{bail, Context, Result};
 use range::{Bounds, PartRange};
 use rdkafka::consumer::BaseConsumer;
@@ -124,7 +126,11 @@ pub async fn replay(cfg: Config, opts: ReplayOptions) -> Result<ReplayReport> {
         &bootstrap,
         &t.input,
         &OutputTopics::from_config(t, sfx),
-        opts.dedup == DedupMode::Live,
+        |o| match o {
+            Target::Changelog => opts.dedup == DedupMode::Live,
+            Target::Reports => cfg.happenings.enabled,
+            _ => true,
+        },
         &hint,
     )
     .await?;
@@ -215,6 +221,26 @@ pub async fn replay(cfg: Config, opts: ReplayOptions) -> Result<ReplayReport> {
             ],
         },
     );
+    // Into suffixed copies, the replay aggregates its own happenings (into
+    // the live topics, the live pipeline's happenings stage does).
+    let aggregator = if cfg.happenings.enabled && !sfx.is_empty() {
+        let (c, bs, sh, sfx) = (cfg.clone(), bootstrap.clone(), shared.clone(), sfx.clone());
+        let group = format!("{group}.happenings");
+        Some(
+            tokio::task::spawn_blocking(move || {
+                Aggregator::start(
+                    &c,
+                    &bs,
+                    aggregate::Topics::from_config(&c.topics, &sfx),
+                    &group,
+                    sh,
+                )
+            })
+            .await??,
+        )
+    } else {
+        None
+    };
     let progress_task = progress::spawn(shared.clone(), left);
     let signal_task = tokio::spawn(signals::stop_on_signal(shared.clone()));
     let merge_cfg = merge::MergeConfig {
@@ -245,6 +271,22 @@ pub async fn replay(cfg: Config, opts: ReplayOptions) -> Result<ReplayReport> {
         .map_err(|_| anyhow::anyhow!("the replay consumer thread panicked"))?;
     shared.request_stop();
     wiring::finish(&shared, cfg.shutdown.deadline_secs, workers, producer).await?;
+    if let Some(a) = aggregator {
+        // A complete replay lets the stage catch up (a resumed, complete
+        // replay does not start it again); a stopped one keeps the deadline.
+        let wait = if merged.complete {
+            Duration::from_secs(cfg.shutdown.deadline_secs.max(600))
+        } else {
+            Duration::from_secs(cfg.shutdown.deadline_secs)
+        };
+        let deadline = shared
+            .stop_requested_at()
+            .unwrap_or_else(std::time::Instant::now)
+            + wait;
+        if let Err(e) = tokio::task::spawn_blocking(move || a.finish(deadline)).await? {
+            shared.fail(format!("happenings stage: {e:#}"));
+        }
+    }
     progress_task.abort();
     signal_task.abort();
     gauges_task.abort();

@@ -164,6 +164,7 @@ impl Publisher {
                     Target::Duplicates => &c.duplicates,
                     Target::Dlq => &c.dlq,
                     Target::Changelog => &c.remembered,
+                    Target::Reports => &c.reports,
                 };
                 n.fetch_add(1, Ordering::Relaxed);
                 let topic = self.topics.get(target).name.clone();

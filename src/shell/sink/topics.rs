@@ -14,15 +14,18 @@ pub struct OutputTopics<T> {
     pub dlq: T,
     /// The dedup changelog (compacted; written by `run` only).
     pub changelog: T,
+    /// Event reports by aggregation key (the happenings repartition topic).
+    pub reports: T,
 }
 
 /// Every output, in the order they are listed and checked.
-pub const OUTPUTS: [Target; 5] = [
+pub const OUTPUTS: [Target; 6] = [
     Target::Articles,
     Target::Events,
     Target::Duplicates,
     Target::Dlq,
     Target::Changelog,
+    Target::Reports,
 ];
 
 /// An output topic as the producer needs it.
@@ -31,7 +34,7 @@ pub struct Topic {
     pub name: String,
     /// Records go to the input's partition number modulo this; 0 means
     /// "partition by key" (the changelog: compaction needs one key, one
-    /// partition).
+    /// partition; the reports: one partition owns each aggregation key).
     pub partitions: i32,
 }
 
@@ -43,6 +46,7 @@ impl<T> OutputTopics<T> {
             Target::Duplicates => &self.duplicates,
             Target::Dlq => &self.dlq,
             Target::Changelog => &self.changelog,
+            Target::Reports => &self.reports,
         }
     }
 
@@ -54,6 +58,7 @@ impl<T> OutputTopics<T> {
             duplicates: f(Target::Duplicates, &self.duplicates),
             dlq: f(Target::Dlq, &self.dlq),
             changelog: f(Target::Changelog, &self.changelog),
+            reports: f(Target::Reports, &self.reports),
         }
     }
 
@@ -64,8 +69,8 @@ impl<T> OutputTopics<T> {
 
 impl OutputTopics<String> {
     /// The configured output topics, `suffix` appended to all but the
-    /// changelog (a replay into suffixed copies never writes the live
-    /// dedup memory).
+    /// dedup changelog (a replay into suffixed copies never writes the live
+    /// dedup memory; its reports feed happenings of its own).
     pub fn from_config(t: &Topics, suffix: &str) -> Self {
         OutputTopics {
             articles: format!("{}{suffix}", t.articles),
@@ -73,6 +78,7 @@ impl OutputTopics<String> {
             duplicates: format!("{}{suffix}", t.duplicates),
             dlq: format!("{}{suffix}", t.dlq),
             changelog: t.dedup_changelog.clone(),
+            reports: format!("{}{suffix}", t.happenings_repartition),
         }
     }
 }
@@ -96,6 +102,7 @@ pub fn config_key(t: Target) -> &'static str {
         Target::Duplicates => "topics.duplicates",
         Target::Dlq => "topics.dlq",
         Target::Changelog => "topics.dedup_changelog",
+        Target::Reports => "topics.happenings_repartition",
     }
 }
 
@@ -111,7 +118,8 @@ mod tests {
         assert_eq!(t.events, "news.events.b");
         assert_eq!(t.changelog, cfg.topics.dedup_changelog);
         let keys: Vec<&str> = t.iter().map(|(o, _)| config_key(o)).collect();
-        assert_eq!(keys.len(), 5);
+        assert_eq!(keys.len(), 6);
+        assert_eq!(t.reports, "newsflow.happenings.repartition.b");
         assert!(keys.iter().all(|k| k.starts_with("topics.")));
         let n = t.map(|o, name| (o.label(), name.len()));
         assert_eq!(n.duplicates, ("duplicates", "news.duplicates.b".len()));

@@ -53,6 +53,15 @@ pub struct Observed {
     pub late: bool,
 }
 
+/// What closing expired happenings did.
+#[derive(Debug, Default)]
+pub struct Closed {
+    /// The final records of the closed happenings.
+    pub changes: Vec<Change>,
+    /// The event ids of the reports dropped with them (tombstones for a changelog).
+    pub dropped: Vec<String>,
+}
+
 /// How big the state is.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Size {
@@ -136,11 +145,12 @@ impl Happenings {
 
     /// Closes the happenings whose first report is more than a horizon before the latest
     /// report seen: publishes their final record (`closed: true`) and drops their reports.
-    pub fn close_expired(&mut self) -> Vec<Change> {
+    pub fn close_expired(&mut self) -> Closed {
+        let mut closed = Closed::default();
         if self.watermark.is_none() {
-            return Vec::new();
+            return closed;
         }
-        let mut out = Vec::new();
+        let out = &mut closed.changes;
         let mut emptied = Vec::new();
         for (k, g) in self.groups.iter_mut() {
             let clusters = cluster::cluster(&self.rules, k, &g.reports);
@@ -155,6 +165,7 @@ impl Happenings {
                     g.published.remove(&c.id);
                     for &m in &c.members {
                         drop[m] = true;
+                        closed.dropped.push(g.reports[m].event_id.clone());
                     }
                 }
             }
@@ -170,7 +181,7 @@ impl Happenings {
         for k in emptied {
             self.groups.remove(&k);
         }
-        out
+        closed
     }
 
     /// The current record of every open happening, by key and then canonical order.

@@ -425,12 +425,12 @@ fn complete_linkage_keeps_a_chain_of_days_apart() {
 fn a_happening_closes_a_horizon_after_its_first_report() {
     let mut h = Happenings::new(Rules::default(), 20);
     h.observe(rep("e1", "USA", "IRN", "190"));
-    assert!(h.close_expired().is_empty());
+    assert!(h.close_expired().changes.is_empty());
     let later = with(rep("e2", "RUS", "UKR", "190"), |r| {
         r.reported_at = Some(T0 + 8 * DAY)
     });
     h.observe(later);
-    let closed = h.close_expired();
+    let closed = h.close_expired().changes;
     assert_eq!(closed.len(), 1);
     let Change::Upsert { record, .. } = &closed[0] else {
         panic!("a closing is an upsert")

@@ -8,7 +8,7 @@
 
 use crate::stages::dedup::{DedupConfig, DedupIndex};
 use crate::stages::extract::Extractor;
-use crate::stages::happenings::{Change, Happenings, Report, Rules};
+use crate::stages::happenings::{key, Change, Happenings, Report, Rules};
 use crate::stages::route::Target;
 use crate::stages::{Chain, ChainConfig, Source, Timings};
 use schema::Schemas;
@@ -25,7 +25,8 @@ fn every_record_follows_its_schema() {
     let chain = Chain::new(ChainConfig {
         max_message_bytes: 1 << 20,
     })
-    .with_extractor(Arc::new(Extractor::load_default().unwrap()));
+    .with_extractor(Arc::new(Extractor::load_default().unwrap()))
+    .with_reports();
     let index = Mutex::new(DedupIndex::new(DedupConfig::default()).unwrap());
     let samples = concat!(env!("CARGO_MANIFEST_DIR"), "/samples/articles.jsonl");
     let mut seen = BTreeSet::new();
@@ -56,24 +57,39 @@ fn every_record_follows_its_schema() {
                 Target::Articles => "article-record.schema.json",
                 Target::Events => "event-record.schema.json",
                 Target::Duplicates => "duplicate-record.schema.json",
-                Target::Dlq | Target::Changelog => continue,
+                Target::Dlq | Target::Changelog | Target::Reports => continue,
             };
             schemas.assert_valid(file, &o.payload);
             seen.insert(file);
-            if o.target == Target::Events {
-                if let Some(r) = Report::from_event_record(&o.payload, None).unwrap() {
-                    offline.add(r.clone());
-                    for c in streaming.observe(r).changes {
-                        if let Change::Upsert { record, .. } = c {
-                            happening_records.push(record);
-                        }
-                    }
+        }
+        // Each event's report, keyed by its aggregation key, follows the
+        // event records (none for a hypothetical event).
+        let events: Vec<Report> = outcome
+            .outputs
+            .iter()
+            .filter(|o| o.target == Target::Events)
+            .filter_map(|o| Report::from_event_record(&o.payload, None).unwrap())
+            .collect();
+        let reports: Vec<&crate::stages::route::Output> = outcome
+            .outputs
+            .iter()
+            .filter(|o| o.target == Target::Reports)
+            .collect();
+        assert_eq!(reports.len(), events.len(), "line {}", i + 1);
+        for (o, want) in reports.into_iter().zip(events) {
+            let r: Report = serde_json::from_slice(&o.payload).unwrap();
+            assert_eq!(o.key, key(&r).into_bytes());
+            assert_eq!(r.event_id, want.event_id);
+            offline.add(r.clone());
+            for c in streaming.observe(r).changes {
+                if let Change::Upsert { record, .. } = c {
+                    happening_records.push(record);
                 }
             }
         }
     }
     happening_records.extend(offline.finish());
-    for c in streaming.close_expired() {
+    for c in streaming.close_expired().changes {
         if let Change::Upsert { record, .. } = c {
             happening_records.push(record);
         }
