@@ -20,6 +20,9 @@ pub const TOPICS: &[&str] = &[
     "news.duplicates",
     "news.articles.raw.dlq",
     "newsflow.dedup.changelog",
+    "news.happenings",
+    "newsflow.happenings.repartition",
+    "newsflow.happenings.changelog",
 ];
 
 /// Every config key the service reads (`section.key`): the keys of the

@@ -34,14 +34,20 @@ fn compose_file_agrees_with_the_service() {
             "topic {t} is not created"
         );
     }
-    let changelog = script
-        .lines()
-        .find(|l| l.contains("--topic newsflow.dedup.changelog"))
-        .unwrap();
-    assert!(
-        changelog.contains("cleanup.policy=compact"),
-        "changelog must be compacted"
-    );
+    for compacted in [
+        "newsflow.dedup.changelog",
+        "news.happenings",
+        "newsflow.happenings.changelog",
+    ] {
+        let line = script
+            .lines()
+            .find(|l| l.contains(&format!("--topic {compacted} ")))
+            .unwrap();
+        assert!(
+            line.contains("cleanup.policy=compact"),
+            "{compacted} must be compacted"
+        );
+    }
 
     let nf = &svc["newsflow"];
     assert_eq!(
