@@ -38,7 +38,7 @@ use rdkafka::error::KafkaError;
 use rdkafka::message::Message;
 use rdkafka::producer::BaseProducer;
 use rdkafka::types::RDKafkaErrorCode;
-use rdkafka::ClientContext;
+use rdkafka::{ClientContext, TopicPartitionList};
 use state::{Deliveries, Owned};
 use std::collections::{HashMap, HashSet};
 use std::sync::{mpsc, Arc, Mutex};
@@ -214,8 +214,10 @@ struct Progress {
     at_eof: HashSet<i32>,
     /// The offset after the last message applied, per partition.
     next: HashMap<i32, i64>,
-    /// High watermarks when the drain began, per partition.
-    highs: HashMap<i32, i64>,
+    /// Where reading a partition began at the latest (its low watermark or
+    /// the group's committed offset) and its high watermark, when the drain
+    /// began.
+    highs: HashMap<i32, (i64, i64)>,
 }
 
 fn run_loop(
@@ -300,17 +302,35 @@ fn caught_up(
         if !progress.at_eof.contains(&p) {
             return false;
         }
-        let high = *progress.highs.entry(p).or_insert_with(|| {
-            consumer
+        let (low, high) = *progress.highs.entry(p).or_insert_with(|| {
+            let (low, high) = consumer
                 .fetch_watermarks(e.topic(), p, Duration::from_secs(5))
-                .map_or(i64::MAX, |(_, h)| h)
+                .unwrap_or((0, i64::MAX));
+            // Where the group stands: a partition read to its end by an
+            // earlier run yields nothing to count `next` from.
+            let mut tpl = TopicPartitionList::new();
+            tpl.add_partition(e.topic(), p);
+            let committed = consumer
+                .committed_offsets(tpl, Duration::from_secs(5))
+                .ok()
+                .and_then(|t| t.find_partition(e.topic(), p)?.offset().to_raw())
+                .unwrap_or(-1);
+            (low.max(committed), high)
         });
         let position = positions
             .as_ref()
             .and_then(|t| t.find_partition(e.topic(), p))
             .and_then(|x| x.offset().to_raw())
             .unwrap_or(-1);
-        let read = progress.next.get(&p).copied().unwrap_or(-1).max(position);
+        // An empty partition (or one whose records were all deleted), or
+        // one the group had read to its end, is read.
+        let read = progress
+            .next
+            .get(&p)
+            .copied()
+            .unwrap_or(-1)
+            .max(position)
+            .max(low);
         if read + slack < high {
             return false;
         }
