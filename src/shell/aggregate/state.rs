@@ -196,9 +196,14 @@ impl Owned {
         }
         self.flush("changelog records")?;
         if commit && tpl.count() > 0 {
-            consumer
-                .commit(&tpl, rdkafka::consumer::CommitMode::Sync)
-                .context("committing the repartition topic's offsets")?;
+            // Not fatal: the batch is durable, and what a failed commit
+            // leaves uncommitted is applied again by whoever reads it next
+            // (a report already held changes nothing). It fails when the
+            // group moved on (a broker restart, an expired session); the
+            // rebalance that follows hands the partitions out again.
+            if let Err(e) = consumer.commit(&tpl, rdkafka::consumer::CommitMode::Sync) {
+                tracing::warn!(error = %e, "happenings stage: offsets not committed; their reports will be read again");
+            }
         }
         self.pending = 0;
         self.report_size();
