@@ -538,6 +538,9 @@ fn coding_rules_on_their_own_wording() {
     // Participants no dictionary names: noun phrases in subject and object position.
     let e = code_sentence("Striking dock workers attacked the private security guards in Lagos.");
     assert!(has(&e, "dock workers", "security guards", "18"), "{e:?}");
+    // A group that takes its country from the subject is still the object.
+    let e = code_sentence("Cuba freed the activists on Tuesday.");
+    assert!(has(&e, "Cuba", "activists", "08"), "{e:?}");
     // Who reports an action is not a party to it.
     let e = code_sentence("Militants attacked the Somali soldiers, a witness told Reuters.");
     assert!(!has(&e, "", "Reuters", ""), "{e:?}");

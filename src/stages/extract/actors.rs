@@ -200,7 +200,8 @@ pub fn actor_at(d: &Doc, i: usize) -> Option<Ref> {
 }
 
 /// "his Russian counterpart Vladimir Putin": a bare country adjective followed closely by a
-/// more specific actor of the same country stands for that actor.
+/// more specific actor of the same country stands for that actor; not across a verb ("Russia
+/// freed the activists": the activists, of Russia by context, are the object).
 fn prefer_specific(d: &Doc, r: Ref) -> Ref {
     let e = &d.ents[r.ent as usize];
     if e.kind != EntityKind::Country {
@@ -218,15 +219,15 @@ fn prefer_specific(d: &Doc, r: Ref) -> Ref {
             }
             break;
         }
-        if d.toks[k].kind == Kind::Punct || d.toks[k].cap && !d.toks[k].caps {
+        let verb = d.tags.get(k).is_some_and(|t| t.is_verb());
+        if verb || d.toks[k].kind == Kind::Punct || d.toks[k].cap && !d.toks[k].caps {
             break;
         }
     }
     r
 }
 
-/// Resolves a pronoun at token `i` to the nearest fitting earlier actor (this sentence and the
-/// two before it).
+/// Resolves a pronoun at token `i` to the nearest fitting actor in this or the 2 sentences before.
 pub fn pronoun(d: &Doc, i: usize) -> Option<Ref> {
     let w = d.w(i);
     let want_person = matches!(w, "he" | "she" | "him" | "her" | "his");
