@@ -538,6 +538,10 @@ fn coding_rules_on_their_own_wording() {
     // Participants no dictionary names: noun phrases in subject and object position.
     let e = code_sentence("Striking dock workers attacked the private security guards in Lagos.");
     assert!(has(&e, "dock workers", "security guards", "18"), "{e:?}");
+    // Launching an attack is the attack (19), not an investigation of one (093).
+    let e = code_sentence("Russia launched an attack on Ukraine on Monday.");
+    assert!(has(&e, "Russia", "Ukraine", "19"), "{e:?}");
+    assert!(e.iter().all(|(_, _, c)| !c.starts_with("09")), "{e:?}");
     // A group that takes its country from the subject is still the object.
     let e = code_sentence("Cuba freed the activists on Tuesday.");
     assert!(has(&e, "Cuba", "activists", "08"), "{e:?}");
