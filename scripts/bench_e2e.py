@@ -9,8 +9,12 @@ through the embedded broker and through an Apache Kafka process
 
 Modes form a ladder that prices the stages: passthrough (no stages),
 normalize (parse + normalize: the streaming core's own stages), dedup (+
-the dedup decision and its changelog-free records), all (+ extract: the
-service as deployed).
+the dedup decision and its changelog-free records), all (+ extract and the
+happenings stage: the service as deployed). Mode no-happenings is all
+without the happenings stage (happenings.enabled = false), to price it.
+Besides throughput each run reports its wall time, start to exit: the
+happenings stage finishes its share after the last article record is out
+(the stop's drain), which only the wall time counts.
 
 Input: N articles of about 4 KB built from ../shared/corpora (bodies padded
 with further stories to ~4 KB, unique ids), written to /tmp. The corpora are
@@ -24,7 +28,7 @@ minus input timestamp) is measured in a separate embedded run that seeds at a
 fixed rate below saturation (--seed-rate), since with a pre-filled topic it
 would only measure queueing. Each figure is the median of --runs runs.
 """
-import argparse, json, os, shutil, socket, statistics, subprocess, sys, tempfile
+import argparse, json, os, shutil, socket, statistics, subprocess, sys, tempfile, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(ROOT, "..", "shared", "corpora")
@@ -77,10 +81,14 @@ class Kafka:
 
 def run(env, args):
     e = dict(os.environ, RUST_LOG="warn", NEWSFLOW_METRICS__LISTEN="127.0.0.1:0", **env)
+    started = time.monotonic()
     r = subprocess.run([BIN, "run", "--exit-when-idle", "2"] + args, env=e, capture_output=True, text=True, timeout=3600)
+    wall = time.monotonic() - started
     if r.returncode != 0:
         sys.exit(f"newsflow failed: {r.stderr[-2000:]}")
-    return json.loads(r.stdout.strip().splitlines()[-1])
+    summary = json.loads(r.stdout.strip().splitlines()[-1])
+    summary["wall_secs"] = round(wall, 2)
+    return summary
 
 
 def median(xs):
@@ -103,15 +111,21 @@ def main():
     results = {}
     for broker in a.brokers.split(","):
         for mode in a.modes.split(","):
-            rates = []
+            rates, walls = [], []
             for r in range(a.runs):
-                extra = ["--passthrough"] if mode == "passthrough" else ["--stages", mode]
+                if mode == "passthrough":
+                    extra = ["--passthrough"]
+                elif mode == "no-happenings":
+                    extra = ["--stages", "all"]
+                else:
+                    extra = ["--stages", mode]
+                off = {"NEWSFLOW_HAPPENINGS__ENABLED": "false"} if mode == "no-happenings" else {}
                 if broker == "embedded":
-                    s = run({}, ["--seed", data] + extra)
+                    s = run(off, ["--seed", data] + extra)
                 else:
                     k = Kafka()
                     try:
-                        env = {"NEWSFLOW_KAFKA__BROKERS": f"127.0.0.1:{k.port}", "NEWSFLOW_KAFKA__GROUP_ID": f"bench-{mode}-{r}"}
+                        env = {"NEWSFLOW_KAFKA__BROKERS": f"127.0.0.1:{k.port}", "NEWSFLOW_KAFKA__GROUP_ID": f"bench-{mode}-{r}", **off}
                         subprocess.run([BIN, "create-topics"], env=dict(os.environ, **env), check=True, capture_output=True)
                         subprocess.run([BIN, "produce", data], env=dict(os.environ, **env), check=True, capture_output=True)
                         s = run(env, extra)
@@ -120,8 +134,10 @@ def main():
                 assert s["consumed"] == a.articles, s
                 rate = s["consumed"] / s["busy_secs"]
                 rates.append(rate)
-                print(f"  {broker:9} {mode:11} run {r + 1}: {rate:8.0f} articles/s  {s}", flush=True)
+                walls.append(s["wall_secs"])
+                print(f"  {broker:9} {mode:13} run {r + 1}: {rate:8.0f} articles/s  {s}", flush=True)
             results[(broker, mode)] = median(rates)
+            results[(broker, mode, "wall")] = median(walls)
     lat = {}
     if "embedded" in a.brokers:
         n = min(a.articles, int(a.latency_rate * 30))
@@ -148,6 +164,10 @@ def main():
         cells = [f"{results[(broker, m)]:.0f}" for m in modes]
         ratios = [f"{results[(broker, m)] / pt:.2f}" if pt else "-" for m in modes if m != "passthrough"]
         print(f"| {broker} | " + " | ".join(cells + ratios) + " |")
+    print("\n| broker | " + " | ".join(f"{m} (wall s)" for m in modes) + " |")
+    print("|---" * (len(modes) + 1) + "|")
+    for broker in a.brokers.split(","):
+        print(f"| {broker} | " + " | ".join(f"{results[(broker, m, 'wall')]:.1f}" for m in modes) + " |")
     if lat:
         print(f"\nlatency at {a.latency_rate:.0f} articles/s (embedded): passthrough p50 {lat['passthrough'][0]} ms p99 {lat['passthrough'][1]} ms; "
               f"pipeline p50 {lat['all'][0]} ms p99 {lat['all'][1]} ms")

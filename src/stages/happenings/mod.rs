@@ -147,12 +147,18 @@ impl Happenings {
     /// report seen: publishes their final record (`closed: true`) and drops their reports.
     pub fn close_expired(&mut self) -> Closed {
         let mut closed = Closed::default();
-        if self.watermark.is_none() {
+        let Some(watermark) = self.watermark else {
             return closed;
-        }
+        };
         let out = &mut closed.changes;
         let mut emptied = Vec::new();
         for (k, g) in self.groups.iter_mut() {
+            // No happening of the key can have closed before its earliest report has (a cheap
+            // test that spares clustering every key on every call).
+            let earliest = g.reports.iter().filter_map(|r| r.reported_at).min();
+            if !earliest.is_some_and(|t| t + self.rules.horizon_secs < watermark) {
+                continue;
+            }
             let clusters = cluster::cluster(&self.rules, k, &g.reports);
             let mut drop = vec![false; g.reports.len()];
             for c in &clusters {
