@@ -156,7 +156,7 @@ impl Happenings {
             // No happening of the key can have closed before its earliest report has (a cheap
             // test that spares clustering every key on every call).
             let earliest = g.reports.iter().filter_map(|r| r.reported_at).min();
-            if !earliest.is_some_and(|t| t + self.rules.horizon_secs < watermark) {
+            if earliest.is_none_or(|t| t + self.rules.horizon_secs >= watermark) {
                 continue;
             }
             let clusters = cluster::cluster(&self.rules, k, &g.reports);
