@@ -1,6 +1,6 @@
-//! newsflow as clients nobody here wrote see it, on Apache Kafka: Kafka's
-//! own console consumer reads every record a bounded `newsflow run`
-//! published, and `kafka-consumer-groups --describe` shows the group's
+//! newsflow as clients nobody here wrote see it, on Apache Kafka, under
+//! both delivery modes: Kafka's own console consumer (`read_committed`)
+//! reads every record a bounded `newsflow run` published, and `kafka-consumer-groups --describe` shows the group's
 //! committed offsets at the end of the input with no lag. Our own readers
 //! (tests/support) share librdkafka with newsflow, so they cannot catch a
 //! record only librdkafka would accept; the Java tools can.
@@ -54,6 +54,17 @@ fn console_consume(b: &TestBroker, topic: &str) -> Vec<String> {
 
 #[test]
 fn kafka_console_consumer_and_consumer_groups_see_newsflows_output() {
+    console_tools_see_newsflows_output("at-least-once");
+}
+
+/// The same under exactly-once: the outputs are in transactions (with their
+/// markers in the logs) and the input offsets are committed by them.
+#[test]
+fn the_same_under_exactly_once() {
+    console_tools_see_newsflows_output("exactly-once");
+}
+
+fn console_tools_see_newsflows_output(delivery: &str) {
     let Some(b) = TestBroker::kafka(3) else {
         return;
     };
@@ -66,7 +77,9 @@ fn kafka_console_consumer_and_consumer_groups_see_newsflows_output() {
     ];
     input.extend(bad.iter().cloned());
     b.produce(INPUT, &input, 3);
-    let s = run_until_idle(b.newsflow("tools"), 2.0);
+    let mut cmd = b.newsflow("tools");
+    cmd.env("NEWSFLOW_PIPELINE__DELIVERY", delivery);
+    let s = run_until_idle(cmd, 2.0);
     assert_eq!(
         (
             s["consumed"].as_u64(),
@@ -113,6 +126,32 @@ fn kafka_console_consumer_and_consumer_groups_see_newsflows_output() {
         let record: serde_json::Value = serde_json::from_str(value).unwrap();
         assert!(record["event_id"].is_string(), "{value:.200}");
     }
+
+    // Happenings: keyed by happening id, each a JSON record; the table a
+    // reader keeps (the last record per id, tombstones removing) counts
+    // every event that is not hypothetical once.
+    let mut table = std::collections::BTreeMap::new();
+    for line in console_consume(&b, HAPPENINGS) {
+        let (key, value) = line.split_once('\t').expect("key<TAB>value");
+        if value == "null" {
+            table.remove(key);
+            continue;
+        }
+        let record: serde_json::Value = serde_json::from_str(value).unwrap();
+        assert_eq!(record["happening_id"].as_str(), Some(key), "{value:.200}");
+        table.insert(key.to_string(), record);
+    }
+    let mentions: u64 = table
+        .values()
+        .map(|h| h["mentions"].as_u64().unwrap())
+        .sum();
+    let counted = events
+        .iter()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l.split_once('\t').unwrap().1).unwrap())
+        .filter(|e| e["hypothetical"] != true)
+        .count();
+    assert!(counted > 0);
+    assert_eq!(mentions, counted as u64);
 
     // The group's offsets: committed at the log end of every input
     // partition, lag 0, and together the whole input.
