@@ -7,7 +7,6 @@
 //! finish; the producer is flushed explicitly; the embedded broker (if any)
 //! stops last. All of it within `shutdown.deadline_secs`.
 
-use super::aggregate::{self, Aggregator};
 use super::consumer::{consume_loop, ConsumerCtx, LoopConfig};
 use super::embedded::EmbeddedBroker;
 use super::produce::{produce_lines, Pace};
@@ -118,20 +117,8 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
     // The happenings stage: its own consumer group on the reports the
     // workers publish (not in the benchmark ladder's shorter chains).
     let aggregator = if cfg.happenings.enabled && opts.stages == Stages::All && !opts.passthrough {
-        let (c, bs, sh) = (cfg.clone(), bootstrap.clone(), shared.clone());
         let group = format!("{}.happenings", cfg.kafka.group_id);
-        Some(
-            tokio::task::spawn_blocking(move || {
-                Aggregator::start(
-                    &c,
-                    &bs,
-                    aggregate::Topics::from_config(&c.topics, ""),
-                    &group,
-                    sh,
-                )
-            })
-            .await??,
-        )
+        Some(wiring::start_happenings(&cfg, &bootstrap, "", group, &shared).await?)
     } else {
         None
     };
@@ -211,11 +198,8 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
     wiring::finish(&shared, cfg.shutdown.deadline_secs, workers, producer).await?;
     if let Some(a) = aggregator {
         // Every report is flushed: the stage reads up to them, then stops.
-        let deadline = shared.stop_requested_at().unwrap_or_else(Instant::now)
-            + Duration::from_secs(cfg.shutdown.deadline_secs);
-        if let Err(e) = tokio::task::spawn_blocking(move || a.finish(deadline)).await? {
-            shared.fail(format!("happenings stage: {e:#}"));
-        }
+        let wait = Duration::from_secs(cfg.shutdown.deadline_secs);
+        wiring::finish_happenings(a, &shared, wait).await?;
     }
     signal_task.abort();
     gauges_task.abort();

@@ -2,6 +2,7 @@
 //! the shared state, the dedup memory, the topic check, the delivery mode's sink, the stage chain, the workers,
 //! and the ordered teardown.
 
+use super::aggregate::{self, Aggregator};
 use super::shared::{Mode, Shared};
 use super::sink::at_least_once::{AtLeastOnce, GroupCommit};
 use super::sink::exactly_once::{ExactlyOnce, Transactions};
@@ -83,6 +84,39 @@ pub async fn restore_dedup(
         dedup_memory::start(&cfg, &bootstrap, dedup, shared, timeout, tail)
     })
     .await?
+}
+
+/// Starts the happenings stage on the topics with `suffix` as consumer group
+/// `group` (checking the topics blocks, so off the runtime).
+pub async fn start_happenings(
+    cfg: &Config,
+    bootstrap: &str,
+    suffix: &str,
+    group: String,
+    shared: &Arc<Shared>,
+) -> Result<Aggregator> {
+    let (cfg, bootstrap, suffix, shared) = (
+        cfg.clone(),
+        bootstrap.to_string(),
+        suffix.to_string(),
+        shared.clone(),
+    );
+    tokio::task::spawn_blocking(move || {
+        let topics = aggregate::Topics::from_config(&cfg.topics, &suffix);
+        Aggregator::start(&cfg, &bootstrap, topics, &group, shared)
+    })
+    .await?
+}
+
+/// After the pipeline's producer is flushed: lets the happenings stage read
+/// up to the last report and stop, at most `wait` after the stop was
+/// requested; its error is the instance's.
+pub async fn finish_happenings(a: Aggregator, shared: &Shared, wait: Duration) -> Result<()> {
+    let deadline = shared.stop_requested_at().unwrap_or_else(Instant::now) + wait;
+    if let Err(e) = tokio::task::spawn_blocking(move || a.finish(deadline)).await? {
+        shared.fail(format!("happenings stage: {e:#}"));
+    }
+    Ok(())
 }
 
 /// Partition counts of the given topics, or an error naming the config key

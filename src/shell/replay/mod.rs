@@ -16,7 +16,6 @@ pub mod merge;
 pub mod progress;
 pub mod range;
 
-use super::aggregate::{self, Aggregator};
 use super::consumer::{ConsumerCtx, NewGroupStart};
 use super::order::Order;
 use super::shared::{Mode, Shared, Summary};
@@ -224,20 +223,8 @@ pub async fn replay(cfg: Config, opts: ReplayOptions) -> Result<ReplayReport> {
     // Into suffixed copies, the replay aggregates its own happenings (into
     // the live topics, the live pipeline's happenings stage does).
     let aggregator = if cfg.happenings.enabled && !sfx.is_empty() {
-        let (c, bs, sh, sfx) = (cfg.clone(), bootstrap.clone(), shared.clone(), sfx.clone());
         let group = format!("{group}.happenings");
-        Some(
-            tokio::task::spawn_blocking(move || {
-                Aggregator::start(
-                    &c,
-                    &bs,
-                    aggregate::Topics::from_config(&c.topics, &sfx),
-                    &group,
-                    sh,
-                )
-            })
-            .await??,
-        )
+        Some(wiring::start_happenings(&cfg, &bootstrap, sfx, group, &shared).await?)
     } else {
         None
     };
@@ -279,13 +266,7 @@ pub async fn replay(cfg: Config, opts: ReplayOptions) -> Result<ReplayReport> {
         } else {
             Duration::from_secs(cfg.shutdown.deadline_secs)
         };
-        let deadline = shared
-            .stop_requested_at()
-            .unwrap_or_else(std::time::Instant::now)
-            + wait;
-        if let Err(e) = tokio::task::spawn_blocking(move || a.finish(deadline)).await? {
-            shared.fail(format!("happenings stage: {e:#}"));
-        }
+        wiring::finish_happenings(a, &shared, wait).await?;
     }
     progress_task.abort();
     signal_task.abort();
