@@ -176,14 +176,16 @@ fn dispatch(cli: Cli) -> Result<()> {
                 stages,
             };
             let embedded = cfg.is_embedded();
+            let lead = cfg.embedded.max_lead_bytes;
             let summary = runtime()?.block_on(run::run(cfg, opts))?;
             println!("{}", serde_json::to_string(&summary)?);
             if embedded && summary.lost > 0 {
                 bail!(
                     "the embedded broker deleted {} input messages before they were read \
-                     (it keeps only the newest ~{} MB of each partition): they were not \
-                     processed. Produce no faster than the pipeline consumes, or run against \
-                     a Kafka cluster (kafka.brokers)",
+                     (it keeps only the newest ~{} MB of each partition, and \
+                     embedded.max_lead_bytes = {lead} let producers run further ahead of the \
+                     pipeline): they were not processed. Keep embedded.max_lead_bytes well \
+                     below that limit, or run against a Kafka cluster (kafka.brokers)",
                     summary.lost,
                     newsflow::shell::embedded::MOCK_PARTITION_BYTES >> 20
                 );
@@ -320,7 +322,7 @@ async fn produce_file(cfg: &Config, file: &str) -> Result<()> {
     pb.set_style(indicatif::ProgressStyle::with_template(
         "{spinner} {pos} articles sent ({per_sec}) {elapsed}",
     )?);
-    let n = produce::produce_lines(&producer, &topic, parts, reader, None, None, Some(&pb)).await?;
+    let n = produce::produce_lines(&producer, &topic, parts, reader, None, Some(&pb)).await?;
     pb.finish_and_clear();
     eprintln!("newsflow: {n} messages acknowledged by {topic}");
     Ok(())

@@ -237,8 +237,9 @@ pub enum OnDuplicate {
 pub struct EmbeddedConfig {
     /// Partitions of every topic the embedded broker creates.
     pub partitions: i32,
-    /// Bytes per input partition the seeder may run ahead of the pipeline
-    /// (the embedded broker keeps only the newest ~5 MB of each partition).
+    /// Bytes per input partition any producer may leave unread ahead of the
+    /// pipeline before the broker's gate holds it back (the embedded broker
+    /// keeps only the newest ~5 MB of each partition).
     pub max_lead_bytes: u64,
 }
 

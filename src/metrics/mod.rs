@@ -49,6 +49,12 @@ pub fn install(mode: &'static str) -> PrometheusHandle {
                 })
                 .and_then(|b| {
                     b.set_buckets_for_metric(
+                        Matcher::Full(names::EMBEDDED_PRODUCE_WAIT.into()),
+                        names::LATENCY_BUCKETS,
+                    )
+                })
+                .and_then(|b| {
+                    b.set_buckets_for_metric(
                         Matcher::Full(names::HAPPENING_MENTIONS.into()),
                         names::MENTION_BUCKETS,
                     )
@@ -128,6 +134,11 @@ fn describe_all() {
         "Partitions assigned to this instance."
     );
     describe_histogram!(COMMIT_DURATION, Unit::Seconds, "Offset commit latency.");
+    describe_histogram!(
+        EMBEDDED_PRODUCE_WAIT,
+        Unit::Seconds,
+        "How long the embedded broker held a Produce request to the input topic."
+    );
     describe_counter!(COMMITS, Unit::Count, "Offset commits, by result.");
     describe_counter!(COMMIT_FAILURES, Unit::Count, "Failed offset commits.");
     describe_counter!(

@@ -37,6 +37,10 @@ pub const CONSUMER_LAG_SECONDS: &str = "newsflow_consumer_lag_seconds";
 /// broker's size limit) before this consumer read them: never processed.
 /// Label: `topic` (the log line names the partition and offsets).
 pub const INPUT_LOST: &str = "newsflow_input_records_lost_total";
+/// Histogram. How long the embedded broker's gate held a Produce request to
+/// the input topic because the pipeline was too far behind (one observation
+/// per held request; `_count` is how many were held).
+pub const EMBEDDED_PRODUCE_WAIT: &str = "newsflow_embedded_produce_wait_seconds";
 /// Counter. Rebalance callbacks. Label: `kind` (assign|revoke).
 pub const REBALANCES: &str = "newsflow_rebalances_total";
 /// Gauge. Partitions currently assigned to this instance.

@@ -271,6 +271,14 @@ pub(super) fn take_permit(
     }
 }
 
+/// How long reads of a partition may stand still after it reported its end
+/// before the end is taken at its word. librdkafka reports an end once its
+/// fetcher is there, which can be before this loop has polled the messages
+/// fetched on the way (seen on the embedded broker at every message-set
+/// boundary); going back for them at once would re-fetch what is already on
+/// its way, with a warning for nothing.
+const EARLY_END_GRACE: Duration = Duration::from_secs(10);
+
 /// The consumer thread's body. Returns when a stop is requested (signal,
 /// idle exit or fatal error) after draining and a final synchronous commit.
 pub fn consume_loop(
@@ -287,6 +295,9 @@ pub fn consume_loop(
     // Per partition, the end offset it was last rewound from (see
     // `rewind_to_unread`).
     let mut rewound: HashMap<i32, i64> = HashMap::new();
+    // Per partition, an end reported while reads may lag behind it: where
+    // reads stood then, and when (see `EARLY_END_GRACE`).
+    let mut ends: HashMap<i32, (Option<i64>, Instant)> = HashMap::new();
     let consumed = counter!(names::RECORDS_CONSUMED, "topic" => shared.input_topic.clone());
     while !shared.stopping() {
         if schedule.due(&shared) {
@@ -317,6 +328,19 @@ pub fn consume_loop(
                 break;
             }
         }
+        ends.retain(|&p, (next, seen)| {
+            let now = shared.tracker.lock().unwrap().next_read(p);
+            if now != *next {
+                return false; // reads went on: the end was reported early
+            }
+            if seen.elapsed() < EARLY_END_GRACE {
+                return true;
+            }
+            if rewind_to_unread(&consumer, &shared, p, &mut rewound) {
+                at_eof.remove(&p);
+            }
+            false
+        });
         let Some(permit) = take_permit(&permits, &rt) else {
             continue;
         };
@@ -324,12 +348,11 @@ pub fn consume_loop(
             None => {}
             Some(Err(KafkaError::PartitionEOF(p))) => {
                 // A reset to the end of the partition shows no later message
-                // to find the gap by: check up to the end instead, and go
-                // back for what is still readable.
-                let reading_again = rewind_to_unread(&consumer, &shared, p, &mut rewound);
-                if !reading_again {
-                    at_eof.insert(p);
-                }
+                // to find the gap by: if reads do not go on by themselves,
+                // check up to the end and go back for what is still there.
+                at_eof.insert(p);
+                let next = shared.tracker.lock().unwrap().next_read(p);
+                ends.entry(p).or_insert((next, Instant::now()));
             }
             Some(Err(e)) => tracing::warn!(error = %e, "consumer error"),
             Some(Ok(m)) => {

@@ -3,27 +3,16 @@
 //!
 //! Lines are sent as they are (malformed ones too: they exercise the DLQ),
 //! round-robin over the partitions so every partition gets an even share.
-//! Against the embedded broker the seeder is paced: it never runs more than
-//! `embedded.max_lead_bytes` per partition ahead of what the pipeline has
-//! consumed, because the embedded broker only keeps the newest ~5 MB of each
-//! partition (see `embedded.rs`).
+//! Against the embedded broker the broker's gate paces them (see
+//! `embedded/gate.rs`): sends wait while the pipeline is far behind.
 
-use super::shared::Shared;
 use anyhow::{bail, Context, Result};
 use futures::stream::{FuturesUnordered, StreamExt};
 use rdkafka::error::KafkaError;
 use rdkafka::producer::{FutureProducer, FutureRecord};
 use rdkafka::types::RDKafkaErrorCode;
 use std::io::BufRead;
-use std::sync::atomic::Ordering;
-use std::sync::Arc;
 use std::time::Duration;
-
-/// Keeps the producer within reach of the consumer (embedded broker only).
-pub struct Pace {
-    pub shared: Arc<Shared>,
-    pub max_lead_bytes: u64,
-}
 
 /// Sends every non-empty line of `reader` to `topic`. Returns the number of
 /// messages acknowledged. `progress` is advanced per acknowledged message.
@@ -32,13 +21,11 @@ pub async fn produce_lines(
     topic: &str,
     partitions: i32,
     mut reader: impl BufRead,
-    pace: Option<&Pace>,
     rate: Option<f64>,
     progress: Option<&indicatif::ProgressBar>,
 ) -> Result<u64> {
     let started = std::time::Instant::now();
     let mut in_flight = FuturesUnordered::new();
-    let mut sent_bytes: u64 = 0;
     let mut acked = 0u64;
     let mut line = Vec::with_capacity(8192);
     let mut index: i64 = 0;
@@ -56,17 +43,6 @@ pub async fn produce_lines(
         }
         if line.is_empty() {
             continue;
-        }
-        if let Some(p) = pace {
-            while sent_bytes
-                .saturating_sub(p.shared.counters.consumed_bytes.load(Ordering::Relaxed))
-                > p.max_lead_bytes
-            {
-                if p.shared.stopping() {
-                    return Ok(acked);
-                }
-                tokio::time::sleep(Duration::from_millis(5)).await;
-            }
         }
         if let Some(r) = rate.filter(|r| *r > 0.0) {
             let due = started + Duration::from_secs_f64(index as f64 / r);
@@ -94,7 +70,6 @@ pub async fn produce_lines(
                 Err((e, _)) => bail!("cannot send line {index} to {topic}: {e}"),
             }
         }
-        sent_bytes += line.len() as u64;
         while in_flight.len() > 10_000 {
             if let Some(r) = in_flight.next().await {
                 acked += check(r)?;

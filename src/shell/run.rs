@@ -9,7 +9,7 @@
 
 use super::consumer::{consume_loop, ConsumerCtx, LoopConfig};
 use super::embedded::EmbeddedBroker;
-use super::produce::{produce_lines, Pace};
+use super::produce::produce_lines;
 use super::shared::{Mode, Summary};
 use super::sink::OutputTopics;
 use super::worker::WorkerCtx;
@@ -49,7 +49,15 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
     let metrics_task = wiring::serve_metrics(&cfg, Mode::Run, health.clone()).await?;
 
     let embedded = if cfg.is_embedded() {
-        let b = EmbeddedBroker::start(&cfg.topics.all(), cfg.embedded.partitions)?;
+        let b = EmbeddedBroker::start(
+            &cfg.topics.all(),
+            cfg.embedded.partitions,
+            &[
+                cfg.topics.input.as_str(),
+                cfg.topics.happenings_repartition.as_str(),
+            ],
+            cfg.embedded.max_lead_bytes,
+        )?;
         println!(
             "embedded Kafka broker listening on {}",
             b.bootstrap_servers()
@@ -122,6 +130,26 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
     } else {
         None
     };
+    if let Some(b) = &embedded {
+        // The gate paces producers by what this process has read: the input
+        // by the pipeline, the reports by the happenings stage.
+        let (s, input) = (shared.clone(), t.input.clone());
+        let (reports, repartition) = (
+            aggregator.as_ref().map(|a| a.reads()),
+            t.happenings_repartition.clone(),
+        );
+        b.follow_reads(Box::new(move |topic, partition| {
+            if topic == input {
+                s.tracker.lock().unwrap().next_read(partition)
+            } else if topic == repartition {
+                let reads = reports.as_ref()?;
+                let next = reads.lock().unwrap().get(&partition).copied();
+                next
+            } else {
+                None
+            }
+        }));
+    }
 
     let seeder = opts.seed.clone().map(|path| {
         shared.seeding.store(true, Ordering::SeqCst);
@@ -135,10 +163,6 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
         };
         let (shared, topic, parts) = (shared.clone(), t.input.clone(), input_partitions);
         let rate = opts.seed_rate;
-        let pace = embedded.as_ref().map(|_| Pace {
-            shared: shared.clone(),
-            max_lead_bytes: cfg.embedded.max_lead_bytes * parts as u64,
-        });
         tokio::spawn(async move {
             // Publish once this member has its partitions, so the first
             // articles do not wait out the group join (and latency figures
@@ -159,7 +183,6 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
                     &topic,
                     parts,
                     std::io::BufReader::new(file),
-                    pace.as_ref(),
                     rate,
                     None,
                 )

@@ -123,7 +123,12 @@ impl ConsumerContext for Ctx {
 pub struct Aggregator {
     drain: mpsc::Sender<Instant>,
     thread: std::thread::JoinHandle<Result<()>>,
+    reads: Reads,
 }
+
+/// Per partition of the repartition topic, the offset after the last report
+/// the stage read (what the embedded broker's gate paces the reports by).
+pub type Reads = Arc<Mutex<HashMap<i32, i64>>>;
 
 impl Aggregator {
     /// Checks the topics, joins `group` on the repartition topic and starts
@@ -184,16 +189,34 @@ impl Aggregator {
             cfg.pipeline.delivery == crate::config::Delivery::ExactlyOnce,
         );
         let (drain, drain_rx) = mpsc::channel();
+        let reads = Reads::default();
+        let loop_reads = reads.clone();
         let thread = std::thread::Builder::new()
             .name("newsflow-happenings".into())
             .spawn(move || {
-                let r = run_loop(&consumer, drain_rx, interval, every, read_committed);
+                let r = run_loop(
+                    &consumer,
+                    drain_rx,
+                    &loop_reads,
+                    interval,
+                    every,
+                    read_committed,
+                );
                 if let Err(e) = &r {
                     shared.fail(format!("happenings stage: {e:#}"));
                 }
                 r
             })?;
-        Ok(Aggregator { drain, thread })
+        Ok(Aggregator {
+            drain,
+            thread,
+            reads,
+        })
+    }
+
+    /// Where the stage reads each partition of the repartition topic next.
+    pub fn reads(&self) -> Reads {
+        self.reads.clone()
     }
 
     /// Reads the repartition topic to its current end, makes it durable and
@@ -223,6 +246,7 @@ struct Progress {
 fn run_loop(
     consumer: &BaseConsumer<Ctx>,
     drain_rx: mpsc::Receiver<Instant>,
+    reads: &Reads,
     interval: Duration,
     every: Option<u64>,
     read_committed: bool,
@@ -250,6 +274,7 @@ fn run_loop(
             Some(Ok(m)) => {
                 progress.at_eof.remove(&m.partition());
                 progress.next.insert(m.partition(), m.offset() + 1);
+                reads.lock().unwrap().insert(m.partition(), m.offset() + 1);
                 ctx.owned.lock().unwrap().apply(&m)?;
             }
         }
