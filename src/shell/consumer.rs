@@ -104,7 +104,7 @@ impl ClientContext for ConsumerCtx {
         let mut progress = self.progress.lock().unwrap();
         let now = Instant::now();
         for (p, ps) in &topic.partitions {
-            if *p < 0 || !self.shared.owns(*p) {
+            if *p < 0 || !self.shared.inflight.owns(*p) {
                 continue;
             }
             let lag = ps.consumer_lag_stored.max(0);
@@ -156,7 +156,7 @@ impl ConsumerContext for ConsumerCtx {
                         index.forget_lane(*p);
                     }
                 }
-                let mut tracker = self.shared.tracker.lock().unwrap();
+                let mut tracker = self.shared.inflight.tracker();
                 for p in &parts {
                     tracker.revoke(*p);
                     // The new owner reports this partition's lag now; zero it
@@ -194,7 +194,7 @@ impl ConsumerContext for ConsumerCtx {
                     &parts,
                     self.new_group_start,
                 );
-                let mut tracker = self.shared.tracker.lock().unwrap();
+                let mut tracker = self.shared.inflight.tracker();
                 for p in &parts {
                     tracker.assign(*p);
                 }
@@ -240,7 +240,7 @@ impl CommitSchedule {
 
     /// Whether a commit is due now; if so, the caller commits and the schedule restarts.
     pub(super) fn due(&mut self, shared: &Shared) -> bool {
-        let completed = shared.completed.load(Ordering::Relaxed);
+        let completed = shared.inflight.completed.load(Ordering::Relaxed);
         let due = self.last.elapsed() >= self.interval
             || self
                 .every
@@ -302,7 +302,7 @@ pub fn consume_loop(
     while !shared.stopping() {
         if schedule.due(&shared) {
             consumer.context().commit().commit(&consumer, &shared);
-            gauge!(names::IN_FLIGHT).set(shared.tracker.lock().unwrap().total_in_flight() as f64);
+            gauge!(names::IN_FLIGHT).set(shared.inflight.tracker().total_in_flight() as f64);
         }
         if let Some(idle) = cfg.exit_when_idle {
             if last_message.elapsed() >= idle && is_idle(&shared, &at_eof) {
@@ -311,7 +311,7 @@ pub fn consume_loop(
                 // leaving, check every partition against the broker's
                 // watermarks (counting what was deleted unread) and go back
                 // for anything still readable.
-                let assigned: Vec<i32> = shared.tracker.lock().unwrap().assigned().collect();
+                let assigned: Vec<i32> = shared.inflight.tracker().assigned().collect();
                 let mut reading_again = false;
                 for p in assigned {
                     if rewind_to_unread(&consumer, &shared, p, &mut rewound) {
@@ -329,7 +329,7 @@ pub fn consume_loop(
             }
         }
         ends.retain(|&p, (next, seen)| {
-            let now = shared.tracker.lock().unwrap().next_read(p);
+            let now = shared.inflight.tracker().next_read(p);
             if now != *next {
                 return false; // reads went on: the end was reported early
             }
@@ -351,7 +351,7 @@ pub fn consume_loop(
                 // to find the gap by: if reads do not go on by themselves,
                 // check up to the end and go back for what is still there.
                 at_eof.insert(p);
-                let next = shared.tracker.lock().unwrap().next_read(p);
+                let next = shared.inflight.tracker().next_read(p);
                 ends.entry(p).or_insert((next, Instant::now()));
             }
             Some(Err(e)) => tracing::warn!(error = %e, "consumer error"),
@@ -381,7 +381,7 @@ pub fn consume_loop(
     let deadline = shared.stop_requested_at().unwrap_or_else(Instant::now)
         + cfg.shutdown_deadline.mul_f32(0.8);
     if shared.fatal().is_none() {
-        shared.wait_drained(None, deadline);
+        shared.inflight.wait_drained(None, deadline);
     }
     consumer.context().commit().close(&consumer, &shared);
     consumer.unsubscribe();
@@ -400,9 +400,8 @@ fn check_loss(
     let topic = shared.input_topic.as_str();
     // Set at assignment for the first read (see `expected_starts`).
     let from = shared
-        .tracker
-        .lock()
-        .unwrap()
+        .inflight
+        .tracker()
         .next_read(partition)
         .filter(|&e| e >= 0)?;
     if read_at.is_some_and(|o| o <= from) {
@@ -431,12 +430,12 @@ fn check_loss(
     }
     // Counted once: reads (and later checks) continue past the lost part.
     shared
-        .tracker
-        .lock()
-        .unwrap()
+        .inflight
+        .tracker()
         .skip_to(partition, gap.from + lost as i64);
     counter!(names::INPUT_LOST, "topic" => topic.to_string()).increment(lost);
     shared
+        .stats
         .counters
         .lost
         .fetch_add(lost, std::sync::atomic::Ordering::Relaxed);
@@ -467,7 +466,7 @@ fn rewind_to_unread(
     let Some((log_start, end)) = check_loss(consumer, shared, partition, None) else {
         return false;
     };
-    let Some(next) = shared.tracker.lock().unwrap().next_read(partition) else {
+    let Some(next) = shared.inflight.tracker().next_read(partition) else {
         return false;
     };
     let from = next.max(log_start);
@@ -475,7 +474,7 @@ fn rewind_to_unread(
         return false;
     }
     if rewound.get(&partition) == Some(&end) {
-        shared.tracker.lock().unwrap().skip_to(partition, end);
+        shared.inflight.tracker().skip_to(partition, end);
         return false;
     }
     rewound.insert(partition, end);
@@ -561,7 +560,7 @@ fn expected_starts(
 }
 
 fn is_idle(shared: &Shared, at_eof: &HashSet<i32>) -> bool {
-    let tracker = shared.tracker.lock().unwrap();
+    let tracker = shared.inflight.tracker();
     let mut assigned = tracker.assigned().peekable();
     if assigned.peek().is_none()
         || tracker.total_in_flight() > 0

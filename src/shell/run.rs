@@ -85,10 +85,6 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
         wiring::delivery(&cfg, &bootstrap, &shared, outputs, None).await?;
     health.set_producer_connected(true);
     let gauges_task = wiring::spawn_gauges(producer.clone(), shared.clone());
-    shared.echo.store(opts.echo, Ordering::Relaxed);
-    shared
-        .passthrough
-        .store(opts.passthrough, Ordering::Relaxed);
     let consumer: BaseConsumer<ConsumerCtx> =
         kafka::consumer_config(&cfg, &bootstrap, &cfg.kafka.group_id)
             .create_with_context(ConsumerCtx::new(
@@ -118,6 +114,8 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
             order: None,
             // The ladder's shorter chains remember nothing (no dedup).
             write_changelog: opts.stages == wiring::Stages::All,
+            echo: opts.echo,
+            passthrough: opts.passthrough,
             marker: Vec::new(),
         },
     );
@@ -140,7 +138,7 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
         );
         b.follow_reads(Box::new(move |topic, partition| {
             if topic == input {
-                s.tracker.lock().unwrap().next_read(partition)
+                s.inflight.tracker().next_read(partition)
             } else if topic == repartition {
                 let reads = reports.as_ref()?;
                 let next = reads.lock().unwrap().get(&partition).copied();
@@ -194,7 +192,7 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
                 Err(e) => shared.fail(format!("seeding failed: {e:#}")),
             }
             shared.seeding.store(false, Ordering::SeqCst);
-            shared.changed.notify_all();
+            shared.inflight.changed.notify_all();
         })
     });
 

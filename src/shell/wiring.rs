@@ -7,7 +7,7 @@ use super::shared::{Mode, Shared};
 use super::sink::at_least_once::{AtLeastOnce, GroupCommit};
 use super::sink::exactly_once::{ExactlyOnce, Transactions};
 use super::sink::{topics, Commit, OutputTopics, Publisher, Sink, Topic};
-use super::worker::{run_worker, Job, WorkerCtx};
+use super::worker::{work, Job, WorkerCtx};
 use super::{dedup_memory, kafka};
 use crate::config::{Config, Delivery};
 use crate::metrics::{self, Health};
@@ -284,7 +284,7 @@ pub fn spawn_workers(
     (0..cfg.pipeline.concurrency)
         .map(|_| {
             let (tx, rx) = mpsc::channel(per_worker);
-            (tx, tokio::spawn(run_worker(rx, ctx.clone())))
+            (tx, tokio::spawn(work(rx, ctx.clone())))
         })
         .unzip()
 }
@@ -298,7 +298,7 @@ pub fn spawn_gauges(producer: FutureProducer, shared: Arc<Shared>) -> JoinHandle
             ::metrics::gauge!(crate::metrics::names::PRODUCER_QUEUE)
                 .set(producer.in_flight_count() as f64);
             ::metrics::gauge!(crate::metrics::names::IN_FLIGHT)
-                .set(shared.tracker.lock().unwrap().total_in_flight() as f64);
+                .set(shared.inflight.tracker().total_in_flight() as f64);
         }
     })
 }

@@ -17,7 +17,6 @@ use crate::stages::route::{self, Target};
 use crate::stages::{Chain, Source, Timings};
 use metrics::{counter, histogram};
 use rdkafka::message::{Header, Headers, Message, OwnedHeaders, OwnedMessage};
-use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, OwnedSemaphorePermit};
 
@@ -53,9 +52,56 @@ pub struct WorkerCtx {
     pub write_changelog: bool,
     /// Headers added to every output record (replay marks its records).
     pub marker: Vec<(String, String)>,
+    /// `run --echo`: print every acknowledged article and event record.
+    pub echo: bool,
+    /// Benchmark baseline (`run --passthrough`): the workers run no stage
+    /// and copy each input message to the articles topic.
+    pub passthrough: bool,
 }
 
-pub async fn run_worker(mut rx: mpsc::Receiver<Job>, ctx: WorkerCtx) {
+/// A worker's loop, chosen once at wiring: the stage chain, or the
+/// benchmark baseline.
+pub async fn work(rx: mpsc::Receiver<Job>, ctx: WorkerCtx) {
+    if ctx.passthrough {
+        run_passthrough(rx, ctx).await
+    } else {
+        run_worker(rx, ctx).await
+    }
+}
+
+/// Whether a job read for the live pipeline still belongs to the current
+/// assignment of its partition: revoked while queued (and perhaps assigned
+/// again since), the current owner, or the current assignment, reads it
+/// again.
+fn still_ours(job: &Job, shared: &Shared) -> bool {
+    job.ticket.is_some_and(|t| shared.inflight.is_current(&t))
+}
+
+/// Benchmark baseline: the same consumer, producer and acknowledgement path
+/// as the pipeline, no stages.
+async fn run_passthrough(mut rx: mpsc::Receiver<Job>, ctx: WorkerCtx) {
+    while let Some(job) = rx.recv().await {
+        if !still_ours(&job, &ctx.shared) {
+            continue;
+        }
+        let records = vec![Record {
+            target: Target::Articles,
+            key: job.msg.key().map(<[u8]>::to_vec),
+            payload: job.msg.payload().unwrap_or(&[]).to_vec(),
+            headers: None,
+        }];
+        ctx.sink
+            .publish(Batch {
+                job,
+                records,
+                remember: None,
+                echoed: Vec::new(),
+            })
+            .await;
+    }
+}
+
+async fn run_worker(mut rx: mpsc::Receiver<Job>, ctx: WorkerCtx) {
     let WorkerCtx {
         chain,
         sink,
@@ -65,6 +111,8 @@ pub async fn run_worker(mut rx: mpsc::Receiver<Job>, ctx: WorkerCtx) {
         order,
         write_changelog,
         marker,
+        echo,
+        passthrough: _,
     } = ctx;
     let marker = (!marker.is_empty()).then(|| {
         marker.iter().fold(OwnedHeaders::new(), |h, (k, v)| {
@@ -79,30 +127,10 @@ pub async fn run_worker(mut rx: mpsc::Receiver<Job>, ctx: WorkerCtx) {
         // Replay only: every sequence number passes both turnstiles exactly
         // once, whatever happens to its message.
         let gate = order.as_deref().zip(job.seq);
-        if gate.is_none() && !job.ticket.is_some_and(|t| shared.is_current(&t)) {
-            // Revoked while queued (and perhaps assigned again since): the
-            // current owner, or the current assignment, reads it again.
+        if gate.is_none() && !still_ours(&job, &shared) {
             continue;
         }
         let payload = job.msg.payload().unwrap_or(&[]);
-        if shared.passthrough.load(Ordering::Relaxed) {
-            // Benchmark baseline: same consumer, producer and acknowledgement
-            // path, no stages.
-            let records = vec![Record {
-                target: Target::Articles,
-                key: job.msg.key().map(<[u8]>::to_vec),
-                payload: payload.to_vec(),
-                headers: None,
-            }];
-            sink.publish(Batch {
-                job,
-                records,
-                remember: None,
-                echoed: Vec::new(),
-            })
-            .await;
-            continue;
-        }
         let mut t = Timings::default();
         let source = Source::stream(p, o, job.msg.timestamp().to_millis());
         let front = caught("front", p, o, || chain.front(payload, source, &mut t)).and_then(|r| r);
@@ -149,7 +177,6 @@ pub async fn run_worker(mut rx: mpsc::Receiver<Job>, ctx: WorkerCtx) {
             counter!(names::RECORDS_DROPPED, "stage" => "dedup", "reason" => "duplicate")
                 .increment(1);
         }
-        let echo = shared.echo.load(Ordering::Relaxed);
         let mut records = Vec::with_capacity(outcome.outputs.len() + 1);
         if let Some(rejection) = &outcome.rejection {
             counter!(names::DLQ_RECORDS, "error_class" => rejection.class.as_str()).increment(1);

@@ -222,7 +222,7 @@ pub fn merge_loop(
     } else {
         shared.stop_requested_at().unwrap_or_else(Instant::now) + cfg.shutdown_deadline.mul_f32(0.8)
     };
-    let drained = shared.fatal().is_none() && shared.wait_drained(None, deadline);
+    let drained = shared.fatal().is_none() && shared.inflight.wait_drained(None, deadline);
     consumer.context().commit().close(&consumer, &shared);
     MergeResult {
         complete: complete && drained && shared.fatal().is_none(),

@@ -183,8 +183,8 @@ pub async fn replay(cfg: Config, opts: ReplayOptions) -> Result<ReplayReport> {
     consumer.context().set_commit(committer);
     health.set_producer_connected(true);
     {
-        let mut meta = shared.commit_metadata.lock().unwrap();
-        let mut tracker = shared.tracker.lock().unwrap();
+        let mut meta = shared.inflight.commit_metadata.lock().unwrap();
+        let mut tracker = shared.inflight.tracker();
         for r in &ranges {
             meta.insert(r.partition, range::end_metadata(r.end));
             tracker.assign(r.partition);
@@ -218,6 +218,8 @@ pub async fn replay(cfg: Config, opts: ReplayOptions) -> Result<ReplayReport> {
                 ("newsflow.mode".into(), "replay".into()),
                 ("newsflow.replay.group".into(), group.clone()),
             ],
+            echo: false,
+            passthrough: false,
         },
     );
     // Into suffixed copies, the replay aggregates its own happenings (into

@@ -12,8 +12,8 @@ use tokio::task::JoinHandle;
 /// Reports until aborted; `total` is the number of messages to publish.
 pub fn spawn(shared: Arc<Shared>, total: u64) -> JoinHandle<()> {
     let done = move |s: &Shared| {
-        let c = s.counters.consumed.load(Ordering::Relaxed);
-        c.saturating_sub(s.tracker.lock().unwrap().total_in_flight() as u64)
+        let c = s.stats.counters.consumed.load(Ordering::Relaxed);
+        c.saturating_sub(s.inflight.tracker().total_in_flight() as u64)
     };
     if std::io::stderr().is_terminal() {
         let bar = ProgressBar::new(total);
@@ -26,7 +26,7 @@ pub fn spawn(shared: Arc<Shared>, total: u64) -> JoinHandle<()> {
         tokio::spawn(async move {
             loop {
                 bar.set_position(done(&shared));
-                let c = &shared.counters;
+                let c = &shared.stats.counters;
                 bar.set_message(format!(
                     "articles {} events {} duplicates {} dlq {}",
                     c.articles.load(Ordering::Relaxed),

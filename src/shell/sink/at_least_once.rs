@@ -81,7 +81,7 @@ impl Commit for GroupCommit {
     ) {
         // A lost assignment's commit fails at the broker; the new owner
         // reads from the last commit, which at-least-once allows.
-        shared.drain_before_revoke(parts);
+        shared.inflight.drain_before_revoke(parts);
         commit_offsets(consumer, shared, Some(parts));
     }
 
@@ -103,7 +103,7 @@ fn commit_offsets(consumer: &BaseConsumer<ConsumerCtx>, shared: &Shared, only: O
     match result {
         Ok(()) => {
             counter!(names::COMMITS, "result" => "ok").increment(1);
-            let mut tracker = shared.tracker.lock().unwrap();
+            let mut tracker = shared.inflight.tracker();
             for (p, o) in pending {
                 tracker.committed(p, o);
             }

@@ -127,7 +127,7 @@ impl Transactions {
                 };
                 let ended = match ended {
                     Ok(()) => {
-                        let mut tracker = shared.tracker.lock().unwrap();
+                        let mut tracker = shared.inflight.tracker();
                         for (p, o) in pending {
                             tracker.committed(p, o);
                         }
@@ -164,7 +164,7 @@ impl Transactions {
         if close {
             *open = false;
         }
-        let mut tracker = shared.tracker.lock().unwrap();
+        let mut tracker = shared.inflight.tracker();
         for p in revoked {
             tracker.revoke(*p);
         }
@@ -278,7 +278,7 @@ impl Commit for Transactions {
             self.settle(consumer, shared, Some(why.into()), parts, false);
         } else {
             // Let what was read of them in, to spare the new owner re-reads.
-            shared.drain_before_revoke(parts);
+            shared.inflight.drain_before_revoke(parts);
             self.settle(consumer, shared, None, parts, false);
         }
     }
@@ -306,7 +306,10 @@ impl Sink for ExactlyOnce {
             let (out, txn) = (self.out.clone(), self.txn.clone());
             let open = txn.gate.read().await;
             // Under the gate: a rewind or revoke since the read voids it.
-            let Some(ticket) = job.ticket.filter(|t| *open && out.shared.is_current(t)) else {
+            let Some(ticket) = job
+                .ticket
+                .filter(|t| *open && out.shared.inflight.is_current(t))
+            else {
                 return;
             };
             let mut pending = Vec::with_capacity(records.len() + 1);

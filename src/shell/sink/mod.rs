@@ -157,7 +157,7 @@ impl Publisher {
         let input = &self.shared.input_topic;
         match fut.await {
             Ok(Ok(_)) => {
-                let c = &self.shared.counters;
+                let c = &self.shared.stats.counters;
                 let n = match target {
                     Target::Articles => &c.articles,
                     Target::Events => &c.events,
@@ -190,7 +190,7 @@ impl Publisher {
         {
             let latency_ms = (chrono::Utc::now().timestamp_millis() - ts).max(0) as u64;
             histogram!(names::END_TO_END_LATENCY).record(latency_ms as f64 / 1000.0);
-            shared.latency.record(latency_ms);
+            shared.stats.latency.record(latency_ms);
         }
         if !echoed.is_empty() {
             use std::io::Write;
@@ -209,15 +209,14 @@ impl Publisher {
 /// their metadata.
 pub fn committable(shared: &Shared, only: Option<&[i32]>) -> (TopicPartitionList, Vec<(i32, i64)>) {
     let pending: Vec<(i32, i64)> = shared
-        .tracker
-        .lock()
-        .unwrap()
+        .inflight
+        .tracker()
         .all_committable()
         .into_iter()
         .filter(|(p, _)| only.is_none_or(|ps| ps.contains(p)))
         .collect();
     let mut tpl = TopicPartitionList::new();
-    let meta = shared.commit_metadata.lock().unwrap();
+    let meta = shared.inflight.commit_metadata.lock().unwrap();
     for (p, o) in &pending {
         let _ = tpl.add_partition_offset(&shared.input_topic, *p, Offset::Offset(*o));
         if let (Some(m), Some(mut e)) = (meta.get(p), tpl.find_partition(&shared.input_topic, *p)) {
