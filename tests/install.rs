@@ -36,7 +36,7 @@ fn extract(exe: &Path, cwd: &Path, home: &Path, data_dir: Option<&Path>) -> Outp
     if let Some(d) = data_dir {
         c.env("NEWSFLOW_DATA_DIR", d);
     }
-    let mut child = c.spawn().unwrap();
+    let mut child = spawn(&mut c);
     child
         .stdin
         .take()
@@ -44,6 +44,22 @@ fn extract(exe: &Path, cwd: &Path, home: &Path, data_dir: Option<&Path>) -> Outp
         .write_all(format!("{ARTICLE}\n").as_bytes())
         .unwrap();
     child.wait_with_output().unwrap()
+}
+
+/// Spawns `c`, retrying while the fresh copy is "busy": a child that
+/// another test thread forks while the copy is being written inherits the
+/// writing descriptor until it execs, and Linux refuses to execute a file
+/// open for writing (ETXTBSY).
+fn spawn(c: &mut Command) -> std::process::Child {
+    for _ in 0..50 {
+        match c.spawn() {
+            Err(e) if e.kind() == std::io::ErrorKind::ExecutableFileBusy => {
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+            r => return r.unwrap(),
+        }
+    }
+    c.spawn().unwrap()
 }
 
 #[test]
