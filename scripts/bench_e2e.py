@@ -11,7 +11,10 @@ Modes form a ladder that prices the stages: passthrough (no stages),
 normalize (parse + normalize: the streaming core's own stages), dedup (+
 the dedup decision and its changelog-free records), all (+ extract and the
 happenings stage: the service as deployed). Mode no-happenings is all
-without the happenings stage (happenings.enabled = false), to price it.
+without the happenings stage (happenings.enabled = false), to price it;
+mode exactly-once is all under `pipeline.delivery = "exactly-once"` (100 ms
+transactions), to price the delivery mode (on Kafka only: the embedded
+broker has no transactions).
 Besides throughput each run reports its wall time, start to exit: the
 happenings stage finishes its share after the last article record is out
 (the stop's drain), which only the wall time counts.
@@ -27,8 +30,14 @@ the embedded broker's retention allows. Latency (p50/p99 of acknowledged
 minus input timestamp) is measured in a separate embedded run that seeds at a
 fixed rate below saturation (--seed-rate), since with a pre-filled topic it
 would only measure queueing. Each figure is the median of --runs runs.
+
+--visible-latency RATE (Kafka): latency as a downstream reader sees it, for
+each delivery mode: `newsflow run` on a fresh broker, and
+examples/visible_latency.rs sending 30 s of articles at RATE per second and
+reading the articles topic with isolation.level=read_committed (under
+exactly-once an article is visible only once its transaction commits).
 """
-import argparse, json, os, shutil, socket, statistics, subprocess, sys, tempfile, time
+import argparse, json, os, shutil, socket, statistics, subprocess, sys, tempfile, threading, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.path.join(ROOT, "..", "shared", "corpora")
@@ -102,8 +111,11 @@ def main():
     ap.add_argument("--brokers", default="embedded,kafka")
     ap.add_argument("--latency-rate", type=float, default=1000.0)
     ap.add_argument("--modes", default="passthrough,normalize,dedup,all")
+    ap.add_argument("--visible-latency", type=float, default=0.0, metavar="RATE")
     a = ap.parse_args()
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
+    if a.visible_latency:
+        subprocess.run(["cargo", "build", "--release", "--quiet", "--example", "visible_latency"], cwd=ROOT, check=True)
     data = f"/tmp/newsflow-bench-{a.articles}.jsonl"
     make_input(a.articles, data)
     size = os.path.getsize(data) / a.articles
@@ -120,6 +132,9 @@ def main():
                 else:
                     extra = ["--stages", mode]
                 off = {"NEWSFLOW_HAPPENINGS__ENABLED": "false"} if mode == "no-happenings" else {}
+                if mode == "exactly-once":
+                    extra = ["--stages", "all"]
+                    off = {"NEWSFLOW_PIPELINE__DELIVERY": "exactly-once"}
                 if broker == "embedded":
                     s = run(off, ["--seed", data] + extra)
                 else:
@@ -156,6 +171,17 @@ def main():
                 p99.append(s["latency_p99_ms"])
                 print(f"  latency {mode:11} run {r + 1}: p50 {s['latency_p50_ms']} ms p99 {s['latency_p99_ms']} ms", flush=True)
             lat[mode] = (median(p50), median(p99))
+    visible = {}
+    if a.visible_latency:
+        n = int(a.visible_latency * 30)
+        for delivery in ("at-least-once", "exactly-once"):
+            p50, p99 = [], []
+            for r in range(a.runs):
+                s = visible_latency(data, a.visible_latency, n, delivery)
+                p50.append(s["p50_ms"])
+                p99.append(s["p99_ms"])
+                print(f"  visible latency {delivery:13} run {r + 1}: {s}", flush=True)
+            visible[delivery] = (median(p50), median(p99))
     modes = a.modes.split(",")
     print("\n| broker | " + " | ".join(f"{m} (articles/s)" for m in modes) + " | " + " | ".join(f"{m} / passthrough" for m in modes if m != "passthrough") + " |")
     print("|---" * (2 * len(modes)) + "|")
@@ -171,6 +197,35 @@ def main():
     if lat:
         print(f"\nlatency at {a.latency_rate:.0f} articles/s (embedded): passthrough p50 {lat['passthrough'][0]} ms p99 {lat['passthrough'][1]} ms; "
               f"pipeline p50 {lat['all'][0]} ms p99 {lat['all'][1]} ms")
+    for delivery, (p50, p99) in visible.items():
+        print(f"visible to a read_committed reader at {a.visible_latency:.0f} articles/s (Kafka), {delivery}: p50 {p50} ms p99 {p99} ms")
+
+
+def visible_latency(data, rate, n, delivery):
+    """One `newsflow run` on a fresh Kafka broker under `delivery`, and the
+    visible_latency example sending n articles of `data` at `rate`."""
+    k = Kafka()
+    try:
+        env = dict(os.environ, RUST_LOG="warn", NEWSFLOW_METRICS__LISTEN="127.0.0.1:0",
+                   NEWSFLOW_KAFKA__BROKERS=f"127.0.0.1:{k.port}", NEWSFLOW_PIPELINE__DELIVERY=delivery)
+        subprocess.run([BIN, "create-topics"], env=env, check=True, capture_output=True)
+        nf = subprocess.Popen([BIN, "run"], env=dict(env, RUST_LOG="info"), stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True)
+        try:
+            for line in nf.stderr:
+                if "partitions assigned" in line:
+                    break
+            # Keep reading its log, so a full pipe never blocks it.
+            threading.Thread(target=lambda: [None for _ in nf.stderr], daemon=True).start()
+            example = os.path.join(ROOT, "target", "release", "examples", "visible_latency")
+            r = subprocess.run([example, f"127.0.0.1:{k.port}", data, str(rate), str(n)],
+                               capture_output=True, text=True, timeout=1800, check=True)
+            return json.loads(r.stdout.strip().splitlines()[-1])
+        finally:
+            nf.terminate()
+            nf.wait(timeout=120)
+    finally:
+        k.stop()
 
 
 if __name__ == "__main__":
