@@ -607,3 +607,19 @@ fn subjects_objects_and_datelines() {
     assert!(!has(&e, "OSLO", "", ""), "{e:?}");
     assert!(has(&e, "Danish police", "Norwegian", "17"), "{e:?}");
 }
+
+#[test]
+fn acts_of_force_aimed_at_places_and_installations() {
+    // The place, building or vehicle a verb of force hits is its target ...
+    let e = code_sentence("Masked gunmen attacked a police checkpoint in the capital.");
+    assert!(has(&e, "gunmen", "police checkpoint", "18"), "{e:?}");
+    // ... after a light verb, the thing its event noun is aimed at ...
+    let e = code_sentence("The Turkish army launched a fresh offensive on rebel strongholds.");
+    assert!(has(&e, "Turkish army", "rebel strongholds", "19"), "{e:?}");
+    // ... and after an event noun's "on" or "against".
+    let e = code_sentence("Syrian rebels continued their attacks on the oil refinery.");
+    assert!(has(&e, "Syrian rebels", "oil refinery", "19"), "{e:?}");
+    // Weapons and abstractions are not hit.
+    let e = code_sentence("Syrian rebels fought terrorism for years.");
+    assert!(!has(&e, "", "terrorism", ""), "{e:?}");
+}

@@ -199,6 +199,10 @@ impl<'a> Ctx<'a> {
                     targets.extend(np.map(|p| phrases::actor(d, p)));
                 }
             }
+            if targets.is_empty() && !h.verbal && sources.len() < 2 {
+                let np = phrases::force::object(d, h, clause_end(d, h.end, b));
+                targets.extend(np.map(|p| phrases::actor(d, p)));
+            }
             if targets.is_empty() {
                 if let Some(role) = &line.def_target {
                     let anti =
