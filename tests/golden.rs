@@ -623,3 +623,14 @@ fn acts_of_force_aimed_at_places_and_installations() {
     let e = code_sentence("Syrian rebels fought terrorism for years.");
     assert!(!has(&e, "", "terrorism", ""), "{e:?}");
 }
+
+#[test]
+fn an_announced_meeting_is_also_the_intent_to_meet() {
+    let e =
+        code_sentence("The Chilean president will meet the Peruvian foreign minister on Friday.");
+    assert!(has(&e, "Chilean president", "Peruvian", "036"), "{e:?}");
+    assert!(has(&e, "Chilean president", "Peruvian", "040"), "{e:?}");
+    // A meeting that took place states no intent.
+    let e = code_sentence("The Chilean president met the Peruvian foreign minister on Friday.");
+    assert!(!has(&e, "", "", "036"), "{e:?}");
+}

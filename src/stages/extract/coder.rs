@@ -398,15 +398,25 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
 /// An announced cooperative act of the subject's own ("will release the prisoners", "pledged
 /// to send aid") is coded as the expression of intent it states (CAMEO 03, by the intent
 /// frame's table: 0353, 0331); the event stays marked hypothetical, as the act itself is to
-/// come.
+/// come. An announced meeting gives both the (hypothetical) meeting and the intent to meet.
 fn intentions(lx: &Lexicon, m: &mut Matches) {
+    let mut announced = Vec::new();
     for h in m
         .hits
         .iter_mut()
         .filter(|h| h.intended && h.verbal && !h.consumed && !h.negated)
     {
-        // A scheduled meeting ("will hold talks on Monday") is reported, not promised: it
-        // stays a (hypothetical) consultation.
+        // A scheduled meeting ("will hold talks on Monday", "will host the summit") stays a
+        // (hypothetical) consultation, and its announcement is the intent to meet (036).
+        if h.code.starts_with("04") {
+            if let Some(c) = lx.frame_code(Frame::Intent, &h.code) {
+                announced.push(Hit {
+                    code: c.to_string(),
+                    ..h.clone()
+                });
+            }
+            continue;
+        }
         if !matches!(&h.code[..2], "05" | "06" | "07" | "08") {
             continue;
         }
@@ -414,6 +424,7 @@ fn intentions(lx: &Lexicon, m: &mut Matches) {
             h.code = c.to_string();
         }
     }
+    m.hits.extend(announced);
 }
 
 /// A refused cooperative action is a rejection (CAMEO 12, by the reject frame's table):
