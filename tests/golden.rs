@@ -634,3 +634,14 @@ fn an_announced_meeting_is_also_the_intent_to_meet() {
     let e = code_sentence("The Chilean president met the Peruvian foreign minister on Friday.");
     assert!(!has(&e, "", "", "036"), "{e:?}");
 }
+
+#[test]
+fn taking_in_refugees_is_asylum() {
+    let e = code_sentence("Canada accepted 25,000 Syrian refugees last year.");
+    assert!(has(&e, "Canada", "Syrian refugees", "075"), "{e:?}");
+    // Refused, it is the rejection of a request for aid.
+    let e = code_sentence("Poland says it will not take in Afghan refugees.");
+    assert!(has(&e, "Poland", "Afghan refugees", "12"), "{e:?}");
+    let e = code_sentence("The tribunal accepted an appeal by the migrants.");
+    assert!(!has(&e, "", "", "075"), "{e:?}");
+}
