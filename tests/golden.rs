@@ -645,3 +645,16 @@ fn taking_in_refugees_is_asylum() {
     let e = code_sentence("The tribunal accepted an appeal by the migrants.");
     assert!(!has(&e, "", "", "075"), "{e:?}");
 }
+
+#[test]
+fn a_state_act_with_no_agent_is_the_government_of_its_place() {
+    let e = code_sentence("Two French journalists were detained in Iran last week.");
+    assert!(has(&e, "Iran", "French journalists", "17"), "{e:?}");
+    let e = code_sentence("The activist was released from prison in Egypt.");
+    assert!(has(&e, "Egypt", "activist", "08"), "{e:?}");
+    // A named agent wins; violence is not a state's act by default.
+    let e = code_sentence("The activist was detained in Egypt by Libyan militiamen.");
+    assert!(!has(&e, "Egypt", "", "17"), "{e:?}");
+    let e = code_sentence("Two French journalists were killed in Iran last week.");
+    assert!(!has(&e, "Iran", "", ""), "{e:?}");
+}

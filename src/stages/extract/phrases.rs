@@ -531,7 +531,28 @@ pub fn actor(d: &Doc, (a, b): (usize, usize)) -> Actor {
     }
 }
 
+/// Codes of acts a state performs on people in its territory: coerce (arrest, detain, expel,
+/// deport: 17) and yield (release: 08).
+fn state_act(code: &str) -> bool {
+    matches!(code.get(..2), Some("17" | "08"))
+}
+
 impl Ctx<'_> {
+    /// "was arrested in Niger", "were expelled from North Korea": with no agent named, the
+    /// government of the country where a state's act took place performed it.
+    fn state_in(&self, from: usize, end: usize) -> Option<Actor> {
+        let d = self.d;
+        (from.max(1)..end).find_map(|k| {
+            let (e, a, b) = d.ent_at(k)?;
+            let ent = &d.ents[e as usize];
+            let country = ent.country.as_deref()?;
+            let prep = a == k && matches!(d.w(k - 1), "in" | "from");
+            (prep && matches!(ent.kind, EntityKind::Country | EntityKind::Place) && b <= end)
+                .then(|| self.synth(country, "GOV", (d.toks[a].s, d.toks[b - 1].e)))
+                .flatten()
+        })
+    }
+
     /// Noun phrases for the sides of a verbal match no dictionary actor fills (phrases.rs):
     /// the phrase before the verb group is the subject (the object of a passive), the phrase
     /// after the verb (or after "by" in a passive) the other side. Not for a verb whose
@@ -573,6 +594,9 @@ impl Ctx<'_> {
                             .map(|r| actors::actor(d, *r)),
                     );
                 }
+            }
+            if sources.is_empty() && state_act(&h.code) {
+                sources.extend(self.state_in(h.end, oend));
             }
             if targets.is_empty() {
                 targets.extend(before());
