@@ -658,3 +658,18 @@ fn a_state_act_with_no_agent_is_the_government_of_its_place() {
     let e = code_sentence("Two French journalists were killed in Iran last week.");
     assert!(!has(&e, "Iran", "", ""), "{e:?}");
 }
+
+#[test]
+fn aspectual_verbs_before_the_action() {
+    // Beginning or continuing: the gerund is the action, with the aspectual verb's subject.
+    let e = code_sentence("Chad has begun withdrawing its soldiers from Niger.");
+    assert!(has(&e, "Chad", "Niger", "087"), "{e:?}");
+    let e = code_sentence("Militants continued shelling the airport.");
+    assert!(has(&e, "Militants", "airport", "19"), "{e:?}");
+    // Ending: a cooperative act ended reduces relations; an ended attack is no attack.
+    let e = code_sentence("Japan stopped buying oil from Australia.");
+    assert!(has(&e, "Japan", "Australia", "16"), "{e:?}");
+    assert!(!has(&e, "Japan", "Australia", "06"), "{e:?}");
+    let e = code_sentence("The rebels stopped attacking the convoy.");
+    assert!(!has(&e, "rebels", "", "18"), "{e:?}");
+}

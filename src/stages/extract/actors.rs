@@ -569,7 +569,8 @@ pub fn group_start(d: &Doc, v: usize, start: usize) -> usize {
     let mut j = v;
     while j > start {
         let w = d.w(j - 1);
-        if is_aux(w) || is_adverb(w) || is_negator(w) || d.toks[j - 1].kind == Kind::Neg {
+        let aspect = j == v && d.w(v).ends_with("ing") && super::text::is_aspectual(w);
+        if is_aux(w) || is_adverb(w) || is_negator(w) || d.toks[j - 1].kind == Kind::Neg || aspect {
             j -= 1;
         } else if let Some(k) = adverbial_start(d, j, start) {
             j = k;
@@ -578,49 +579,6 @@ pub fn group_start(d: &Doc, v: usize, start: usize) -> usize {
         }
     }
     j
-}
-
-/// Names a day, month or part of a day.
-fn time_word(w: &str) -> bool {
-    matches!(
-        w.trim_end_matches('.'),
-        "monday"
-            | "tuesday"
-            | "wednesday"
-            | "thursday"
-            | "friday"
-            | "saturday"
-            | "sunday"
-            | "january"
-            | "february"
-            | "march"
-            | "april"
-            | "may"
-            | "june"
-            | "july"
-            | "august"
-            | "september"
-            | "october"
-            | "november"
-            | "december"
-            | "jan"
-            | "feb"
-            | "mar"
-            | "apr"
-            | "jun"
-            | "jul"
-            | "aug"
-            | "sep"
-            | "sept"
-            | "oct"
-            | "nov"
-            | "dec"
-            | "morning"
-            | "afternoon"
-            | "evening"
-            | "night"
-            | "weekend"
-    )
 }
 
 /// The first token of a time adverbial ("on Wednesday", "late on March 28", "on Tuesday, June
@@ -666,7 +624,7 @@ fn adverbial_start(d: &Doc, j: usize, start: usize) -> Option<usize> {
     let mut named = false;
     while k > start && k + 7 > j {
         let w = d.w(k - 1);
-        if time_word(w) {
+        if super::text::is_time_word(w) {
             named = true;
         } else if !(d.toks[k - 1].kind == Kind::Num || w == ",") {
             break;

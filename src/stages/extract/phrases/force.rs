@@ -39,12 +39,18 @@ fn hittable(d: &Doc, (a, b): (usize, usize)) -> bool {
 
 /// The thing a verb of force hits, from `from`: the first phrase, or when that holds the
 /// event noun of a light verb ("launched a massive attack on the old city"), the phrase after
-/// the noun's preposition.
+/// the noun's preposition, or when it opens with a gerund, the gerund's object.
 pub(super) fn thing(d: &Doc, m: &Matches, from: usize, end: usize) -> Option<(usize, usize)> {
     let (np, stop) = phrase_at(d, from, end, true);
     let (a, b) = np?;
-    if !m.hits.iter().any(|n| !n.verbal && n.tok >= a && n.tok < b) {
+    let Some(n) = m.hits.iter().find(|n| n.tok >= a && n.tok < b) else {
         return np.filter(|&p| hittable(d, p));
+    };
+    // "resumed attacking government positions": the gerund's own object.
+    if n.verbal && n.tok + 1 < b {
+        return phrase_at(d, n.tok + 1, end, true)
+            .0
+            .filter(|&p| hittable(d, p));
     }
     let opens = stop < end && matches!(d.w(stop), "on" | "against" | "at" | "upon" | "into");
     opens
