@@ -673,3 +673,9 @@ fn aspectual_verbs_before_the_action() {
     let e = code_sentence("The rebels stopped attacking the convoy.");
     assert!(!has(&e, "rebels", "", "18"), "{e:?}");
 }
+
+#[test]
+fn an_event_noun_takes_the_phrase_subject_of_its_light_verb() {
+    let e = code_sentence("Kurdish militias continued their attacks on the oil refinery.");
+    assert!(has(&e, "Kurdish militias", "oil refinery", "19"), "{e:?}");
+}

@@ -161,6 +161,8 @@ impl<'a> Ctx<'a> {
             let mut targets: Vec<Actor> = tgt_refs.iter().map(|r| actor(d, *r)).collect();
             if h.verbal {
                 self.phrase_actors(m, h, a, b, &mut sources, &mut targets);
+            } else if sources.is_empty() && line.def_source.is_none() {
+                sources.extend(self.light_subject_phrase(m, h, a));
             }
             let head_span = (d.toks[h.tok].s, d.toks[h.end.max(h.tok + 1) - 1].e);
             if sources.is_empty() {
