@@ -679,3 +679,14 @@ fn an_event_noun_takes_the_phrase_subject_of_its_light_verb() {
     let e = code_sentence("Kurdish militias continued their attacks on the oil refinery.");
     assert!(has(&e, "Kurdish militias", "oil refinery", "19"), "{e:?}");
 }
+
+#[test]
+fn a_transfer_reaches_its_recipient_past_a_long_object() {
+    let e = code_sentence(
+        "Norway returned the stolen paintings, including two works by Edvard Munch, to the Polish government.",
+    );
+    assert!(has(&e, "Norway", "Polish government", "084"), "{e:?}");
+    // Not past another action or a clause word.
+    let e = code_sentence("Canada returned the fossils because they belonged to Mongolia.");
+    assert!(!has(&e, "Canada", "Mongolia", ""), "{e:?}");
+}

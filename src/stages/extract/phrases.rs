@@ -537,7 +537,42 @@ fn state_act(code: &str) -> bool {
     matches!(code.get(..2), Some("17" | "08"))
 }
 
+/// Codes of a transfer to someone: aid (07), return of property (084).
+fn transfer(code: &str) -> bool {
+    code.starts_with("07") || code.starts_with("084")
+}
+
 impl Ctx<'_> {
+    /// "returned the paintings, including ..., to the government of Italy": a transfer's
+    /// recipient after *to* past a long object, up to the next action or clause word.
+    fn recipient(&self, m: &Matches, h: &Hit, b: usize) -> Option<Actor> {
+        let d = self.d;
+        for k in h.end..b {
+            let w = d.w(k);
+            let action = m.hits.iter().any(|n| n.tok == k && n.verbal);
+            if action
+                || matches!(
+                    w,
+                    ";" | "but" | "while" | "after" | "before" | "because" | "when"
+                )
+            {
+                return None;
+            }
+            if w != "to" || k + 1 >= b || d.toks[k + 1].kind != Kind::Word {
+                continue;
+            }
+            let end = (k + 8).min(b);
+            let r = object(d, k + 1, end, Side::Target, &[]);
+            if let Some(r) = r.first().filter(|r| r.a <= k + 3) {
+                return Some(actors::actor(d, *r));
+            }
+            if let Some(p) = right(d, k, end) {
+                return Some(self::actor(d, p));
+            }
+        }
+        None
+    }
+
     /// "was arrested in Niger", "were expelled from North Korea": with no agent named, the
     /// government of the country where a state's act took place performed it.
     fn state_in(&self, from: usize, end: usize) -> Option<Actor> {
@@ -644,6 +679,9 @@ impl Ctx<'_> {
                     .map(|p| self::actor(d, p))
             };
             targets.extend(group.or_else(np).or_else(place).or_else(thing));
+        }
+        if targets.is_empty() && transfer(&h.code) {
+            targets.extend(self.recipient(m, h, b));
         }
     }
 }
