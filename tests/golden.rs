@@ -690,3 +690,14 @@ fn a_transfer_reaches_its_recipient_past_a_long_object() {
     let e = code_sentence("Canada returned the fossils because they belonged to Mongolia.");
     assert!(!has(&e, "Canada", "Mongolia", ""), "{e:?}");
 }
+
+#[test]
+fn a_place_after_a_compass_word_is_where() {
+    // "in northern Mali" is where: what the attack hit is the target ...
+    let e = code_sentence("Rebels attacked an army post in northern Mali.");
+    assert!(has(&e, "Rebels", "army post", "18"), "{e:?}");
+    assert!(!has(&e, "Rebels", "Mali", "18"), "{e:?}");
+    // ... and with no other side, the place is the last resort as after a bare "in".
+    let e = code_sentence("The UN delivered food aid in eastern Congo.");
+    assert!(has(&e, "UN", "Congo", "07"), "{e:?}");
+}

@@ -162,7 +162,13 @@ fn eligible(d: &Doc, a: usize, role: Side, allowed: &[String]) -> bool {
     }
     match role {
         Side::Subject => !subject_blocking(p),
-        Side::Target => !super::text::is_locative(p) || allowed.iter().any(|x| x == p),
+        Side::Target => {
+            // "in western Kabul": a compass word keeps the place after a locative a place.
+            let compass =
+                p.ends_with("ern") || matches!(p, "central" | "north" | "south" | "east" | "west");
+            let p = if compass { p2 } else { p };
+            !super::text::is_locative(p) || allowed.iter().any(|x| x == p)
+        }
         Side::NounTarget => {
             matches!(
                 p,

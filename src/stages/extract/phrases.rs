@@ -487,9 +487,14 @@ pub fn place(d: &Doc, from: usize, end: usize) -> Option<(usize, usize)> {
     (from..end).find_map(|k| {
         let (e, a, b) = d.ent_at(k)?;
         let ent = &d.ents[e as usize];
-        let prep = a > 0
+        // "in eastern Lebanon": a compass word may stand between.
+        let p = match a {
+            2.. if d.w(a - 1).ends_with("ern") => a - 1,
+            _ => a,
+        };
+        let prep = p > 0
             && matches!(
-                d.w(a - 1),
+                d.w(p - 1),
                 "in" | "at" | "into" | "to" | "across" | "inside" | "over"
             );
         (a == k && prep && ent.country.is_some() && ent.kind != EntityKind::Region && b <= end)
@@ -537,42 +542,7 @@ fn state_act(code: &str) -> bool {
     matches!(code.get(..2), Some("17" | "08"))
 }
 
-/// Codes of a transfer to someone: aid (07), return of property (084).
-fn transfer(code: &str) -> bool {
-    code.starts_with("07") || code.starts_with("084")
-}
-
 impl Ctx<'_> {
-    /// "returned the paintings, including ..., to the government of Italy": a transfer's
-    /// recipient after *to* past a long object, up to the next action or clause word.
-    fn recipient(&self, m: &Matches, h: &Hit, b: usize) -> Option<Actor> {
-        let d = self.d;
-        for k in h.end..b {
-            let w = d.w(k);
-            let action = m.hits.iter().any(|n| n.tok == k && n.verbal);
-            if action
-                || matches!(
-                    w,
-                    ";" | "but" | "while" | "after" | "before" | "because" | "when"
-                )
-            {
-                return None;
-            }
-            if w != "to" || k + 1 >= b || d.toks[k + 1].kind != Kind::Word {
-                continue;
-            }
-            let end = (k + 8).min(b);
-            let r = object(d, k + 1, end, Side::Target, &[]);
-            if let Some(r) = r.first().filter(|r| r.a <= k + 3) {
-                return Some(actors::actor(d, *r));
-            }
-            if let Some(p) = right(d, k, end) {
-                return Some(self::actor(d, p));
-            }
-        }
-        None
-    }
-
     /// "was arrested in Niger", "were expelled from North Korea": with no agent named, the
     /// government of the country where a state's act took place performed it.
     fn state_in(&self, from: usize, end: usize) -> Option<Actor> {
@@ -678,9 +648,15 @@ impl Ctx<'_> {
                     .flatten()
                     .map(|p| self::actor(d, p))
             };
-            targets.extend(group.or_else(np).or_else(place).or_else(thing));
+            // What an act of force hits comes before where it happened.
+            let first = group.or_else(np);
+            targets.extend(if force::force(&h.code) {
+                first.or_else(thing).or_else(place)
+            } else {
+                first.or_else(place).or_else(thing)
+            });
         }
-        if targets.is_empty() && transfer(&h.code) {
+        if targets.is_empty() && transfer::transfer(&h.code) {
             targets.extend(self.recipient(m, h, b));
         }
     }
@@ -689,3 +665,4 @@ impl Ctx<'_> {
 pub mod force;
 #[cfg(test)]
 mod tests;
+mod transfer;
