@@ -16,7 +16,7 @@ use super::events::Ctx;
 use super::lexicon::Frame;
 use super::text::{
     is_adverb, is_aux, is_clause_break, is_determiner, is_locative, is_negator, is_preposition,
-    is_pronoun, Doc, Kind,
+    is_pronoun, is_time_word, Doc, Kind,
 };
 
 const STOP_WORDS: &[&str] = &[
@@ -49,7 +49,14 @@ fn nominal(d: &Doc, i: usize) -> bool {
         Kind::Neg => false,
         Kind::Punct => w == "-" || w == "&",
         Kind::Word => {
-            !(is_aux(w)
+            // "freed 37 prisoners late on Tuesday": "late" / "early" before a time is no noun.
+            let timing = matches!(w, "late" | "early")
+                && d.toks.get(i + 1).is_some_and(|_| {
+                    let n = d.w(i + 1);
+                    is_time_word(n) || matches!(n, "on" | "in" | "last" | "this" | "next")
+                });
+            !(timing
+                || is_aux(w)
                 || is_preposition(w)
                 || is_pronoun(w)
                 || is_negator(w)

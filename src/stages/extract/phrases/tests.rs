@@ -67,3 +67,14 @@ fn unknown_actor_code() {
     let a = actor(&d, (0, 2));
     assert_eq!((a.code.as_str(), a.text.as_str()), (UNKNOWN, "farmers"));
 }
+
+#[test]
+fn late_or_early_before_a_time_ends_the_phrase() {
+    let d = doc("Chad freed 40 soldiers late on Friday.");
+    assert_eq!(words(&d, right(&d, 2, 7).unwrap()), "40 soldiers");
+    let d = doc("The late senator's supporters left early.");
+    assert_eq!(
+        words(&d, left(&d, 5, 0).unwrap()),
+        "The late senator's supporters"
+    );
+}
