@@ -607,3 +607,97 @@ fn subjects_objects_and_datelines() {
     assert!(!has(&e, "OSLO", "", ""), "{e:?}");
     assert!(has(&e, "Danish police", "Norwegian", "17"), "{e:?}");
 }
+
+#[test]
+fn acts_of_force_aimed_at_places_and_installations() {
+    // The place, building or vehicle a verb of force hits is its target ...
+    let e = code_sentence("Masked gunmen attacked a police checkpoint in the capital.");
+    assert!(has(&e, "gunmen", "police checkpoint", "18"), "{e:?}");
+    // ... after a light verb, the thing its event noun is aimed at ...
+    let e = code_sentence("The Turkish army launched a fresh offensive on rebel strongholds.");
+    assert!(has(&e, "Turkish army", "rebel strongholds", "19"), "{e:?}");
+    // ... and after an event noun's "on" or "against".
+    let e = code_sentence("Syrian rebels continued their attacks on the oil refinery.");
+    assert!(has(&e, "Syrian rebels", "oil refinery", "19"), "{e:?}");
+    // Weapons and abstractions are not hit.
+    let e = code_sentence("Syrian rebels fought terrorism for years.");
+    assert!(!has(&e, "", "terrorism", ""), "{e:?}");
+}
+
+#[test]
+fn an_announced_meeting_is_also_the_intent_to_meet() {
+    let e =
+        code_sentence("The Chilean president will meet the Peruvian foreign minister on Friday.");
+    assert!(has(&e, "Chilean president", "Peruvian", "036"), "{e:?}");
+    assert!(has(&e, "Chilean president", "Peruvian", "040"), "{e:?}");
+    // A meeting that took place states no intent.
+    let e = code_sentence("The Chilean president met the Peruvian foreign minister on Friday.");
+    assert!(!has(&e, "", "", "036"), "{e:?}");
+}
+
+#[test]
+fn taking_in_refugees_is_asylum() {
+    let e = code_sentence("Canada accepted 25,000 Syrian refugees last year.");
+    assert!(has(&e, "Canada", "Syrian refugees", "075"), "{e:?}");
+    // Refused, it is the rejection of a request for aid.
+    let e = code_sentence("Poland says it will not take in Afghan refugees.");
+    assert!(has(&e, "Poland", "Afghan refugees", "12"), "{e:?}");
+    let e = code_sentence("The tribunal accepted an appeal by the migrants.");
+    assert!(!has(&e, "", "", "075"), "{e:?}");
+}
+
+#[test]
+fn a_state_act_with_no_agent_is_the_government_of_its_place() {
+    let e = code_sentence("Two French journalists were detained in Iran last week.");
+    assert!(has(&e, "Iran", "French journalists", "17"), "{e:?}");
+    let e = code_sentence("The activist was released from prison in Egypt.");
+    assert!(has(&e, "Egypt", "activist", "08"), "{e:?}");
+    // A named agent wins; violence is not a state's act by default.
+    let e = code_sentence("The activist was detained in Egypt by Libyan militiamen.");
+    assert!(!has(&e, "Egypt", "", "17"), "{e:?}");
+    let e = code_sentence("Two French journalists were killed in Iran last week.");
+    assert!(!has(&e, "Iran", "", ""), "{e:?}");
+}
+
+#[test]
+fn aspectual_verbs_before_the_action() {
+    // Beginning or continuing: the gerund is the action, with the aspectual verb's subject.
+    let e = code_sentence("Chad has begun withdrawing its soldiers from Niger.");
+    assert!(has(&e, "Chad", "Niger", "087"), "{e:?}");
+    let e = code_sentence("Militants continued shelling the airport.");
+    assert!(has(&e, "Militants", "airport", "19"), "{e:?}");
+    // Ending: a cooperative act ended reduces relations; an ended attack is no attack.
+    let e = code_sentence("Japan stopped buying oil from Australia.");
+    assert!(has(&e, "Japan", "Australia", "16"), "{e:?}");
+    assert!(!has(&e, "Japan", "Australia", "06"), "{e:?}");
+    let e = code_sentence("The rebels stopped attacking the convoy.");
+    assert!(!has(&e, "rebels", "", "18"), "{e:?}");
+}
+
+#[test]
+fn an_event_noun_takes_the_phrase_subject_of_its_light_verb() {
+    let e = code_sentence("Kurdish militias continued their attacks on the oil refinery.");
+    assert!(has(&e, "Kurdish militias", "oil refinery", "19"), "{e:?}");
+}
+
+#[test]
+fn a_transfer_reaches_its_recipient_past_a_long_object() {
+    let e = code_sentence(
+        "Norway returned the stolen paintings, including two works by Edvard Munch, to the Polish government.",
+    );
+    assert!(has(&e, "Norway", "Polish government", "084"), "{e:?}");
+    // Not past another action or a clause word.
+    let e = code_sentence("Canada returned the fossils because they belonged to Mongolia.");
+    assert!(!has(&e, "Canada", "Mongolia", ""), "{e:?}");
+}
+
+#[test]
+fn a_place_after_a_compass_word_is_where() {
+    // "in northern Mali" is where: what the attack hit is the target ...
+    let e = code_sentence("Rebels attacked an army post in northern Mali.");
+    assert!(has(&e, "Rebels", "army post", "18"), "{e:?}");
+    assert!(!has(&e, "Rebels", "Mali", "18"), "{e:?}");
+    // ... and with no other side, the place is the last resort as after a bare "in".
+    let e = code_sentence("The UN delivered food aid in eastern Congo.");
+    assert!(has(&e, "UN", "Congo", "07"), "{e:?}");
+}

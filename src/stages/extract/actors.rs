@@ -162,7 +162,13 @@ fn eligible(d: &Doc, a: usize, role: Side, allowed: &[String]) -> bool {
     }
     match role {
         Side::Subject => !subject_blocking(p),
-        Side::Target => !super::text::is_locative(p) || allowed.iter().any(|x| x == p),
+        Side::Target => {
+            // "in western Kabul": a compass word keeps the place after a locative a place.
+            let compass =
+                p.ends_with("ern") || matches!(p, "central" | "north" | "south" | "east" | "west");
+            let p = if compass { p2 } else { p };
+            !super::text::is_locative(p) || allowed.iter().any(|x| x == p)
+        }
         Side::NounTarget => {
             matches!(
                 p,
@@ -569,7 +575,8 @@ pub fn group_start(d: &Doc, v: usize, start: usize) -> usize {
     let mut j = v;
     while j > start {
         let w = d.w(j - 1);
-        if is_aux(w) || is_adverb(w) || is_negator(w) || d.toks[j - 1].kind == Kind::Neg {
+        let aspect = j == v && d.w(v).ends_with("ing") && super::text::is_aspectual(w);
+        if is_aux(w) || is_adverb(w) || is_negator(w) || d.toks[j - 1].kind == Kind::Neg || aspect {
             j -= 1;
         } else if let Some(k) = adverbial_start(d, j, start) {
             j = k;
@@ -578,49 +585,6 @@ pub fn group_start(d: &Doc, v: usize, start: usize) -> usize {
         }
     }
     j
-}
-
-/// Names a day, month or part of a day.
-fn time_word(w: &str) -> bool {
-    matches!(
-        w.trim_end_matches('.'),
-        "monday"
-            | "tuesday"
-            | "wednesday"
-            | "thursday"
-            | "friday"
-            | "saturday"
-            | "sunday"
-            | "january"
-            | "february"
-            | "march"
-            | "april"
-            | "may"
-            | "june"
-            | "july"
-            | "august"
-            | "september"
-            | "october"
-            | "november"
-            | "december"
-            | "jan"
-            | "feb"
-            | "mar"
-            | "apr"
-            | "jun"
-            | "jul"
-            | "aug"
-            | "sep"
-            | "sept"
-            | "oct"
-            | "nov"
-            | "dec"
-            | "morning"
-            | "afternoon"
-            | "evening"
-            | "night"
-            | "weekend"
-    )
 }
 
 /// The first token of a time adverbial ("on Wednesday", "late on March 28", "on Tuesday, June
@@ -666,7 +630,7 @@ fn adverbial_start(d: &Doc, j: usize, start: usize) -> Option<usize> {
     let mut named = false;
     while k > start && k + 7 > j {
         let w = d.w(k - 1);
-        if time_word(w) {
+        if super::text::is_time_word(w) {
             named = true;
         } else if !(d.toks[k - 1].kind == Kind::Num || w == ",") {
             break;

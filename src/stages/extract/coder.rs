@@ -3,6 +3,8 @@
 //! ("threatened to impose sanctions" -> 1312), and settles each match's CAMEO code. The
 //! actors of each match are found afterwards (events.rs with actors.rs).
 
+mod recode;
+
 use super::inflect::Form;
 use super::lexicon::{id_bit, kw_at, Frame, HeadKind, IdBloom, Kw, Lexicon};
 use super::text::{
@@ -90,6 +92,7 @@ fn verb_use(d: &Doc, i: usize, form: Form, start: usize, has_noun: bool) -> bool
             let (p, pt) = (d.w(i - 1), d.toks[i - 1]);
             return is_aux(p)
                 || super::text::is_adverb(p)
+                || super::text::is_aspectual(p)
                 || pt.ent.is_some()
                 || matches!(
                     p,
@@ -110,15 +113,6 @@ fn verb_use(d: &Doc, i: usize, form: Form, start: usize, has_noun: bool) -> bool
                         | "denied"
                         | "denies"
                         | "deny"
-                        | "stop"
-                        | "stopped"
-                        | "continue"
-                        | "continued"
-                        | "keep"
-                        | "kept"
-                        | "began"
-                        | "start"
-                        | "started"
                         | "who"
                         | "which"
                         | "that"
@@ -390,49 +384,10 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
         modality(d, h, a, b);
     }
     frames(d, lx, &mut m, b);
-    refusals(lx, &mut m);
-    intentions(lx, &mut m);
+    recode::cessations(d, &mut m);
+    recode::refusals(lx, &mut m);
+    recode::intentions(lx, &mut m);
     m
-}
-
-/// An announced cooperative act of the subject's own ("will release the prisoners", "pledged
-/// to send aid") is coded as the expression of intent it states (CAMEO 03, by the intent
-/// frame's table: 0353, 0331); the event stays marked hypothetical, as the act itself is to
-/// come.
-fn intentions(lx: &Lexicon, m: &mut Matches) {
-    for h in m
-        .hits
-        .iter_mut()
-        .filter(|h| h.intended && h.verbal && !h.consumed && !h.negated)
-    {
-        // A scheduled meeting ("will hold talks on Monday") is reported, not promised: it
-        // stays a (hypothetical) consultation.
-        if !matches!(&h.code[..2], "05" | "06" | "07" | "08") {
-            continue;
-        }
-        if let Some(c) = lx.frame_code(Frame::Intent, &h.code) {
-            h.code = c.to_string();
-        }
-    }
-}
-
-/// A refused cooperative action is a rejection (CAMEO 12, by the reject frame's table):
-/// "would not provide support to X" is 122x, "refused to release the prisoners" 1243. Not for
-/// consultations ("did not meet" is no event) nor for failures ("failed to deliver").
-fn refusals(lx: &Lexicon, m: &mut Matches) {
-    for h in m
-        .hits
-        .iter_mut()
-        .filter(|h| h.refused && h.verbal && !h.consumed)
-    {
-        if !matches!(&h.code[..2], "05" | "06" | "07" | "08") {
-            continue;
-        }
-        if let Some(c) = lx.frame_code(Frame::Reject, &h.code) {
-            h.code = c.to_string();
-            h.negated = false;
-        }
-    }
 }
 
 /// Tokens of `a..b` inside quotation marks (straight quotes pair up within the sentence).

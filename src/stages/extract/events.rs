@@ -161,6 +161,8 @@ impl<'a> Ctx<'a> {
             let mut targets: Vec<Actor> = tgt_refs.iter().map(|r| actor(d, *r)).collect();
             if h.verbal {
                 self.phrase_actors(m, h, a, b, &mut sources, &mut targets);
+            } else if sources.is_empty() && line.def_source.is_none() {
+                sources.extend(self.light_subject_phrase(m, h, a));
             }
             let head_span = (d.toks[h.tok].s, d.toks[h.end.max(h.tok + 1) - 1].e);
             if sources.is_empty() {
@@ -198,6 +200,10 @@ impl<'a> Ctx<'a> {
                     let np = phrases::right(d, h.end, cend).filter(|&(s, _)| s > h.end);
                     targets.extend(np.map(|p| phrases::actor(d, p)));
                 }
+            }
+            if targets.is_empty() && !h.verbal && sources.len() < 2 {
+                let np = phrases::force::object(d, h, clause_end(d, h.end, b));
+                targets.extend(np.map(|p| phrases::actor(d, p)));
             }
             if targets.is_empty() {
                 if let Some(role) = &line.def_target {

@@ -16,7 +16,7 @@ use super::events::Ctx;
 use super::lexicon::Frame;
 use super::text::{
     is_adverb, is_aux, is_clause_break, is_determiner, is_locative, is_negator, is_preposition,
-    is_pronoun, Doc, Kind,
+    is_pronoun, is_time_word, Doc, Kind,
 };
 
 const STOP_WORDS: &[&str] = &[
@@ -49,7 +49,14 @@ fn nominal(d: &Doc, i: usize) -> bool {
         Kind::Neg => false,
         Kind::Punct => w == "-" || w == "&",
         Kind::Word => {
-            !(is_aux(w)
+            // "freed 37 prisoners late on Tuesday": "late" / "early" before a time is no noun.
+            let timing = matches!(w, "late" | "early")
+                && d.toks.get(i + 1).is_some_and(|_| {
+                    let n = d.w(i + 1);
+                    is_time_word(n) || matches!(n, "on" | "in" | "last" | "this" | "next")
+                });
+            !(timing
+                || is_aux(w)
                 || is_preposition(w)
                 || is_pronoun(w)
                 || is_negator(w)
@@ -332,7 +339,7 @@ fn agentive(w: &str) -> bool {
 /// A phrase of tokens `a..b` is a participant: its last word is a content word that names
 /// neither a time nor an amount; the phrase names a person or body (a proper name, an entity
 /// of the recognizer, an agent noun as its head); and it is not only a place. With `thing`,
-/// any content word may head it ("the referendum").
+/// any content word may head it ("the referendum") and a place may stand alone.
 fn participant(d: &Doc, a: usize, b: usize, thing: bool) -> bool {
     if a >= b || d.toks[b - 1].kind != Kind::Word || d.in_dateline(a) {
         return false;
@@ -349,15 +356,16 @@ fn participant(d: &Doc, a: usize, b: usize, thing: bool) -> bool {
     if !named && !agentive(head) && !thing {
         return false;
     }
-    // A place alone is where, not who.
-    !(a..b).all(|k| {
-        d.ent_at(k).is_some_and(|(e, _, _)| {
-            matches!(
-                d.ents[e as usize].kind,
-                EntityKind::Place | EntityKind::Region
-            )
+    // A place alone is where, not who; but as the object of an act it is what was acted on.
+    thing
+        || !(a..b).all(|k| {
+            d.ent_at(k).is_some_and(|(e, _, _)| {
+                matches!(
+                    d.ents[e as usize].kind,
+                    EntityKind::Place | EntityKind::Region
+                )
+            })
         })
-    })
 }
 
 /// The noun phrase ending right before token `g` (the start of a verb group), within `start..g`.
@@ -486,9 +494,14 @@ pub fn place(d: &Doc, from: usize, end: usize) -> Option<(usize, usize)> {
     (from..end).find_map(|k| {
         let (e, a, b) = d.ent_at(k)?;
         let ent = &d.ents[e as usize];
-        let prep = a > 0
+        // "in eastern Lebanon": a compass word may stand between.
+        let p = match a {
+            2.. if d.w(a - 1).ends_with("ern") => a - 1,
+            _ => a,
+        };
+        let prep = p > 0
             && matches!(
-                d.w(a - 1),
+                d.w(p - 1),
                 "in" | "at" | "into" | "to" | "across" | "inside" | "over"
             );
         (a == k && prep && ent.country.is_some() && ent.kind != EntityKind::Region && b <= end)
@@ -530,7 +543,28 @@ pub fn actor(d: &Doc, (a, b): (usize, usize)) -> Actor {
     }
 }
 
+/// Codes of acts a state performs on people in its territory: coerce (arrest, detain, expel,
+/// deport: 17) and yield (release: 08).
+fn state_act(code: &str) -> bool {
+    matches!(code.get(..2), Some("17" | "08"))
+}
+
 impl Ctx<'_> {
+    /// "was arrested in Niger", "were expelled from North Korea": with no agent named, the
+    /// government of the country where a state's act took place performed it.
+    fn state_in(&self, from: usize, end: usize) -> Option<Actor> {
+        let d = self.d;
+        (from.max(1)..end).find_map(|k| {
+            let (e, a, b) = d.ent_at(k)?;
+            let ent = &d.ents[e as usize];
+            let country = ent.country.as_deref()?;
+            let prep = a == k && matches!(d.w(k - 1), "in" | "from");
+            (prep && matches!(ent.kind, EntityKind::Country | EntityKind::Place) && b <= end)
+                .then(|| self.synth(country, "GOV", (d.toks[a].s, d.toks[b - 1].e)))
+                .flatten()
+        })
+    }
+
     /// Noun phrases for the sides of a verbal match no dictionary actor fills (phrases.rs):
     /// the phrase before the verb group is the subject (the object of a passive), the phrase
     /// after the verb (or after "by" in a passive) the other side. Not for a verb whose
@@ -573,6 +607,9 @@ impl Ctx<'_> {
                     );
                 }
             }
+            if sources.is_empty() && state_act(&h.code) {
+                sources.extend(self.state_in(h.end, oend));
+            }
             if targets.is_empty() {
                 targets.extend(before());
             }
@@ -610,85 +647,29 @@ impl Ctx<'_> {
                     Some((e, _)) => (e, self.object_end(m, e, b)),
                     None => (h.end, oend),
                 };
+                if force::force(&h.code) {
+                    return force::thing(d, m, from, end).map(|p| self::actor(d, p));
+                }
                 attitude(&h.code)
                     .then(|| phrase_at(d, from, end, true).0)
                     .flatten()
                     .map(|p| self::actor(d, p))
             };
-            targets.extend(group.or_else(np).or_else(place).or_else(thing));
+            // What an act of force hits comes before where it happened.
+            let first = group.or_else(np);
+            targets.extend(if force::force(&h.code) {
+                first.or_else(thing).or_else(place)
+            } else {
+                first.or_else(place).or_else(thing)
+            });
+        }
+        if targets.is_empty() && transfer::transfer(&h.code) {
+            targets.extend(self.recipient(m, h, b));
         }
     }
 }
 
+pub mod force;
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::entities::split_sentences;
-
-    fn doc(t: &str) -> Doc<'_> {
-        Doc::new(t, split_sentences(t), &[])
-    }
-
-    fn words(d: &Doc, (a, b): (usize, usize)) -> String {
-        d.text[d.toks[a].s..d.toks[b - 1].e].to_string()
-    }
-
-    #[test]
-    fn subject_phrase_before_the_verb() {
-        let d = doc("Angry cattle farmers blocked the road.");
-        assert_eq!(words(&d, left(&d, 3, 0).unwrap()), "Angry cattle farmers");
-        let d = doc("Hundreds of dock workers walked out on Monday.");
-        assert_eq!(
-            words(&d, left(&d, 4, 0).unwrap()),
-            "Hundreds of dock workers"
-        );
-        let d = doc("On Tuesday the union rejected the offer.");
-        assert_eq!(words(&d, left(&d, 4, 0).unwrap()), "the union");
-    }
-
-    #[test]
-    fn object_phrase_after_the_verb() {
-        let d = doc("The court fined the shipping company heavily.");
-        assert_eq!(words(&d, right(&d, 3, 7).unwrap()), "the shipping company");
-        let d = doc("Prosecutors opened an inquiry into Mr Baxter's accounts.");
-        // the noun event "inquiry" ends at token 4; its phrase opens with "into"
-        assert_eq!(words(&d, right(&d, 4, 9).unwrap()), "Mr Baxter's accounts");
-    }
-
-    #[test]
-    fn times_amounts_and_clauses_are_not_participants() {
-        let d = doc("They met on Tuesday.");
-        assert!(right(&d, 2, 4).is_none());
-        let d = doc("It rose 15 percent.");
-        assert!(right(&d, 2, 4).is_none());
-        let d = doc("Officials said that the talks failed.");
-        assert!(right(&d, 2, 6).is_none());
-    }
-
-    #[test]
-    fn a_thing_phrase_passes_to_the_participant_after_its_preposition() {
-        let d = doc("The board ordered an inquiry against the former mayor yesterday.");
-        assert_eq!(words(&d, right(&d, 3, 10).unwrap()), "the former mayor");
-        let d = doc("The board ordered an inquiry in June.");
-        assert!(right(&d, 3, 7).is_none());
-    }
-
-    #[test]
-    fn own_forces_and_infinitives_open_no_phrase() {
-        let d = doc("Chad agreed to withdraw its soldiers from the northern tribes.");
-        assert_eq!(words(&d, right(&d, 3, 11).unwrap()), "the northern tribes");
-    }
-
-    #[test]
-    fn an_appositive_is_skipped_back_to_its_noun() {
-        let d = doc("Mary Okafor, a lawyer for the miners, criticised the ruling.");
-        assert_eq!(words(&d, left(&d, 9, 0).unwrap()), "Mary Okafor");
-    }
-
-    #[test]
-    fn unknown_actor_code() {
-        let d = doc("The farmers protested.");
-        let a = actor(&d, (0, 2));
-        assert_eq!((a.code.as_str(), a.text.as_str()), (UNKNOWN, "farmers"));
-    }
-}
+mod tests;
+mod transfer;

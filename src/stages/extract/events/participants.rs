@@ -223,20 +223,39 @@ impl<'a> Ctx<'a> {
                 return v;
             }
         }
-        let light = m
+        if let Some(l) = self.light_verb(m, h) {
+            return self.subject(m, l, a, 0);
+        }
+        Vec::new()
+    }
+
+    /// The light verb governing event noun `h` ("launched a fresh offensive"): at most 7
+    /// tokens before it, with no actor, comma or clause break between.
+    fn light_verb(&self, m: &Matches, h: &Hit) -> Option<usize> {
+        let d = self.d;
+        let l = m
             .fn_verbs
             .iter()
             .filter(|f| f.light && f.tok < h.tok && f.tok + 7 >= h.tok)
             .map(|f| f.tok)
-            .max();
-        if let Some(l) = light {
-            let clean = (l + 1..h.tok)
-                .all(|j| d.toks[j].ent.is_none() && !is_clause_break(d.w(j)) && d.w(j) != ",");
-            if clean {
-                return self.subject(m, l, a, 0);
-            }
-        }
-        Vec::new()
+            .max()?;
+        (l + 1..h.tok)
+            .all(|j| d.toks[j].ent.is_none() && !is_clause_break(d.w(j)) && d.w(j) != ",")
+            .then_some(l)
+    }
+
+    /// The noun phrase subject of the light verb governing event noun `h` when no dictionary
+    /// actor is there ("Masked gunmen launched an attack on ...").
+    pub(in crate::stages::extract) fn light_subject_phrase(
+        &self,
+        m: &Matches,
+        h: &Hit,
+        a: usize,
+    ) -> Option<Actor> {
+        let l = self.light_verb(m, h)?;
+        let g = actors::group_start(self.d, l, a);
+        let np = crate::stages::extract::phrases::left(self.d, g, a)?;
+        Some(crate::stages::extract::phrases::actor(self.d, np))
     }
 
     /// "anti-government": the government the noun is aimed at.

@@ -262,3 +262,92 @@ pub fn is_adverb(w: &str) -> bool {
                 | "repeatedly"
         )
 }
+
+/// Aspectual verbs: a gerund after them is the action itself ("began withdrawing", "continued
+/// shelling", "stopped buying").
+pub fn is_aspectual(w: &str) -> bool {
+    is_cessation(w)
+        || matches!(
+            w,
+            "begin"
+                | "begins"
+                | "began"
+                | "begun"
+                | "beginning"
+                | "start"
+                | "starts"
+                | "started"
+                | "starting"
+                | "continue"
+                | "continues"
+                | "continued"
+                | "continuing"
+                | "keep"
+                | "keeps"
+                | "kept"
+                | "resume"
+                | "resumes"
+                | "resumed"
+        )
+}
+
+/// Verbs that end the action of the gerund after them ("stopped buying", "ceased funding").
+pub fn is_cessation(w: &str) -> bool {
+    matches!(
+        w,
+        "stop"
+            | "stops"
+            | "stopped"
+            | "halt"
+            | "halts"
+            | "halted"
+            | "cease"
+            | "ceases"
+            | "ceased"
+            | "quit"
+            | "quits"
+    )
+}
+
+/// Names a day, month or part of a day.
+pub fn is_time_word(w: &str) -> bool {
+    matches!(
+        w.trim_end_matches('.'),
+        "monday"
+            | "tuesday"
+            | "wednesday"
+            | "thursday"
+            | "friday"
+            | "saturday"
+            | "sunday"
+            | "january"
+            | "february"
+            | "march"
+            | "april"
+            | "may"
+            | "june"
+            | "july"
+            | "august"
+            | "september"
+            | "october"
+            | "november"
+            | "december"
+            | "jan"
+            | "feb"
+            | "mar"
+            | "apr"
+            | "jun"
+            | "jul"
+            | "aug"
+            | "sep"
+            | "sept"
+            | "oct"
+            | "nov"
+            | "dec"
+            | "morning"
+            | "afternoon"
+            | "evening"
+            | "night"
+            | "weekend"
+    )
+}
