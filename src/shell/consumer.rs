@@ -238,16 +238,23 @@ impl CommitSchedule {
         }
     }
 
-    /// Whether a commit is due now; if so, the caller commits and the schedule restarts.
-    pub(super) fn due(&mut self, shared: &Shared) -> bool {
+    /// Runs `commit` when one is due. The interval counts from the end of
+    /// the last commit, so however long a commit takes (an exactly-once
+    /// transaction's flush and markers) the pipeline gets the interval's
+    /// worth of work between two. Counted from the start, a commit slower
+    /// than the interval would follow the last one at once, and the
+    /// workers, held back while a transaction ends, would starve. Returns
+    /// whether it committed.
+    pub(super) fn commit_if_due(&mut self, shared: &Shared, commit: impl FnOnce()) -> bool {
         let completed = shared.inflight.completed.load(Ordering::Relaxed);
         let due = self.last.elapsed() >= self.interval
             || self
                 .every
                 .is_some_and(|n| completed - self.completed_at_last >= n);
         if due {
-            self.last = Instant::now();
             self.completed_at_last = completed;
+            commit();
+            self.last = Instant::now();
         }
         due
     }
@@ -300,8 +307,9 @@ pub fn consume_loop(
     let mut ends: HashMap<i32, (Option<i64>, Instant)> = HashMap::new();
     let consumed = counter!(names::RECORDS_CONSUMED, "topic" => shared.input_topic.clone());
     while !shared.stopping() {
-        if schedule.due(&shared) {
-            consumer.context().commit().commit(&consumer, &shared);
+        if schedule.commit_if_due(&shared, || {
+            consumer.context().commit().commit(&consumer, &shared)
+        }) {
             gauge!(names::IN_FLIGHT).set(shared.inflight.tracker().total_in_flight() as f64);
         }
         if let Some(idle) = cfg.exit_when_idle {
@@ -570,4 +578,44 @@ fn is_idle(shared: &Shared, at_eof: &HashSet<i32>) -> bool {
     }
     let all = tracker.assigned().all(|p| at_eof.contains(&p));
     all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::Health;
+
+    #[test]
+    fn the_commit_interval_counts_from_the_end_of_the_last_commit() {
+        let shared = Shared::new(
+            "in".into(),
+            Mode::Run,
+            Arc::new(Health::default()),
+            Duration::ZERO,
+        );
+        let interval = Duration::from_millis(40);
+        let mut s = CommitSchedule::new(interval, None);
+        std::thread::sleep(interval);
+        let slow = || std::thread::sleep(Duration::from_millis(60));
+        assert!(s.commit_if_due(&shared, slow));
+        // A commit slower than the interval: the next is not due at once.
+        assert!(!s.commit_if_due(&shared, || panic!("not due")));
+        std::thread::sleep(interval);
+        assert!(s.commit_if_due(&shared, || {}));
+    }
+
+    #[test]
+    fn a_count_of_completed_messages_makes_a_commit_due() {
+        let shared = Shared::new(
+            "in".into(),
+            Mode::Run,
+            Arc::new(Health::default()),
+            Duration::ZERO,
+        );
+        let mut s = CommitSchedule::new(Duration::from_secs(3600), Some(2));
+        assert!(!s.commit_if_due(&shared, || panic!("not due")));
+        shared.inflight.completed.fetch_add(2, Ordering::Relaxed);
+        assert!(s.commit_if_due(&shared, || {}));
+        assert!(!s.commit_if_due(&shared, || panic!("not due")));
+    }
 }

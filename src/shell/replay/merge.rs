@@ -151,9 +151,9 @@ pub fn merge_loop(
         if shared.stopping() {
             break false;
         }
-        if schedule.due(&shared) {
-            consumer.context().commit().commit(&consumer, &shared);
-        }
+        schedule.commit_if_due(&shared, || {
+            consumer.context().commit().commit(&consumer, &shared)
+        });
         // Serve the main queue (errors, statistics) without waiting.
         let _ = consumer.poll(Duration::ZERO);
         for lane in lanes.iter_mut() {
