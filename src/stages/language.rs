@@ -4,7 +4,11 @@
 //! Detection looks at English function words first (cheap, and decisive for
 //! the English running text most feeds carry), and only then asks whatlang's
 //! trigram model, on a prefix of the body. Text too short to tell is
-//! "und", English-eligible only when it is ASCII.
+//! "und", English-eligible when it is written in plain ASCII (typographic
+//! quotes, dashes and spaces allowed). On a short text (under 20 words, a
+//! single news sentence) whatlang's guess counts only when it calls it
+//! reliable: its trigrams take "Chinese hackers may have launched cyber
+//! attacks" for Italian.
 
 use crate::model::{Language, LanguageBasis};
 
@@ -47,8 +51,9 @@ pub fn language_of(given: Option<&str>, body: &str) -> Language {
             is_english: true,
         };
     }
+    let short = words(head) < SHORT_WORDS;
     match whatlang::detect(head) {
-        Some(info) if info.is_reliable() || info.confidence() >= 0.5 => {
+        Some(info) if info.is_reliable() || (info.confidence() >= 0.5 && !short) => {
             let code3 = info.lang().code();
             let code = iso639_1(code3).unwrap_or(code3).to_string();
             Language {
@@ -58,14 +63,31 @@ pub fn language_of(given: Option<&str>, body: &str) -> Language {
                 confidence: (info.confidence() * 1000.0).round() / 1000.0,
             }
         }
-        // Too little text to tell: keep it English-eligible only if it is ASCII.
+        // Too little text to tell: English-eligible if written in plain ASCII.
         _ => Language {
             code: "und".into(),
             basis: LanguageBasis::Undetermined,
             confidence: 0.0,
-            is_english: body.is_ascii(),
+            is_english: plain_ascii(body),
         },
     }
+}
+
+/// Below this many words a text is one sentence or a headline, where
+/// trigram statistics are a guess.
+const SHORT_WORDS: usize = 20;
+
+fn words(text: &str) -> usize {
+    text.split(|c: char| !c.is_alphabetic())
+        .filter(|w| !w.is_empty())
+        .count()
+}
+
+/// ASCII, but for typographic spaces, quotes and dashes (U+00A0, the
+/// General Punctuation block), which English news text carries too.
+fn plain_ascii(text: &str) -> bool {
+    text.chars()
+        .all(|c| c.is_ascii() || c == '\u{a0}' || ('\u{2000}'..='\u{206f}').contains(&c))
 }
 
 /// At most the first `n` bytes of `s`, cut at a character boundary.
@@ -278,5 +300,22 @@ mod tests {
             ("und", LanguageBasis::Undetermined)
         );
         assert!(l.is_english, "ASCII stays English-eligible");
+    }
+
+    #[test]
+    fn a_short_sentence_is_not_taken_for_another_language_on_a_guess() {
+        for s in [
+            "Chinese hackers may have launched cyber attacks on India's power system.",
+            "Algeria authorities suspended publication of Algeria's largest newspaper.",
+            "Palestinian leaders have rejected the \u{201c}decision\u{201d} \u{2014} again.",
+        ] {
+            assert!(language_of(None, s).is_english, "{s}");
+        }
+        // Letters outside ASCII are not English-eligible on a guess.
+        let de = language_of(None, "Die Regierung hat über die schwierige Lage gesprochen.");
+        assert!(!de.is_english, "{de:?}");
+        // A long text keeps whatlang's verdict.
+        let es = "El gobierno de España anunció hoy que enviará ayuda humanitaria a la región                   afectada por las inundaciones, según informó el ministerio en un comunicado.";
+        assert_eq!(language_of(None, es).code, "es");
     }
 }
