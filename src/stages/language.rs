@@ -312,7 +312,10 @@ mod tests {
             assert!(language_of(None, s).is_english, "{s}");
         }
         // Letters outside ASCII are not English-eligible on a guess.
-        let de = language_of(None, "Die Regierung hat über die schwierige Lage gesprochen.");
+        let de = language_of(
+            None,
+            "Die Regierung hat über die schwierige Lage gesprochen.",
+        );
         assert!(!de.is_english, "{de:?}");
         // A long text keeps whatlang's verdict.
         let es = "El gobierno de España anunció hoy que enviará ayuda humanitaria a la región                   afectada por las inundaciones, según informó el ministerio en un comunicado.";
