@@ -318,7 +318,7 @@ mod tests {
         );
         assert!(!de.is_english, "{de:?}");
         // A long text keeps whatlang's verdict.
-        let es = "El gobierno de España anunció hoy que enviará ayuda humanitaria a la región                   afectada por las inundaciones, según informó el ministerio en un comunicado.";
+        let es = "El gobierno de España anunció hoy que enviará ayuda humanitaria a la región afectada por las inundaciones, según informó el ministerio en un comunicado.";
         assert_eq!(language_of(None, es).code, "es");
     }
 }
