@@ -4,8 +4,8 @@
 //! Detection looks at English function words first (cheap, and decisive for
 //! the English running text most feeds carry), and only then asks whatlang's
 //! trigram model, on a prefix of the body. Text too short to tell is
-//! "und", English-eligible when it is written in plain ASCII (typographic
-//! quotes, dashes and spaces allowed). On a short text (under 20 words, a
+//! "und", English-eligible when it is ASCII (a short one also with
+//! typographic quotes, dashes and spaces). On a short text (under 20 words, a
 //! single news sentence) whatlang's guess counts only when it calls it
 //! reliable: its trigrams take "Chinese hackers may have launched cyber
 //! attacks" for Italian.
@@ -63,12 +63,19 @@ pub fn language_of(given: Option<&str>, body: &str) -> Language {
                 confidence: (info.confidence() * 1000.0).round() / 1000.0,
             }
         }
-        // Too little text to tell: English-eligible if written in plain ASCII.
+        // Too little text to tell. A sentence or headline is English-eligible
+        // when written in plain ASCII with typographic punctuation; a longer
+        // text no language model can place (markup debris, tables) only when
+        // it is pure ASCII.
         _ => Language {
             code: "und".into(),
             basis: LanguageBasis::Undetermined,
             confidence: 0.0,
-            is_english: plain_ascii(body),
+            is_english: if short {
+                plain_ascii(body)
+            } else {
+                body.is_ascii()
+            },
         },
     }
 }
