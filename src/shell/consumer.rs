@@ -585,14 +585,18 @@ mod tests {
     use super::*;
     use crate::metrics::Health;
 
-    #[test]
-    fn the_commit_interval_counts_from_the_end_of_the_last_commit() {
-        let shared = Shared::new(
+    fn shared() -> Shared {
+        Shared::new(
             "in".into(),
             Mode::Run,
             Arc::new(Health::default()),
             Duration::ZERO,
-        );
+        )
+    }
+
+    #[test]
+    fn the_commit_interval_counts_from_the_end_of_the_last_commit() {
+        let shared = shared();
         let interval = Duration::from_millis(40);
         let mut s = CommitSchedule::new(interval, None);
         std::thread::sleep(interval);
@@ -606,12 +610,7 @@ mod tests {
 
     #[test]
     fn a_count_of_completed_messages_makes_a_commit_due() {
-        let shared = Shared::new(
-            "in".into(),
-            Mode::Run,
-            Arc::new(Health::default()),
-            Duration::ZERO,
-        );
+        let shared = shared();
         let mut s = CommitSchedule::new(Duration::from_secs(3600), Some(2));
         assert!(!s.commit_if_due(&shared, || panic!("not due")));
         shared.inflight.completed.fetch_add(2, Ordering::Relaxed);

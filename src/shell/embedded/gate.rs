@@ -194,8 +194,7 @@ fn requests(
         from.read_exact(&mut frame)?;
         match wire::produce_appends(&frame) {
             Ok(Some(produce)) => {
-                let correlation = wire::header(&frame).map_or(0, |h| h.correlation_id);
-                if !admit(inner, client, &produce, correlation, awaited) {
+                if !admit(inner, client, &produce, awaited) {
                     return Ok(());
                 }
             }
@@ -211,13 +210,7 @@ fn requests(
 
 /// Waits until the request's paced appends fit, then books them as
 /// forwarded. False: the gate stops or the client left; drop the request.
-fn admit(
-    inner: &Inner,
-    client: &TcpStream,
-    produce: &wire::Produce,
-    correlation: i32,
-    awaited: &Awaited,
-) -> bool {
+fn admit(inner: &Inner, client: &TcpStream, produce: &wire::Produce, awaited: &Awaited) -> bool {
     let paced: Vec<Append> = {
         let pacer = inner.pacer.lock().unwrap();
         pacer.paced(&produce.appends).into_iter().cloned().collect()
@@ -244,7 +237,10 @@ fn admit(
                     pacer.forwarded(a, answered);
                 }
                 if answered {
-                    awaited.lock().unwrap().insert(correlation, paced);
+                    awaited
+                        .lock()
+                        .unwrap()
+                        .insert(produce.correlation_id, paced);
                 }
                 if let Some(t) = held {
                     ::metrics::histogram!(names::EMBEDDED_PRODUCE_WAIT)

@@ -23,6 +23,8 @@ pub struct Header {
 /// What a Produce request appends.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Produce {
+    /// What the response will carry back.
+    pub correlation_id: i32,
     /// 0: the producer expects no response.
     pub acks: i16,
     pub appends: Vec<Append>,
@@ -185,7 +187,11 @@ pub fn produce_appends(frame: &[u8]) -> Result<Option<Produce>, WireError> {
             r.tags()?;
         }
     }
-    Ok(Some(Produce { acks, appends: out }))
+    Ok(Some(Produce {
+        correlation_id: h.correlation_id,
+        acks,
+        appends: out,
+    }))
 }
 
 /// Offsets a records field takes: a v2 batch takes its last offset delta
@@ -297,7 +303,7 @@ mod tests {
                 &[(0, batch(1, 4000)), (3, two)],
             );
             let got = produce_appends(&f).unwrap().unwrap();
-            assert_eq!(got.acks, -1);
+            assert_eq!((got.correlation_id, got.acks), (7, -1));
             assert_eq!(
                 got.appends,
                 vec![
