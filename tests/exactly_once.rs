@@ -154,7 +154,8 @@ fn two_instances_one_killed_publish_every_output_once() {
     let Some(b) = TestBroker::kafka(4) else {
         return;
     };
-    const N: usize = 1200;
+    // Enough input that the kill, a third of the way in, finds work left.
+    const N: usize = 3600;
     let start = |id: &str| {
         let mut c = b.newsflow("eos-pair");
         c.env(EXACTLY_ONCE.0, EXACTLY_ONCE.1)
