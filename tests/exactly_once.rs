@@ -154,8 +154,7 @@ fn two_instances_one_killed_publish_every_output_once() {
     let Some(b) = TestBroker::kafka(4) else {
         return;
     };
-    // Enough input that the kill, a third of the way in, finds work left.
-    const N: usize = 3600;
+    const N: usize = 1200;
     let start = |id: &str| {
         let mut c = b.newsflow("eos-pair");
         c.env(EXACTLY_ONCE.0, EXACTLY_ONCE.1)
@@ -171,9 +170,11 @@ fn two_instances_one_killed_publish_every_output_once() {
     let mut k = start("newsflow-pair-b");
     k.wait_for_log("partitions assigned", Duration::from_secs(120));
     a.wait_for_log("partitions revoked", Duration::from_secs(60));
-    // Input once both own partitions: each has its share to do.
+    // Input once both own partitions: each has its share to do. A stream
+    // of 400 a second (3 s in all), so the kill a third of the way in
+    // always finds work left, however fast the pipeline is.
     std::thread::sleep(Duration::from_millis(500));
-    b.produce(INPUT, &crash_input(N), 4);
+    let input = b.produce_paced(INPUT, crash_input(N), 4, 20, Duration::from_millis(50));
     wait_for_articles(&b, N / 3, &k);
     k.child.kill().unwrap();
     k.child.wait().unwrap();
@@ -186,6 +187,7 @@ fn two_instances_one_killed_publish_every_output_once() {
     );
     // The survivor gets everything once the killed member's session
     // expires (6 s) and its transaction times out (10 s).
+    input.join().unwrap();
     let deadline = std::time::Instant::now() + Duration::from_secs(180);
     let seen = loop {
         let seen = outputs_per_input(&b);

@@ -154,7 +154,7 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
         // A transactional producer publishes only inside its transactions:
         // the seed file gets a plain one.
         let producer = match cfg.pipeline.delivery {
-            Delivery::AtLeastOnce => Ok(producer.clone()),
+            Delivery::AtLeastOnce => Ok(producer.first().clone()),
             Delivery::ExactlyOnce => kafka::producer_config(&cfg, &bootstrap)
                 .create::<FutureProducer>()
                 .context("creating the seed producer"),

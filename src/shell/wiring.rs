@@ -5,7 +5,7 @@
 use super::aggregate::{self, Aggregator};
 use super::shared::{Mode, Shared};
 use super::sink::at_least_once::{AtLeastOnce, GroupCommit};
-use super::sink::exactly_once::{ExactlyOnce, Transactions};
+use super::sink::exactly_once::{ExactlyOnce, Transactions, SECOND_ID_SUFFIX};
 use super::sink::{topics, Commit, OutputTopics, Publisher, Sink, Topic};
 use super::worker::{work, Job, WorkerCtx};
 use super::{dedup_memory, kafka};
@@ -194,46 +194,76 @@ pub async fn delivery(
     shared: &Arc<Shared>,
     topics: OutputTopics<Topic>,
     replay: Option<&str>,
-) -> Result<(FutureProducer, Arc<dyn Sink>, Arc<dyn Commit>)> {
-    let mut producer_cfg = kafka::producer_config(cfg, bootstrap);
+) -> Result<(Producers, Arc<dyn Sink>, Arc<dyn Commit>)> {
     let id = cfg
         .pipeline
         .transactional_id
         .as_ref()
         .map(|id| replay.map_or_else(|| id.clone(), |group| format!("{id}.{group}")));
-    if let (Delivery::ExactlyOnce, Some(id)) = (cfg.pipeline.delivery, &id) {
-        producer_cfg.set("transactional.id", id);
-    }
-    let producer: FutureProducer = producer_cfg.create().context("creating the producer")?;
-    let out = Publisher {
-        producer: producer.clone(),
-        topics: Arc::new(topics),
-        shared: shared.clone(),
+    let topics = Arc::new(topics);
+    let publisher = |transactional_id: Option<String>| -> Result<Publisher> {
+        let mut producer_cfg = kafka::producer_config(cfg, bootstrap);
+        if let Some(t) = transactional_id {
+            producer_cfg.set("transactional.id", t);
+        }
+        Ok(Publisher {
+            producer: producer_cfg.create().context("creating the producer")?,
+            topics: topics.clone(),
+            shared: shared.clone(),
+        })
     };
     Ok(match cfg.pipeline.delivery {
-        Delivery::AtLeastOnce => (
-            producer,
-            Arc::new(AtLeastOnce { out }),
-            Arc::new(GroupCommit),
-        ),
-        Delivery::ExactlyOnce => {
-            let id = id.context("pipeline.transactional_id is unset")?;
-            let rewind = replay.is_none();
-            let timeout = Duration::from_secs(cfg.shutdown.deadline_secs.max(10));
-            let p = producer.clone();
-            let txn =
-                tokio::task::spawn_blocking(move || Transactions::start(p, &id, timeout, rewind))
-                    .await??;
+        Delivery::AtLeastOnce => {
+            let out = publisher(None)?;
             (
-                producer,
-                Arc::new(ExactlyOnce {
-                    out,
-                    txn: txn.clone(),
-                }),
-                txn,
+                Producers(vec![out.producer.clone()]),
+                Arc::new(AtLeastOnce { out }),
+                Arc::new(GroupCommit),
             )
         }
+        Delivery::ExactlyOnce => {
+            let id = id.context("pipeline.transactional_id is unset")?;
+            let outs = [
+                publisher(Some(id.clone()))?,
+                publisher(Some(format!("{id}{SECOND_ID_SUFFIX}")))?,
+            ];
+            let producers = Producers(outs.iter().map(|o| o.producer.clone()).collect());
+            let rewind = replay.is_none();
+            let timeout = Duration::from_secs(cfg.shutdown.deadline_secs.max(10));
+            let txn = tokio::task::spawn_blocking(move || {
+                Transactions::start(outs, &id, timeout, rewind)
+            })
+            .await??;
+            (producers, Arc::new(ExactlyOnce { txn: txn.clone() }), txn)
+        }
     })
+}
+
+/// The producers the sink publishes through (two under exactly-once, which
+/// take turns; see `sink/exactly_once.rs`).
+#[derive(Clone)]
+pub struct Producers(Vec<FutureProducer>);
+
+impl Producers {
+    /// The first producer: for a plain (non-transactional) one, what other
+    /// parts of the process may publish through too.
+    pub fn first(&self) -> &FutureProducer {
+        &self.0[0]
+    }
+
+    /// Messages enqueued and not yet acknowledged, over all producers.
+    pub fn in_flight_count(&self) -> i32 {
+        self.0.iter().map(|p| p.in_flight_count()).sum()
+    }
+
+    /// Flushes every producer, within `timeout` in all.
+    pub fn flush(&self, timeout: Duration) -> Result<()> {
+        let deadline = Instant::now() + timeout;
+        for p in &self.0 {
+            p.flush(deadline.saturating_duration_since(Instant::now()))?;
+        }
+        Ok(())
+    }
 }
 
 /// How much of the chain `run` executes: all of it, except in the
@@ -290,7 +320,7 @@ pub fn spawn_workers(
 }
 
 /// Publishes the producer-queue and in-flight gauges once a second.
-pub fn spawn_gauges(producer: FutureProducer, shared: Arc<Shared>) -> JoinHandle<()> {
+pub fn spawn_gauges(producer: Producers, shared: Arc<Shared>) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(1));
         loop {
@@ -309,7 +339,7 @@ pub async fn finish(
     shared: &Shared,
     deadline_secs: u64,
     workers: Vec<JoinHandle<()>>,
-    producer: FutureProducer,
+    producer: Producers,
 ) -> Result<()> {
     let deadline = shared.stop_requested_at().unwrap_or_else(Instant::now)
         + Duration::from_secs(deadline_secs);

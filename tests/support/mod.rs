@@ -260,17 +260,35 @@ impl TestBroker {
     pub fn produce(&self, topic: &str, payloads: &[Vec<u8>], partitions: i32) {
         let p = self.producer();
         for (i, payload) in payloads.iter().enumerate() {
-            let mut record = BaseRecord::<(), [u8]>::to(topic)
-                .payload(payload)
-                .partition((i as i32) % partitions);
-            // A full queue hands the record back: serve deliveries, retry.
-            while let Err((_, r)) = p.send(record) {
-                record = r;
-                p.poll(Duration::from_millis(10));
-            }
-            p.poll(Duration::ZERO);
+            send(&p, topic, payload, (i as i32) % partitions);
         }
         p.flush(Duration::from_secs(30)).expect("flush");
+    }
+
+    /// Produces like [`TestBroker::produce`], from a thread, `per_tick`
+    /// records every `tick`: a stream that goes on whatever the test does
+    /// meanwhile (kills, restarts).
+    pub fn produce_paced(
+        &self,
+        topic: &str,
+        payloads: Vec<Vec<u8>>,
+        partitions: i32,
+        per_tick: usize,
+        tick: Duration,
+    ) -> std::thread::JoinHandle<()> {
+        let (p, topic) = (self.producer(), topic.to_string());
+        std::thread::spawn(move || {
+            for (i, chunk) in payloads.chunks(per_tick.max(1)).enumerate() {
+                if i > 0 {
+                    std::thread::sleep(tick);
+                }
+                for (j, payload) in chunk.iter().enumerate() {
+                    let n = i * per_tick + j;
+                    send(&p, &topic, payload, (n as i32) % partitions);
+                }
+            }
+            p.flush(Duration::from_secs(30)).expect("flush");
+        })
     }
 
     /// An idempotent producer: records keep their order within a partition.
@@ -604,4 +622,16 @@ pub fn articles(prefix: &str, n: usize, size: usize) -> Vec<Vec<u8>> {
             .into_bytes()
         })
         .collect()
+}
+
+/// Enqueues one record; a full queue hands it back: serve deliveries, retry.
+fn send(p: &BaseProducer, topic: &str, payload: &[u8], partition: i32) {
+    let mut record = BaseRecord::<(), [u8]>::to(topic)
+        .payload(payload)
+        .partition(partition);
+    while let Err((_, r)) = p.send(record) {
+        record = r;
+        p.poll(Duration::from_millis(10));
+    }
+    p.poll(Duration::ZERO);
 }

@@ -1,26 +1,39 @@
 //! Exactly-once delivery with Kafka transactions (`pipeline.delivery =
 //! "exactly-once"`).
 //!
-//! One transactional producer per instance (`transactional.id` from
-//! `pipeline.transactional_id`, stable across restarts, so a restarted
-//! instance fences its zombie). A transaction is always open. Workers enqueue
-//! every record of one message (articles, events, duplicates, dead letter,
-//! and the dedup changelog record: no second phase) while holding the
-//! [`Transactions`] gate shared; that message's offset then counts as
-//! complete. Every `commit_interval_ms` the consumer thread takes the gate
-//! exclusively, so no message is half in, sends the completed watermark
-//! with `send_offsets_to_transaction` and the consumer's group metadata, and
-//! commits: outputs and input offsets become visible together to
-//! `read_committed` readers, or not at all.
+//! Two transactional producers per instance take turns, each with a
+//! `transactional.id` stable across restarts (`pipeline.transactional_id`,
+//! and the same with [`SECOND_ID_SUFFIX`]), so a restarted instance fences
+//! its zombie. Each always has a transaction open; one of them is *active*.
+//! Workers enqueue every record of one message (articles, events,
+//! duplicates, dead letter, and the dedup changelog record: no second
+//! phase) into the active producer while holding the [`Transactions`] gate
+//! shared; that message's offset then counts as complete. Every
+//! `commit_interval_ms` the consumer thread takes the gate exclusively for
+//! an instant, notes the completed watermark and makes the other producer
+//! active; then, with the workers already filling the other transaction, it
+//! sends that watermark with `send_offsets_to_transaction` and the
+//! consumer's group metadata and commits: outputs and input offsets become
+//! visible together to `read_committed` readers, or not at all.
 //!
-//! Errors: an abortable one (a refused record, a timeout) aborts the
-//! transaction and rewinds the consumer to the committed offsets under new
-//! epochs (see `offsets.rs`), so the discarded work is read again and
-//! nothing read before the rewind is published. A fatal one (fenced by
-//! another process with the same id, or any error that leaves the producer
-//! unusable) stops the instance with a message naming the cause. librdkafka's
-//! transaction calls block: they run on the consumer thread (or the replay
-//! merge thread, or `spawn_blocking` at start), never on the async runtime.
+//! Why two: librdkafka accepts no record for a producer whose transaction
+//! is ending, and ending one (flushing, writing the markers) takes about as
+//! long as the interval, so with one producer the workers would wait out
+//! every commit. The watermark is exact because each partition's messages
+//! are enqueued in offset order by one worker: everything at or below it is
+//! in the ending transaction or an earlier one, everything above it in the
+//! next. A revoke, an abort and the final commit hold the gate throughout
+//! instead, so nothing is enqueued while partitions change hands.
+//!
+//! Errors: an abortable one (a refused record, a timeout) aborts both open
+//! transactions (the other one holds messages read after the failed one's)
+//! and rewinds the consumer to the committed offsets under new epochs (see
+//! `offsets.rs`), so the discarded work is read again and nothing read
+//! before the rewind is published. A fatal one (fenced by another process
+//! with the same id, or any error that leaves a producer unusable) stops the
+//! instance with a message naming the cause. librdkafka's transaction calls
+//! block: they run on the consumer thread (or the replay merge thread, or
+//! `spawn_blocking` at start), never on the async runtime.
 
 use super::{committable, Batch, Commit, Publisher, Publishing, Sink};
 use crate::metrics::names;
@@ -29,28 +42,46 @@ use crate::shell::shared::Shared;
 use metrics::{counter, histogram};
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::error::KafkaError;
-use rdkafka::producer::{FutureProducer, Producer};
+use rdkafka::producer::Producer;
 use rdkafka::types::RDKafkaErrorCode;
 use rdkafka::{Offset, TopicPartitionList};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
+use tokio::sync::RwLockWriteGuard;
 
-/// The instance's transactional producer and the state of its open
-/// transaction.
-pub struct Transactions {
-    producer: FutureProducer,
-    id: String,
-    /// How long one transaction call may block.
-    timeout: Duration,
-    /// Shared by a worker enqueueing one message's records, exclusive while
-    /// a transaction ends. `false` once closed or failed: nothing more is
-    /// published.
-    gate: tokio::sync::RwLock<bool>,
+/// Appended to `pipeline.transactional_id` for the second producer.
+pub const SECOND_ID_SUFFIX: &str = "~1";
+
+/// One transactional producer and the state of its open transaction.
+struct Slot {
+    out: Publisher,
+    /// Which transaction of this producer is open: an acknowledgement
+    /// failing after its transaction ended spoils nothing.
+    generation: AtomicU64,
     /// Records enqueued in the open transaction.
     enqueued: AtomicU64,
     /// Why the open transaction cannot commit, when it cannot.
     spoiled: Mutex<Option<String>>,
+}
+
+/// What the gate guards.
+struct Turn {
+    /// `false` once closed or failed: nothing more is published.
+    open: bool,
+    /// The slot workers enqueue into.
+    active: usize,
+}
+
+/// The instance's transactional producers.
+pub struct Transactions {
+    slots: [Slot; 2],
+    id: String,
+    /// How long one transaction call may block.
+    timeout: Duration,
+    /// Shared by a worker enqueueing one message's records, exclusive while
+    /// the active producer changes or a transaction ends in place.
+    gate: tokio::sync::RwLock<Turn>,
     /// After an abort: read the input again from the committed offsets
     /// (`run`), or stop (`replay`, whose merge restarts by running the same
     /// command again).
@@ -66,44 +97,63 @@ enum Failure {
 }
 
 impl Transactions {
-    /// Registers the transactional id with the broker (fencing any earlier
-    /// producer with the same id and aborting its open transaction) and
-    /// opens the first transaction. Blocks.
+    /// Registers both transactional ids with the broker (fencing any earlier
+    /// producers with the same ids and aborting their open transactions) and
+    /// opens the first transactions. `outs` publish through producers
+    /// configured with `id` and `id` + [`SECOND_ID_SUFFIX`]. Blocks.
     pub fn start(
-        producer: FutureProducer,
+        outs: [Publisher; 2],
         id: &str,
         timeout: Duration,
         rewind: bool,
     ) -> anyhow::Result<Arc<Transactions>> {
-        producer.init_transactions(timeout).map_err(|e| {
-            anyhow::anyhow!("exactly-once: cannot initialise transactions for transactional.id {id:?}: {e} (does the broker support transactions? its transaction log topic needs enough in-sync replicas)")
-        })?;
-        producer
-            .begin_transaction()
-            .map_err(|e| anyhow::anyhow!("exactly-once: cannot begin a transaction: {e}"))?;
+        for out in &outs {
+            out.producer.init_transactions(timeout).map_err(|e| {
+                anyhow::anyhow!("exactly-once: cannot initialise transactions for transactional.id {id:?}: {e} (does the broker support transactions? its transaction log topic needs enough in-sync replicas)")
+            })?;
+            out.producer
+                .begin_transaction()
+                .map_err(|e| anyhow::anyhow!("exactly-once: cannot begin a transaction: {e}"))?;
+        }
         tracing::info!(
             transactional_id = id,
             "exactly-once: transactions initialised"
         );
-        Ok(Arc::new(Transactions {
-            producer,
-            id: id.to_string(),
-            timeout,
-            gate: tokio::sync::RwLock::new(true),
+        let slot = |out| Slot {
+            out,
+            generation: AtomicU64::new(0),
             enqueued: AtomicU64::new(0),
             spoiled: Mutex::new(None),
+        };
+        let [a, b] = outs;
+        Ok(Arc::new(Transactions {
+            slots: [slot(a), slot(b)],
+            id: id.to_string(),
+            timeout,
+            gate: tokio::sync::RwLock::new(Turn {
+                open: true,
+                active: 0,
+            }),
             rewind,
         }))
     }
 
-    fn spoil(&self, why: String) {
-        tracing::warn!(error = %why, "exactly-once: the open transaction will be aborted");
-        self.spoiled.lock().unwrap().get_or_insert(why);
+    /// Marks transaction `generation` of `slot` as one that must abort (if
+    /// it is still open).
+    fn spoil(&self, slot: usize, generation: u64, why: String) {
+        let s = &self.slots[slot];
+        let mut spoiled = s.spoiled.lock().unwrap();
+        if s.generation.load(Ordering::SeqCst) == generation {
+            tracing::warn!(error = %why, "exactly-once: the open transaction will be aborted");
+            spoiled.get_or_insert(why);
+        }
     }
 
-    /// Ends the open transaction (commit, or abort when it is spoiled or
+    /// Ends the active transaction (commit, or abort when it is spoiled or
     /// `abort` says so), forgets `revoked` partitions, and opens the next
-    /// transaction unless `close`. Holds the gate throughout.
+    /// transaction unless `close`. A periodic commit first hands the workers
+    /// the other producer and ends the transaction while they go on; a
+    /// revoke, an abort and the final commit hold the gate throughout.
     fn settle(
         &self,
         consumer: &BaseConsumer<ConsumerCtx>,
@@ -112,73 +162,115 @@ impl Transactions {
         revoked: &[i32],
         close: bool,
     ) {
-        let mut open = self.gate.blocking_write();
-        let mut rewind = false;
-        if *open {
-            let abort = self.spoiled.lock().unwrap().take().or(abort);
+        let mut turn = self.gate.blocking_write();
+        if turn.open {
+            let a = turn.active;
+            let abort = self.slots[a].spoiled.lock().unwrap().take().or(abort);
             let (tpl, pending) = committable(shared, None);
-            let idle =
-                abort.is_none() && pending.is_empty() && self.enqueued.load(Ordering::SeqCst) == 0;
+            let idle = abort.is_none()
+                && pending.is_empty()
+                && self.slots[a].enqueued.load(Ordering::SeqCst) == 0;
             if !idle {
-                let t0 = Instant::now();
-                let ended = match abort {
-                    Some(why) => Err(Failure::Abort(why)),
-                    None => self.try_commit(consumer, &tpl),
-                };
-                let ended = match ended {
-                    Ok(()) => {
-                        let mut tracker = shared.inflight.tracker();
-                        for (p, o) in pending {
-                            tracker.committed(p, o);
-                        }
-                        Ok("committed")
-                    }
-                    Err(Failure::Abort(why)) => {
-                        tracing::warn!(error = %why, "exactly-once: aborting the transaction; the input is read again from the committed offsets");
-                        match self.producer.abort_transaction(self.timeout) {
-                            Ok(()) => {
-                                rewind = true;
-                                Ok("aborted")
-                            }
-                            Err(e) => Err(classify(&e)),
-                        }
-                    }
-                    Err(f) => Err(f),
-                };
-                match ended {
-                    Ok(result) => {
-                        counter!(names::TRANSACTIONS, "result" => result).increment(1);
-                        histogram!(names::TRANSACTION_DURATION, "result" => result)
-                            .record(t0.elapsed().as_secs_f64());
-                        self.enqueued.store(0, Ordering::SeqCst);
-                        if !close {
-                            if let Err(e) = self.producer.begin_transaction() {
-                                self.fatal(&mut open, shared, classify(&e));
-                            }
-                        }
-                    }
-                    Err(f) => self.fatal(&mut open, shared, f),
+                if abort.is_none() && revoked.is_empty() && !close {
+                    turn.active = 1 - a;
+                    drop(turn);
+                    return self.end(a, consumer, shared, None, (&tpl, pending), false, None);
+                }
+                forget(shared, revoked);
+                return self.end(
+                    a,
+                    consumer,
+                    shared,
+                    abort,
+                    (&tpl, pending),
+                    close,
+                    Some(turn),
+                );
+            }
+            turn.open &= !close;
+        }
+        forget(shared, revoked);
+    }
+
+    /// Ends slot `a`'s transaction: commits it with the offsets `tpl`
+    /// (`pending` as the tracker knows them) unless `abort` says why not,
+    /// then opens its next one unless `close`. `held`: the gate, when the
+    /// caller holds it; the failure paths take it otherwise.
+    #[allow(clippy::too_many_arguments)]
+    fn end(
+        &self,
+        a: usize,
+        consumer: &BaseConsumer<ConsumerCtx>,
+        shared: &Shared,
+        abort: Option<String>,
+        (tpl, pending): (&TopicPartitionList, Vec<(i32, i64)>),
+        close: bool,
+        held: Option<RwLockWriteGuard<'_, Turn>>,
+    ) {
+        let slot = &self.slots[a];
+        let t0 = Instant::now();
+        let ended = match abort {
+            Some(why) => Err(Failure::Abort(why)),
+            None => self.try_commit(slot, consumer, tpl),
+        };
+        let gate = || held.unwrap_or_else(|| self.gate.blocking_write());
+        match ended {
+            Ok(()) => {
+                let mut tracker = shared.inflight.tracker();
+                for (p, o) in pending {
+                    tracker.committed(p, o);
+                }
+                drop(tracker);
+                slot.ended("committed", t0);
+                if close {
+                    gate().open = false;
+                } else if let Err(e) = slot.out.producer.begin_transaction() {
+                    self.fatal(&mut gate(), shared, classify(&e));
                 }
             }
+            Err(Failure::Abort(why)) => {
+                let mut turn = gate();
+                tracing::warn!(error = %why, "exactly-once: aborting the open transactions; the input is read again from the committed offsets");
+                // The other slot's transaction holds messages read after
+                // this one's: it goes too.
+                for (i, s) in self.slots.iter().enumerate() {
+                    if let Err(e) = s.out.producer.abort_transaction(self.timeout) {
+                        return self.fatal(&mut turn, shared, classify(&e));
+                    }
+                    if i == a || s.enqueued.load(Ordering::SeqCst) > 0 {
+                        count("aborted", t0);
+                    }
+                    s.reset();
+                    if !close {
+                        if let Err(e) = s.out.producer.begin_transaction() {
+                            return self.fatal(&mut turn, shared, classify(&e));
+                        }
+                    }
+                }
+                turn.open &= !close;
+                if turn.open {
+                    self.rewind_after_abort(consumer, shared, &mut turn);
+                }
+            }
+            Err(f) => self.fatal(&mut gate(), shared, f),
         }
-        if close {
-            *open = false;
-        }
-        let mut tracker = shared.inflight.tracker();
-        for p in revoked {
-            tracker.revoke(*p);
-        }
-        if !rewind || !*open {
-            return;
-        }
+    }
+
+    /// After an abort: `run` reads again from the committed offsets under
+    /// new epochs (in-flight work of the discarded reads is void); `replay`
+    /// stops.
+    fn rewind_after_abort(
+        &self,
+        consumer: &BaseConsumer<ConsumerCtx>,
+        shared: &Shared,
+        turn: &mut Turn,
+    ) {
         if !self.rewind {
-            drop(tracker);
             shared.fail("exactly-once: a transaction was aborted; nothing of it is visible. Run the same command again to resume".into());
-            *open = false;
+            turn.open = false;
             return;
         }
-        let to = tracker.rewind_all();
-        drop(tracker);
+        let to = shared.inflight.tracker().rewind_all();
         for (p, o) in to {
             if let Err(e) = consumer.seek(&shared.input_topic, p, Offset::Offset(o), self.timeout) {
                 // Reading on from elsewhere would commit past unread input.
@@ -186,7 +278,7 @@ impl Transactions {
                     "exactly-once: cannot rewind {}[{p}] to {o} after an aborted transaction: {e}",
                     shared.input_topic
                 ));
-                *open = false;
+                turn.open = false;
                 return;
             }
         }
@@ -194,23 +286,22 @@ impl Transactions {
 
     fn try_commit(
         &self,
+        slot: &Slot,
         consumer: &BaseConsumer<ConsumerCtx>,
         tpl: &TopicPartitionList,
     ) -> Result<(), Failure> {
+        let producer = &slot.out.producer;
         if tpl.count() > 0 {
             let meta = consumer
                 .group_metadata()
                 .ok_or_else(|| Failure::Abort("the consumer has no group metadata".into()))?;
-            retrying(|| {
-                self.producer
-                    .send_offsets_to_transaction(tpl, &meta, self.timeout)
-            })?;
+            retrying(|| producer.send_offsets_to_transaction(tpl, &meta, self.timeout))?;
         }
-        retrying(|| self.producer.commit_transaction(self.timeout))
+        retrying(|| producer.commit_transaction(self.timeout))
     }
 
-    fn fatal(&self, open: &mut bool, shared: &Shared, f: Failure) {
-        *open = false;
+    fn fatal(&self, turn: &mut Turn, shared: &Shared, f: Failure) {
+        turn.open = false;
         let (why, fenced) = match f {
             Failure::Fatal(why, fenced) => (why, fenced),
             Failure::Abort(why) => (why, false),
@@ -221,6 +312,42 @@ impl Transactions {
         } else {
             format!("exactly-once: fatal transaction error, the producer is unusable: {why}")
         });
+    }
+}
+
+impl Slot {
+    /// The open transaction ended (`result`: committed or aborted) after
+    /// `since`.
+    fn ended(&self, result: &'static str, since: Instant) {
+        count(result, since);
+        self.reset();
+    }
+
+    /// The slot's state is that of a fresh transaction.
+    fn reset(&self) {
+        let mut spoiled = self.spoiled.lock().unwrap();
+        *spoiled = None;
+        self.generation.fetch_add(1, Ordering::SeqCst);
+        self.enqueued.store(0, Ordering::SeqCst);
+    }
+}
+
+/// Counts a transaction that ended (`result`: committed or aborted) after
+/// `since`.
+fn count(result: &'static str, since: Instant) {
+    counter!(names::TRANSACTIONS, "result" => result).increment(1);
+    histogram!(names::TRANSACTION_DURATION, "result" => result)
+        .record(since.elapsed().as_secs_f64());
+}
+
+/// Forgets revoked partitions: reads of them still in flight are void.
+fn forget(shared: &Shared, revoked: &[i32]) {
+    if revoked.is_empty() {
+        return;
+    }
+    let mut tracker = shared.inflight.tracker();
+    for p in revoked {
+        tracker.revoke(*p);
     }
 }
 
@@ -288,9 +415,8 @@ impl Commit for Transactions {
     }
 }
 
-/// Publishes inside the open transaction.
+/// Publishes inside the active transaction.
 pub struct ExactlyOnce {
-    pub out: Publisher,
     pub txn: Arc<Transactions>,
 }
 
@@ -303,33 +429,37 @@ impl Sink for ExactlyOnce {
                 remember,
                 echoed,
             } = batch;
-            let (out, txn) = (self.out.clone(), self.txn.clone());
-            let open = txn.gate.read().await;
+            let txn = self.txn.clone();
+            let turn = txn.gate.read().await;
+            let a = turn.active;
+            let slot = &txn.slots[a];
+            let out = slot.out.clone();
             // Under the gate: a rewind or revoke since the read voids it.
             let Some(ticket) = job
                 .ticket
-                .filter(|t| *open && out.shared.inflight.is_current(t))
+                .filter(|t| turn.open && out.shared.inflight.is_current(t))
             else {
                 return;
             };
+            let generation = slot.generation.load(Ordering::SeqCst);
             let mut pending = Vec::with_capacity(records.len() + 1);
             for rec in records.iter().chain(&remember) {
                 match out.enqueue_output(rec, &job).await {
                     Ok(f) => {
-                        txn.enqueued.fetch_add(1, Ordering::SeqCst);
+                        slot.enqueued.fetch_add(1, Ordering::SeqCst);
                         pending.push((f, rec.target));
                     }
-                    Err(why) => return txn.spoil(why),
+                    Err(why) => return txn.spoil(a, generation, why),
                 }
             }
             // Every record is in the open transaction: the offset may go
             // with it.
             out.shared.complete(&ticket);
-            drop(open);
+            drop(turn);
             tokio::spawn(async move {
                 for (fut, target) in pending {
                     if let Err(why) = out.acknowledged(fut, target, &job).await {
-                        txn.spoil(why);
+                        txn.spoil(a, generation, why);
                     }
                 }
                 out.finished(job, &echoed);
