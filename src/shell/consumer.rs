@@ -239,24 +239,27 @@ impl CommitSchedule {
     }
 
     /// Runs `commit` when one is due. The interval counts from the end of
-    /// the last commit, so however long a commit takes (an exactly-once
-    /// transaction's flush and markers) the pipeline gets the interval's
-    /// worth of work between two. Counted from the start, a commit slower
-    /// than the interval would follow the last one at once, and the
-    /// workers, held back while a transaction ends, would starve. Returns
-    /// whether it committed.
-    pub(super) fn commit_if_due(&mut self, shared: &Shared, commit: impl FnOnce()) -> bool {
+    /// the last commit call, so however long a commit takes on this thread
+    /// (at-least-once's offset commit, an exactly-once transaction ended in
+    /// place) the pipeline gets the interval's worth of reading between two.
+    /// Counted from the start, a commit slower than the interval would
+    /// follow the last one at once and leave no time to read. A periodic
+    /// exactly-once commit only hands the transaction to its own thread, so
+    /// there the interval is the transaction's length. `commit` returns
+    /// `false` when it could not start (the last one is still under way):
+    /// then it is due again at the next call. Returns whether it committed.
+    pub(super) fn commit_if_due(&mut self, shared: &Shared, commit: impl FnOnce() -> bool) -> bool {
         let completed = shared.inflight.completed.load(Ordering::Relaxed);
         let due = self.last.elapsed() >= self.interval
             || self
                 .every
                 .is_some_and(|n| completed - self.completed_at_last >= n);
-        if due {
-            self.completed_at_last = completed;
-            commit();
-            self.last = Instant::now();
+        if !due || !commit() {
+            return false;
         }
-        due
+        self.completed_at_last = completed;
+        self.last = Instant::now();
+        true
     }
 }
 
@@ -600,12 +603,15 @@ mod tests {
         let interval = Duration::from_millis(40);
         let mut s = CommitSchedule::new(interval, None);
         std::thread::sleep(interval);
-        let slow = || std::thread::sleep(Duration::from_millis(60));
+        let slow = || {
+            std::thread::sleep(Duration::from_millis(60));
+            true
+        };
         assert!(s.commit_if_due(&shared, slow));
         // A commit slower than the interval: the next is not due at once.
         assert!(!s.commit_if_due(&shared, || panic!("not due")));
         std::thread::sleep(interval);
-        assert!(s.commit_if_due(&shared, || {}));
+        assert!(s.commit_if_due(&shared, || true));
     }
 
     #[test]
@@ -614,7 +620,17 @@ mod tests {
         let mut s = CommitSchedule::new(Duration::from_secs(3600), Some(2));
         assert!(!s.commit_if_due(&shared, || panic!("not due")));
         shared.inflight.completed.fetch_add(2, Ordering::Relaxed);
-        assert!(s.commit_if_due(&shared, || {}));
+        assert!(s.commit_if_due(&shared, || true));
+        assert!(!s.commit_if_due(&shared, || panic!("not due")));
+    }
+
+    #[test]
+    fn a_commit_that_cannot_start_is_due_again_at_the_next_call() {
+        let shared = shared();
+        let mut s = CommitSchedule::new(Duration::from_millis(20), None);
+        std::thread::sleep(Duration::from_millis(20));
+        assert!(!s.commit_if_due(&shared, || false));
+        assert!(s.commit_if_due(&shared, || true));
         assert!(!s.commit_if_due(&shared, || panic!("not due")));
     }
 }

@@ -68,8 +68,9 @@ impl Sink for AtLeastOnce {
 pub struct GroupCommit;
 
 impl Commit for GroupCommit {
-    fn commit(&self, consumer: &BaseConsumer<ConsumerCtx>, shared: &Shared) {
+    fn commit(&self, consumer: &BaseConsumer<ConsumerCtx>, shared: &Shared) -> bool {
         commit_offsets(consumer, shared, None);
+        true
     }
 
     fn revoke(

@@ -11,10 +11,13 @@
 //! shared; that message's offset then counts as complete. Every
 //! `commit_interval_ms` the consumer thread takes the gate exclusively for
 //! an instant, notes the completed watermark and makes the other producer
-//! active; then, with the workers already filling the other transaction, it
-//! sends that watermark with `send_offsets_to_transaction` and the
-//! consumer's group metadata and commits: outputs and input offsets become
-//! visible together to `read_committed` readers, or not at all.
+//! active; the committer thread then sends that watermark with
+//! `send_offsets_to_transaction` and the consumer's group metadata, commits
+//! and begins the producer's next transaction, while the workers fill the
+//! other one and the consumer thread reads on: outputs and input offsets
+//! become visible together to `read_committed` readers, or not at all. One
+//! commit is under way at a time; a commit due before the last one ended
+//! waits for it.
 //!
 //! Why two: librdkafka accepts no record for a producer whose transaction
 //! is ending, and ending one (flushing, writing the markers) takes about as
@@ -22,8 +25,10 @@
 //! every commit. The watermark is exact because each partition's messages
 //! are enqueued in offset order by one worker: everything at or below it is
 //! in the ending transaction or an earlier one, everything above it in the
-//! next. A revoke, an abort and the final commit hold the gate throughout
-//! instead, so nothing is enqueued while partitions change hands.
+//! next. A revoke, an abort and the final commit wait for the commit under
+//! way and then end the active transaction on the calling thread, holding
+//! the gate throughout, so nothing is enqueued while partitions change
+//! hands.
 //!
 //! Errors: an abortable one (a refused record, a timeout) aborts both open
 //! transactions (the other one holds messages read after the failed one's)
@@ -32,21 +37,22 @@
 //! before the rewind is published. A fatal one (fenced by another process
 //! with the same id, or any error that leaves a producer unusable) stops the
 //! instance with a message naming the cause. librdkafka's transaction calls
-//! block: they run on the consumer thread (or the replay merge thread, or
-//! `spawn_blocking` at start), never on the async runtime.
+//! block: they run on the committer thread, the consumer thread (or the
+//! replay merge thread), or `spawn_blocking` at start, never on the async
+//! runtime.
 
 use super::{committable, Batch, Commit, Publisher, Publishing, Sink};
 use crate::metrics::names;
 use crate::shell::consumer::ConsumerCtx;
 use crate::shell::shared::Shared;
 use metrics::{counter, histogram};
-use rdkafka::consumer::{BaseConsumer, Consumer};
+use rdkafka::consumer::{BaseConsumer, Consumer, ConsumerGroupMetadata};
 use rdkafka::error::KafkaError;
-use rdkafka::producer::Producer;
+use rdkafka::producer::{FutureProducer, Producer};
 use rdkafka::types::RDKafkaErrorCode;
 use rdkafka::{Offset, TopicPartitionList};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::RwLockWriteGuard;
 
@@ -73,6 +79,30 @@ struct Turn {
     active: usize,
 }
 
+/// A transaction the committer thread is ending.
+struct Committing {
+    slot: usize,
+    /// The offsets it carries, as the tracker knows them.
+    pending: Vec<(i32, i64)>,
+    done: mpsc::Receiver<Ended>,
+}
+
+/// A transaction handed to the committer thread.
+struct Job {
+    slot: usize,
+    offsets: TopicPartitionList,
+    meta: Option<ConsumerGroupMetadata>,
+    done: mpsc::SyncSender<Ended>,
+}
+
+/// How ending a transaction went.
+struct Ended {
+    committed: Result<(), Failure>,
+    /// The producer's next transaction, when it was begun.
+    begun: Option<Result<(), Failure>>,
+    took: Duration,
+}
+
 /// The instance's transactional producers.
 pub struct Transactions {
     slots: [Slot; 2],
@@ -82,6 +112,12 @@ pub struct Transactions {
     /// Shared by a worker enqueueing one message's records, exclusive while
     /// the active producer changes or a transaction ends in place.
     gate: tokio::sync::RwLock<Turn>,
+    /// The periodic commit's thread: librdkafka's commit blocks until the
+    /// transaction's records are acknowledged and its markers written,
+    /// which the consumer thread must not wait for.
+    committer: Mutex<mpsc::Sender<Job>>,
+    /// The commit under way there, if any (one at a time).
+    committing: Mutex<Option<Committing>>,
     /// After an abort: read the input again from the committed offsets
     /// (`run`), or stop (`replay`, whose merge restarts by running the same
     /// command again).
@@ -98,9 +134,10 @@ enum Failure {
 
 impl Transactions {
     /// Registers both transactional ids with the broker (fencing any earlier
-    /// producers with the same ids and aborting their open transactions) and
-    /// opens the first transactions. `outs` publish through producers
-    /// configured with `id` and `id` + [`SECOND_ID_SUFFIX`]. Blocks.
+    /// producers with the same ids and aborting their open transactions),
+    /// opens the first transactions and starts the committer thread. `outs`
+    /// publish through producers configured with `id` and `id` +
+    /// [`SECOND_ID_SUFFIX`]. Blocks.
     pub fn start(
         outs: [Publisher; 2],
         id: &str,
@@ -119,6 +156,27 @@ impl Transactions {
             transactional_id = id,
             "exactly-once: transactions initialised"
         );
+        let (jobs, queue) = mpsc::channel::<Job>();
+        let producers = [outs[0].producer.clone(), outs[1].producer.clone()];
+        std::thread::Builder::new()
+            .name("newsflow-committer".into())
+            .spawn(move || {
+                // Ends when the Transactions (the sender) is dropped.
+                for job in queue {
+                    let t0 = Instant::now();
+                    let p = &producers[job.slot];
+                    let committed = commit(p, &job.offsets, job.meta.as_ref(), timeout);
+                    let begun = committed
+                        .is_ok()
+                        .then(|| p.begin_transaction().map_err(|e| classify(&e)));
+                    let took = t0.elapsed();
+                    let _ = job.done.send(Ended {
+                        committed,
+                        begun,
+                        took,
+                    });
+                }
+            })?;
         let slot = |out| Slot {
             out,
             generation: AtomicU64::new(0),
@@ -134,6 +192,8 @@ impl Transactions {
                 open: true,
                 active: 0,
             }),
+            committer: Mutex::new(jobs),
+            committing: Mutex::new(None),
             rewind,
         }))
     }
@@ -151,9 +211,11 @@ impl Transactions {
 
     /// Ends the active transaction (commit, or abort when it is spoiled or
     /// `abort` says so), forgets `revoked` partitions, and opens the next
-    /// transaction unless `close`. A periodic commit first hands the workers
-    /// the other producer and ends the transaction while they go on; a
-    /// revoke, an abort and the final commit hold the gate throughout.
+    /// transaction unless `close`. A periodic commit hands the workers the
+    /// other producer and the ending transaction to the committer thread;
+    /// it returns `false`, doing nothing, while the previous one is still
+    /// ending there. A revoke, an abort and the final commit wait for that
+    /// one and then end the active transaction here, holding the gate.
     fn settle(
         &self,
         consumer: &BaseConsumer<ConsumerCtx>,
@@ -161,7 +223,11 @@ impl Transactions {
         abort: Option<String>,
         revoked: &[i32],
         close: bool,
-    ) {
+    ) -> bool {
+        let periodic = abort.is_none() && revoked.is_empty() && !close;
+        if !self.collect(consumer, shared, !periodic) {
+            return false;
+        }
         let mut turn = self.gate.blocking_write();
         if turn.open {
             let a = turn.active;
@@ -171,66 +237,123 @@ impl Transactions {
                 && pending.is_empty()
                 && self.slots[a].enqueued.load(Ordering::SeqCst) == 0;
             if !idle {
-                if abort.is_none() && revoked.is_empty() && !close {
+                if abort.is_none() && periodic {
                     turn.active = 1 - a;
                     drop(turn);
-                    return self.end(a, consumer, shared, None, (&tpl, pending), false, None);
+                    let (done, rx) = mpsc::sync_channel(1);
+                    let job = Job {
+                        slot: a,
+                        meta: consumer.group_metadata(),
+                        offsets: tpl,
+                        done,
+                    };
+                    *self.committing.lock().unwrap() = Some(Committing {
+                        slot: a,
+                        pending,
+                        done: rx,
+                    });
+                    // A closed queue (the thread gone) shows when collected.
+                    let _ = self.committer.lock().unwrap().send(job);
+                    return true;
                 }
                 forget(shared, revoked);
-                return self.end(
-                    a,
-                    consumer,
-                    shared,
-                    abort,
-                    (&tpl, pending),
-                    close,
-                    Some(turn),
-                );
+                let t0 = Instant::now();
+                let committed = match abort {
+                    Some(why) => Err(Failure::Abort(why)),
+                    None => {
+                        let meta = consumer.group_metadata();
+                        commit(
+                            &self.slots[a].out.producer,
+                            &tpl,
+                            meta.as_ref(),
+                            self.timeout,
+                        )
+                    }
+                };
+                let begun = (committed.is_ok() && !close).then(|| {
+                    (self.slots[a].out.producer.begin_transaction()).map_err(|e| classify(&e))
+                });
+                let took = t0.elapsed();
+                let ended = Ended {
+                    committed,
+                    begun,
+                    took,
+                };
+                self.finish(a, pending, ended, consumer, shared, close, Some(turn));
+                return true;
             }
             turn.open &= !close;
         }
         forget(shared, revoked);
+        true
     }
 
-    /// Ends slot `a`'s transaction: commits it with the offsets `tpl`
-    /// (`pending` as the tracker knows them) unless `abort` says why not,
-    /// then opens its next one unless `close`. `held`: the gate, when the
-    /// caller holds it; the failure paths take it otherwise.
+    /// Takes in the result of the commit under way on the committer thread,
+    /// waiting for it if `wait`. Returns `false` when it is still under way.
+    fn collect(&self, consumer: &BaseConsumer<ConsumerCtx>, shared: &Shared, wait: bool) -> bool {
+        let mut committing = self.committing.lock().unwrap();
+        let Some(c) = committing.as_ref() else {
+            return true;
+        };
+        let ended = if wait {
+            c.done.recv().ok()
+        } else {
+            match c.done.try_recv() {
+                Ok(e) => Some(e),
+                Err(mpsc::TryRecvError::Empty) => return false,
+                Err(mpsc::TryRecvError::Disconnected) => None,
+            }
+        };
+        let c = committing.take().expect("checked above");
+        drop(committing);
+        let ended = ended.unwrap_or(Ended {
+            committed: Err(Failure::Fatal("the committer thread stopped".into(), false)),
+            begun: None,
+            took: Duration::ZERO,
+        });
+        self.finish(c.slot, c.pending, ended, consumer, shared, false, None);
+        true
+    }
+
+    /// Settles slot `a`'s ended transaction: on a commit the offsets it
+    /// carried (`pending`) count as committed; an abortable failure aborts
+    /// both open transactions and rewinds; a fatal one stops the instance.
+    /// `held`: the gate, when the caller holds it; the failure paths take it
+    /// otherwise.
     #[allow(clippy::too_many_arguments)]
-    fn end(
+    fn finish(
         &self,
         a: usize,
+        pending: Vec<(i32, i64)>,
+        ended: Ended,
         consumer: &BaseConsumer<ConsumerCtx>,
         shared: &Shared,
-        abort: Option<String>,
-        (tpl, pending): (&TopicPartitionList, Vec<(i32, i64)>),
         close: bool,
         held: Option<RwLockWriteGuard<'_, Turn>>,
     ) {
         let slot = &self.slots[a];
-        let t0 = Instant::now();
-        let ended = match abort {
-            Some(why) => Err(Failure::Abort(why)),
-            None => self.try_commit(slot, consumer, tpl),
-        };
         let gate = || held.unwrap_or_else(|| self.gate.blocking_write());
-        match ended {
+        match ended.committed {
             Ok(()) => {
                 let mut tracker = shared.inflight.tracker();
                 for (p, o) in pending {
                     tracker.committed(p, o);
                 }
                 drop(tracker);
-                slot.ended("committed", t0);
+                slot.ended("committed", ended.took);
                 if close {
                     gate().open = false;
-                } else if let Err(e) = slot.out.producer.begin_transaction() {
-                    self.fatal(&mut gate(), shared, classify(&e));
+                } else if let Some(Err(f)) = ended.begun {
+                    self.fatal(&mut gate(), shared, f);
                 }
             }
             Err(Failure::Abort(why)) => {
                 let mut turn = gate();
+                if !turn.open {
+                    return;
+                }
                 tracing::warn!(error = %why, "exactly-once: aborting the open transactions; the input is read again from the committed offsets");
+                let t0 = Instant::now();
                 // The other slot's transaction holds messages read after
                 // this one's: it goes too.
                 for (i, s) in self.slots.iter().enumerate() {
@@ -238,7 +361,7 @@ impl Transactions {
                         return self.fatal(&mut turn, shared, classify(&e));
                     }
                     if i == a || s.enqueued.load(Ordering::SeqCst) > 0 {
-                        count("aborted", t0);
+                        count("aborted", ended.took + t0.elapsed());
                     }
                     s.reset();
                     if !close {
@@ -284,22 +407,6 @@ impl Transactions {
         }
     }
 
-    fn try_commit(
-        &self,
-        slot: &Slot,
-        consumer: &BaseConsumer<ConsumerCtx>,
-        tpl: &TopicPartitionList,
-    ) -> Result<(), Failure> {
-        let producer = &slot.out.producer;
-        if tpl.count() > 0 {
-            let meta = consumer
-                .group_metadata()
-                .ok_or_else(|| Failure::Abort("the consumer has no group metadata".into()))?;
-            retrying(|| producer.send_offsets_to_transaction(tpl, &meta, self.timeout))?;
-        }
-        retrying(|| producer.commit_transaction(self.timeout))
-    }
-
     fn fatal(&self, turn: &mut Turn, shared: &Shared, f: Failure) {
         turn.open = false;
         let (why, fenced) = match f {
@@ -315,11 +422,27 @@ impl Transactions {
     }
 }
 
+/// Commits `producer`'s open transaction with the input offsets `tpl`
+/// (sent with the consumer's group metadata `meta`). Blocks.
+fn commit(
+    producer: &FutureProducer,
+    tpl: &TopicPartitionList,
+    meta: Option<&ConsumerGroupMetadata>,
+    timeout: Duration,
+) -> Result<(), Failure> {
+    if tpl.count() > 0 {
+        let meta =
+            meta.ok_or_else(|| Failure::Abort("the consumer has no group metadata".into()))?;
+        retrying(|| producer.send_offsets_to_transaction(tpl, meta, timeout))?;
+    }
+    retrying(|| producer.commit_transaction(timeout))
+}
+
 impl Slot {
     /// The open transaction ended (`result`: committed or aborted) after
-    /// `since`.
-    fn ended(&self, result: &'static str, since: Instant) {
-        count(result, since);
+    /// `took`.
+    fn ended(&self, result: &'static str, took: Duration) {
+        count(result, took);
         self.reset();
     }
 
@@ -333,11 +456,10 @@ impl Slot {
 }
 
 /// Counts a transaction that ended (`result`: committed or aborted) after
-/// `since`.
-fn count(result: &'static str, since: Instant) {
+/// `took`.
+fn count(result: &'static str, took: Duration) {
     counter!(names::TRANSACTIONS, "result" => result).increment(1);
-    histogram!(names::TRANSACTION_DURATION, "result" => result)
-        .record(since.elapsed().as_secs_f64());
+    histogram!(names::TRANSACTION_DURATION, "result" => result).record(took.as_secs_f64());
 }
 
 /// Forgets revoked partitions: reads of them still in flight are void.
@@ -388,8 +510,8 @@ fn retrying(mut call: impl FnMut() -> Result<(), KafkaError>) -> Result<(), Fail
 }
 
 impl Commit for Transactions {
-    fn commit(&self, consumer: &BaseConsumer<ConsumerCtx>, shared: &Shared) {
-        self.settle(consumer, shared, None, &[], false);
+    fn commit(&self, consumer: &BaseConsumer<ConsumerCtx>, shared: &Shared) -> bool {
+        self.settle(consumer, shared, None, &[], false)
     }
 
     fn revoke(

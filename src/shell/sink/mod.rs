@@ -77,7 +77,10 @@ pub trait Sink: Send + Sync {
 /// (blocking calls are expected there).
 pub trait Commit: Send + Sync {
     /// Makes what is complete durable (every `commit_interval_ms`).
-    fn commit(&self, consumer: &BaseConsumer<ConsumerCtx>, shared: &Shared);
+    /// Returns `false` when it cannot start yet (the last commit is still
+    /// under way): the caller tries again soon instead of a full interval
+    /// later.
+    fn commit(&self, consumer: &BaseConsumer<ConsumerCtx>, shared: &Shared) -> bool;
     /// The partitions are about to be revoked: settle their work first.
     /// `lost`: the assignment was lost (another member may own them now),
     /// so nothing of theirs may be committed.
