@@ -211,3 +211,25 @@ fn a_place_after_a_compass_word_is_where() {
     let e = code_sentence("The UN delivered food aid in eastern Congo.");
     assert!(has(&e, "UN", "Congo", "07"), "{e:?}");
 }
+
+#[test]
+fn a_capital_is_its_government_only_as_a_participant() {
+    // Named as a participant, a capital stands for its government ...
+    let e = code_sentence("Chile accused Lima of violating the fishing accord.");
+    assert!(has(&e, "Chile", "Lima", "11"), "{e:?}");
+    // ... not where it is the venue of the act ...
+    let e = code_sentence("The Zambian minister criticised the talks in Lima.");
+    assert!(has(&e, "Zambian minister", "talks", "11"), "{e:?}");
+    assert!(!has(&e, "", "Lima", ""), "{e:?}");
+    let e = code_sentence("The Zambian minister thanked the delegates in Lima.");
+    assert!(has(&e, "Zambian minister", "delegates", "05"), "{e:?}");
+    assert!(!has(&e, "", "Lima", ""), "{e:?}");
+    // ... and a meeting, or a call for one, is not held with its venue.
+    let e = code_sentence("Zambia will attend a summit in Lima next month.");
+    assert!(!has(&e, "", "Lima", ""), "{e:?}");
+    let e = code_sentence("Zambia will press for talks at a meeting of copper producers in Lima.");
+    assert!(!has(&e, "", "Lima", ""), "{e:?}");
+    // Acts done to a place still reach it when no participant is named.
+    let e = code_sentence("Thousands of Congolese sought refuge in Uganda last year.");
+    assert!(has(&e, "Congolese", "Uganda", "02"), "{e:?}");
+}

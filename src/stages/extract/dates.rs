@@ -62,6 +62,11 @@ pub struct DateMention {
     pub tok: usize,
 }
 
+/// Whether a lower-cased word names a month or a day of the week.
+pub fn is_month_or_weekday(w: &str) -> bool {
+    month(w).is_some() || weekday(w).is_some()
+}
+
 fn month(w: &str) -> Option<u32> {
     let w = w.trim_end_matches('.');
     const M: [&str; 12] = [

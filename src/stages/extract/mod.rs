@@ -260,10 +260,37 @@ impl Extractor {
 impl Extractor {
     /// A national capital named as a participant ("accused Beijing", "visit Moscow") stands for
     /// its government; the recognizer codes capitals only in subject position, so the coder
-    /// also codes the other mentions (places keep their place entity in the output).
+    /// also codes the other mentions (places keep their place entity in the output). Not a
+    /// participant: a capital after a locative preposition, where it is the venue ("a meeting
+    /// in London", "talks at Geneva"), nor one that opens a longer capitalised name ("the
+    /// London Interbank Offered Rate", "Moscow Narodny Bank").
     fn capitals_as_governments(&self, doc: &mut text::Doc) {
+        const VENUE: &[&str] = &[
+            "in",
+            "at",
+            "near",
+            "outside",
+            "inside",
+            "across",
+            "throughout",
+        ];
         for (i, e) in doc.ents.iter().enumerate() {
             if e.kind != crate::entities::EntityKind::Place || doc.codes[i].is_some() {
+                continue;
+            }
+            let (a, b) = doc.ent_toks[i];
+            let venue = a
+                .checked_sub(1)
+                .map(|p| &doc.toks[p])
+                .is_some_and(|t| t.sent == doc.toks[a].sent && VENUE.contains(&&doc.low[t.s..t.e]));
+            let longer_name = doc.toks.get(b).is_some_and(|t| {
+                t.sent == doc.toks[a].sent
+                    && t.cap
+                    && t.kind == text::Kind::Word
+                    && t.ent.is_none()
+                    && !dates::is_month_or_weekday(&doc.low[t.s..t.e])
+            });
+            if venue || longer_name {
                 continue;
             }
             let Some(c) = e

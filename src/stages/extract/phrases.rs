@@ -509,6 +509,19 @@ pub fn place(d: &Doc, from: usize, end: usize) -> Option<(usize, usize)> {
     })
 }
 
+/// Codes of acts that may be directed at a place when no participant is named: refuge sought
+/// in it, intents and acts done there (aid delivered, a ceasefire declared, troops deployed, a
+/// curfew imposed, force used). Statements, meetings (and calls for them or plans to hold
+/// them), cooperation, stances and protests only happen at a place: a meeting "in London" is
+/// not held with London.
+fn place_directed(code: &str) -> bool {
+    let venue_only = matches!(
+        code.get(..2),
+        Some("01" | "04" | "05" | "06" | "10" | "11" | "12" | "13" | "14")
+    );
+    !venue_only && !code.starts_with("026") && !code.starts_with("036")
+}
+
 /// Codes of a stance toward something (approve, praise, criticise, condemn, accuse, reject):
 /// their object may be a thing ("rejected the referendum", "condemned the decision"), which
 /// then stands as the target when no participant is named.
@@ -641,7 +654,12 @@ impl Ctx<'_> {
                     .filter(|&(s, _)| !(s > h.end && is_locative(d.w(h.end))))
                     .map(|p| self::actor(d, p))
             };
-            let place = || place(d, h.end, oend).map(|p| self::actor(d, p));
+            let place = || {
+                place_directed(&h.code)
+                    .then(|| place(d, h.end, oend))
+                    .flatten()
+                    .map(|p| self::actor(d, p))
+            };
             let thing = || {
                 let (from, end) = match h.inner {
                     Some((e, _)) => (e, self.object_end(m, e, b)),
