@@ -233,3 +233,27 @@ fn a_capital_is_its_government_only_as_a_participant() {
     let e = code_sentence("Thousands of Congolese sought refuge in Uganda last year.");
     assert!(has(&e, "Congolese", "Uganda", "02"), "{e:?}");
 }
+
+#[test]
+fn amounts_clauses_and_receipts_are_not_events() {
+    // A quantity is never the other side: "declined 12 pct" is a fall, not a rejection.
+    let e = code_sentence("Exports to Japan declined 12 pct in March.");
+    assert!(e.is_empty(), "{e:?}");
+    // After "to", a base-form verb opens a clause; declining to say is no rejection.
+    let e = code_sentence("The ministry declined to identify the buyer.");
+    assert!(e.is_empty(), "{e:?}");
+    // ... while a refused act still is one.
+    let e = code_sentence("Chile refused to release the fishermen held by Peru.");
+    assert!(has(&e, "Chile", "Peru", "12"), "{e:?}");
+    // Receiving a contract hosts nobody; receiving a minister does.
+    let e = code_sentence("Acme Corp said it received a 23 mln dlr contract from the Army.");
+    assert!(!e.iter().any(|(_, _, c)| c.starts_with("043")), "{e:?}");
+    let e = code_sentence("The Chinese president received the visiting Kenyan foreign minister.");
+    assert!(
+        has(&e, "Chinese president", "Kenyan foreign minister", "043"),
+        "{e:?}"
+    );
+    // A verb alone that PETRARCH codes only between dictionary actors is no event here.
+    let e = code_sentence("Chile wants to persuade the Peruvian banks to lend more.");
+    assert!(e.is_empty(), "{e:?}");
+}

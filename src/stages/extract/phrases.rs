@@ -14,6 +14,7 @@ use super::actors::{self, object, Actor, Side, UNKNOWN};
 use super::coder::{clause_end, Hit, Matches};
 use super::events::Ctx;
 use super::lexicon::Frame;
+use super::pos::Tag;
 use super::text::{
     is_adverb, is_aux, is_clause_break, is_determiner, is_locative, is_negator, is_preposition,
     is_pronoun, is_time_word, Doc, Kind,
@@ -31,7 +32,7 @@ fn stop_word(w: &str) -> bool {
 }
 
 /// Times and amounts, space-separated.
-const NON_PARTICIPANTS: &str = "monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow tonight week weeks month months year years day days morning evening night time times percent % way statement interview move part one";
+const NON_PARTICIPANTS: &str = "monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow tonight week weeks month months year years day days morning evening night time times percent pct % way statement interview move part one bit mln million billion trillion dlrs dollars cents shares points tonnes tons barrels";
 
 /// Words that name a time or an amount, not a participant.
 fn non_participant(w: &str) -> bool {
@@ -459,6 +460,15 @@ fn phrase_at(d: &Doc, from: usize, end: usize, thing: bool) -> (Option<(usize, u
         if a < end && matches!(d.w(a), "on" | "with" | "against" | "to" | "of") {
             a += 1;
         }
+    }
+    // "declined to identify the buyer": after that "to", a base-form verb opens a clause.
+    if a > from
+        && d.w(a - 1) == "to"
+        && a < end
+        && !d.toks[a].cap
+        && d.tags.get(a) == Some(&Tag::VB)
+    {
+        a += 1;
     }
     let mut b = a;
     // "said that the talks failed": a clause, not a phrase.
