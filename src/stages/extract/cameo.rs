@@ -7,6 +7,34 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
+// Classes of codes the participant rules ask about.
+
+/// Codes of acts that may be directed at a place when no participant is named: refuge sought
+/// in it, intents and acts done there (aid delivered, a ceasefire declared, troops deployed, a
+/// curfew imposed, force used). Statements, meetings (and calls for them or plans to hold
+/// them), cooperation, stances and protests only happen at a place: a meeting "in London" is
+/// not held with London.
+pub fn place_directed(code: &str) -> bool {
+    let venue_only = matches!(
+        code.get(..2),
+        Some("01" | "04" | "05" | "06" | "10" | "11" | "12" | "13" | "14")
+    );
+    !venue_only && !code.starts_with("026") && !code.starts_with("036")
+}
+
+/// Codes of a stance toward something (approve, praise, criticise, condemn, accuse, reject):
+/// their object may be a thing ("rejected the referendum", "condemned the decision"), which
+/// then stands as the target when no participant is named.
+pub fn attitude(code: &str) -> bool {
+    matches!(code.get(..2), Some("05" | "10" | "11" | "12"))
+}
+
+/// Codes of acts a state performs on people in its territory: coerce (arrest, detain, expel,
+/// deport: 17) and yield (release: 08).
+pub fn state_act(code: &str) -> bool {
+    matches!(code.get(..2), Some("17" | "08"))
+}
+
 /// The PLOVER reading of a CAMEO code: event type (AGREE, ASSAULT ...), mode (may be empty)
 /// and contexts (may be empty).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

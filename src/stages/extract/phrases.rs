@@ -11,6 +11,7 @@
 use crate::entities::EntityKind;
 
 use super::actors::{self, object, Actor, Side, UNKNOWN};
+use super::cameo::{attitude, place_directed, state_act};
 use super::coder::{clause_end, Hit, Matches};
 use super::events::Ctx;
 use super::lexicon::Frame;
@@ -519,26 +520,6 @@ pub fn place(d: &Doc, from: usize, end: usize) -> Option<(usize, usize)> {
     })
 }
 
-/// Codes of acts that may be directed at a place when no participant is named: refuge sought
-/// in it, intents and acts done there (aid delivered, a ceasefire declared, troops deployed, a
-/// curfew imposed, force used). Statements, meetings (and calls for them or plans to hold
-/// them), cooperation, stances and protests only happen at a place: a meeting "in London" is
-/// not held with London.
-fn place_directed(code: &str) -> bool {
-    let venue_only = matches!(
-        code.get(..2),
-        Some("01" | "04" | "05" | "06" | "10" | "11" | "12" | "13" | "14")
-    );
-    !venue_only && !code.starts_with("026") && !code.starts_with("036")
-}
-
-/// Codes of a stance toward something (approve, praise, criticise, condemn, accuse, reject):
-/// their object may be a thing ("rejected the referendum", "condemned the decision"), which
-/// then stands as the target when no participant is named.
-fn attitude(code: &str) -> bool {
-    matches!(code.get(..2), Some("05" | "10" | "11" | "12"))
-}
-
 /// The actor a noun phrase stands for: code `---`, or the country one of its words names.
 pub fn actor(d: &Doc, (a, b): (usize, usize)) -> Actor {
     let mut a = a;
@@ -564,12 +545,6 @@ pub fn actor(d: &Doc, (a, b): (usize, usize)) -> Actor {
         text,
         span: Some((s, e)),
     }
-}
-
-/// Codes of acts a state performs on people in its territory: coerce (arrest, detain, expel,
-/// deport: 17) and yield (release: 08).
-fn state_act(code: &str) -> bool {
-    matches!(code.get(..2), Some("17" | "08"))
 }
 
 impl Ctx<'_> {
