@@ -257,3 +257,20 @@ fn amounts_clauses_and_receipts_are_not_events() {
     let e = code_sentence("Chile wants to persuade the Peruvian banks to lend more.");
     assert!(e.is_empty(), "{e:?}");
 }
+
+#[test]
+fn a_date_at_the_end_of_a_long_clause_dates_its_event() {
+    let line = serde_json::json!({
+        "id": "rule", "url": "https://rules.example/2", "source": "rules",
+        "published_at": "2024-03-11T12:00:00Z", "title": "",
+        "body": "Kenya signed a memorandum of understanding on the disposal of surplus tin stocks with Tanzania during 2022, but the deal has since lapsed."
+    })
+    .to_string();
+    let x = extractor().extract(&article(line.as_bytes()));
+    let e = x
+        .events
+        .iter()
+        .find(|e| e.source.text == "Kenya" && e.target.text == "Tanzania")
+        .unwrap_or_else(|| panic!("no Kenya -> Tanzania event:\n{}", show(&x)));
+    assert_eq!(e.date.as_deref(), Some("2022"), "{}", show(&x));
+}

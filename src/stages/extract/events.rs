@@ -270,10 +270,14 @@ impl<'a> Ctx<'a> {
     ) -> Option<Event> {
         let c = self.cameo.get(&h.code)?;
         let sent = self.d.sents[si];
+        // A date after the verb counts up to the end of its clause ("held their last meeting
+        // with the committee in New York in January, but ..."), and in any case within 12
+        // tokens of it.
+        let reach = super::coder::clause_end(self.d, h.end, self.d.sent_toks[si].1).max(h.tok + 12);
         let when = self
             .dates
             .iter()
-            .filter(|m| m.sentence_index == si && m.tok < h.tok + 12)
+            .filter(|m| m.sentence_index == si && m.tok < reach)
             .filter(|m| {
                 // "during last year's protests" dates the protests, not this event.
                 let after = m.tok + m.text.split_whitespace().count();
