@@ -241,8 +241,11 @@ fn broker_restart_mid_stream(delivery: &str) {
     b.produce(INPUT, &crash_input(N), 4);
     let start = || {
         let mut c = b.newsflow("restart");
+        // Transaction calls bounded at 10 s: a commit that never returns
+        // stops the instance after 70 s rather than 210 s.
         c.env(EXACTLY_ONCE.0, delivery)
             .env("NEWSFLOW_PIPELINE__MAX_IN_FLIGHT", "100")
+            .env("NEWSFLOW_SHUTDOWN__DEADLINE_SECS", "10")
             .arg("run");
         Running::start(c)
     };

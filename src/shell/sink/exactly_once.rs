@@ -51,7 +51,7 @@ use rdkafka::error::KafkaError;
 use rdkafka::producer::{FutureProducer, Producer};
 use rdkafka::types::RDKafkaErrorCode;
 use rdkafka::{Offset, TopicPartitionList};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::RwLockWriteGuard;
@@ -85,6 +85,7 @@ struct Committing {
     /// The offsets it carries, as the tracker knows them.
     pending: Vec<(i32, i64)>,
     done: mpsc::Receiver<Ended>,
+    since: Instant,
 }
 
 /// A transaction handed to the committer thread.
@@ -118,6 +119,8 @@ pub struct Transactions {
     committer: Mutex<mpsc::Sender<Job>>,
     /// The commit under way there, if any (one at a time).
     committing: Mutex<Option<Committing>>,
+    /// A commit never returned: nothing more is published or committed.
+    stuck: AtomicBool,
     /// After an abort: read the input again from the committed offsets
     /// (`run`), or stop (`replay`, whose merge restarts by running the same
     /// command again).
@@ -194,6 +197,7 @@ impl Transactions {
             }),
             committer: Mutex::new(jobs),
             committing: Mutex::new(None),
+            stuck: AtomicBool::new(false),
             rewind,
         }))
     }
@@ -225,10 +229,21 @@ impl Transactions {
         close: bool,
     ) -> bool {
         let periodic = abort.is_none() && revoked.is_empty() && !close;
+        if self.stuck.load(Ordering::SeqCst) {
+            forget(shared, revoked);
+            return true;
+        }
         if !self.collect(consumer, shared, !periodic) {
             return false;
         }
+        let asked = Instant::now();
         let mut turn = self.gate.blocking_write();
+        if asked.elapsed() > Duration::from_secs(1) {
+            tracing::warn!(
+                waited_ms = asked.elapsed().as_millis() as u64,
+                "exactly-once: a worker held the transaction gate long"
+            );
+        }
         if turn.open {
             let a = turn.active;
             let abort = self.slots[a].spoiled.lock().unwrap().take().or(abort);
@@ -251,6 +266,7 @@ impl Transactions {
                         slot: a,
                         pending,
                         done: rx,
+                        since: Instant::now(),
                     });
                     // A closed queue (the thread gone) shows when collected.
                     let _ = self.committer.lock().unwrap().send(job);
@@ -295,12 +311,26 @@ impl Transactions {
         let Some(c) = committing.as_ref() else {
             return true;
         };
+        // Each of the commit's calls is bounded by the timeout and retried
+        // at most twice; one that outlives every bound will not return.
+        let limit = self.timeout * 7;
         let ended = if wait {
-            c.done.recv().ok()
+            if c.since.elapsed() > self.timeout {
+                tracing::warn!(
+                    waited_secs = c.since.elapsed().as_secs(),
+                    "exactly-once: waiting for the commit under way"
+                );
+            }
+            match c.done.recv_timeout(limit.saturating_sub(c.since.elapsed())) {
+                Ok(e) => Some(e),
+                Err(mpsc::RecvTimeoutError::Timeout) => return self.stall(&mut committing, shared),
+                Err(mpsc::RecvTimeoutError::Disconnected) => None,
+            }
         } else {
             match c.done.try_recv() {
                 Ok(e) => Some(e),
-                Err(mpsc::TryRecvError::Empty) => return false,
+                Err(mpsc::TryRecvError::Empty) if c.since.elapsed() < limit => return false,
+                Err(mpsc::TryRecvError::Empty) => return self.stall(&mut committing, shared),
                 Err(mpsc::TryRecvError::Disconnected) => None,
             }
         };
@@ -312,6 +342,18 @@ impl Transactions {
             took: Duration::ZERO,
         });
         self.finish(c.slot, c.pending, ended, consumer, shared, false, None);
+        true
+    }
+
+    /// The commit under way has not returned within every bound of its
+    /// calls: nothing more can be committed, so the instance stops, loudly,
+    /// and a restart resumes from the committed offsets (its transactions
+    /// are aborted when the restarted instance registers the same ids).
+    fn stall(&self, committing: &mut Option<Committing>, shared: &Shared) -> bool {
+        let waited = committing.take().map_or(0, |c| c.since.elapsed().as_secs());
+        self.stuck.store(true, Ordering::SeqCst);
+        counter!(names::TRANSACTION_FATAL_ERRORS, "cause" => "fatal").increment(1);
+        shared.fail(format!("exactly-once: fatal transaction error, the producer is unusable: a commit has not returned for {waited} s (is the broker reachable?); stopping so that a restart resumes from the committed offsets"));
         true
     }
 
@@ -557,9 +599,10 @@ impl Sink for ExactlyOnce {
             let slot = &txn.slots[a];
             let out = slot.out.clone();
             // Under the gate: a rewind or revoke since the read voids it.
+            let open = turn.open && !txn.stuck.load(Ordering::SeqCst);
             let Some(ticket) = job
                 .ticket
-                .filter(|t| turn.open && out.shared.inflight.is_current(t))
+                .filter(|t| open && out.shared.inflight.is_current(t))
             else {
                 return;
             };
