@@ -211,3 +211,40 @@ fn a_place_after_a_compass_word_is_where() {
     let e = code_sentence("The UN delivered food aid in eastern Congo.");
     assert!(has(&e, "UN", "Congo", "07"), "{e:?}");
 }
+
+#[test]
+fn coordinated_parties_of_an_agreement_are_each_others_partners() {
+    // "and the": an article may open the later conjunct of a coordinated subject.
+    let e = code_sentence("Chile and the Netherlands signed a fisheries pact on Monday.");
+    assert!(has(&e, "Chile", "Netherlands", "057"), "{e:?}");
+    assert!(has(&e, "Netherlands", "Chile", "057"), "{e:?}");
+    // Coordinated modifiers of a common noun subject; an agreement failed is between them.
+    let e = code_sentence("Greek and Turkish negotiators failed to reach an accord.");
+    assert!(has(&e, "Greek", "Turkish", "12"), "{e:?}");
+    assert!(!e.iter().any(|(_, t, _)| t.contains("accord")), "{e:?}");
+    // A party after "with" stays the other side.
+    let e = code_sentence("Peru and Bolivia signed trade agreements with Ecuador.");
+    assert!(has(&e, "Peru", "Ecuador", "057"), "{e:?}");
+}
+
+#[test]
+fn a_withdrawal_is_aimed_at_the_place_left() {
+    let e = code_sentence("Ghana withdrew its soldiers from Mali last week.");
+    assert!(has(&e, "Ghana", "Mali", "0874"), "{e:?}");
+    let e = code_sentence("The African Union pulled out peacekeepers from the Ogaden region.");
+    assert!(has(&e, "African Union", "Ogaden", "166"), "{e:?}");
+    // A target after "from ... with" is kept.
+    let e = code_sentence("Canada withdrew from the fishing agreement with Norway.");
+    assert!(!e.iter().any(|(_, t, _)| t.contains("agreement")), "{e:?}");
+}
+
+#[test]
+fn curfews_and_alerts_are_aimed_at_the_place_named() {
+    let e = code_sentence("Kenyan authorities imposed a curfew in parts of Mombasa.");
+    assert!(has(&e, "Kenyan authorities", "Mombasa", "1723"), "{e:?}");
+    let e = code_sentence("Greek troops remained on high alert in Thrace on Friday.");
+    assert!(has(&e, "troops", "Thrace", "152"), "{e:?}");
+    // Only a named place: "the south" is no target.
+    let e = code_sentence("The governor imposed a curfew in the south.");
+    assert!(!e.iter().any(|(_, t, _)| t.contains("south")), "{e:?}");
+}

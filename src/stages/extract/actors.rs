@@ -364,11 +364,17 @@ pub fn coordinated_right(d: &Doc, mut b: usize, end: usize) -> Vec<Ref> {
 pub fn coordinated_left(d: &Doc, mut a: usize, start: usize) -> Vec<Ref> {
     let mut out = Vec::new();
     while a > start + 1 {
-        let w = d.w(a - 1);
+        // "Canada and the United Kingdom": an article may open the later conjunct.
+        let j = if d.w(a - 1) == "the" && a > start + 2 && d.w(a - 2) == "and" {
+            a - 1
+        } else {
+            a
+        };
+        let w = d.w(j - 1);
         if !matches!(w, "and" | "," | "or") {
             break;
         }
-        let mut k = a - 1;
+        let mut k = j - 1;
         while k > start && matches!(d.w(k - 1), "," | "and" | "the") {
             k -= 1;
         }
@@ -461,7 +467,10 @@ pub fn subject_left(d: &Doc, v: usize, start: usize) -> Vec<Ref> {
         if k > start {
             if let Some((e, a, b)) = d.ent_at(k - 1) {
                 if b == k && d.code(e).is_some() {
-                    return vec![Ref { ent: e, a, b }];
+                    // "British and EU negotiators": coordinated modifiers.
+                    let mut v = coordinated_left(d, a, start);
+                    v.push(Ref { ent: e, a, b });
+                    return v;
                 }
             }
         }

@@ -509,6 +509,16 @@ pub fn place(d: &Doc, from: usize, end: usize) -> Option<(usize, usize)> {
     })
 }
 
+/// The phrase after token `from` naming what an act leaves or acts on, a place or thing
+/// with a name in it ("withdrew from the Golan Heights", "in parts of Kashmir"; not "in the
+/// north").
+pub fn named_place(d: &Doc, from: usize, end: usize) -> Option<(usize, usize)> {
+    phrase_at(d, from, end, true).0.filter(|&(a, b)| {
+        let start = d.sent_toks[d.toks[a].sent as usize].0;
+        (a..b).any(|k| d.toks[k].ent.is_some() || (d.toks[k].cap && k > start))
+    })
+}
+
 /// Codes of a stance toward something (approve, praise, criticise, condemn, accuse, reject):
 /// their object may be a thing ("rejected the referendum", "condemned the decision"), which
 /// then stands as the target when no participant is named.
@@ -632,6 +642,16 @@ impl Ctx<'_> {
                 targets.extend(np.map(|p| self::actor(d, p)));
             }
         }
+        // "A and B signed a trade deal", "failed to reach agreement", "restored ties": an
+        // agreement or tie of coordinated parties binds them to each other.
+        if targets.is_empty() && sources.len() >= 2 {
+            let from = h.inner.map_or(h.end, |(e, _)| e);
+            let end = self.object_end(m, from, b);
+            if mutual::object(d, from, end) {
+                targets.extend(sources.iter().cloned());
+                return;
+            }
+        }
         // A reciprocal verb ("A and B clashed") with one subject takes an object as any verb.
         if targets.is_empty() && line.def_target.is_none() && (!line.recip || sources.len() == 1) {
             let from = h.end.min(b);
@@ -641,7 +661,17 @@ impl Ctx<'_> {
                     .filter(|&(s, _)| !(s > h.end && is_locative(d.w(h.end))))
                     .map(|p| self::actor(d, p))
             };
-            let place = || place(d, h.end, oend).map(|p| self::actor(d, p));
+            // "imposed a curfew in parts of Kashmir": what follows a pattern's own
+            // locative preposition, place or not.
+            let place = || {
+                place(d, h.end, oend)
+                    .or_else(|| {
+                        let k = (h.end..oend)
+                            .find(|&k| line.target_preps.iter().any(|p| p == d.w(k)))?;
+                        named_place(d, k + 1, oend)
+                    })
+                    .map(|p| self::actor(d, p))
+            };
             let thing = || {
                 let (from, end) = match h.inner {
                     Some((e, _)) => (e, self.object_end(m, e, b)),
@@ -670,6 +700,7 @@ impl Ctx<'_> {
 }
 
 pub mod force;
+mod mutual;
 #[cfg(test)]
 mod tests;
 mod transfer;
