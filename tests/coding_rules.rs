@@ -248,3 +248,21 @@ fn curfews_and_alerts_are_aimed_at_the_place_named() {
     let e = code_sentence("The governor imposed a curfew in the south.");
     assert!(!e.iter().any(|(_, t, _)| t.contains("south")), "{e:?}");
 }
+
+#[test]
+fn agencies_calls_and_stray_quotes() {
+    // National agencies and international bodies are actors.
+    let e = code_sentence("USAID sent food aid to Haiti.");
+    assert!(has(&e, "USAID", "Haiti", "07"), "{e:?}");
+    let e = code_sentence("Mercosur criticised Venezuela on Friday.");
+    assert!(has(&e, "Mercosur", "Venezuela", "111"), "{e:?}");
+    // A telephone call with its purpose; "his counterpart" is another side.
+    let e = code_sentence("The Kenyan president called his Ugandan counterpart to discuss trade.");
+    assert!(has(&e, "Kenyan president", "Ugandan", "041"), "{e:?}");
+    // A straight quote between spaces after a dateline is a mangled dash, not a quotation.
+    let e =
+        code_sentence("NAIROBI (AP) \" Kenyan police arrested two Somali journalists on Monday.");
+    assert!(has(&e, "Kenyan police", "journalists", "173"), "{e:?}");
+    let e = code_sentence("\"Kenyan police arrested two Somali journalists,\" a witness said.");
+    assert!(!has(&e, "Kenyan police", "journalists", "173"), "{e:?}");
+}

@@ -412,7 +412,10 @@ pub fn object(d: &Doc, from: usize, end: usize, side: Side, allowed: &[String]) 
         if let Some(r) = actor_at(d, k) {
             let start = d.ent_toks[r.ent as usize].0.min(r.a);
             // "withdraw its troops": the subject's own forces are not the other side.
-            let own = start > 0 && matches!(d.w(start - 1), "its" | "their" | "his" | "her");
+            // "his Peruvian counterpart" is another side.
+            let own = start > 0
+                && matches!(d.w(start - 1), "its" | "their" | "his" | "her")
+                && !matches!(d.w(r.b), "counterpart" | "counterparts");
             if start >= from && !own && eligible(d, start, side, allowed) && !platform(d, r) {
                 let mut v = vec![r];
                 v.extend(coordinated_right(d, r.b, end));
