@@ -266,3 +266,16 @@ fn agencies_calls_and_stray_quotes() {
     let e = code_sentence("\"Kenyan police arrested two Somali journalists,\" a witness said.");
     assert!(!has(&e, "Kenyan police", "journalists", "173"), "{e:?}");
 }
+
+#[test]
+fn ending_a_strike_and_refusals_until_another_acts() {
+    // Calling off a labour strike eases dissent (082), not an attack.
+    let e = code_sentence("Teachers in Chile called off their strike on Tuesday.");
+    assert!(e.iter().any(|(_, _, c)| c == "082"), "{e:?}");
+    assert!(!e.iter().any(|(_, _, c)| c.starts_with("19")), "{e:?}");
+    // A refusal is aimed at the actor whose act would end it.
+    let e = code_sentence("Miners will not end the strike until Zambia raises wages.");
+    assert!(has(&e, "Miners", "Zambia", "1242"), "{e:?}");
+    let e = code_sentence("Norway will not lift the ban until Iceland changes its quotas.");
+    assert!(has(&e, "Norway", "Iceland", "124"), "{e:?}");
+}

@@ -161,6 +161,15 @@ impl<'a> Ctx<'a> {
                             }
                         }
                     }
+                    // "will not lift the embargo until Cuba reforms": a refusal is aimed at
+                    // the one whose act would end it.
+                    if let Some(k) = (t.is_empty() && h.code.starts_with("12"))
+                        .then(|| (h.end..b.min(h.end + 12)).find(|&k| d.w(k) == "until"))
+                        .flatten()
+                    {
+                        let cend = clause_end(d, k + 1, b).min(k + 6);
+                        t = object(d, k + 1, cend, Side::Target, &["until".to_string()]);
+                    }
                     if let (true, Some((e, l))) = (t.is_empty(), h.inner) {
                         // "agreed to send aid to Y": the governed action's other party.
                         let preps = &self.lx.lines[l as usize].target_preps;
