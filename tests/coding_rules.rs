@@ -279,3 +279,15 @@ fn ending_a_strike_and_refusals_until_another_acts() {
     let e = code_sentence("Norway will not lift the ban until Iceland changes its quotas.");
     assert!(has(&e, "Norway", "Iceland", "124"), "{e:?}");
 }
+
+#[test]
+fn a_verbal_attack_is_criticism() {
+    let e = code_sentence("Kenya's president launched a blistering attack on Uganda.");
+    assert!(has(&e, "president", "Uganda", "111"), "{e:?}");
+    assert!(!e.iter().any(|(_, _, c)| c.starts_with("19")), "{e:?}");
+    let e = code_sentence("A Kenyan senator launched a tirade against Uganda.");
+    assert!(has(&e, "senator", "Uganda", "111"), "{e:?}");
+    // An attack with no word of speech stays an attack.
+    let e = code_sentence("Rebels launched a fierce attack on the Ugandan army.");
+    assert!(has(&e, "Rebels", "army", "190"), "{e:?}");
+}
