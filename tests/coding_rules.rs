@@ -291,3 +291,11 @@ fn a_verbal_attack_is_criticism() {
     let e = code_sentence("Rebels launched a fierce attack on the Ugandan army.");
     assert!(has(&e, "Rebels", "army", "190"), "{e:?}");
 }
+
+#[test]
+fn a_pardon_is_yielding() {
+    let e = code_sentence("The Ghanaian president pardoned the former minister on Friday.");
+    assert!(has(&e, "president", "former minister", "080"), "{e:?}");
+    let e = code_sentence("Thousands commute to Nairobi every day.");
+    assert!(e.is_empty(), "{e:?}");
+}
