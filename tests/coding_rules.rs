@@ -299,3 +299,13 @@ fn a_pardon_is_yielding() {
     let e = code_sentence("Thousands commute to Nairobi every day.");
     assert!(e.is_empty(), "{e:?}");
 }
+
+#[test]
+fn suspended_supplies_and_deployed_peacekeepers() {
+    let e = code_sentence("Canada suspended food supplies to Sudan.");
+    assert!(has(&e, "Canada", "Sudan", "162"), "{e:?}");
+    let e = code_sentence(
+        "Ghana announced the deployment of 300 troops to Mali on a peacekeeping mission.",
+    );
+    assert!(has(&e, "Ghana", "Mali", "074"), "{e:?}");
+}
