@@ -274,3 +274,101 @@ fn a_date_at_the_end_of_a_long_clause_dates_its_event() {
         .unwrap_or_else(|| panic!("no Kenya -> Tanzania event:\n{}", show(&x)));
     assert_eq!(e.date.as_deref(), Some("2022"), "{}", show(&x));
 }
+
+#[test]
+fn coordinated_parties_of_an_agreement_are_each_others_partners() {
+    // "and the": an article may open the later conjunct of a coordinated subject.
+    let e = code_sentence("Chile and the Netherlands signed a fisheries pact on Monday.");
+    assert!(has(&e, "Chile", "Netherlands", "057"), "{e:?}");
+    assert!(has(&e, "Netherlands", "Chile", "057"), "{e:?}");
+    // Coordinated modifiers of a common noun subject; an agreement failed is between them.
+    let e = code_sentence("Greek and Turkish negotiators failed to reach an accord.");
+    assert!(has(&e, "Greek", "Turkish", "12"), "{e:?}");
+    assert!(!e.iter().any(|(_, t, _)| t.contains("accord")), "{e:?}");
+    // A party after "with" stays the other side.
+    let e = code_sentence("Peru and Bolivia signed trade agreements with Ecuador.");
+    assert!(has(&e, "Peru", "Ecuador", "057"), "{e:?}");
+}
+
+#[test]
+fn a_withdrawal_is_aimed_at_the_place_left() {
+    let e = code_sentence("Ghana withdrew its soldiers from Mali last week.");
+    assert!(has(&e, "Ghana", "Mali", "0874"), "{e:?}");
+    let e = code_sentence("The African Union pulled out peacekeepers from the Ogaden region.");
+    assert!(has(&e, "African Union", "Ogaden", "166"), "{e:?}");
+    // A target after "from ... with" is kept.
+    let e = code_sentence("Canada withdrew from the fishing agreement with Norway.");
+    assert!(!e.iter().any(|(_, t, _)| t.contains("agreement")), "{e:?}");
+}
+
+#[test]
+fn curfews_and_alerts_are_aimed_at_the_place_named() {
+    let e = code_sentence("Kenyan authorities imposed a curfew in parts of Mombasa.");
+    assert!(has(&e, "Kenyan authorities", "Mombasa", "1723"), "{e:?}");
+    let e = code_sentence("Greek troops remained on high alert in Thrace on Friday.");
+    assert!(has(&e, "troops", "Thrace", "152"), "{e:?}");
+    // Only a named place: "the south" is no target.
+    let e = code_sentence("The governor imposed a curfew in the south.");
+    assert!(!e.iter().any(|(_, t, _)| t.contains("south")), "{e:?}");
+}
+
+#[test]
+fn agencies_calls_and_stray_quotes() {
+    // National agencies and international bodies are actors.
+    let e = code_sentence("USAID sent food aid to Haiti.");
+    assert!(has(&e, "USAID", "Haiti", "07"), "{e:?}");
+    let e = code_sentence("Mercosur criticised Venezuela on Friday.");
+    assert!(has(&e, "Mercosur", "Venezuela", "111"), "{e:?}");
+    // A telephone call with its purpose; "his counterpart" is another side.
+    let e = code_sentence("The Kenyan president called his Ugandan counterpart to discuss trade.");
+    assert!(has(&e, "Kenyan president", "Ugandan", "041"), "{e:?}");
+    // A straight quote between spaces after a dateline is a mangled dash, not a quotation.
+    let e =
+        code_sentence("NAIROBI (AP) \" Kenyan police arrested two Somali journalists on Monday.");
+    assert!(has(&e, "Kenyan police", "journalists", "173"), "{e:?}");
+    let e = code_sentence("\"Kenyan police arrested two Somali journalists,\" a witness said.");
+    assert!(!has(&e, "Kenyan police", "journalists", "173"), "{e:?}");
+}
+
+#[test]
+fn ending_a_strike_and_refusals_until_another_acts() {
+    // Calling off a labour strike eases dissent (082), not an attack.
+    let e = code_sentence("Teachers in Chile called off their strike on Tuesday.");
+    assert!(e.iter().any(|(_, _, c)| c == "082"), "{e:?}");
+    assert!(!e.iter().any(|(_, _, c)| c.starts_with("19")), "{e:?}");
+    // A refusal is aimed at the actor whose act would end it.
+    let e = code_sentence("Miners will not end the strike until Zambia raises wages.");
+    assert!(has(&e, "Miners", "Zambia", "1242"), "{e:?}");
+    let e = code_sentence("Norway will not lift the ban until Iceland changes its quotas.");
+    assert!(has(&e, "Norway", "Iceland", "124"), "{e:?}");
+}
+
+#[test]
+fn a_verbal_attack_is_criticism() {
+    let e = code_sentence("Kenya's president launched a blistering attack on Uganda.");
+    assert!(has(&e, "president", "Uganda", "111"), "{e:?}");
+    assert!(!e.iter().any(|(_, _, c)| c.starts_with("19")), "{e:?}");
+    let e = code_sentence("A Kenyan senator launched a tirade against Uganda.");
+    assert!(has(&e, "senator", "Uganda", "111"), "{e:?}");
+    // An attack with no word of speech stays an attack.
+    let e = code_sentence("Rebels launched a fierce attack on the Ugandan army.");
+    assert!(has(&e, "Rebels", "army", "190"), "{e:?}");
+}
+
+#[test]
+fn a_pardon_is_yielding() {
+    let e = code_sentence("The Ghanaian president pardoned the former minister on Friday.");
+    assert!(has(&e, "president", "former minister", "080"), "{e:?}");
+    let e = code_sentence("Thousands commute to Nairobi every day.");
+    assert!(e.is_empty(), "{e:?}");
+}
+
+#[test]
+fn suspended_supplies_and_deployed_peacekeepers() {
+    let e = code_sentence("Canada suspended food supplies to Sudan.");
+    assert!(has(&e, "Canada", "Sudan", "162"), "{e:?}");
+    let e = code_sentence(
+        "Ghana announced the deployment of 300 troops to Mali on a peacekeeping mission.",
+    );
+    assert!(has(&e, "Ghana", "Mali", "074"), "{e:?}");
+}

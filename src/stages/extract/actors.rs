@@ -364,11 +364,17 @@ pub fn coordinated_right(d: &Doc, mut b: usize, end: usize) -> Vec<Ref> {
 pub fn coordinated_left(d: &Doc, mut a: usize, start: usize) -> Vec<Ref> {
     let mut out = Vec::new();
     while a > start + 1 {
-        let w = d.w(a - 1);
+        // "Canada and the United Kingdom": an article may open the later conjunct.
+        let j = if d.w(a - 1) == "the" && a > start + 2 && d.w(a - 2) == "and" {
+            a - 1
+        } else {
+            a
+        };
+        let w = d.w(j - 1);
         if !matches!(w, "and" | "," | "or") {
             break;
         }
-        let mut k = a - 1;
+        let mut k = j - 1;
         while k > start && matches!(d.w(k - 1), "," | "and" | "the") {
             k -= 1;
         }
@@ -406,7 +412,10 @@ pub fn object(d: &Doc, from: usize, end: usize, side: Side, allowed: &[String]) 
         if let Some(r) = actor_at(d, k) {
             let start = d.ent_toks[r.ent as usize].0.min(r.a);
             // "withdraw its troops": the subject's own forces are not the other side.
-            let own = start > 0 && matches!(d.w(start - 1), "its" | "their" | "his" | "her");
+            // "his Peruvian counterpart" is another side.
+            let own = start > 0
+                && matches!(d.w(start - 1), "its" | "their" | "his" | "her")
+                && !matches!(d.w(r.b), "counterpart" | "counterparts");
             if start >= from && !own && eligible(d, start, side, allowed) && !platform(d, r) {
                 let mut v = vec![r];
                 v.extend(coordinated_right(d, r.b, end));
@@ -461,7 +470,10 @@ pub fn subject_left(d: &Doc, v: usize, start: usize) -> Vec<Ref> {
         if k > start {
             if let Some((e, a, b)) = d.ent_at(k - 1) {
                 if b == k && d.code(e).is_some() {
-                    return vec![Ref { ent: e, a, b }];
+                    // "British and EU negotiators": coordinated modifiers.
+                    let mut v = coordinated_left(d, a, start);
+                    v.push(Ref { ent: e, a, b });
+                    return v;
                 }
             }
         }

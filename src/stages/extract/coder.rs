@@ -391,13 +391,23 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
 }
 
 /// Tokens of `a..b` inside quotation marks (straight quotes pair up within the sentence).
+/// An unpaired straight quote standing alone between spaces ("CAIRO (AP) \" Police said")
+/// is a mangled dash, not a quotation mark.
 fn quoted_tokens(d: &Doc, a: usize, b: usize) -> Vec<usize> {
     let mut out = Vec::new();
     let (mut curly, mut straight) = (0i32, false);
+    let unpaired = (a..b).filter(|&k| d.w(k) == "\"").count() % 2 == 1;
+    let spaced = |k: usize| {
+        let t = &d.toks[k];
+        let before = d.text[..t.s].chars().next_back();
+        let after = d.text[t.e..].chars().next();
+        before.is_some_and(char::is_whitespace) && after.is_some_and(char::is_whitespace)
+    };
     for k in a..b {
         match d.w(k) {
             "\u{201C}" | "\u{00AB}" => curly += 1,
             "\u{201D}" | "\u{00BB}" => curly = (curly - 1).max(0),
+            "\"" if unpaired && spaced(k) => {}
             "\"" => straight = !straight,
             _ => {
                 if curly > 0 || straight {

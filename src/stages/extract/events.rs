@@ -114,6 +114,12 @@ pub struct Ctx<'a> {
     pub article_id: &'a str,
 }
 
+/// Codes of a withdrawal of forces or staff (retreat 0874, withdrawing peacekeepers,
+/// observers or aid agencies 166x), whose other side is the place left.
+fn withdrawal(code: &str) -> bool {
+    code == "0874" || code.starts_with("166")
+}
+
 /// Root classes whose events are statements, so a sentence's speaker can be their source.
 fn verbal_root(code: &str) -> bool {
     matches!(
@@ -130,6 +136,7 @@ impl<'a> Ctx<'a> {
         let mut out: Vec<Event> = Vec::new();
         for h in m.hits.iter().filter(|h| !h.consumed && !h.negated) {
             let line = &self.lx.lines[h.line as usize];
+            let mut left = None;
             let (mut srcs, tgt_refs): (Vec<Ref>, Vec<Ref>) = if h.verbal {
                 let oend = self.object_end(m, h.end, b);
                 if h.passive {
@@ -140,6 +147,29 @@ impl<'a> Ctx<'a> {
                     (agent, self.subject(m, h.tok, a, 0))
                 } else {
                     let mut t = object(d, h.end, oend, Side::Target, &line.target_preps);
+                    // "withdrew peacekeepers from the Golan Heights": the forces withdrawn are
+                    // the source's own; the other side is what they leave.
+                    if let Some(k) = withdrawal(&h.code)
+                        .then(|| (h.end..oend).find(|&k| d.w(k) == "from"))
+                        .flatten()
+                    {
+                        // Not "withdrew from the deal with Iran": a target after "from" stays.
+                        if t.first().is_none_or(|r| r.a < k) {
+                            t = object(d, k + 1, oend, Side::Target, &["from".to_string()]);
+                            if t.is_empty() {
+                                left = phrases::named_place(d, k + 1, oend);
+                            }
+                        }
+                    }
+                    // "will not lift the embargo until Cuba reforms": a refusal is aimed at
+                    // the one whose act would end it.
+                    if let Some(k) = (t.is_empty() && h.code.starts_with("12"))
+                        .then(|| (h.end..b.min(h.end + 12)).find(|&k| d.w(k) == "until"))
+                        .flatten()
+                    {
+                        let cend = clause_end(d, k + 1, b).min(k + 6);
+                        t = object(d, k + 1, cend, Side::Target, &["until".to_string()]);
+                    }
                     if let (true, Some((e, l))) = (t.is_empty(), h.inner) {
                         // "agreed to send aid to Y": the governed action's other party.
                         let preps = &self.lx.lines[l as usize].target_preps;
@@ -159,6 +189,10 @@ impl<'a> Ctx<'a> {
             }
             let mut sources: Vec<Actor> = srcs.iter().map(|r| actor(d, *r)).collect();
             let mut targets: Vec<Actor> = tgt_refs.iter().map(|r| actor(d, *r)).collect();
+            targets.extend(
+                left.filter(|_| targets.is_empty())
+                    .map(|p| phrases::actor(d, p)),
+            );
             if h.verbal {
                 self.phrase_actors(m, h, a, b, &mut sources, &mut targets);
             } else if sources.is_empty() && line.def_source.is_none() {

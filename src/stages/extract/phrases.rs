@@ -498,28 +498,6 @@ fn phrase_at(d: &Doc, from: usize, end: usize, thing: bool) -> (Option<(usize, u
     )
 }
 
-/// The first place named after a locative or directional preposition in `from..end` ("set up
-/// field hospitals in Louisiana", "fired rockets into Israel"): the last resort for the
-/// other side of an action no participant is named for.
-pub fn place(d: &Doc, from: usize, end: usize) -> Option<(usize, usize)> {
-    (from..end).find_map(|k| {
-        let (e, a, b) = d.ent_at(k)?;
-        let ent = &d.ents[e as usize];
-        // "in eastern Lebanon": a compass word may stand between.
-        let p = match a {
-            2.. if d.w(a - 1).ends_with("ern") => a - 1,
-            _ => a,
-        };
-        let prep = p > 0
-            && matches!(
-                d.w(p - 1),
-                "in" | "at" | "into" | "to" | "across" | "inside" | "over"
-            );
-        (a == k && prep && ent.country.is_some() && ent.kind != EntityKind::Region && b <= end)
-            .then_some((a, b))
-    })
-}
-
 /// The actor a noun phrase stands for: code `---`, or the country one of its words names.
 pub fn actor(d: &Doc, (a, b): (usize, usize)) -> Actor {
     let mut a = a;
@@ -630,6 +608,16 @@ impl Ctx<'_> {
                 targets.extend(np.map(|p| self::actor(d, p)));
             }
         }
+        // "A and B signed a trade deal", "failed to reach agreement", "restored ties": an
+        // agreement or tie of coordinated parties binds them to each other.
+        if targets.is_empty() && sources.len() >= 2 {
+            let from = h.inner.map_or(h.end, |(e, _)| e);
+            let end = self.object_end(m, from, b);
+            if mutual::object(d, from, end) {
+                targets.extend(sources.iter().cloned());
+                return;
+            }
+        }
         // A reciprocal verb ("A and B clashed") with one subject takes an object as any verb.
         if targets.is_empty() && line.def_target.is_none() && (!line.recip || sources.len() == 1) {
             let from = h.end.min(b);
@@ -639,10 +627,17 @@ impl Ctx<'_> {
                     .filter(|&(s, _)| !(s > h.end && is_locative(d.w(h.end))))
                     .map(|p| self::actor(d, p))
             };
+            // "imposed a curfew in parts of Kashmir": what follows a pattern's own
+            // locative preposition, place or not.
             let place = || {
                 place_directed(&h.code)
                     .then(|| place(d, h.end, oend))
                     .flatten()
+                    .or_else(|| {
+                        let k = (h.end..oend)
+                            .find(|&k| line.target_preps.iter().any(|p| p == d.w(k)))?;
+                        named_place(d, k + 1, oend)
+                    })
                     .map(|p| self::actor(d, p))
             };
             let thing = || {
@@ -673,6 +668,9 @@ impl Ctx<'_> {
 }
 
 pub mod force;
+mod mutual;
+mod places;
+pub use places::{named_place, place};
 #[cfg(test)]
 mod tests;
 mod transfer;
