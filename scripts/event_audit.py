@@ -12,6 +12,11 @@ printed too; with --markdown a table skeleton to fill in with the verdicts is pr
 
     python3 scripts/event_audit.py ../shared/corpora/reuters21578-train.jsonl --sample 100 --seed 1
     python3 scripts/event_audit.py ../shared/corpora/reuters21578-train.jsonl --sample 100 --seed 1 --markdown
+
+A later build against the judged sample (which of the judged events it still codes, and how many
+of those were right), with the audited build at hand:
+
+    python3 scripts/event_audit.py ../shared/corpora/reuters21578-train.jsonl --recheck AUDITED_BINARY
 """
 
 import argparse
@@ -71,6 +76,32 @@ def excerpt(event, width):
     return ("..." if start > 0 else "") + cut + ("..." if start + width < len(s) else "")
 
 
+def draw(articles, n, seed):
+    """Every event, in a fixed order, and `n` of them drawn with `seed`."""
+    events = [(a, e) for a in articles for e in a.get("events", [])]
+    events.sort(key=lambda ae: (id_key(ae[0]["id"]), ae[1]["evidence"]["sentence_index"],
+                                ae[1]["event_id"]))
+    return events, random.Random(seed).sample(events, min(n, len(events)))
+
+
+def recheck(args):
+    """The judged sample against another build: which judged events it still codes (same event
+    id: same article, sentence, participants and code) and how many of those were right."""
+    verdicts = {}
+    for line in open(args.judged, encoding="utf-8"):
+        m = re.match(r"\| (\d+) \|.*\| (RIGHT|WRONG[^|]*) \|", line)
+        if m:
+            verdicts[int(m.group(1))] = m.group(2).strip()
+    _, sample = draw(run(args.recheck, args.corpus), args.sample, args.seed)
+    now = {e["event_id"] for a in run(args.binary, args.corpus) for e in a.get("events", [])}
+    kept = [i for i, (_, e) in enumerate(sample, 1) if e["event_id"] in now]
+    right = [i for i in kept if verdicts.get(i) == "RIGHT"]
+    dropped_right = [i for i in range(1, len(sample) + 1) if i not in kept and verdicts.get(i) == "RIGHT"]
+    print(f"judged {len(verdicts)}; still coded {len(kept)}, of them right {len(right)} "
+          f"({len(right) / max(len(kept), 1):.2f}); no longer coded {len(sample) - len(kept)}, "
+          f"of them right {len(dropped_right)} {dropped_right}; events now {len(now)}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("corpus")
@@ -83,16 +114,19 @@ def main():
                     help="print a markdown table skeleton for the verdicts")
     ap.add_argument("--excerpt", type=int, default=140,
                     help="characters of the sentence kept in the markdown table")
+    ap.add_argument("--recheck", metavar="AUDITED_BINARY",
+                    help="draw the sample from the build that was judged (the verdicts are read from "
+                         "--judged) and report which judged events --binary still codes")
+    ap.add_argument("--judged", default="docs/event-audit.md")
     args = ap.parse_args()
 
+    if args.recheck:
+        recheck(args)
+        return
     articles = run(args.binary, args.corpus)
-    events = [(a, e) for a in articles for e in a.get("events", [])]
-    events.sort(key=lambda ae: (id_key(ae[0]["id"]), ae[1]["evidence"]["sentence_index"],
-                                ae[1]["event_id"]))
+    events, sample = draw(articles, args.sample, args.seed)
     with_events = sum(1 for a in articles if a.get("events"))
     hypothetical = sum(1 for _, e in events if e["hypothetical"])
-    rng = random.Random(args.seed)
-    sample = rng.sample(events, min(args.sample, len(events)))
 
     if args.markdown:
         print(f"Corpus `{args.corpus}`: {len(articles)} articles, {with_events} with events, "
