@@ -116,7 +116,7 @@ pub struct Transactions {
     /// The periodic commit's thread: librdkafka's commit blocks until the
     /// transaction's records are acknowledged and its markers written,
     /// which the consumer thread must not wait for.
-    committer: Mutex<mpsc::Sender<Job>>,
+    committer: mpsc::Sender<Job>,
     /// The commit under way there, if any (one at a time).
     committing: Mutex<Option<Committing>>,
     /// A commit never returned: nothing more is published or committed.
@@ -195,7 +195,7 @@ impl Transactions {
                 open: true,
                 active: 0,
             }),
-            committer: Mutex::new(jobs),
+            committer: jobs,
             committing: Mutex::new(None),
             stuck: AtomicBool::new(false),
             rewind,
@@ -269,7 +269,7 @@ impl Transactions {
                         since: Instant::now(),
                     });
                     // A closed queue (the thread gone) shows when collected.
-                    let _ = self.committer.lock().unwrap().send(job);
+                    let _ = self.committer.send(job);
                     return true;
                 }
                 forget(shared, revoked);
@@ -352,8 +352,8 @@ impl Transactions {
     fn stall(&self, committing: &mut Option<Committing>, shared: &Shared) -> bool {
         let waited = committing.take().map_or(0, |c| c.since.elapsed().as_secs());
         self.stuck.store(true, Ordering::SeqCst);
-        counter!(names::TRANSACTION_FATAL_ERRORS, "cause" => "fatal").increment(1);
-        shared.fail(format!("exactly-once: fatal transaction error, the producer is unusable: a commit has not returned for {waited} s (is the broker reachable?); stopping so that a restart resumes from the committed offsets"));
+        let why = format!("a commit has not returned for {waited} s (is the broker reachable?); stopping so that a restart resumes from the committed offsets");
+        self.report_fatal(shared, Failure::Fatal(why, false));
         true
     }
 
@@ -451,6 +451,11 @@ impl Transactions {
 
     fn fatal(&self, turn: &mut Turn, shared: &Shared, f: Failure) {
         turn.open = false;
+        self.report_fatal(shared, f);
+    }
+
+    /// Counts a fatal failure and stops the instance with a message naming it.
+    fn report_fatal(&self, shared: &Shared, f: Failure) {
         let (why, fenced) = match f {
             Failure::Fatal(why, fenced) => (why, fenced),
             Failure::Abort(why) => (why, false),
