@@ -10,8 +10,14 @@
 //! articles sent, seen, and the latency quantiles of those seen (a duplicate
 //! dropped by dedup has no article record and is not seen).
 //!
+//! WARMUP (default 0) leading articles are sent at the same rate but left
+//! out of the quantiles: the first seconds after a broker and the pipeline
+//! start (the broker's JVM compiling its hot paths, the first transactions
+//! registering their partitions) build a backlog that says nothing of the
+//! steady state; the JSON line gives the quantiles of the warm-up too.
+//!
 //! Run (a broker and `newsflow run` on it already up):
-//! `cargo run --release --example visible_latency -- BROKERS FILE RATE [COUNT]`
+//! `cargo run --release --example visible_latency -- BROKERS FILE RATE [COUNT [WARMUP]]`
 //! Results: docs/benchmarks.md ("Delivery modes").
 
 use rdkafka::config::ClientConfig;
@@ -31,7 +37,7 @@ fn main() -> anyhow::Result<()> {
     let [brokers, file, rate] = [0, 1, 2].map(|i| args.get(i).cloned().unwrap_or_default());
     let rate: f64 = rate
         .parse()
-        .map_err(|_| anyhow::anyhow!("usage: BROKERS FILE RATE [COUNT]"))?;
+        .map_err(|_| anyhow::anyhow!("usage: BROKERS FILE RATE [COUNT [WARMUP]]"))?;
     let lines: Vec<serde_json::Value> = std::io::BufReader::new(std::fs::File::open(&file)?)
         .lines()
         .map(|l| Ok(serde_json::from_str(&l?)?))
@@ -40,6 +46,7 @@ fn main() -> anyhow::Result<()> {
         .get(3)
         .map_or(Ok(lines.len()), |c| c.parse())?
         .min(lines.len());
+    let warmup: usize = args.get(4).map_or(Ok(0), |w| w.parse())?;
     let prefix = format!("lat{}", std::process::id());
 
     // The reader starts at the end of every partition before anything is sent.
@@ -98,6 +105,7 @@ fn main() -> anyhow::Result<()> {
     };
 
     let mut latencies_ms: Vec<f64> = Vec::with_capacity(count);
+    let mut warmup_ms: Vec<f64> = Vec::with_capacity(warmup);
     let mut last_seen = Instant::now();
     loop {
         match consumer.poll(Duration::from_millis(100)) {
@@ -116,14 +124,19 @@ fn main() -> anyhow::Result<()> {
                     continue;
                 };
                 if let Some(Some(t)) = sent.lock().unwrap().get(i) {
-                    latencies_ms.push(seen.duration_since(*t).as_secs_f64() * 1000.0);
+                    let ms = seen.duration_since(*t).as_secs_f64() * 1000.0;
+                    if i < warmup {
+                        warmup_ms.push(ms);
+                    } else {
+                        latencies_ms.push(ms);
+                    }
                     last_seen = seen;
                 }
             }
             Some(Err(e)) => eprintln!("reader: {e}"),
             None => {}
         }
-        if latencies_ms.len() == count
+        if latencies_ms.len() + warmup_ms.len() == count
             || (sender.is_finished() && last_seen.elapsed() > Duration::from_secs(15))
         {
             break;
@@ -133,16 +146,18 @@ fn main() -> anyhow::Result<()> {
         .join()
         .map_err(|_| anyhow::anyhow!("the sender panicked"))??;
     latencies_ms.sort_by(f64::total_cmp);
-    let q = |f: f64| {
-        latencies_ms
-            .get(((latencies_ms.len() as f64 * f).ceil() as usize).saturating_sub(1))
+    warmup_ms.sort_by(f64::total_cmp);
+    let q = |v: &[f64], f: f64| {
+        v.get(((v.len() as f64 * f).ceil() as usize).saturating_sub(1))
             .map_or(0.0, |v| (v * 10.0).round() / 10.0)
     };
     println!(
         "{}",
         serde_json::json!({
-            "sent": count, "seen": latencies_ms.len(), "rate": rate,
-            "p50_ms": q(0.50), "p99_ms": q(0.99), "max_ms": q(1.0),
+            "sent": count, "warmup": warmup.min(count), "seen": latencies_ms.len(), "rate": rate,
+            "p50_ms": q(&latencies_ms, 0.50), "p99_ms": q(&latencies_ms, 0.99),
+            "max_ms": q(&latencies_ms, 1.0),
+            "warmup_p50_ms": q(&warmup_ms, 0.50), "warmup_p99_ms": q(&warmup_ms, 0.99),
         })
     );
     Ok(())

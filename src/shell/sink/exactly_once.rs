@@ -253,6 +253,14 @@ impl Transactions {
                 && self.slots[a].enqueued.load(Ordering::SeqCst) == 0;
             if !idle {
                 if abort.is_none() && periodic {
+                    // Every record of the ending transaction reaches the log
+                    // before any of the next one (a millisecond or a few,
+                    // the gate held): a read_committed reader sees a
+                    // partition up to its first open transaction, so a
+                    // record of the ending one written after a record of the
+                    // next would stay hidden until the next one commits too,
+                    // and so on, an interval at a time.
+                    settle(&self.slots[a].out.producer, SWITCH_SETTLE_LIMIT);
                     turn.active = 1 - a;
                     drop(turn);
                     let (done, rx) = mpsc::sync_channel(1);
@@ -482,7 +490,28 @@ fn commit(
             meta.ok_or_else(|| Failure::Abort("the consumer has no group metadata".into()))?;
         retrying(|| producer.send_offsets_to_transaction(tpl, meta, timeout))?;
     }
+    settle(producer, timeout);
     retrying(|| producer.commit_transaction(timeout))
+}
+
+/// How long a switch of producers waits at most for the ending
+/// transaction's records to be acknowledged. Past it the switch goes on:
+/// the records are safe either way, only their visibility may wait longer.
+const SWITCH_SETTLE_LIMIT: Duration = Duration::from_secs(1);
+
+/// Waits, in steps of a millisecond and at most `timeout`, until every
+/// message of `producer` is acknowledged and its report served.
+/// rust-rdkafka's `commit_transaction` flushes first, and its flush, finding
+/// anything unacknowledged, polls for a whole 100 ms slice however soon the
+/// last acknowledgement comes (the producer's own thread serves the reports
+/// meanwhile): a commit that found one message on the wire took 100 ms
+/// more. Past this wait its flush finds nothing and returns at once; if the
+/// wait ran out, the commit's flush keeps waiting and reports the timeout.
+fn settle(producer: &FutureProducer, timeout: Duration) {
+    let deadline = Instant::now() + timeout;
+    while producer.in_flight_count() > 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(1));
+    }
 }
 
 impl Slot {
