@@ -372,3 +372,26 @@ fn suspended_supplies_and_deployed_peacekeepers() {
     );
     assert!(has(&e, "Ghana", "Mali", "074"), "{e:?}");
 }
+
+#[test]
+fn people_sent_are_the_senders_own() {
+    let e = code_sentence("Kenya agreed to send troops to Haiti next month.");
+    assert!(has(&e, "Kenya", "Haiti", "033"), "{e:?}");
+    let e = code_sentence("Rwanda deployed 500 soldiers to Mozambique.");
+    assert!(has(&e, "Rwanda", "Mozambique", "15"), "{e:?}");
+    assert!(!has(&e, "", "soldiers", ""), "{e:?}");
+    // Those an act of force hits are not sent anywhere.
+    let e = code_sentence("Ugandan police arrested dozens of protesters in Kampala.");
+    assert!(has(&e, "police", "protesters", "173"), "{e:?}");
+}
+
+#[test]
+fn a_present_tense_lead_after_a_name_is_a_verb() {
+    let e = code_sentence("Belarus releases dozens of jailed journalists.");
+    assert!(has(&e, "Belarus", "journalists", "08"), "{e:?}");
+    let e = code_sentence("Turkey strikes the Kurdish militia in northern Syria.");
+    assert!(has(&e, "Turkey", "Kurdish", "19"), "{e:?}");
+    // A preposition after it: the noun of a compound.
+    let e = code_sentence("Turkey strikes on the Kurdish militia continued.");
+    assert!(has(&e, "Turkey", "Kurdish", "19"), "{e:?}");
+}

@@ -35,6 +35,13 @@ pub fn state_act(code: &str) -> bool {
     matches!(code.get(..2), Some("17" | "08"))
 }
 
+/// Codes of acts that send people somewhere: aid (07: troops, doctors, observers), force
+/// posture (15: deploy, mobilize) and intents to do either (0332, 0333, 0334). The people
+/// sent are the source's own; the other side is where they go.
+pub fn sending(code: &str) -> bool {
+    code.starts_with("07") || code.starts_with("15") || matches!(code, "0332" | "0333" | "0334")
+}
+
 /// The PLOVER reading of a CAMEO code: event type (AGREE, ASSAULT ...), mode (may be empty)
 /// and contexts (may be empty).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -73,6 +73,9 @@ pub fn is_quote(w: &str) -> bool {
 /// is tagged; otherwise (and for "-ing" forms) the context decides. `has_noun`: the same form
 /// is also a lexicon noun ("attacks", "protests"), so the context must show a verb.
 fn verb_use(d: &Doc, i: usize, form: Form, start: usize, has_noun: bool) -> bool {
+    if form == Form::Third && headline_present(d, i, start) {
+        return true;
+    }
     // The tagger decides for finite verbs and participles; a gerund after a noun ("artillery
     // shelling") is the event noun the rules below keep it as, which the tagger often misses.
     if let Some(t) = d.tag_of(i) {
@@ -175,6 +178,26 @@ fn verb_use(d: &Doc, i: usize, form: Form, start: usize, has_noun: bool) -> bool
         return next_is_object(d, i + 1);
     }
     false
+}
+
+/// "Venezuela releases dozens of activists", "Israel strikes the camp": an -s form right after
+/// a named actor that opens the sentence, with an object or a quantity after it, is the
+/// sentence's verb in the present of headlines and leads. The tagger reads a name before a
+/// plural as a noun compound ("Venezuela releases"), which it is only when a preposition or
+/// nothing object-like follows ("US strikes on Iran").
+fn headline_present(d: &Doc, i: usize, start: usize) -> bool {
+    let Some((_, a, b)) = i.checked_sub(1).and_then(|p| d.ent_at(p)) else {
+        return false;
+    };
+    let opens = a == start || (a == start + 1 && d.w(start) == "the");
+    opens
+        && b == i
+        && (next_is_object(d, i + 1)
+            || d.toks.get(i + 1).is_some_and(|t| t.kind == Kind::Num)
+            || matches!(
+                d.w(i + 1),
+                "dozens" | "hundreds" | "thousands" | "scores" | "millions" | "several"
+            ))
 }
 
 /// An object-like word follows: an actor, a determiner, an object pronoun.

@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::entities::{Entity, Gazetteer};
 
 use super::actors::{actor, object, Actor, Ref, Side};
-use super::cameo::{CameoTable, Plover};
+use super::cameo::{sending, CameoTable, Plover};
 use super::casualties::Casualty;
 use super::coder::{clause_end, Hit, Matches};
 use super::collapse::same_actor;
@@ -120,6 +120,11 @@ fn withdrawal(code: &str) -> bool {
     code == "0874" || code.starts_with("166")
 }
 
+/// Prepositions naming where something sent goes.
+fn is_destination(w: &str) -> bool {
+    matches!(w, "to" | "into" | "in")
+}
+
 /// Root classes whose events are statements, so a sentence's speaker can be their source.
 fn verbal_root(code: &str) -> bool {
     matches!(
@@ -147,6 +152,17 @@ impl<'a> Ctx<'a> {
                     (agent, self.subject(m, h.tok, a, 0))
                 } else {
                     let mut t = object(d, h.end, oend, Side::Target, &line.target_preps);
+                    // "sent troops to Afghanistan": plain people sent are the source's own.
+                    if let Some(k) = t
+                        .first()
+                        .filter(|r| sending(&h.code) && (r.a..r.b).all(|j| !d.toks[j].cap))
+                        .and_then(|r| (r.b..oend.min(r.b + 3)).find(|&j| is_destination(d.w(j))))
+                    {
+                        t = object(d, k + 1, oend, Side::Target, &[d.w(k).to_string()]);
+                        if t.is_empty() {
+                            left = phrases::named_place(d, k + 1, oend);
+                        }
+                    }
                     // "withdrew peacekeepers from the Golan Heights": the forces withdrawn are
                     // the source's own; the other side is what they leave.
                     if let Some(k) = withdrawal(&h.code)
@@ -226,7 +242,7 @@ impl<'a> Ctx<'a> {
                     clause_end(d, from, b).min(from + 10)
                 };
                 if !(h.verbal && h.passive) {
-                    targets.extend(self.group_noun(from, end, a, b, sources.first()));
+                    targets.extend(self.group_noun(&h.code, from, end, a, b, sources.first()));
                 }
                 if targets.is_empty() && line.def_target.is_none() && !h.verbal {
                     // "the attacks on Blackburn": a noun event's phrase target needs its preposition.

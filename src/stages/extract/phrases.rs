@@ -621,7 +621,7 @@ impl Ctx<'_> {
         // A reciprocal verb ("A and B clashed") with one subject takes an object as any verb.
         if targets.is_empty() && line.def_target.is_none() && (!line.recip || sources.len() == 1) {
             let from = h.end.min(b);
-            let group = self.group_noun(from, oend, a, b, sources.first());
+            let group = self.group_noun(&h.code, from, oend, a, b, sources.first());
             let np = || {
                 right(d, h.end, oend)
                     .filter(|&(s, _)| !(s > h.end && is_locative(d.w(h.end))))

@@ -4,6 +4,7 @@
 //! noun's country and role), and the speaker of a statement.
 
 use crate::entities::EntityKind;
+use crate::stages::extract::cameo::sending;
 
 use crate::stages::extract::actors::{
     self, according_to, coordinated_left, object, subject_left, Actor, Ref, Side,
@@ -310,9 +311,12 @@ impl<'a> Ctx<'a> {
 
     /// A plain group noun in the object ("arrested dozens of protesters", "killing 21
     /// people") when no dictionary actor is there: the role of the noun, in the country of
-    /// the sentence's place, else of the article, else of the source.
+    /// the sentence's place, else of the article, else of the source. Not what an act of
+    /// sending moves ("sent troops to Afghanistan", "will deploy 200 soldiers in Mali"): those
+    /// are the source's own people, the other side is where they go.
     pub(in crate::stages::extract) fn group_noun(
         &self,
+        code: &str,
         from: usize,
         end: usize,
         a: usize,
@@ -332,6 +336,9 @@ impl<'a> Ctx<'a> {
             }
             group_role(d.w(k)).map(|r| (k, r))
         })?;
+        if sending(code) && (k + 1..end).any(|j| matches!(d.w(j), "to" | "into" | "in")) {
+            return None;
+        }
         let place = (a..b).find_map(|j| {
             let (e, _, _) = d.ent_at(j)?;
             let ent = &d.ents[e as usize];
