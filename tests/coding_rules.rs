@@ -395,3 +395,13 @@ fn a_present_tense_lead_after_a_name_is_a_verb() {
     let e = code_sentence("Turkey strikes on the Kurdish militia continued.");
     assert!(has(&e, "Turkey", "Kurdish", "19"), "{e:?}");
 }
+
+#[test]
+fn verb_groups_with_long_and_an_acronym_before_them() {
+    let e =
+        code_sentence("The Kenyan government has long opposed talks with the Somali militants.");
+    assert!(has(&e, "Kenyan government", "Somali", "12"), "{e:?}");
+    let e =
+        code_sentence("The Sudan People's Liberation Army (SPLA) has attacked the Sudanese army.");
+    assert!(has(&e, "Liberation Army", "Sudanese army", "18"), "{e:?}");
+}

@@ -588,8 +588,18 @@ pub fn group_start(d: &Doc, v: usize, start: usize) -> usize {
     while j > start {
         let w = d.w(j - 1);
         let aspect = j == v && d.w(v).ends_with("ing") && super::text::is_aspectual(w);
-        if is_aux(w) || is_adverb(w) || is_negator(w) || d.toks[j - 1].kind == Kind::Neg || aspect {
+        // "have long opposed": "long" as an adverb of time inside a verb group.
+        let long = w == "long" && j >= start + 2 && is_aux(d.w(j - 2));
+        if is_aux(w)
+            || is_adverb(w)
+            || is_negator(w)
+            || d.toks[j - 1].kind == Kind::Neg
+            || aspect
+            || long
+        {
             j -= 1;
+        } else if let Some(k) = acronym_start(d, j, start) {
+            j = k;
         } else if let Some(k) = adverbial_start(d, j, start) {
             j = k;
         } else {
@@ -597,6 +607,19 @@ pub fn group_start(d: &Doc, v: usize, start: usize) -> usize {
         }
     }
     j
+}
+
+/// "The Ogaden National Liberation Front (ONLF) has declared": the `(` of a short
+/// parenthesis (an acronym, at most three tokens) that ends right before token `j`, when a
+/// name comes before it.
+fn acronym_start(d: &Doc, j: usize, start: usize) -> Option<usize> {
+    if j < start + 3 || d.w(j - 1) != ")" {
+        return None;
+    }
+    let open = (j.saturating_sub(5).max(start)..j - 1)
+        .rev()
+        .find(|&k| d.w(k) == "(")?;
+    (open > start && open + 1 < j - 1 && d.toks[open - 1].ent.is_some()).then_some(open)
 }
 
 /// The first token of a time adverbial ("on Wednesday", "late on March 28", "on Tuesday, June
