@@ -405,3 +405,9 @@ fn verb_groups_with_long_and_an_acronym_before_them() {
         code_sentence("The Sudan People's Liberation Army (SPLA) has attacked the Sudanese army.");
     assert!(has(&e, "Liberation Army", "Sudanese army", "18"), "{e:?}");
 }
+
+#[test]
+fn warfare_launched_against_a_country_is_force() {
+    let e = code_sentence("Ukraine launched drone warfare against Russia.");
+    assert!(has(&e, "Ukraine", "Russia", "19"), "{e:?}");
+}
