@@ -411,3 +411,20 @@ fn warfare_launched_against_a_country_is_force() {
     let e = code_sentence("Ukraine launched drone warfare against Russia.");
     assert!(has(&e, "Ukraine", "Russia", "19"), "{e:?}");
 }
+
+#[test]
+fn a_name_no_dictionary_knows_right_after_the_verb_is_the_object() {
+    let e = code_sentence(
+        "Mnangagwa has accused Chamisa of plotting against the Zimbabwean government.",
+    );
+    assert!(has(&e, "Mnangagwa", "Chamisa", "112"), "{e:?}");
+}
+
+#[test]
+fn a_name_no_dictionary_knows_may_open_the_sentence() {
+    let e = code_sentence("Kagame said he would expel the Burundian envoy.");
+    assert!(has(&e, "Kagame", "Burundian", "16"), "{e:?}");
+    // A common word opening the sentence is no name.
+    let e = code_sentence("Officials said they would expel the Burundian envoy.");
+    assert!(!has(&e, "Officials", "", ""), "{e:?}");
+}

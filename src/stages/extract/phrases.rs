@@ -353,7 +353,9 @@ fn participant(d: &Doc, a: usize, b: usize, thing: bool) -> bool {
     let sent_start = d.sent_toks[d.toks[a].sent as usize].0;
     let named = (a..b).any(|k| {
         let t = d.toks[k];
-        t.ent.is_some() || (t.cap && k > sent_start) || t.caps
+        // The sentence's first word counts as a name when the tagger takes it for one.
+        let first_name = k == sent_start && d.tag_of(k).is_some_and(|t| t.is_proper_noun());
+        t.ent.is_some() || (t.cap && (k > sent_start || first_name)) || t.caps
     });
     if !named && !agentive(head) && !thing {
         return false;
