@@ -425,6 +425,6 @@ fn a_name_no_dictionary_knows_may_open_the_sentence() {
     let e = code_sentence("Kagame said he would expel the Burundian envoy.");
     assert!(has(&e, "Kagame", "Burundian", "16"), "{e:?}");
     // A common word opening the sentence is no name.
-    let e = code_sentence("Officials said they would expel the Burundian envoy.");
-    assert!(!has(&e, "Officials", "", ""), "{e:?}");
+    let e = code_sentence("Yesterday the Rwandan army expelled the Burundian envoy.");
+    assert!(!has(&e, "Yesterday", "", ""), "{e:?}");
 }
