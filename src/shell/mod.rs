@@ -5,7 +5,10 @@
 //! * [`replay`] reprocesses a range of the input topic (backfills).
 //! * [`wiring`] holds what `run` and `replay` assemble the same way.
 //! * [`order`] lets replay workers decide and publish in a fixed order.
-//! * [`consumer`] polls, hands work out, commits, handles rebalances.
+//! * [`source`] reads the input and hands it to the workers: one driver
+//!   (commit schedule, in-flight permits, read accounting, drain) over two
+//!   sources, the live consumer group and a replay's merged ranges.
+//! * [`consumer`] is the input consumer's context: rebalances, lag.
 //! * [`worker`] runs the stage chain and hands the records to the sink.
 //! * [`aggregate`] is the happenings stage: its own consumer group on the
 //!   reports, its state in a changelog topic.
@@ -33,5 +36,6 @@ pub mod run;
 pub mod shared;
 pub mod signals;
 pub mod sink;
+pub mod source;
 pub mod wiring;
 pub mod worker;

@@ -7,13 +7,13 @@
 //! finish; the producer is flushed explicitly; the embedded broker (if any)
 //! stops last. All of it within `shutdown.deadline_secs`.
 
-use super::consumer::{consume_loop, ConsumerCtx, LoopConfig};
+use super::consumer::ConsumerCtx;
 use super::embedded::EmbeddedBroker;
 use super::produce::produce_lines;
 use super::shared::{Mode, Summary};
 use super::sink::OutputTopics;
 use super::worker::WorkerCtx;
-use super::{kafka, signals, wiring};
+use super::{kafka, signals, source, wiring};
 use crate::config::{Config, Delivery, OnDuplicate};
 use crate::metrics::{self, Health};
 use crate::stages::route::Target;
@@ -24,7 +24,6 @@ use std::path::PathBuf;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::sync::Semaphore;
 pub use wiring::Stages;
 
 /// What `run` does beyond the config.
@@ -102,7 +101,6 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
     let (_, changelog_reader) =
         wiring::restore_dedup(&cfg, &bootstrap, &dedup, &shared, true).await?;
     let chain = wiring::load_chain(&cfg, opts.stages).await?;
-    let permits = Arc::new(Semaphore::new(cfg.pipeline.max_in_flight));
     let (senders, workers) = wiring::spawn_workers(
         &cfg,
         WorkerCtx {
@@ -197,17 +195,11 @@ pub async fn run(cfg: Config, opts: RunOptions) -> Result<Summary> {
     });
 
     let signal_task = tokio::spawn(signals::stop_on_signal(shared.clone()));
-    let loop_cfg = LoopConfig {
-        commit_interval: cfg.pipeline.commit_interval(),
-        commit_every: cfg.pipeline.commit_every_messages,
-        exit_when_idle: opts.exit_when_idle,
-        shutdown_deadline: Duration::from_secs(cfg.shutdown.deadline_secs),
-    };
-    let rt = tokio::runtime::Handle::current();
-    let consumer_shared = shared.clone();
+    let drive = wiring::drive(&cfg, &shared, senders);
+    let exit_when_idle = opts.exit_when_idle;
     let consumer_thread = std::thread::Builder::new()
         .name("newsflow-consumer".into())
-        .spawn(move || consume_loop(consumer, consumer_shared, senders, permits, rt, loop_cfg))?;
+        .spawn(move || source::live::consume(consumer, drive, exit_when_idle))?;
     tokio::task::spawn_blocking(move || consumer_thread.join())
         .await?
         .map_err(|_| anyhow::anyhow!("the consumer thread panicked"))?;

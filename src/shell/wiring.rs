@@ -1,6 +1,6 @@
 //! The parts `run` and `replay` assemble the same way: the metrics endpoint,
 //! the shared state, the dedup memory, the topic check, the delivery mode's sink, the stage chain, the workers,
-//! and the ordered teardown.
+//! the input side's driver settings, and the ordered teardown.
 
 use super::aggregate::{self, Aggregator};
 use super::shared::{Mode, Shared};
@@ -8,7 +8,7 @@ use super::sink::at_least_once::{AtLeastOnce, GroupCommit};
 use super::sink::exactly_once::{ExactlyOnce, Transactions, SECOND_ID_SUFFIX};
 use super::sink::{topics, Commit, OutputTopics, Publisher, Sink, Topic};
 use super::worker::{work, Job, WorkerCtx};
-use super::{dedup_memory, kafka};
+use super::{dedup_memory, kafka, source};
 use crate::config::{Config, Delivery};
 use crate::metrics::{self, Health};
 use crate::stages::dedup::DedupIndex;
@@ -18,7 +18,7 @@ use anyhow::{bail, Context, Result};
 use rdkafka::producer::{FutureProducer, Producer};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, Semaphore};
 use tokio::task::JoinHandle;
 
 /// Installs the recorder (every series labelled `mode`) and serves
@@ -303,6 +303,21 @@ pub async fn load_chain(cfg: &Config, stages: Stages) -> Result<Arc<Chain>> {
     } else {
         chain
     }))
+}
+
+/// What the input side's driver needs (see [`source::drive`]): the
+/// workers' queues, the in-flight limit, the commit schedule and the
+/// shutdown deadline. Called on the runtime the permit waits run on.
+pub fn drive(cfg: &Config, shared: &Arc<Shared>, workers: Vec<mpsc::Sender<Job>>) -> source::Drive {
+    source::Drive {
+        shared: shared.clone(),
+        workers,
+        permits: Arc::new(Semaphore::new(cfg.pipeline.max_in_flight)),
+        rt: tokio::runtime::Handle::current(),
+        commit_interval: cfg.pipeline.commit_interval(),
+        commit_every: cfg.pipeline.commit_every_messages,
+        shutdown_deadline: Duration::from_secs(cfg.shutdown.deadline_secs),
+    }
 }
 
 /// `pipeline.concurrency` workers, each with a bounded queue.

@@ -3,8 +3,10 @@
 //! suffixed copies, then stop.
 //!
 //! * [`range`] turns `--from`/`--to`/`--from-offsets` into offset ranges.
-//! * [`merge`] reads them in one deterministic order and commits progress.
 //! * [`progress`] shows how far it is.
+//!
+//! The ranges are read, in one deterministic order, by the replay's source
+//! ([`super::source::replay`]).
 //!
 //! What makes a replay trustworthy: its own consumer group (the live
 //! pipeline's offsets are never touched; the same command resumes), a
@@ -12,7 +14,6 @@
 //! and dedup memory that is its own: `fresh` starts empty, `live` starts
 //! from a snapshot of the live changelog; neither writes to the changelog.
 
-pub mod merge;
 pub mod progress;
 pub mod range;
 
@@ -21,7 +22,7 @@ use super::order::Order;
 use super::shared::{Mode, Shared, Summary};
 use super::sink::OutputTopics;
 use super::worker::WorkerCtx;
-use super::{kafka, signals, wiring};
+use super::{kafka, signals, source, wiring};
 use crate::config::{Config, OnDuplicate};
 use crate::metrics::{self, Health};
 use crate::stages::route::Target;
@@ -32,7 +33,6 @@ use rdkafka::consumer::Consumer;
 use serde::Serialize;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::Semaphore;
 
 /// Where a replay's dedup memory starts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -203,7 +203,6 @@ pub async fn replay(cfg: Config, opts: ReplayOptions) -> Result<ReplayReport> {
         );
     }
     let chain = wiring::load_chain(&cfg, wiring::Stages::All).await?;
-    let permits = Arc::new(Semaphore::new(cfg.pipeline.max_in_flight));
     let (senders, workers) = wiring::spawn_workers(
         &cfg,
         WorkerCtx {
@@ -232,29 +231,16 @@ pub async fn replay(cfg: Config, opts: ReplayOptions) -> Result<ReplayReport> {
     };
     let progress_task = progress::spawn(shared.clone(), left);
     let signal_task = tokio::spawn(signals::stop_on_signal(shared.clone()));
-    let merge_cfg = merge::MergeConfig {
-        commit_interval: cfg.pipeline.commit_interval(),
-        commit_every: cfg.pipeline.commit_every_messages,
-        shutdown_deadline: Duration::from_secs(cfg.shutdown.deadline_secs),
+    let drive = wiring::drive(&cfg, &shared, senders);
+    let merge_cfg = source::replay::MergeConfig {
         max_rate: opts.max_rate,
         from: opts.bounds.from,
         to: opts.bounds.to,
     };
-    let rt = tokio::runtime::Handle::current();
-    let (thread_shared, thread_ranges) = (shared.clone(), ranges.clone());
+    let thread_ranges = ranges.clone();
     let consumer_thread = std::thread::Builder::new()
         .name("newsflow-replay".into())
-        .spawn(move || {
-            merge::merge_loop(
-                consumer,
-                &thread_ranges,
-                thread_shared,
-                senders,
-                permits,
-                rt,
-                merge_cfg,
-            )
-        })?;
+        .spawn(move || source::replay::merge(consumer, &thread_ranges, drive, merge_cfg))?;
     let merged = tokio::task::spawn_blocking(move || consumer_thread.join())
         .await?
         .map_err(|_| anyhow::anyhow!("the replay consumer thread panicked"))?;

@@ -14,7 +14,7 @@
 //!   the same input again.
 //!
 //! Each mode is two halves: a [`Sink`] the workers publish through, and a
-//! [`Commit`] the consumer thread (or the replay merge) calls periodically,
+//! [`Commit`] the consumer thread (see [`super::source`]) calls periodically,
 //! before partitions are revoked, and at the end. The producer plumbing both
 //! share (enqueueing with backpressure, counting acknowledged records,
 //! finishing a message) is [`Publisher`].
