@@ -428,3 +428,11 @@ fn a_name_no_dictionary_knows_may_open_the_sentence() {
     let e = code_sentence("Yesterday the Rwandan army expelled the Burundian envoy.");
     assert!(!has(&e, "Yesterday", "", ""), "{e:?}");
 }
+
+#[test]
+fn hedged_quantities_and_trailing_times_leave_the_object_whole() {
+    let e = code_sentence("Kenyan police arrested more than 40 opposition supporters.");
+    assert!(has(&e, "police", "opposition supporters", "173"), "{e:?}");
+    let e = code_sentence("Egypt deported a 40-year-old man Friday after a court ruling.");
+    assert!(has(&e, "Egypt", "man", "174"), "{e:?}");
+}

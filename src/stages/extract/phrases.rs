@@ -485,9 +485,29 @@ fn phrase_at(d: &Doc, from: usize, end: usize, thing: bool) -> (Option<(usize, u
     {
         b += 1;
     }
+    // "arrested more than 100 members": a quantity's hedge opens no phrase ("more" may have
+    // been passed as a determiner).
+    if b + 2 < end {
+        match (d.w(b), d.w(b + 1)) {
+            ("more" | "less" | "fewer", "than") | ("at", "least" | "most") | ("up", "to") => b += 2,
+            ("than", _) if b > from && matches!(d.w(b - 1), "more" | "less" | "fewer") => b += 1,
+            _ => {}
+        }
+    }
     let first = b;
     while b < end && b < first + 8 {
         let of_between = d.w(b) == "of" && b + 1 < end && b > first && nominal(d, b + 1);
+        // "deported a man Friday": a time word after the head ends the phrase.
+        if b > first
+            && is_time_word(d.w(b))
+            && !d.toks[b - 1].cap
+            && !matches!(
+                d.w(b + 1),
+                "of" | "night" | "morning" | "evening" | "afternoon"
+            )
+        {
+            break;
+        }
         if nominal(d, b) || of_between {
             b += 1;
         } else {
