@@ -171,19 +171,20 @@ fn two_instances_one_killed_publish_every_output_once() {
     k.wait_for_log("partitions assigned", Duration::from_secs(120));
     a.wait_for_log("partitions revoked", Duration::from_secs(60));
     // Input once both own partitions: each has its share to do. A stream
-    // of 200 a second (6 s in all), killed a third of the way in while
-    // input still arrives, so the killed instance's partitions get input
-    // after its death however fast the pipeline (or slow the observer) is.
+    // of 200 a second (6 s in all), killed a third of the way through the
+    // outputs. The kill must find work left: input still arriving (a fast
+    // pipeline), or outputs still missing (a slow one, whose input has all
+    // arrived).
     std::thread::sleep(Duration::from_millis(500));
     let input = b.produce_paced(INPUT, crash_input(N), 4, 20, Duration::from_millis(100));
     wait_for_articles(&b, N / 3, &k);
     let streaming = !input.is_finished();
     k.child.kill().unwrap();
     k.child.wait().unwrap();
-    assert!(
-        streaming,
-        "the kill must come while the input still streams in"
-    );
+    if !streaming {
+        let before = outputs_per_input(&b).len();
+        assert!(before < N, "the kill must come mid-stream (had {before})");
+    }
     let log_b = k.stderr.lock().unwrap().clone();
     assert!(
         log_b.contains("partitions assigned parts=[") && !log_b.contains("parts=[]"),
