@@ -336,7 +336,7 @@ impl<'a> Ctx<'a> {
             }
             group_role(d.w(k)).map(|r| (k, r))
         })?;
-        if sending(code) && (k + 1..end).any(|j| matches!(d.w(j), "to" | "into" | "in")) {
+        if sending(code) && (k + 1..end).any(|j| super::is_destination(d.w(j))) {
             return None;
         }
         let place = (a..b).find_map(|j| {
