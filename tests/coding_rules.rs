@@ -436,3 +436,24 @@ fn hedged_quantities_and_trailing_times_leave_the_object_whole() {
     let e = code_sentence("Egypt deported a 40-year-old man Friday after a court ruling.");
     assert!(has(&e, "Egypt", "man", "174"), "{e:?}");
 }
+
+#[test]
+fn an_obligation_a_speaker_lays_on_another_is_a_demand_or_an_appeal() {
+    // "must" is a demand (10), "should" an appeal (02), from the speaker to the clause's
+    // subject; the required action is no event of its own.
+    let e = code_sentence("Canada says Venezuela must free the detained journalists.");
+    assert!(has(&e, "Canada", "Venezuela", "10"), "{e:?}");
+    assert!(!has(&e, "Venezuela", "", "08"), "{e:?}");
+    let e = code_sentence("Japan said on Monday that China should resume talks with Taiwan.");
+    assert!(has(&e, "Japan", "China", "02"), "{e:?}");
+    // The subject ends at the modal: a place after it is not the other side.
+    let e = code_sentence(
+        "Norway said the armed groups in Mali must provide aid to the Malian authorities.",
+    );
+    assert!(has(&e, "Norway", "armed groups", "10"), "{e:?}");
+    // A participle after an article is an adjective ("the armed groups" arm no one).
+    assert!(e.iter().all(|(_, _, c)| !c.starts_with("07")), "{e:?}");
+    // A pronoun subject is not resolved here; a speaker's own obligation is no demand.
+    let e = code_sentence("Egypt said it must protect the border with Libya.");
+    assert!(!has(&e, "Egypt", "", "10"), "{e:?}");
+}

@@ -76,6 +76,17 @@ fn verb_use(d: &Doc, i: usize, form: Form, start: usize, has_noun: bool) -> bool
     if form == Form::Third && headline_present(d, i, start) {
         return true;
     }
+    // "the armed groups", "its disputed border": a participle after an article or a
+    // possessive is an adjective, whatever the tagger said.
+    if matches!(form, Form::Past | Form::Participle)
+        && i > start
+        && matches!(
+            d.w(i - 1),
+            "the" | "a" | "an" | "its" | "their" | "his" | "her" | "our"
+        )
+    {
+        return false;
+    }
     // The tagger decides for finite verbs and participles; a gerund after a noun ("artillery
     // shelling") is the event noun the rules below keep it as, which the tagger often misses.
     if let Some(t) = d.tag_of(i) {
@@ -407,6 +418,7 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
         modality(d, h, a, b);
     }
     frames(d, lx, &mut m, b);
+    recode::obligations(d, lx, &mut m, b);
     recode::cessations(d, &mut m);
     recode::refusals(lx, &mut m);
     recode::intentions(lx, &mut m);

@@ -1,8 +1,10 @@
-//! Recodings of matched actions by their verb group, after the frames: an ended cooperative
-//! act, a refused one, an announced one.
+//! Recodings of matched actions by their verb group, after the frames: an obligation laid
+//! on a reported clause's subject, an ended cooperative act, a refused one, an announced one.
 
-use super::{Form, Frame, Hit, Lexicon, Matches};
-use crate::stages::extract::text::{is_cessation, Doc};
+use super::{clause_end, Form, Frame, Hit, Lexicon, Matches};
+use crate::stages::extract::text::{
+    is_cessation, is_clause_break, is_pronoun, is_time_word, Doc, Kind,
+};
 
 /// An ended action ("stopped buying oil from Iran", "halted funding the agency"): a cooperative
 /// act (05-08) ended is reduced relations (16, by the cooperation it ends: 164 talks, 162 aid,
@@ -84,4 +86,96 @@ pub(super) fn refusals(lx: &Lexicon, m: &mut Matches) {
             h.negated = false;
         }
     }
+}
+
+/// The modal of an obligation laid on a clause's subject: "must", "has to" are demands,
+/// "should", "ought to", "needs to" appeals; with the tokens the modal takes.
+fn obligation(d: &Doc, k: usize, b: usize) -> Option<(Frame, usize)> {
+    let next = if k + 1 < b { d.w(k + 1) } else { "" };
+    match (d.w(k), next) {
+        ("must", _) => Some((Frame::Demand, 1)),
+        ("has" | "have", "to") => Some((Frame::Demand, 2)),
+        ("should", _) => Some((Frame::Appeal, 1)),
+        ("ought" | "needs" | "need", "to") => Some((Frame::Appeal, 2)),
+        _ => None,
+    }
+}
+
+/// "Russia says Israel must end attacks on Syria", "said that the government should resign":
+/// an obligation a speaker lays on the subject of the reported clause is the speaker's demand
+/// (must, has to) or appeal (should, ought to, needs to) to that subject, coded by the frame's
+/// table from the action required (CAMEO 10 and 02). The match stands on the reporting verb,
+/// its object position being the clause's subject; the required action is part of it, no
+/// event of its own. Only a named or nominal subject right after the reporting verb (and
+/// "that" or a day): a pronoun's referent is not known here.
+pub(super) fn obligations(d: &Doc, lx: &Lexicon, m: &mut Matches, b: usize) {
+    let mut added = Vec::new();
+    for r in m.fn_verbs.iter().filter(|f| f.report) {
+        let mut k = r.tok + 1;
+        while k < b
+            && (d.w(k) == "that"
+                || is_time_word(d.w(k))
+                || (d.w(k) == "on" && k + 1 < b && is_time_word(d.w(k + 1))))
+        {
+            k += 1;
+        }
+        let np = k;
+        if np >= b || is_pronoun(d.w(np)) || d.toks[np].kind != Kind::Word {
+            continue;
+        }
+        // The subject: up to 12 words with no verb of its own, no clause break.
+        let Some((j, (frame, len))) = (np + 1..b.min(np + 13))
+            .take_while(|&j| {
+                let w = d.w(j);
+                !is_clause_break(w)
+                    && !matches!(w, "that" | "which" | "who" | "said" | "says")
+                    && m.hits.iter().all(|h| h.tok != j || !h.verbal)
+            })
+            .find_map(|j| obligation(d, j, b).map(|o| (j, o)))
+        else {
+            continue;
+        };
+        let cend = clause_end(d, j + len, b).min(j + len + 8);
+        let Some(gi) = m.hits.iter().position(|h| {
+            h.verbal && !h.consumed && !h.negated && h.tok >= j + len && h.tok < cend
+        }) else {
+            continue;
+        };
+        let (fallback, head) = match frame {
+            Frame::Demand => ("100", "demand"),
+            _ => ("020", "urge"),
+        };
+        let Some(line) = lx
+            .get(head)
+            .iter()
+            .map(|e| lx.heads[e.head as usize].line)
+            .find(|&l| lx.lines[l as usize].frame == Some(frame))
+        else {
+            continue;
+        };
+        let code = lx
+            .frame_code(frame, &m.hits[gi].code)
+            .unwrap_or(fallback)
+            .to_string();
+        m.hits[gi].consumed = true;
+        added.push(Hit {
+            tok: r.tok,
+            end: np,
+            line,
+            verbal: true,
+            form: Form::Past,
+            code,
+            pattern_id: lx.lines[line as usize].id.clone(),
+            passive: false,
+            negated: false,
+            refused: false,
+            intended: false,
+            hypothetical: false,
+            consumed: false,
+            group: r.tok,
+            // The other side is the clause's subject, not the required action's object.
+            inner: None,
+        });
+    }
+    m.hits.extend(added);
 }

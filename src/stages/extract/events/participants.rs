@@ -10,7 +10,9 @@ use crate::stages::extract::actors::{
     self, according_to, coordinated_left, object, subject_left, Actor, Ref, Side,
 };
 use crate::stages::extract::coder::{clause_end, Hit, Matches};
-use crate::stages::extract::text::{is_aux, is_clause_break, is_determiner, is_preposition, Kind};
+use crate::stages::extract::text::{
+    is_aux, is_clause_break, is_determiner, is_modal, is_preposition, Kind,
+};
 
 use super::Ctx;
 
@@ -126,8 +128,8 @@ impl<'a> Ctx<'a> {
     }
 
     /// End of a verb's object: the clause end, a coordinated verb ("and denounced"), a
-    /// participle clause (", saying"), a reporting clause (", he told Reuters"), "as"; at
-    /// most 16 tokens.
+    /// participle clause (", saying"), a reporting clause (", he told Reuters"), "as", a
+    /// modal; at most 16 tokens.
     pub(in crate::stages::extract) fn object_end(
         &self,
         m: &Matches,
@@ -142,6 +144,10 @@ impl<'a> Ctx<'a> {
         for k in from..cend {
             let w = d.w(k);
             if w == "as" && k > from {
+                return k;
+            }
+            // "said the army must withdraw": a modal opens the verb group of a new clause.
+            if k > from && is_modal(w) && !d.toks[k].cap {
                 return k;
             }
             // ", a spokesman told Reuters", ", the minister said": who reports the action is
