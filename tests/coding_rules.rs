@@ -457,3 +457,17 @@ fn an_obligation_a_speaker_lays_on_another_is_a_demand_or_an_appeal() {
     let e = code_sentence("Egypt said it must protect the border with Libya.");
     assert!(!has(&e, "Egypt", "", "10"), "{e:?}");
 }
+
+#[test]
+fn legal_charges_are_accusations_and_a_verdict_finds_guilty() {
+    // A charge is an accusation (112, as PETRARCH's dictionary has it; PLOVER ACCUSE), an
+    // arrest stays 173; a verdict of guilt is 116 with the defendant between verb and "guilty".
+    let e = code_sentence("A court in Quito charged the former minister on Monday.");
+    assert!(has(&e, "court", "former minister", "112"), "{e:?}");
+    let e = code_sentence("Prosecutors in Peru filed charges against the former mayor.");
+    assert!(has(&e, "Prosecutors", "former mayor", "112"), "{e:?}");
+    let e = code_sentence("A judge in Lima found the former mayor guilty of bribery.");
+    assert!(has(&e, "judge", "former mayor", "116"), "{e:?}");
+    let e = code_sentence("The utility charged customers in Peru higher fees.");
+    assert!(e.iter().all(|(_, _, c)| !c.starts_with("11")), "{e:?}");
+}
