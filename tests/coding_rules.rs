@@ -471,3 +471,15 @@ fn legal_charges_are_accusations_and_a_verdict_finds_guilty() {
     let e = code_sentence("The utility charged customers in Peru higher fees.");
     assert!(e.iter().all(|(_, _, c)| !c.starts_with("11")), "{e:?}");
 }
+
+#[test]
+fn an_order_to_act_is_a_demand_of_the_one_ordered() {
+    // "ordered X to <verb>": a demand (10) of X, by the governed action where it is coded.
+    let e = code_sentence("The court in Quito ordered the government to release the activists.");
+    assert!(has(&e, "court", "government", "1053"), "{e:?}");
+    let e = code_sentence("Police in Lima ordered the mayor to appear in court on Friday.");
+    assert!(has(&e, "Police", "mayor", "10"), "{e:?}");
+    // Without an infinitive the order codes nothing of its own.
+    let e = code_sentence("Putin ordered troops to the border with Ukraine.");
+    assert!(e.iter().all(|(_, _, c)| !c.starts_with("10")), "{e:?}");
+}

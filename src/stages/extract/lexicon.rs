@@ -52,6 +52,9 @@ pub enum Frame {
     Intent,
     Reject,
     Deny,
+    /// "ordered the army to withdraw": a demand (by the demand table) of the action of an
+    /// infinitive after the one ordered.
+    Order,
 }
 
 impl Frame {
@@ -63,6 +66,7 @@ impl Frame {
             "intent" => Frame::Intent,
             "reject" => Frame::Reject,
             "deny" => Frame::Deny,
+            "order" => Frame::Order,
             _ => return None,
         })
     }
