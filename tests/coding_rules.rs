@@ -483,3 +483,18 @@ fn an_order_to_act_is_a_demand_of_the_one_ordered() {
     let e = code_sentence("Putin ordered troops to the border with Ukraine.");
     assert!(e.iter().all(|(_, _, c)| !c.starts_with("10")), "{e:?}");
 }
+
+#[test]
+fn a_default_target_reads_as_what_the_act_is_directed_at() {
+    // A boycott's default target is the government; its words are the thing boycotted, not
+    // the verb's.
+    let e = code_sentence("Opposition parties in Togo will boycott the local elections.");
+    assert!(
+        has(&e, "Opposition parties", "local elections", "14"),
+        "{e:?}"
+    );
+    // A subject phrase reaches over a place's preposition: the workers in Chile struck, not
+    // Chile.
+    let e = code_sentence("Dock workers in Chile went on strike on Monday.");
+    assert!(has(&e, "Dock workers in Chile", "", "14"), "{e:?}");
+}

@@ -264,7 +264,17 @@ impl<'a> Ctx<'a> {
                         None => {
                             if let Some(c) = sources.first().and_then(|s| s.country.clone()) {
                                 if !sources[0].code.ends_with(role.as_str()) {
-                                    targets.extend(self.synth(&c, role, head_span));
+                                    // Its words are what the act is directed at, if named
+                                    // ("boycott the presidential poll"), else the verb's.
+                                    let span = h
+                                        .verbal
+                                        .then(|| {
+                                            let end = self.object_end(m, h.end, b);
+                                            phrases::directed_at(d, h.end, end)
+                                        })
+                                        .flatten()
+                                        .map_or(head_span, |(s, e)| (d.toks[s].s, d.toks[e - 1].e));
+                                    targets.extend(self.synth(&c, role, span));
                                 }
                             }
                         }

@@ -117,8 +117,12 @@ pub fn left(d: &Doc, g: usize, start: usize) -> Option<(usize, usize)> {
     }
     let mut a = g;
     while a > start && a + 8 > g {
-        // A nominal word, or "of" between two ("the leader of the party").
-        let of_between = d.w(a - 1) == "of" && a < g && a - 1 > start && nominal(d, a - 2);
+        // A nominal word, or "of" between two ("the leader of the party"), or a place's
+        // preposition ("dock workers in Chile": the workers, not Chile, did it).
+        let of_between = matches!(d.w(a - 1), "of" | "in" | "at" | "from")
+            && a < g
+            && a - 1 > start
+            && nominal(d, a - 2);
         if nominal(d, a - 1) || of_between {
             a -= 1;
         } else {
@@ -155,6 +159,15 @@ pub fn right(d: &Doc, from: usize, end: usize) -> Option<(usize, usize)> {
         k = stop;
     }
     None
+}
+
+/// What an act is directed at when it names no participant: its direct object or the phrase
+/// after "against", thing or not ("boycott the presidential poll").
+pub fn directed_at(d: &Doc, from: usize, end: usize) -> Option<(usize, usize)> {
+    if from >= end || (is_preposition(d.w(from)) && d.w(from) != "against") {
+        return None;
+    }
+    phrase_at(d, from, end, true).0
 }
 
 /// The noun phrase starting at token `from`, within `from..end`, if it is a participant; and
