@@ -498,3 +498,14 @@ fn a_default_target_reads_as_what_the_act_is_directed_at() {
     let e = code_sentence("Dock workers in Chile went on strike on Monday.");
     assert!(has(&e, "Dock workers in Chile", "", "14"), "{e:?}");
 }
+
+#[test]
+fn what_a_conflictual_act_is_against_is_its_target_before_a_venue() {
+    let e =
+        code_sentence("The union filed a lawsuit in a court in Lima against the Peruvian army.");
+    assert!(has(&e, "union", "Peruvian army", "115"), "{e:?}");
+    assert!(!has(&e, "", "Lima", "115"), "{e:?}");
+    // Cooperation keeps its partner: the third party after "against" is not the target.
+    let e = code_sentence("Chile shared evidence with Peru against the smuggling ring.");
+    assert!(has(&e, "Chile", "Peru", "06"), "{e:?}");
+}

@@ -152,6 +152,35 @@ impl<'a> Ctx<'a> {
                     (agent, self.subject(m, h.tok, a, 0))
                 } else {
                     let mut t = object(d, h.end, oend, Side::Target, &line.target_preps);
+                    // "filed a lawsuit in a Paris court against X", "a complaint with the UN
+                    // against X": who a conflictual act (09-20) is against is its other side,
+                    // before a venue or an addressee named first (not so for cooperation:
+                    // "shared evidence with India against X").
+                    let conflictual = h.code.as_str() >= "09";
+                    if let Some(k) = t.first().filter(|_| conflictual).and_then(|r| {
+                        (r.b..oend)
+                            .take_while(|&k| !d.tags.get(k).is_some_and(|t| t.is_verb()))
+                            .find(|&k| d.w(k) == "against")
+                            // "warned Iran against using force": an act, not a party
+                            // ("against visiting Prince X" is one).
+                            .filter(|&k| {
+                                let verb = |j: usize| {
+                                    d.tags.get(j).is_some_and(|t| t.is_verb())
+                                        || (d.w(j).ends_with("ing") && !d.toks[j].cap)
+                                };
+                                k + 1 < oend
+                                    && !(verb(k + 1) && d.toks.get(k + 2).is_none_or(|t| !t.cap))
+                            })
+                    }) {
+                        let against =
+                            object(d, k + 1, oend, Side::Target, &["against".to_string()]);
+                        if !against.is_empty() {
+                            t = against;
+                        } else if let Some(p) = phrases::right(d, k + 1, oend) {
+                            t.clear();
+                            left = Some(p);
+                        }
+                    }
                     // "sent troops to Afghanistan": plain people sent are the source's own.
                     if let Some(k) = t
                         .first()
