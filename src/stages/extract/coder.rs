@@ -7,7 +7,6 @@ mod recode;
 
 use super::inflect::Form;
 use super::lexicon::{id_bit, kw_at, Frame, HeadKind, IdBloom, Kw, Lexicon};
-use super::pos::Tag;
 use super::text::{
     is_aux, is_be, is_clause_break, is_determiner, is_modal, is_negator, is_preposition, Doc, Kind,
 };
@@ -618,7 +617,7 @@ fn frames(d: &Doc, lx: &Lexicon, m: &mut Matches, b: usize) {
             g.tok >= h.end && g.tok < cend.max(h.end + 2).min(h.end + 10) && !g.consumed
         });
         if frame == Frame::Order {
-            order(d, lx, m, i, cend);
+            recode::order(d, lx, m, i, cend);
             continue;
         }
         if frame == Frame::Deny {
@@ -679,30 +678,4 @@ fn frames(d: &Doc, lx: &Lexicon, m: &mut Matches, b: usize) {
         }
         let _ = is_negator;
     }
-}
-
-/// "ordered the newspaper to suspend publication": an order is a demand of the infinitive's
-/// action (by the demand table; 100 when the action is not coded) from the one ordering to the
-/// one ordered, who stands between the verb and "to". Without that infinitive ("ordered troops
-/// to the border", "ordered an inquiry") the verb codes nothing itself.
-fn order(d: &Doc, lx: &Lexicon, m: &mut Matches, i: usize, cend: usize) {
-    let h = &m.hits[i];
-    let to = (h.end + 1..cend.min(h.end + 12))
-        .find(|&k| d.w(k) == "to" && d.tags.get(k + 1).is_some_and(|t| *t == Tag::VB));
-    let Some(to) = to else {
-        m.hits[i].consumed = true;
-        return;
-    };
-    let gov = m
-        .hits
-        .iter()
-        .position(|g| g.verbal && !g.consumed && g.tok > to && g.tok <= to + 2);
-    let code = gov
-        .and_then(|j| lx.frame_code(Frame::Demand, &m.hits[j].code))
-        .unwrap_or("100")
-        .to_string();
-    if let Some(j) = gov {
-        m.hits[j].consumed = true;
-    }
-    m.hits[i].code = code;
 }

@@ -1,7 +1,9 @@
-//! Recodings of matched actions by their verb group, after the frames: an obligation laid
-//! on a reported clause's subject, an ended cooperative act, a refused one, an announced one.
+//! Recodings of matched actions by their verb group: an order's infinitive, an obligation
+//! laid on a reported clause's subject, an ended cooperative act, a refused one, an announced
+//! one.
 
 use super::{clause_end, Form, Frame, Hit, Lexicon, Matches};
+use crate::stages::extract::pos::Tag;
 use crate::stages::extract::text::{
     is_cessation, is_clause_break, is_pronoun, is_time_word, Doc, Kind,
 };
@@ -178,4 +180,30 @@ pub(super) fn obligations(d: &Doc, lx: &Lexicon, m: &mut Matches, b: usize) {
         });
     }
     m.hits.extend(added);
+}
+
+/// "ordered the newspaper to suspend publication": an order is a demand of the infinitive's
+/// action (by the demand table; 100 when the action is not coded) from the one ordering to the
+/// one ordered, who stands between the verb and "to". Without that infinitive ("ordered troops
+/// to the border", "ordered an inquiry") the verb codes nothing itself.
+pub(super) fn order(d: &Doc, lx: &Lexicon, m: &mut Matches, i: usize, cend: usize) {
+    let h = &m.hits[i];
+    let to = (h.end + 1..cend.min(h.end + 12))
+        .find(|&k| d.w(k) == "to" && d.tags.get(k + 1).is_some_and(|t| *t == Tag::VB));
+    let Some(to) = to else {
+        m.hits[i].consumed = true;
+        return;
+    };
+    let gov = m
+        .hits
+        .iter()
+        .position(|g| g.verbal && !g.consumed && g.tok > to && g.tok <= to + 2);
+    let code = gov
+        .and_then(|j| lx.frame_code(Frame::Demand, &m.hits[j].code))
+        .unwrap_or("100")
+        .to_string();
+    if let Some(j) = gov {
+        m.hits[j].consumed = true;
+    }
+    m.hits[i].code = code;
 }
