@@ -509,3 +509,15 @@ fn what_a_conflictual_act_is_against_is_its_target_before_a_venue() {
     let e = code_sentence("Chile shared evidence with Peru against the smuggling ring.");
     assert!(has(&e, "Chile", "Peru", "06"), "{e:?}");
 }
+
+#[test]
+fn a_call_to_a_named_actor_is_a_telephone_consultation_or_its_purpose() {
+    let e = code_sentence("Putin called Turkish President Erdogan on Friday, discussing Syria.");
+    assert!(has(&e, "Putin", "Erdogan", "041"), "{e:?}");
+    // With a coded purpose, the purpose is the act, aimed at the one called.
+    let e = code_sentence("Putin called Turkish President Erdogan to apologize for the incident.");
+    assert!(has(&e, "Putin", "Erdogan", "055"), "{e:?}");
+    // Naming someone something is no call.
+    let e = code_sentence("Putin called Turkish President Erdogan a traitor on Friday.");
+    assert!(e.iter().all(|(_, _, c)| c != "041"), "{e:?}");
+}

@@ -620,6 +620,10 @@ fn frames(d: &Doc, lx: &Lexicon, m: &mut Matches, b: usize) {
             recode::order(d, lx, m, i, cend);
             continue;
         }
+        if frame == Frame::Call {
+            recode::call(d, m, i, b);
+            continue;
+        }
         if frame == Frame::Deny {
             for j in i + 1..m.hits.len() {
                 let g = &m.hits[j];

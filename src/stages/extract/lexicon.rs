@@ -55,6 +55,9 @@ pub enum Frame {
     /// "ordered the army to withdraw": a demand (by the demand table) of the action of an
     /// infinitive after the one ordered.
     Order,
+    /// "called the president on Friday to congratulate him": a telephone call (041) to the
+    /// actor named right after the verb, coded as its purpose's action where that is coded.
+    Call,
 }
 
 impl Frame {
@@ -67,6 +70,7 @@ impl Frame {
             "reject" => Frame::Reject,
             "deny" => Frame::Deny,
             "order" => Frame::Order,
+            "call" => Frame::Call,
             _ => return None,
         })
     }

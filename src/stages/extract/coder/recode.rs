@@ -207,3 +207,47 @@ pub(super) fn order(d: &Doc, lx: &Lexicon, m: &mut Matches, i: usize, cend: usiz
     }
     m.hits[i].code = code;
 }
+
+/// "called Erdogan on Friday", "called the king, discussing oil supply": a call to an actor
+/// named right after the verb is a telephone consultation (041, as PETRARCH's CALL); "called
+/// the president to apologize" is the purpose's action aimed at the one called. Anything else
+/// codes nothing: "called the decision a mistake", "called Trump a liar" name, "called
+/// elections" convenes.
+pub(super) fn call(d: &Doc, m: &mut Matches, i: usize, b: usize) {
+    let h = &m.hits[i];
+    let k = h.end;
+    // The one called: a name (an entity of the recognizer), after at most a possessive
+    // and a title ("called his Lebanese counterpart, Michel Aoun").
+    let named = (k..b.min(k + 4)).find(|&j| d.toks[j].ent.is_some());
+    let Some(n) = named.filter(|&n| (k..n).all(|j| d.w(j) != "," || j + 1 == n)) else {
+        m.hits[i].consumed = true;
+        return;
+    };
+    let after = (n..b).find(|&j| d.toks[j].ent.is_none()).unwrap_or(b);
+    // "called Trump a liar", "called Britain's envoy to Washington a fool": a predicate
+    // names, it does not call.
+    let predicate = (after..b.min(after + 10))
+        .take_while(|&j| {
+            !matches!(d.w(j), "," | "on" | "and" | "by" | "after")
+                && !(d.w(j) == "to" && d.tags.get(j + 1).is_some_and(|t| *t == Tag::VB))
+        })
+        .any(|j| matches!(d.w(j), "a" | "an") || (j == after && d.w(j) == "the"));
+    if predicate {
+        m.hits[i].consumed = true;
+        return;
+    }
+    let purpose = (after..b.min(after + 8))
+        .find(|&j| d.w(j) == "to" && d.tags.get(j + 1).is_some_and(|t| *t == Tag::VB));
+    let gov = purpose.and_then(|to| {
+        m.hits
+            .iter()
+            .position(|g| g.verbal && !g.consumed && g.tok == to + 1)
+    });
+    match gov {
+        Some(j) => {
+            m.hits[i].code = m.hits[j].code.clone();
+            m.hits[j].consumed = true;
+        }
+        None => m.hits[i].code = "041".to_string(),
+    }
+}
