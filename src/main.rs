@@ -371,8 +371,8 @@ enum ExtractOutput {
 
 /// The records of a JSONL input (see [`ExtractOutput`]); errors on stderr.
 fn extract_lines(cfg: &Config, reader: Box<dyn BufRead>, output: ExtractOutput) -> Result<()> {
-    let extractor = newsflow::stages::extract::Extractor::load_default()
-        .context("loading the dictionaries under data/ (set NEWSFLOW_DATA_DIR to their folder)")?;
+    let extractor = newsflow::stages::extract::Extractor::load_configured(&cfg.extract)
+        .context("loading the dictionaries under data/ (set NEWSFLOW_DATA_DIR to their folder) and [extract]")?;
     let chain = Chain::new(ChainConfig {
         max_message_bytes: cfg.pipeline.max_message_bytes,
     })

@@ -406,3 +406,62 @@ fn extract_happenings_counts_one_happening_once_across_outlets() {
     reversed.reverse();
     assert_eq!(run(&reversed), first);
 }
+
+#[test]
+fn extract_reads_the_users_petrarch_dictionaries_named_in_the_extract_section() {
+    let dir = tempfile::tempdir().unwrap();
+    // A person no curated list holds, in PETRARCH/TABARI format with a dated role.
+    let actors = dir.path().join("my.actors.txt");
+    std::fs::write(
+        &actors,
+        "ZORBLAX_QUUXLEY_  # test entry\n+GENERAL_QUUXLEY\n\t[CHLMIL 20200101-20301231]\n",
+    )
+    .unwrap();
+    let cfg = dir.path().join("newsflow.toml");
+    std::fs::write(
+        &cfg,
+        format!(
+            "[extract]\nactor_dictionaries = [\"{}\"]\n",
+            actors.display()
+        ),
+    )
+    .unwrap();
+    let sentence = "Zorblax Quuxley attacked the Peruvian army on Monday.\n";
+    let run = |with_config: bool| {
+        let mut cmd = bin();
+        cmd.args(["extract", "--text", "-", "--date", "2026-03-04"]);
+        if with_config {
+            cmd.arg("--config").arg(&cfg);
+        }
+        let mut child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(sentence.as_bytes())
+            .unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        r["events"].as_array().unwrap().clone()
+    };
+    let with = run(true);
+    assert!(
+        with.iter().any(|e| e["source"]["code"] == "CHLMIL"),
+        "{with:?}"
+    );
+    let without = run(false);
+    assert!(
+        !without.iter().any(|e| e["source"]["code"] == "CHLMIL"),
+        "{without:?}"
+    );
+}

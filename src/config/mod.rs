@@ -29,6 +29,7 @@ pub struct Config {
     pub metrics: MetricsConfig,
     pub dedup: DedupConfig,
     pub happenings: HappeningsConfig,
+    pub extract: ExtractConfig,
     pub embedded: EmbeddedConfig,
 }
 
@@ -223,6 +224,16 @@ impl HappeningsConfig {
             horizon_secs: i64::from(self.horizon_days) * 86_400,
         }
     }
+}
+
+/// The event coder's dictionaries beyond data/ (`stages::extract`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExtractConfig {
+    /// PETRARCH/TABARI-format actor dictionaries (names, aliases, dated roles).
+    pub actor_dictionaries: Vec<std::path::PathBuf>,
+    /// PETRARCH/TABARI-format agent dictionaries (police, rebels ...).
+    pub agent_dictionaries: Vec<std::path::PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -294,9 +294,12 @@ pub async fn load_chain(cfg: &Config, stages: Stages) -> Result<Arc<Chain>> {
         Stages::Dedup => return Ok(Arc::new(chain)),
         Stages::All => {}
     }
-    let extractor = tokio::task::spawn_blocking(crate::stages::extract::Extractor::load_default)
-        .await?
-        .context("loading the dictionaries under data/ (set NEWSFLOW_DATA_DIR to their folder)")?;
+    let extract_cfg = cfg.extract.clone();
+    let extractor = tokio::task::spawn_blocking(move || {
+        crate::stages::extract::Extractor::load_configured(&extract_cfg)
+    })
+    .await?
+    .context("loading the dictionaries under data/ (set NEWSFLOW_DATA_DIR to their folder) and [extract]")?;
     let chain = chain.with_extractor(Arc::new(extractor));
     Ok(Arc::new(if cfg.happenings.enabled {
         chain.with_reports()

@@ -107,9 +107,25 @@ impl Extractor {
 
     /// Loads from the default data directory ([`crate::data_files::data_dir`]).
     pub fn load_default() -> Result<Extractor, ExtractorLoadError> {
+        Self::load_configured(&crate::config::ExtractConfig {
+            actor_dictionaries: Vec::new(),
+            agent_dictionaries: Vec::new(),
+        })
+    }
+
+    /// Loads from the default data directory, adding the users' PETRARCH-format actor and
+    /// agent dictionaries the `[extract]` section names.
+    pub fn load_configured(
+        cfg: &crate::config::ExtractConfig,
+    ) -> Result<Extractor, ExtractorLoadError> {
         let dir =
             crate::data_files::data_dir().map_err(crate::entities::GazetteerLoadError::from)?;
-        Self::load(&dir)
+        let g = Gazetteer::load_with_dictionaries(
+            &dir,
+            &cfg.actor_dictionaries,
+            &cfg.agent_dictionaries,
+        )?;
+        Self::with_gazetteer(&dir, g)
     }
 
     /// Loads the coder's tables around an already loaded gazetteer.
