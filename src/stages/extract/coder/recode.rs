@@ -228,8 +228,8 @@ pub(super) fn call(d: &Doc, m: &mut Matches, i: usize, b: usize) {
     // names, it does not call.
     let predicate = (after..b.min(after + 10))
         .take_while(|&j| {
-            !matches!(d.w(j), "," | "on" | "and" | "by" | "after")
-                && !(d.w(j) == "to" && d.tags.get(j + 1).is_some_and(|t| *t == Tag::VB))
+            let purpose = d.w(j) == "to" && d.tags.get(j + 1).is_some_and(|t| *t == Tag::VB);
+            !(purpose || matches!(d.w(j), "," | "on" | "and" | "by" | "after"))
         })
         .any(|j| matches!(d.w(j), "a" | "an") || (j == after && d.w(j) == "the"));
     if predicate {
