@@ -521,3 +521,19 @@ fn a_call_to_a_named_actor_is_a_telephone_consultation_or_its_purpose() {
     let e = code_sentence("Putin called Turkish President Erdogan a traitor on Friday.");
     assert!(e.iter().all(|(_, _, c)| c != "041"), "{e:?}");
 }
+
+#[test]
+fn the_subject_is_not_an_actor_after_a_preposition_and_article_nor_the_reporter() {
+    // "Peru's envoy to the United Nations said": the envoy speaks, not the UN.
+    let e =
+        code_sentence("Peru's envoy to the United Nations said that Chile must free the miners.");
+    assert!(has(&e, "Peru", "Chile", "10"), "{e:?}");
+    assert!(!has(&e, "United Nations", "", ""), "{e:?}");
+    // A named subject no dictionary codes still holds the statement, not the agency reporting.
+    let e = code_sentence(
+        "The Chilean envoy Quuxley Zorblax held talks with Peruvian President Dina Boluarte on \
+         Monday, Reuters said.",
+    );
+    assert!(has(&e, "Quuxley Zorblax", "Boluarte", "04"), "{e:?}");
+    assert!(!has(&e, "Reuters", "", ""), "{e:?}");
+}

@@ -141,8 +141,14 @@ fn eligible(d: &Doc, a: usize, role: Side, allowed: &[String]) -> bool {
     if a == 0 {
         return true;
     }
-    let p = d.w(a - 1);
-    let p2 = if a >= 2 { d.w(a - 2) } else { "" };
+    let mut p = d.w(a - 1);
+    let mut p2 = if a >= 2 { d.w(a - 2) } else { "" };
+    // "the ambassador to the African Union said": for a subject, the preposition before the
+    // article counts.
+    if role == Side::Subject && matches!(p, "the" | "a" | "an") && a >= 2 {
+        p = p2;
+        p2 = if a >= 3 { d.w(a - 3) } else { "" };
+    }
     if p == "to" && p2 == "according" {
         return false;
     }

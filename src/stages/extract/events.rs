@@ -229,7 +229,14 @@ impl<'a> Ctx<'a> {
                     object(d, h.end, cend, Side::NounTarget, &line.target_preps),
                 )
             };
-            if srcs.is_empty() && verbal_root(&h.code) && h.verbal {
+            // A statement with no actor for its subject is the speaker's, unless a noun
+            // phrase stands there ("The UN envoy James Swan held a meeting ..., UNSOM said").
+            if srcs.is_empty()
+                && verbal_root(&h.code)
+                && h.verbal
+                && (h.passive
+                    || phrases::left(d, super::actors::group_start(d, h.tok, a), a).is_none())
+            {
                 srcs = self.speaker(m, a, b);
             }
             let mut sources: Vec<Actor> = srcs.iter().map(|r| actor(d, *r)).collect();
