@@ -537,3 +537,12 @@ fn the_subject_is_not_an_actor_after_a_preposition_and_article_nor_the_reporter(
     assert!(has(&e, "Quuxley Zorblax", "Boluarte", "04"), "{e:?}");
     assert!(!has(&e, "Reuters", "", ""), "{e:?}");
 }
+
+#[test]
+fn calls_for_sanctions_threaten_and_calls_for_an_inquiry_investigate() {
+    // As PETRARCH's CALL block has them: sanctions 1312, an investigation 090.
+    let e = code_sentence("Lawmakers in Peru called for sanctions against Chile over the dispute.");
+    assert!(has(&e, "Lawmakers", "Chile", "1312"), "{e:?}");
+    let e = code_sentence("Amnesty called for an investigation into the Peruvian police.");
+    assert!(has(&e, "Amnesty", "Peruvian police", "09"), "{e:?}");
+}
