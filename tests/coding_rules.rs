@@ -546,3 +546,11 @@ fn calls_for_sanctions_threaten_and_calls_for_an_inquiry_investigate() {
     let e = code_sentence("Amnesty called for an investigation into the Peruvian police.");
     assert!(has(&e, "Amnesty", "Peruvian police", "09"), "{e:?}");
 }
+
+#[test]
+fn a_reported_would_announces_an_intent_as_will_does() {
+    // "said it would free X": an intent (03), marked hypothetical, not the release itself.
+    let e = code_sentence("Peru said it would free the Chilean fishermen next week.");
+    assert!(has(&e, "Peru", "Chilean", "03"), "{e:?}");
+    assert!(!has(&e, "Peru", "Chilean", "08"), "{e:?}");
+}

@@ -416,6 +416,16 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
     let mut m = Matches { hits, fn_verbs };
     for h in &mut m.hits {
         modality(d, h, a, b);
+        // "said it would free the prisoners": a reported "would" announces, as "will" does.
+        if h.verbal
+            && !h.intended
+            && (h.group..h.tok).any(|k| d.w(k) == "would")
+            && m.fn_verbs
+                .iter()
+                .any(|f| f.report && f.tok < h.group && h.group - f.tok <= 6)
+        {
+            h.intended = true;
+        }
     }
     frames(d, lx, &mut m, b);
     recode::obligations(d, lx, &mut m, b);
