@@ -554,3 +554,18 @@ fn a_reported_would_announces_an_intent_as_will_does() {
     assert!(has(&e, "Peru", "Chilean", "03"), "{e:?}");
     assert!(!has(&e, "Peru", "Chilean", "08"), "{e:?}");
 }
+
+#[test]
+fn an_intent_takes_the_place_of_the_action_it_governs() {
+    // The place may lie past the frame verb's own object reach.
+    let e = code_sentence(
+        "Germany has agreed to set up two field hospitals, three clinics, a blood bank and a \
+         large mobile laboratory in Liberia.",
+    );
+    assert!(has(&e, "Germany", "Liberia", "03"), "{e:?}");
+    // "according to Peruvian officials" is the source of the news, not the place.
+    let e = code_sentence(
+        "Peru and Chile have agreed to share information, according to Peruvian officials.",
+    );
+    assert!(!has(&e, "", "officials", "03"), "{e:?}");
+}

@@ -401,6 +401,14 @@ impl Ctx<'_> {
                 place_directed(&h.code)
                     .then(|| place(d, h.end, oend))
                     .flatten()
+                    // "agreed to set up field hospitals in Louisiana": the place of the
+                    // governed action, whose object may run past the frame verb's reach.
+                    .or_else(|| {
+                        let (e, _) = h.inner.filter(|_| place_directed(&h.code))?;
+                        let end = clause_end(d, e, b);
+                        let end = (e..end).find(|&k| d.w(k) == "according").unwrap_or(end);
+                        place(d, e, end)
+                    })
                     .or_else(|| {
                         let k = (h.end..oend)
                             .find(|&k| line.target_preps.iter().any(|p| p == d.w(k)))?;
