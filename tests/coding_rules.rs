@@ -569,3 +569,11 @@ fn an_intent_takes_the_place_of_the_action_it_governs() {
     );
     assert!(!has(&e, "", "officials", "03"), "{e:?}");
 }
+
+#[test]
+fn returning_something_to_someone_is_a_return_and_coming_back_is_not() {
+    let e = code_sentence("Peru returned six Chilean fishing boats to the government of Chile.");
+    assert!(has(&e, "Peru", "government of Chile", "084"), "{e:?}");
+    let e = code_sentence("The Peruvian minister returned to Chile on Monday.");
+    assert!(e.iter().all(|(_, _, c)| !c.starts_with("084")), "{e:?}");
+}

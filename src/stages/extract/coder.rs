@@ -211,6 +211,14 @@ fn headline_present(d: &Doc, i: usize, start: usize) -> bool {
             ))
 }
 
+/// One of `alts` follows an object of one word or more after token `k`, within 12 tokens and
+/// before any comma or verb: "returned the stolen manuscripts to Italy".
+fn after_object(d: &Doc, k: usize, b: usize, alts: &[String]) -> bool {
+    (k + 1..b.min(k + 13))
+        .take_while(|&j| d.w(j) != "," && !d.tags.get(j).is_some_and(|t| t.is_verb()))
+        .any(|j| alts.iter().any(|x| x == d.w(j)) && !alts.iter().any(|x| x == d.w(k)))
+}
+
 /// An object-like word follows: an actor, a determiner, an object pronoun.
 fn next_is_object(d: &Doc, k: usize) -> bool {
     let Some(t) = d.toks.get(k) else { return false };
@@ -351,6 +359,10 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
                     .excludes
                     .iter()
                     .any(|x| (0..ws.len()).any(|o| kw_at(x, ws, o)))
+                || line
+                    .after_object
+                    .as_ref()
+                    .is_some_and(|alts| !after_object(d, k, b, alts))
             {
                 continue;
             }

@@ -152,6 +152,17 @@ impl<'a> Ctx<'a> {
                     (agent, self.subject(m, h.tok, a, 0))
                 } else {
                     let mut t = object(d, h.end, oend, Side::Target, &line.target_preps);
+                    // "returned six Iraqi artifacts to the government of Iraq": a pattern
+                    // whose word follows the object names the other side after that word.
+                    if let Some(alts) = &line.after_object {
+                        let k = (h.end + 1..oend).find(|&k| alts.iter().any(|x| x == d.w(k)));
+                        if let Some(k) = k {
+                            let after = object(d, k + 1, oend, Side::Target, &[d.w(k).into()]);
+                            if !after.is_empty() {
+                                t = after;
+                            }
+                        }
+                    }
                     // "filed a lawsuit in a Paris court against X", "a complaint with the UN
                     // against X": who a conflictual act (09-20) is against is its other side,
                     // before a venue or an addressee named first (not so for cooperation:

@@ -163,6 +163,9 @@ pub struct Line {
     /// (phrases, prefixes) as a list. Converted dictionaries have hundreds of alternatives.
     pub keyword_sets: Vec<KwSet>,
     pub excludes: Vec<Kw>,
+    /// `>to|into`: one of these words after an object of at least one word, in the verb's
+    /// clause ("returned the manuscripts to Italy", not "returned to Italy").
+    pub after_object: Option<Vec<String>>,
     pub frame: Option<Frame>,
     pub recip: bool,
     pub def_target: Option<String>,
@@ -175,7 +178,7 @@ pub struct Line {
 impl Line {
     /// Number of elements beyond the head: a rough specificity.
     pub fn specificity(&self) -> usize {
-        self.literals.len() + self.keywords.len()
+        self.literals.len() + self.keywords.len() + usize::from(self.after_object.is_some())
     }
 }
 
@@ -311,6 +314,7 @@ impl Lexicon {
                 keywords: vec![],
                 keyword_sets: vec![],
                 excludes: vec![],
+                after_object: None,
                 frame: None,
                 recip: false,
                 def_target: None,
@@ -326,6 +330,8 @@ impl Lexicon {
                     line.keywords.push(alts);
                 } else if let Some(k) = p.strip_prefix('-') {
                     line.excludes.extend(kw(k));
+                } else if let Some(k) = p.strip_prefix('>') {
+                    line.after_object = Some(k.split('|').map(str::to_string).collect());
                 } else {
                     line.literals
                         .push(p.split('|').map(str::to_string).collect());
