@@ -3,12 +3,16 @@
 //! ("threatened to impose sanctions" -> 1312), and settles each match's CAMEO code. The
 //! actors of each match are found afterwards (events.rs with actors.rs).
 
+mod modality;
 mod recode;
+
+pub use modality::intention;
+use modality::modality;
 
 use super::inflect::Form;
 use super::lexicon::{id_bit, kw_at, Frame, HeadKind, IdBloom, Kw, Lexicon};
 use super::text::{
-    is_aux, is_be, is_clause_break, is_determiner, is_modal, is_negator, is_preposition, Doc, Kind,
+    is_aux, is_clause_break, is_determiner, is_modal, is_negator, is_preposition, Doc, Kind,
 };
 
 /// One matched pattern occurrence.
@@ -474,147 +478,6 @@ fn quoted_tokens(d: &Doc, a: usize, b: usize) -> Vec<usize> {
         }
     }
     out
-}
-
-/// Words before "to" that make the following action intended, not done.
-pub fn intention(w: &str) -> bool {
-    matches!(
-        w,
-        "plans"
-            | "plan"
-            | "planned"
-            | "planning"
-            | "intends"
-            | "intend"
-            | "intended"
-            | "expected"
-            | "set"
-            | "going"
-            | "aims"
-            | "aim"
-            | "aimed"
-            | "seeks"
-            | "seek"
-            | "sought"
-            | "wants"
-            | "want"
-            | "wanted"
-            | "hopes"
-            | "hope"
-            | "hoped"
-            | "likely"
-            | "able"
-            | "try"
-            | "tries"
-            | "tried"
-            | "trying"
-            | "attempt"
-            | "attempted"
-            | "due"
-            | "scheduled"
-            | "poised"
-            | "preparing"
-            | "ready"
-            | "willing"
-            | "prepared"
-            | "decided"
-            | "would"
-            | "like"
-            | "needs"
-            | "need"
-            | "allowed"
-            | "permitted"
-            | "asked"
-            | "urged"
-            | "called"
-            | "threatened"
-            | "vowed"
-            | "pledged"
-            | "promised"
-            | "agreed"
-            | "offered"
-    )
-}
-
-fn negating_governor(w: &str) -> bool {
-    matches!(
-        w,
-        "failed" | "fails" | "fail" | "declined" | "refused" | "refuses" | "ceased" | "stopped"
-    )
-}
-
-/// Voice, negation and modality from the words around a hit.
-fn modality(d: &Doc, h: &mut Hit, a: usize, b: usize) {
-    if !h.verbal {
-        let before = |n: usize| {
-            (h.tok.saturating_sub(n).max(a)..h.tok)
-                .map(|k| d.w(k))
-                .collect::<Vec<_>>()
-        };
-        let bw = before(2);
-        h.negated = bw
-            .iter()
-            .any(|w| matches!(*w, "no" | "without" | "denied" | "deny" | "denies"));
-        h.hypothetical = bw.iter().any(|w| {
-            matches!(
-                *w,
-                "possible" | "potential" | "planned" | "proposed" | "future" | "any" | "threatened"
-            )
-        });
-        return;
-    }
-    let g = super::actors::group_start(d, h.tok, a);
-    h.group = g;
-    let aux: Vec<&str> = (g..h.tok).map(|k| d.w(k)).collect();
-    h.negated = aux
-        .iter()
-        .any(|w| matches!(*w, "not" | "n't" | "never" | "no"));
-    h.refused = h.negated;
-    h.intended = aux.iter().any(|w| matches!(*w, "will" | "shall" | "'ll"));
-    h.hypothetical = aux.iter().any(|w| is_modal(w))
-        // "announced plans to impose tariffs": the keyword action is only intended.
-        || matches!(
-            d.w(h.end),
-            "plans" | "plan" | "intention" | "intentions" | "proposal" | "proposals" | "bid" | "readiness" | "willingness"
-        ) && d.w(h.end + 1) == "to";
-    if matches!(h.form, Form::Participle | Form::Past) {
-        let reduced = d.w(h.end) == "by" && g == h.tok;
-        h.passive = aux.iter().any(|w| is_be(w)) || reduced;
-    }
-    // Governed through "to": "plans to visit", "failed to attack", "has no plans to attack".
-    if g > a && d.w(g - 1) == "to" && g >= 2 {
-        let gov = d.w(g - 2);
-        let gov_start = super::actors::group_start(d, g - 2, a);
-        let gaux: Vec<&str> = (gov_start..g - 2).map(|k| d.w(k)).collect();
-        let refusal = matches!(
-            gov,
-            "declined" | "refused" | "refuses" | "refuse" | "declines"
-        ) || gaux.iter().any(|w| matches!(*w, "not" | "n't" | "never"));
-        if negating_governor(gov) || (gov == "plans" && g >= 3 && d.w(g - 3) == "no") || refusal {
-            h.negated = true;
-            h.refused = refusal;
-        }
-        if intention(gov) || gaux.iter().any(|w| is_modal(w)) {
-            h.hypothetical = true;
-        }
-        h.intended |= matches!(gov, "pledged" | "vowed" | "promised")
-            || gaux.iter().any(|w| matches!(*w, "will" | "shall"));
-    }
-    // "if"/"unless" earlier in the clause.
-    let mut k = g;
-    while k > a {
-        k -= 1;
-        let w = d.w(k);
-        if matches!(w, "if" | "unless") {
-            h.hypothetical = true;
-            h.intended = false;
-            break;
-        }
-        if matches!(w, "," | ";" | ":") && k + 1 < g {
-            break;
-        }
-    }
-    let _ = b;
 }
 
 /// Frame verbs take the code of the action they govern, or of their keywords.
