@@ -577,3 +577,9 @@ fn returning_something_to_someone_is_a_return_and_coming_back_is_not() {
     let e = code_sentence("The Peruvian minister returned to Chile on Monday.");
     assert!(e.iter().all(|(_, _, c)| !c.starts_with("084")), "{e:?}");
 }
+
+#[test]
+fn holding_people_as_human_shields_is_184() {
+    let e = code_sentence("Rebels in Peru held about 300 villagers as human shields on Monday.");
+    assert!(has(&e, "Rebels", "villagers", "184"), "{e:?}");
+}
