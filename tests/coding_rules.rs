@@ -583,3 +583,11 @@ fn holding_people_as_human_shields_is_184() {
     let e = code_sentence("Rebels in Peru held about 300 villagers as human shields on Monday.");
     assert!(has(&e, "Rebels", "villagers", "184"), "{e:?}");
 }
+
+#[test]
+fn a_keyword_is_not_sought_past_a_participle_clause() {
+    // "claiming" belongs to the participle clause, not to "rejected" (no denial of claims).
+    let e = code_sentence("The Peruvian opposition rejected the vote count, claiming fraud.");
+    assert!(has(&e, "opposition", "vote count", "12"), "{e:?}");
+    assert!(e.iter().all(|(_, _, c)| c != "016"), "{e:?}");
+}

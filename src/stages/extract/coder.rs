@@ -330,7 +330,17 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
             }
             // Keywords and exclusions in the window after the phrase.
             if window.0 != k {
-                let wlen = (k + 8).min(b).saturating_sub(k);
+                // The window ends where a participle clause begins ("rejected the results,
+                // claiming fraud": "claim" is no keyword of "rejected").
+                let wend = (k..(k + 8).min(b))
+                    .find(|&j| {
+                        d.w(j) == ","
+                            && d.toks.get(j + 1).is_some_and(|t| !t.cap)
+                            && j + 1 < b
+                            && d.w(j + 1).ends_with("ing")
+                    })
+                    .unwrap_or((k + 8).min(b));
+                let wlen = wend.saturating_sub(k);
                 window = (
                     k,
                     wlen,
