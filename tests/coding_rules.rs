@@ -591,3 +591,11 @@ fn a_keyword_is_not_sought_past_a_participle_clause() {
     assert!(has(&e, "opposition", "vote count", "12"), "{e:?}");
     assert!(e.iter().all(|(_, _, c)| c != "016"), "{e:?}");
 }
+
+#[test]
+fn expressing_a_stance_lends_the_subject_to_the_noun_and_its_object_follows_of_the() {
+    // "expressed its condemnation of the X": the noun event is the subject's, aimed at X.
+    let e =
+        code_sentence("The Arab League expressed its strong condemnation of the Chilean decision.");
+    assert!(has(&e, "Arab League", "Chilean", "11"), "{e:?}");
+}

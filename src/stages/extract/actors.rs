@@ -143,9 +143,10 @@ fn eligible(d: &Doc, a: usize, role: Side, allowed: &[String]) -> bool {
     }
     let mut p = d.w(a - 1);
     let mut p2 = if a >= 2 { d.w(a - 2) } else { "" };
-    // "the ambassador to the African Union said": for a subject, the preposition before the
-    // article counts.
-    if role == Side::Subject && matches!(p, "the" | "a" | "an") && a >= 2 {
+    // "the ambassador to the African Union said", "condemnation of the Israeli minister": for
+    // a subject and a noun's target, the preposition before the article counts.
+    if matches!(role, Side::Subject | Side::NounTarget) && matches!(p, "the" | "a" | "an") && a >= 2
+    {
         p = p2;
         p2 = if a >= 3 { d.w(a - 3) } else { "" };
     }
