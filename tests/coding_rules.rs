@@ -599,3 +599,10 @@ fn expressing_a_stance_lends_the_subject_to_the_noun_and_its_object_follows_of_t
         code_sentence("The Arab League expressed its strong condemnation of the Chilean decision.");
     assert!(has(&e, "Arab League", "Chilean", "11"), "{e:?}");
 }
+
+#[test]
+fn a_pronoun_after_a_reporting_verb_is_its_subject() {
+    // "X asserted that they ...": they are X, for any common reporting verb.
+    let e = code_sentence("Teachers in Chile asserted that they will not end the strike.");
+    assert!(has(&e, "Teachers in Chile", "", "124"), "{e:?}");
+}
