@@ -606,3 +606,14 @@ fn a_pronoun_after_a_reporting_verb_is_its_subject() {
     let e = code_sentence("Teachers in Chile asserted that they will not end the strike.");
     assert!(has(&e, "Teachers in Chile", "", "124"), "{e:?}");
 }
+
+#[test]
+fn a_direct_object_keeps_its_place_before_a_nouns_against() {
+    // "against" here belongs to the noun "threats": Peru, the direct object, is the target.
+    let e = code_sentence("Chile condemned Peru on Monday over its threats against Bolivia.");
+    assert!(has(&e, "Chile", "Peru", "111"), "{e:?}");
+    assert!(!has(&e, "Chile", "Bolivia", "111"), "{e:?}");
+    // "what it called threats against Bolivia" names; nobody is telephoned.
+    let e = code_sentence("Chile condemned Peru for what it called threats against Bolivia.");
+    assert!(e.iter().all(|(_, _, c)| c != "041"), "{e:?}");
+}

@@ -44,6 +44,31 @@ pub struct Hit {
     pub inner: Option<(usize, u32)>,
 }
 
+impl Hit {
+    /// A match of line `line` of `lx` at head token `tok`, its phrase ending before `end`,
+    /// coded `code`; voice, negation and modality not yet read.
+    pub fn new(lx: &Lexicon, tok: usize, end: usize, line: u32, verbal: bool, form: Form) -> Hit {
+        let l = &lx.lines[line as usize];
+        Hit {
+            tok,
+            end,
+            line,
+            verbal,
+            form,
+            code: l.code.clone().unwrap_or_default(),
+            pattern_id: l.id.clone(),
+            passive: false,
+            negated: false,
+            refused: false,
+            intended: false,
+            hypothetical: false,
+            consumed: false,
+            group: tok,
+            inner: None,
+        }
+    }
+}
+
 /// Reporting and light verbs seen in a sentence (no event of their own).
 #[derive(Debug, Clone, Copy)]
 pub struct FnVerb {
@@ -394,25 +419,8 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
             });
         }
         if let Some((line_no, ei, end, verbal)) = best {
-            let line = &lx.lines[line_no as usize];
             kw_used.extend_from_slice(&used);
-            hits.push(Hit {
-                tok: i,
-                end,
-                line: line_no,
-                verbal,
-                form: entries[ei].form,
-                code: line.code.clone().unwrap_or_default(),
-                pattern_id: line.id.clone(),
-                passive: false,
-                negated: false,
-                refused: false,
-                intended: false,
-                hypothetical: false,
-                consumed: false,
-                group: i,
-                inner: None,
-            });
+            hits.push(Hit::new(lx, i, end, line_no, verbal, entries[ei].form));
         }
     }
     // A hit inside another hit's phrase, or used as its keyword, is part of that hit.

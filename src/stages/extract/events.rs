@@ -21,7 +21,7 @@ use super::collapse::same_actor;
 use super::dates::{Basis, DateMention, Precision, When};
 use super::lexicon::Lexicon;
 use super::phrases;
-use super::text::{Doc, Kind};
+use super::text::{is_determiner, is_preposition, Doc, Kind};
 use super::PlacePrecision;
 
 mod participants;
@@ -168,21 +168,36 @@ impl<'a> Ctx<'a> {
                     // before a venue or an addressee named first (not so for cooperation:
                     // "shared evidence with India against X").
                     let conflictual = h.code.as_str() >= "09";
-                    if let Some(k) = t.first().filter(|_| conflictual).and_then(|r| {
-                        (r.b..oend)
-                            .take_while(|&k| !d.tags.get(k).is_some_and(|t| t.is_verb()))
-                            .find(|&k| d.w(k) == "against")
-                            // "warned Iran against using force": an act, not a party
-                            // ("against visiting Prince X" is one).
-                            .filter(|&k| {
-                                let verb = |j: usize| {
-                                    d.tags.get(j).is_some_and(|t| t.is_verb())
-                                        || (d.w(j).ends_with("ing") && !d.toks[j].cap)
-                                };
-                                k + 1 < oend
-                                    && !(verb(k + 1) && d.toks.get(k + 2).is_none_or(|t| !t.cap))
-                            })
-                    }) {
+                    // Only a target after a preposition is a venue or an addressee; a direct
+                    // object stays ("condemned the US over its threats against Iran").
+                    let introduced = |r: &&Ref| {
+                        let mut j = r.a;
+                        while j > h.end && is_determiner(d.w(j - 1)) {
+                            j -= 1;
+                        }
+                        j > h.end && is_preposition(d.w(j - 1))
+                    };
+                    if let Some(k) = t
+                        .first()
+                        .filter(|_| conflictual)
+                        .filter(introduced)
+                        .and_then(|r| {
+                            (r.b..oend)
+                                .take_while(|&k| !d.tags.get(k).is_some_and(|t| t.is_verb()))
+                                .find(|&k| d.w(k) == "against")
+                                // "warned Iran against using force": an act, not a party
+                                // ("against visiting Prince X" is one).
+                                .filter(|&k| {
+                                    let verb = |j: usize| {
+                                        d.tags.get(j).is_some_and(|t| t.is_verb())
+                                            || (d.w(j).ends_with("ing") && !d.toks[j].cap)
+                                    };
+                                    k + 1 < oend
+                                        && !(verb(k + 1)
+                                            && d.toks.get(k + 2).is_none_or(|t| !t.cap))
+                                })
+                        })
+                    {
                         let against =
                             object(d, k + 1, oend, Side::Target, &["against".to_string()]);
                         if !against.is_empty() {

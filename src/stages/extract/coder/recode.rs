@@ -160,23 +160,11 @@ pub(super) fn obligations(d: &Doc, lx: &Lexicon, m: &mut Matches, b: usize) {
             .unwrap_or(fallback)
             .to_string();
         m.hits[gi].consumed = true;
+        // The other side is the clause's subject, not the required action's object (no
+        // `inner`).
         added.push(Hit {
-            tok: r.tok,
-            end: np,
-            line,
-            verbal: true,
-            form: Form::Past,
             code,
-            pattern_id: lx.lines[line as usize].id.clone(),
-            passive: false,
-            negated: false,
-            refused: false,
-            intended: false,
-            hypothetical: false,
-            consumed: false,
-            group: r.tok,
-            // The other side is the clause's subject, not the required action's object.
-            inner: None,
+            ..Hit::new(lx, r.tok, np, line, true, Form::Past)
         });
     }
     m.hits.extend(added);
@@ -216,10 +204,18 @@ pub(super) fn order(d: &Doc, lx: &Lexicon, m: &mut Matches, i: usize, cend: usiz
 pub(super) fn call(d: &Doc, m: &mut Matches, i: usize, b: usize) {
     let h = &m.hits[i];
     let k = h.end;
-    // The one called: a name (an entity of the recognizer), after at most a possessive
-    // and a title ("called his Lebanese counterpart, Michel Aoun").
-    let named = (k..b.min(k + 4)).find(|&j| d.toks[j].ent.is_some());
-    let Some(n) = named.filter(|&n| (k..n).all(|j| d.w(j) != "," || j + 1 == n)) else {
+    // The one called: a name (an entity of the recognizer) right after the verb, or after an
+    // article or a possessive ("called the Saudi king", "called his Lebanese counterpart");
+    // not "called threats against Tehran".
+    let named = (k..b.min(k + 3)).find(|&j| d.toks[j].ent.is_some());
+    let Some(n) = named.filter(|&n| {
+        (k..n).all(|j| {
+            matches!(
+                d.w(j),
+                "the" | "his" | "her" | "its" | "their" | "our" | "a" | "an"
+            )
+        })
+    }) else {
         m.hits[i].consumed = true;
         return;
     };
