@@ -617,3 +617,13 @@ fn a_direct_object_keeps_its_place_before_a_nouns_against() {
     let e = code_sentence("Chile condemned Peru for what it called threats against Bolivia.");
     assert!(e.iter().all(|(_, _, c)| c != "041"), "{e:?}");
 }
+
+#[test]
+fn aid_through_a_force_goes_to_the_place_it_serves() {
+    let e =
+        code_sentence("Chile is ready to contribute troops to the UN peacekeeping force in Haiti.");
+    assert!(has(&e, "Chile", "Haiti", "03"), "{e:?}");
+    // Without a place the body itself is the recipient.
+    let e = code_sentence("Chile is ready to contribute troops to the African Union.");
+    assert!(has(&e, "Chile", "African Union", "03"), "{e:?}");
+}

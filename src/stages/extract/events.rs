@@ -246,6 +246,26 @@ impl<'a> Ctx<'a> {
                         let preps = &self.lx.lines[l as usize].target_preps;
                         t = object(d, e, self.object_end(m, e, b), Side::Target, preps);
                     }
+                    // "contribute troops to the NATO-led force in Afghanistan": aid given
+                    // through a force or mission goes to the place it serves.
+                    if let Some(p) = t
+                        .first()
+                        .filter(|_| h.code.starts_with("07") || h.code.starts_with("03"))
+                        .and_then(|r| {
+                            let k = (r.b..oend.min(r.b + 4)).find(|&k| {
+                                matches!(
+                                    d.w(k),
+                                    "force" | "forces" | "mission" | "operation" | "operations"
+                                )
+                            })?;
+                            (d.w(k + 1) == "in")
+                                .then(|| phrases::place(d, k + 1, oend))
+                                .flatten()
+                        })
+                    {
+                        t.clear();
+                        left = Some(p);
+                    }
                     (self.subject(m, h.tok, a, 0), t)
                 }
             } else {
