@@ -12,7 +12,8 @@ use modality::modality;
 use super::inflect::Form;
 use super::lexicon::{id_bit, kw_at, Frame, HeadKind, IdBloom, Kw, Lexicon};
 use super::text::{
-    is_aux, is_clause_break, is_determiner, is_modal, is_negator, is_preposition, Doc, Kind,
+    is_article_or_possessive, is_aux, is_clause_break, is_determiner, is_modal, is_negator,
+    is_preposition, Doc, Kind,
 };
 
 /// One matched pattern occurrence.
@@ -109,10 +110,7 @@ fn verb_use(d: &Doc, i: usize, form: Form, start: usize, has_noun: bool) -> bool
     // possessive is an adjective, whatever the tagger said.
     if matches!(form, Form::Past | Form::Participle)
         && i > start
-        && matches!(
-            d.w(i - 1),
-            "the" | "a" | "an" | "its" | "their" | "his" | "her" | "our"
-        )
+        && is_article_or_possessive(d.w(i - 1))
     {
         return false;
     }

@@ -21,11 +21,13 @@ use super::collapse::same_actor;
 use super::dates::{Basis, DateMention, Precision, When};
 use super::lexicon::Lexicon;
 use super::phrases;
-use super::text::{is_determiner, is_preposition, Doc, Kind};
+use super::text::{Doc, Kind};
 use super::PlacePrecision;
 
 mod participants;
 mod place;
+
+use participants::Other;
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Action {
@@ -152,59 +154,16 @@ impl<'a> Ctx<'a> {
                     (agent, self.subject(m, h.tok, a, 0))
                 } else {
                     let mut t = object(d, h.end, oend, Side::Target, &line.target_preps);
-                    // "returned six Iraqi artifacts to the government of Iraq": a pattern
-                    // whose word follows the object names the other side after that word.
-                    if let Some(alts) = &line.after_object {
-                        let k = (h.end + 1..oend).find(|&k| alts.iter().any(|x| x == d.w(k)));
-                        if let Some(k) = k {
-                            let after = object(d, k + 1, oend, Side::Target, &[d.w(k).into()]);
-                            if !after.is_empty() {
-                                t = after;
-                            }
-                        }
+                    if let Some(o) = self.after_object_target(line, h, oend) {
+                        t = o;
                     }
-                    // "filed a lawsuit in a Paris court against X", "a complaint with the UN
-                    // against X": who a conflictual act (09-20) is against is its other side,
-                    // before a venue or an addressee named first (not so for cooperation:
-                    // "shared evidence with India against X").
-                    let conflictual = h.code.as_str() >= "09";
-                    // Only a target after a preposition is a venue or an addressee; a direct
-                    // object stays ("condemned the US over its threats against Iran").
-                    let introduced = |r: &&Ref| {
-                        let mut j = r.a;
-                        while j > h.end && is_determiner(d.w(j - 1)) {
-                            j -= 1;
-                        }
-                        j > h.end && is_preposition(d.w(j - 1))
-                    };
-                    if let Some(k) = t
-                        .first()
-                        .filter(|_| conflictual)
-                        .filter(introduced)
-                        .and_then(|r| {
-                            (r.b..oend)
-                                .take_while(|&k| !d.tags.get(k).is_some_and(|t| t.is_verb()))
-                                .find(|&k| d.w(k) == "against")
-                                // "warned Iran against using force": an act, not a party
-                                // ("against visiting Prince X" is one).
-                                .filter(|&k| {
-                                    let verb = |j: usize| {
-                                        d.tags.get(j).is_some_and(|t| t.is_verb())
-                                            || (d.w(j).ends_with("ing") && !d.toks[j].cap)
-                                    };
-                                    k + 1 < oend
-                                        && !(verb(k + 1)
-                                            && d.toks.get(k + 2).is_none_or(|t| !t.cap))
-                                })
-                        })
-                    {
-                        let against =
-                            object(d, k + 1, oend, Side::Target, &["against".to_string()]);
-                        if !against.is_empty() {
-                            t = against;
-                        } else if let Some(p) = phrases::right(d, k + 1, oend) {
-                            t.clear();
-                            left = Some(p);
+                    if let Some(o) = t.first().and_then(|r| self.against_target(h, r, oend)) {
+                        match o {
+                            Other::Actors(v) => t = v,
+                            Other::Phrase(p) => {
+                                t.clear();
+                                left = Some(p);
+                            }
                         }
                     }
                     // "sent troops to Afghanistan": plain people sent are the source's own.
@@ -246,23 +205,7 @@ impl<'a> Ctx<'a> {
                         let preps = &self.lx.lines[l as usize].target_preps;
                         t = object(d, e, self.object_end(m, e, b), Side::Target, preps);
                     }
-                    // "contribute troops to the NATO-led force in Afghanistan": aid given
-                    // through a force or mission goes to the place it serves.
-                    if let Some(p) = t
-                        .first()
-                        .filter(|_| h.code.starts_with("07") || h.code.starts_with("03"))
-                        .and_then(|r| {
-                            let k = (r.b..oend.min(r.b + 4)).find(|&k| {
-                                matches!(
-                                    d.w(k),
-                                    "force" | "forces" | "mission" | "operation" | "operations"
-                                )
-                            })?;
-                            (d.w(k + 1) == "in")
-                                .then(|| phrases::place(d, k + 1, oend))
-                                .flatten()
-                        })
-                    {
+                    if let Some(p) = t.first().and_then(|r| self.served_place(h, r, oend)) {
                         t.clear();
                         left = Some(p);
                     }

@@ -10,8 +10,9 @@ use crate::entities::{Entity, Sentence};
 mod words;
 
 pub use words::{
-    is_adverb, is_aspectual, is_aux, is_be, is_cessation, is_clause_break, is_determiner,
-    is_locative, is_modal, is_negator, is_preposition, is_pronoun, is_time_word,
+    is_adverb, is_article_or_possessive, is_aspectual, is_aux, is_be, is_cessation,
+    is_clause_break, is_determiner, is_locative, is_modal, is_negator, is_preposition, is_pronoun,
+    is_time_word,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 use super::{clause_end, Form, Frame, Hit, Lexicon, Matches};
 use crate::stages::extract::pos::Tag;
 use crate::stages::extract::text::{
-    is_cessation, is_clause_break, is_pronoun, is_time_word, Doc, Kind,
+    is_article_or_possessive, is_cessation, is_clause_break, is_pronoun, is_time_word, Doc, Kind,
 };
 
 /// An ended action ("stopped buying oil from Iran", "halted funding the agency"): a cooperative
@@ -170,14 +170,18 @@ pub(super) fn obligations(d: &Doc, lx: &Lexicon, m: &mut Matches, b: usize) {
     m.hits.extend(added);
 }
 
+/// Token `k` is the "to" of an infinitive: a base-form verb follows it.
+fn infinitive_at(d: &Doc, k: usize) -> bool {
+    d.w(k) == "to" && d.tags.get(k + 1).is_some_and(|t| *t == Tag::VB)
+}
+
 /// "ordered the newspaper to suspend publication": an order is a demand of the infinitive's
 /// action (by the demand table; 100 when the action is not coded) from the one ordering to the
 /// one ordered, who stands between the verb and "to". Without that infinitive ("ordered troops
 /// to the border", "ordered an inquiry") the verb codes nothing itself.
 pub(super) fn order(d: &Doc, lx: &Lexicon, m: &mut Matches, i: usize, cend: usize) {
     let h = &m.hits[i];
-    let to = (h.end + 1..cend.min(h.end + 12))
-        .find(|&k| d.w(k) == "to" && d.tags.get(k + 1).is_some_and(|t| *t == Tag::VB));
+    let to = (h.end + 1..cend.min(h.end + 12)).find(|&k| infinitive_at(d, k));
     let Some(to) = to else {
         m.hits[i].consumed = true;
         return;
@@ -208,14 +212,7 @@ pub(super) fn call(d: &Doc, m: &mut Matches, i: usize, b: usize) {
     // article or a possessive ("called the Saudi king", "called his Lebanese counterpart");
     // not "called threats against Tehran".
     let named = (k..b.min(k + 3)).find(|&j| d.toks[j].ent.is_some());
-    let Some(n) = named.filter(|&n| {
-        (k..n).all(|j| {
-            matches!(
-                d.w(j),
-                "the" | "his" | "her" | "its" | "their" | "our" | "a" | "an"
-            )
-        })
-    }) else {
+    let Some(n) = named.filter(|&n| (k..n).all(|j| is_article_or_possessive(d.w(j)))) else {
         m.hits[i].consumed = true;
         return;
     };
@@ -224,16 +221,14 @@ pub(super) fn call(d: &Doc, m: &mut Matches, i: usize, b: usize) {
     // names, it does not call.
     let predicate = (after..b.min(after + 10))
         .take_while(|&j| {
-            let purpose = d.w(j) == "to" && d.tags.get(j + 1).is_some_and(|t| *t == Tag::VB);
-            !(purpose || matches!(d.w(j), "," | "on" | "and" | "by" | "after"))
+            !(infinitive_at(d, j) || matches!(d.w(j), "," | "on" | "and" | "by" | "after"))
         })
         .any(|j| matches!(d.w(j), "a" | "an") || (j == after && d.w(j) == "the"));
     if predicate {
         m.hits[i].consumed = true;
         return;
     }
-    let purpose = (after..b.min(after + 8))
-        .find(|&j| d.w(j) == "to" && d.tags.get(j + 1).is_some_and(|t| *t == Tag::VB));
+    let purpose = (after..b.min(after + 8)).find(|&j| infinitive_at(d, j));
     let gov = purpose.and_then(|to| {
         m.hits
             .iter()

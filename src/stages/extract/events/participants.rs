@@ -10,11 +10,19 @@ use crate::stages::extract::actors::{
     self, according_to, coordinated_left, object, subject_left, Actor, Ref, Side,
 };
 use crate::stages::extract::coder::{clause_end, Hit, Matches};
+use crate::stages::extract::lexicon::Line;
+use crate::stages::extract::phrases;
 use crate::stages::extract::text::{
     is_aux, is_clause_break, is_determiner, is_modal, is_preposition, Kind,
 };
 
 use super::Ctx;
+
+/// A refined other side of a verbal match: dictionary actors, or a noun phrase (tokens).
+pub(super) enum Other {
+    Actors(Vec<Ref>),
+    Phrase((usize, usize)),
+}
 
 impl<'a> Ctx<'a> {
     /// The nearest verb (match or reporting/light verb) before token `before` in the sentence.
@@ -378,6 +386,74 @@ impl<'a> Ctx<'a> {
             }
         }
         Vec::new()
+    }
+
+    /// "returned six Iraqi artifacts to the government of Iraq": a pattern whose word follows
+    /// the object (`>to`) names the other side after that word.
+    pub(super) fn after_object_target(
+        &self,
+        line: &Line,
+        h: &Hit,
+        oend: usize,
+    ) -> Option<Vec<Ref>> {
+        let d = self.d;
+        let alts = line.after_object.as_ref()?;
+        let k = (h.end + 1..oend).find(|&k| alts.iter().any(|x| x == d.w(k)))?;
+        let after = object(d, k + 1, oend, Side::Target, &[d.w(k).into()]);
+        (!after.is_empty()).then_some(after)
+    }
+
+    /// "filed a lawsuit in a Paris court against X", "a complaint with the UN against X": who
+    /// a conflictual act (09-20) is against is its other side, before a venue or an addressee
+    /// named first (`first`, after a preposition). Not for cooperation ("shared evidence with
+    /// India against X"), not over a direct object ("condemned the US over its threats against
+    /// Iran"), not an act ("warned Iran against using force"; "against visiting Prince X" is
+    /// a party).
+    pub(super) fn against_target(&self, h: &Hit, first: &Ref, oend: usize) -> Option<Other> {
+        let d = self.d;
+        if h.code.as_str() < "09" {
+            return None;
+        }
+        let mut j = first.a;
+        while j > h.end && is_determiner(d.w(j - 1)) {
+            j -= 1;
+        }
+        if !(j > h.end && is_preposition(d.w(j - 1))) {
+            return None;
+        }
+        let verb = |j: usize| {
+            d.tags.get(j).is_some_and(|t| t.is_verb())
+                || (d.w(j).ends_with("ing") && !d.toks[j].cap)
+        };
+        let k = (first.b..oend)
+            .take_while(|&k| !d.tags.get(k).is_some_and(|t| t.is_verb()))
+            .find(|&k| d.w(k) == "against")
+            .filter(|&k| {
+                k + 1 < oend && !(verb(k + 1) && d.toks.get(k + 2).is_none_or(|t| !t.cap))
+            })?;
+        let against = object(d, k + 1, oend, Side::Target, &["against".to_string()]);
+        if !against.is_empty() {
+            return Some(Other::Actors(against));
+        }
+        phrases::right(d, k + 1, oend).map(Other::Phrase)
+    }
+
+    /// "contribute troops to the NATO-led force in Afghanistan": aid (or an intent to aid)
+    /// given through a force or mission goes to the place it serves.
+    pub(super) fn served_place(&self, h: &Hit, first: &Ref, oend: usize) -> Option<(usize, usize)> {
+        let d = self.d;
+        if !(h.code.starts_with("07") || h.code.starts_with("03")) {
+            return None;
+        }
+        let k = (first.b..oend.min(first.b + 4)).find(|&k| {
+            matches!(
+                d.w(k),
+                "force" | "forces" | "mission" | "operation" | "operations"
+            )
+        })?;
+        (d.w(k + 1) == "in")
+            .then(|| phrases::place(d, k + 1, oend))
+            .flatten()
     }
 }
 

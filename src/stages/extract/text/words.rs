@@ -50,6 +50,15 @@ pub fn is_negator(w: &str) -> bool {
     )
 }
 
+/// An article or a possessive determiner: what may stand between a verb and the noun it takes
+/// ("called the king", "its disputed border").
+pub fn is_article_or_possessive(w: &str) -> bool {
+    matches!(
+        w,
+        "the" | "a" | "an" | "its" | "their" | "his" | "her" | "our"
+    )
+}
+
 pub fn is_determiner(w: &str) -> bool {
     matches!(
         w,
