@@ -17,6 +17,23 @@ fn bin() -> Command {
     c
 }
 
+/// Runs `cmd` with `input` on its standard input; its output once it exits.
+fn piped(cmd: &mut Command, input: &str) -> std::process::Output {
+    let mut child = cmd
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
 fn metrics_addr(log: &str) -> String {
     let line = log
         .lines()
@@ -263,20 +280,7 @@ fn check_config_hides_secrets() {
 fn extract_writes_one_record_per_valid_line_in_order() {
     let mut input = std::fs::read_to_string(repo().join("samples/articles.jsonl")).unwrap();
     input.push_str("{not json\n");
-    let mut child = bin()
-        .args(["extract", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = piped(bin().args(["extract", "-"]), &input);
     assert!(out.status.success());
     let records: Vec<serde_json::Value> = String::from_utf8(out.stdout)
         .unwrap()
@@ -315,23 +319,10 @@ fn extract_writes_one_record_per_valid_line_in_order() {
 
 #[test]
 fn extract_text_mode_codes_a_plain_text_article() {
-    let mut child = bin()
-        .args(["extract", "--text", "-", "--date", "2026-03-04"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(
-            "Russia condemned the United States on Monday for imposing new sanctions on Iran.\n"
-                .as_bytes(),
-        )
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    let out = piped(
+        bin().args(["extract", "--text", "-", "--date", "2026-03-04"]),
+        "Russia condemned the United States on Monday for imposing new sanctions on Iran.\n",
+    );
     assert!(
         out.status.success(),
         "{}",
@@ -359,19 +350,8 @@ fn extract_happenings_counts_one_happening_once_across_outlets() {
         r#"{"id":"a4","source":"Outlet Four","published_at":"2026-01-22T09:00:00Z","title":"New rebuke","body":"Russia condemned the United States on Wednesday over new sanctions on Iran."}"#,
     ];
     let run = |lines: &[&str]| {
-        let mut child = bin()
-            .args(["extract", "--happenings", "-"])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stdin = child.stdin.take().unwrap();
-        for l in lines {
-            writeln!(stdin, "{l}").unwrap();
-        }
-        drop(stdin);
-        let out = child.wait_with_output().unwrap();
+        let input: String = lines.iter().map(|l| format!("{l}\n")).collect();
+        let out = piped(bin().args(["extract", "--happenings", "-"]), &input);
         assert!(
             out.status.success(),
             "{}",
@@ -433,19 +413,7 @@ fn extract_reads_the_users_petrarch_dictionaries_named_in_the_extract_section() 
         if with_config {
             cmd.arg("--config").arg(&cfg);
         }
-        let mut child = cmd
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(sentence.as_bytes())
-            .unwrap();
-        let out = child.wait_with_output().unwrap();
+        let out = piped(&mut cmd, sentence);
         assert!(
             out.status.success(),
             "{}",
