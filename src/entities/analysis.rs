@@ -12,7 +12,7 @@ use super::places::Evidence;
 use super::resolve::Resolver;
 use super::salience::{rank, with_cues};
 use super::sentences::split_sentences;
-use super::types::Entity;
+use super::types::{Entity, Sentence};
 
 pub(super) enum Item {
     Hit(Hit),
@@ -40,6 +40,8 @@ pub struct Analysis {
     pub entities: Vec<Entity>,
     /// ISO3 codes with their salience (entities plus country cues such as currencies), highest first.
     pub countries: Vec<(String, f64)>,
+    /// The text's sentences, as the recognizer split them (the event coder reads the same).
+    pub sentences: Vec<Sentence>,
 }
 
 impl Analysis {
@@ -143,7 +145,8 @@ fn analyze_folded(g: &Gazetteer, text: &str, f: &Folded, published: Option<Naive
         ev,
     };
     let mut out = r.run(&items);
-    fill_context(&mut out, g, &split_sentences(text), f);
+    let sentences = split_sentences(text);
+    fill_context(&mut out, g, &sentences, f);
     let mut ents: Vec<Entity> = out.into_iter().map(|p| p.e).collect();
     set_texts(text, &mut ents);
     bind_defined_acronyms(text, &mut ents);
@@ -152,6 +155,7 @@ fn analyze_folded(g: &Gazetteer, text: &str, f: &Folded, published: Option<Naive
     Analysis {
         entities: ents,
         countries,
+        sentences,
     }
 }
 
@@ -206,6 +210,7 @@ mod tests {
                 // Below MAIN_RATIO x top (0.4): not a country the article is about.
                 ("FRA".into(), 0.39),
             ],
+            sentences: vec![],
         };
         let about = a.about(&g);
         let got: Vec<(&str, &str, f64, usize)> = about

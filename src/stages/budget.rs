@@ -59,8 +59,7 @@ pub fn check_extract(article: &Article) -> Result<(), Rejection> {
     if !article.language.is_english {
         return Ok(());
     }
-    let work = Extractor::coder_work(&article.body);
-    if work > MAX_CODER_WORK {
+    if let Some(work) = Extractor::coder_work_over(&article.body, MAX_CODER_WORK) {
         return Err(Rejection::new(
             ErrorClass::BudgetExceeded,
             format!(
@@ -110,5 +109,10 @@ mod tests {
     fn work_is_the_sum_of_squared_sentence_lengths() {
         assert_eq!(Extractor::coder_work("One two three. Four five."), 16 + 9);
         assert_eq!(Extractor::coder_work(""), 0);
+        // Over a limit or not: the byte bound answers short texts, the count long ones.
+        let t = "One two three. Four five.";
+        assert_eq!(Extractor::coder_work_over(t, 25 * 25), None);
+        assert_eq!(Extractor::coder_work_over(t, 25), None);
+        assert_eq!(Extractor::coder_work_over(t, 24), Some(25));
     }
 }

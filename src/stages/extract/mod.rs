@@ -199,6 +199,18 @@ impl Extractor {
         work
     }
 
+    /// [`Self::coder_work`] when it exceeds `limit`, `None` when it does not. A body of
+    /// `n` bytes has at most `n` tokens, hence at most `n * n` token pairs, so a body
+    /// with `n * n <= limit` is within it without being tokenized (most articles: up to
+    /// 7 KB against the chain's budget).
+    pub fn coder_work_over(body: &str, limit: u64) -> Option<u64> {
+        let n = body.len() as u64;
+        if n.saturating_mul(n) <= limit {
+            return None;
+        }
+        Some(Self::coder_work(body)).filter(|&w| w > limit)
+    }
+
     /// Extracts everything from one article. Non-English articles get no entities or events.
     pub fn extract(&self, article: &Article) -> Extraction {
         let body = article.body.as_str();
@@ -219,9 +231,10 @@ impl Extractor {
         let analysis = analyze(&self.gazetteer, body, pub_date);
         let countries = analysis.about(&self.gazetteer);
         let entities = analysis.entities;
+        let sentences = analysis.sentences;
         let main = article_countries(&entities).into_iter().next().map(|c| c.0);
         let (events, quotes, casualties, dates, tone, themes) = {
-            let mut doc = text::Doc::new(body, split_sentences(body), &entities);
+            let mut doc = text::Doc::new(body, sentences, &entities);
             doc.tag(&self.tagger);
             self.capitals_as_governments(&mut doc);
             let tone = self.tone.score(&doc);
