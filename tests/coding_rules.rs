@@ -627,3 +627,29 @@ fn aid_through_a_force_goes_to_the_place_it_serves() {
     let e = code_sentence("Chile is ready to contribute troops to the African Union.");
     assert!(has(&e, "Chile", "African Union", "03"), "{e:?}");
 }
+
+#[test]
+fn a_dateline_is_not_part_of_the_subject() {
+    // The phrase before the verb stops at the dateline's dash, one token or two.
+    let e = code_sentence("QUITO - Armed men attacked a police station in Ecuador.");
+    assert!(has(&e, "Armed men", "police station", "18"), "{e:?}");
+    let e = code_sentence("LIMA, Peru -- Striking miners attacked the police.");
+    assert!(e.iter().any(|(s, _, _)| s == "Striking miners"), "{e:?}");
+}
+
+#[test]
+fn what_force_hits_comes_before_an_actor_that_only_places_it() {
+    let e = code_sentence("Chilean jets bombed the rebel camp near the frontier with Bolivia.");
+    assert!(has(&e, "Chilean", "rebel camp", "18"), "{e:?}");
+    assert!(!has(&e, "", "Bolivia", ""), "{e:?}");
+    // An actor inside the object itself stays the target.
+    let e = code_sentence("Rebels attacked a convoy of Syrian troops near the border.");
+    assert!(has(&e, "Rebels", "Syrian troops", "18"), "{e:?}");
+}
+
+#[test]
+fn a_region_of_one_country_is_a_place_and_a_day_ends_its_phrase() {
+    // "the Gaza Strip Sunday", "Iraqi Kurdistan Tuesday": the weekday is no part of the name.
+    let e = code_sentence("Turkey ordered fresh strikes on Iraqi Kurdistan Tuesday.");
+    assert!(has(&e, "Turkey", "Iraqi Kurdistan", "19"), "{e:?}");
+}

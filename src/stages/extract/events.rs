@@ -205,7 +205,10 @@ impl<'a> Ctx<'a> {
                         let preps = &self.lx.lines[l as usize].target_preps;
                         t = object(d, e, self.object_end(m, e, b), Side::Target, preps);
                     }
-                    if let Some(p) = t.first().and_then(|r| self.served_place(h, r, oend)) {
+                    if let Some(p) = t.first().and_then(|r| {
+                        self.served_place(h, r, oend)
+                            .or_else(|| self.struck_thing(m, h, r, oend))
+                    }) {
                         t.clear();
                         left = Some(p);
                     }

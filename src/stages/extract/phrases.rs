@@ -116,7 +116,8 @@ pub fn left(d: &Doc, g: usize, start: usize) -> Option<(usize, usize)> {
         return left(d, c, start);
     }
     let mut a = g;
-    while a > start && a + 8 > g {
+    // "BAMAKO - Armed men attacked": the phrase stops at a dateline's dash.
+    while a > start && a + 8 > g && !d.in_dateline(a - 1) {
         // A nominal word, or "of" between two ("the leader of the party"), or a place's
         // preposition ("dock workers in Chile": the workers, not Chile, did it).
         let of_between = matches!(d.w(a - 1), "of" | "in" | "at" | "from")
@@ -243,10 +244,11 @@ fn phrase_at(d: &Doc, from: usize, end: usize, thing: bool) -> (Option<(usize, u
     let first = b;
     while b < end && b < first + 8 {
         let of_between = d.w(b) == "of" && b + 1 < end && b > first && nominal(d, b + 1);
-        // "deported a man Friday": a time word after the head ends the phrase.
+        // "deported a man Friday", "attacks on the Gaza Strip Sunday": a time word after the
+        // head or after a recognized name ends the phrase.
         if b > first
             && is_time_word(d.w(b))
-            && !d.toks[b - 1].cap
+            && (!d.toks[b - 1].cap || (d.toks[b - 1].ent.is_some() && d.toks[b].ent.is_none()))
             && !matches!(
                 d.w(b + 1),
                 "of" | "night" | "morning" | "evening" | "afternoon"

@@ -156,7 +156,8 @@ impl<'a> Doc<'a> {
 
     /// Token `i` belongs to a dateline ("CAIRO --", "KABUL -", "MOSCOW (Sputnik) -", "LA PAZ,
     /// Bolivia --"): the place a wire story was filed from and its agency, which open the
-    /// sentence in capitals before a dash. They say where the story comes from, not who acts.
+    /// sentence in capitals before a dash (the dash included). They say where the story comes
+    /// from, not who acts.
     pub fn in_dateline(&self, i: usize) -> bool {
         let Some(t) = self.toks.get(i) else {
             return false;
@@ -170,11 +171,15 @@ impl<'a> Doc<'a> {
             let tk = self.toks[k];
             let w = self.w(k);
             if tk.kind == Kind::Punct {
-                if !w.is_empty()
-                    && w.chars()
-                        .all(|c| matches!(c, '-' | '\u{2013}' | '\u{2014}'))
-                {
-                    return i < k;
+                let dash = |w: &str| {
+                    !w.is_empty()
+                        && w.chars()
+                            .all(|c| matches!(c, '-' | '\u{2013}' | '\u{2014}'))
+                };
+                if dash(w) {
+                    // The dash ("--" is two tokens) belongs to it too.
+                    let end = (k..b).find(|&j| !dash(self.w(j))).unwrap_or(b);
+                    return i < end;
                 }
                 if w == "(" {
                     // The agency: "(Reuters)", "(AP)".
@@ -389,6 +394,9 @@ mod tests {
         let at = |w: &str| d.toks.iter().position(|t| &text[t.s..t.e] == w).unwrap();
         assert!(d.in_dateline(at("LA")) && d.in_dateline(at("Bolivia")));
         assert!(!d.in_dateline(at("army")) && !d.in_dateline(at("FAB")));
+        // Both tokens of "--" are the dateline's, "The" is not.
+        let dash = at("Bolivia") + 1;
+        assert!(d.in_dateline(dash) && d.in_dateline(dash + 1) && !d.in_dateline(dash + 2));
         assert!(
             !d.in_dateline(at("US")),
             "a sentence of its own, not in capitals"

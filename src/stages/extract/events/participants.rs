@@ -455,6 +455,30 @@ impl<'a> Ctx<'a> {
             .then(|| phrases::place(d, k + 1, oend))
             .flatten()
     }
+
+    /// "attacked an army camp in Mali near the border with Mauritania": what an act of force
+    /// hits, named right after the verb, is its other side, not an actor named later in a
+    /// phrase that only places it (after *in, near, at, outside, along, ...*).
+    pub(super) fn struck_thing(
+        &self,
+        m: &Matches,
+        h: &Hit,
+        first: &Ref,
+        oend: usize,
+    ) -> Option<(usize, usize)> {
+        let d = self.d;
+        if !(h.verbal && phrases::force::force(&h.code)) {
+            return None;
+        }
+        let (a, b) = phrases::force::thing(d, m, h.end, oend)?;
+        let placed = (b..first.a).any(|k| {
+            matches!(
+                d.w(k),
+                "in" | "near" | "at" | "outside" | "inside" | "along" | "around" | "off"
+            )
+        });
+        (b <= first.a && placed && (a..b).all(|k| d.toks[k].ent.is_none())).then_some((a, b))
+    }
 }
 
 /// CAMEO role of a plain group noun.

@@ -8,7 +8,7 @@ use super::super::text::Doc;
 use super::phrase_at;
 
 /// Codes of force: assault, fight, mass violence.
-pub(super) fn force(code: &str) -> bool {
+pub fn force(code: &str) -> bool {
     matches!(code.get(..2), Some("18" | "19" | "20"))
 }
 
@@ -40,7 +40,7 @@ fn hittable(d: &Doc, (a, b): (usize, usize)) -> bool {
 /// The thing a verb of force hits, from `from`: the first phrase, or when that holds the
 /// event noun of a light verb ("launched a massive attack on the old city"), the phrase after
 /// the noun's preposition, or when it opens with a gerund, the gerund's object.
-pub(super) fn thing(d: &Doc, m: &Matches, from: usize, end: usize) -> Option<(usize, usize)> {
+pub fn thing(d: &Doc, m: &Matches, from: usize, end: usize) -> Option<(usize, usize)> {
     let (np, stop) = phrase_at(d, from, end, true);
     let (a, b) = np?;
     let Some(n) = m.hits.iter().find(|n| n.tok >= a && n.tok < b) else {

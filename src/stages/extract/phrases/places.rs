@@ -2,14 +2,14 @@
 //! directional preposition ("in eastern Lebanon"), or a phrase with a name after a pattern's
 //! own preposition ("in parts of Kashmir", "from the Golan Heights").
 
-use crate::entities::EntityKind;
-
 use super::super::text::Doc;
 use super::phrase_at;
 
 /// The first place named after a locative or directional preposition in `from..end` ("set up
-/// field hospitals in Louisiana", "fired rockets into Israel"): the last resort for the
-/// other side of an action no participant is named for.
+/// field hospitals in Louisiana", "fired rockets into Israel", "attacks on the Gaza Strip"):
+/// the last resort for the other side of an action no participant is named for. A region
+/// counts when it lies in one country (the Gaza Strip, Kurdistan), not when it spans several
+/// (the Middle East names no one acted on).
 pub fn place(d: &Doc, from: usize, end: usize) -> Option<(usize, usize)> {
     (from..end).find_map(|k| {
         let (e, a, b) = d.ent_at(k)?;
@@ -24,8 +24,7 @@ pub fn place(d: &Doc, from: usize, end: usize) -> Option<(usize, usize)> {
                 d.w(p - 1),
                 "in" | "at" | "into" | "to" | "across" | "inside" | "over"
             );
-        (a == k && prep && ent.country.is_some() && ent.kind != EntityKind::Region && b <= end)
-            .then_some((a, b))
+        (a == k && prep && ent.country.is_some() && b <= end).then_some((a, b))
     })
 }
 
