@@ -63,19 +63,14 @@ pub fn language_of(given: Option<&str>, body: &str) -> Language {
                 confidence: (info.confidence() * 1000.0).round() / 1000.0,
             }
         }
-        // Too little text to tell. A sentence or headline is English-eligible
-        // when written in plain ASCII with typographic punctuation; a longer
-        // text no language model can place (markup debris, tables) only when
-        // it is pure ASCII.
+        // Too little text to tell, or a text no language model can place
+        // (markup debris, tables): English-eligible when written in plain
+        // English letters (see `plain_english`).
         _ => Language {
             code: "und".into(),
             basis: LanguageBasis::Undetermined,
             confidence: 0.0,
-            is_english: if short {
-                plain_ascii(body)
-            } else {
-                body.is_ascii()
-            },
+            is_english: plain_english(body),
         },
     }
 }
@@ -90,11 +85,31 @@ fn words(text: &str) -> usize {
         .count()
 }
 
-/// ASCII, but for typographic spaces, quotes and dashes (U+00A0, the
-/// General Punctuation block), which English news text carries too.
-fn plain_ascii(text: &str) -> bool {
-    text.chars()
-        .all(|c| c.is_ascii() || c == '\u{a0}' || ('\u{2000}'..='\u{206f}').contains(&c))
+/// ASCII, but for typographic spaces, quotes and dashes (U+00A0, the General
+/// Punctuation block) and currency signs ("€45m", "£3bn"), which English news
+/// text carries too; letters outside ASCII only in capitalised words, the
+/// names English text borrows ("Pérez Molina", "São Paulo"), not in the
+/// lower-case words of another language ("über", "anunció").
+fn plain_english(text: &str) -> bool {
+    let mut capitalised = false;
+    let mut prev_letter = false;
+    for c in text.chars() {
+        let letter = c.is_alphabetic();
+        if letter && !prev_letter {
+            capitalised = c.is_uppercase();
+        }
+        prev_letter = letter;
+        let plain = c.is_ascii()
+            || c == '\u{a0}'
+            || ('\u{2000}'..='\u{206f}').contains(&c)
+            || ('\u{20a0}'..='\u{20cf}').contains(&c)
+            || matches!(c, '£' | '¥')
+            || (letter && capitalised && ('\u{c0}'..='\u{24f}').contains(&c));
+        if !plain {
+            return false;
+        }
+    }
+    true
 }
 
 /// At most the first `n` bytes of `s`, cut at a character boundary.
@@ -318,7 +333,16 @@ mod tests {
         ] {
             assert!(language_of(None, s).is_english, "{s}");
         }
-        // Letters outside ASCII are not English-eligible on a guess.
+        // Currency signs, and accented letters in names, are English text too.
+        for s in [
+            "The Commission announced \u{20ac}60 million of aid for Somalia, an official said.",
+            "President Otto P\u{e9}rez Molina declared a state of siege in the town and sent in troops, officials in S\u{e3}o Paulo said.",
+            "Palestinian leaders have rejected the \u{201c}decision\u{201d} to move the embassy, calling it dangerous and insulting, an official said on Sunday.",
+        ] {
+            let l = language_of(None, s);
+            assert!(l.is_english, "{s}: {l:?}");
+        }
+        // Letters outside ASCII in lower-case words are not English-eligible on a guess.
         let de = language_of(
             None,
             "Die Regierung hat über die schwierige Lage gesprochen.",
