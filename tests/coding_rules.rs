@@ -653,3 +653,17 @@ fn a_region_of_one_country_is_a_place_and_a_day_ends_its_phrase() {
     let e = code_sentence("Turkey ordered fresh strikes on Iraqi Kurdistan Tuesday.");
     assert!(has(&e, "Turkey", "Iraqi Kurdistan", "19"), "{e:?}");
 }
+
+#[test]
+fn a_word_of_a_capitalised_name_is_no_event_noun() {
+    // "Appeals" and "Pact" belong to names: no appeal governs "criticized", no pact is signed.
+    let e = code_sentence("The Texas Court of Criminal Appeals criticized the governor.");
+    assert!(has(&e, "Court", "governor", "111"), "{e:?}");
+    let e = code_sentence(
+        "The Southern Trade Pact, formed by Chile and Peru in 1990, is a customs union.",
+    );
+    assert!(e.is_empty(), "{e:?}");
+    // After an abbreviation a wire's capital is still the event noun.
+    let e = code_sentence("Officials said U.S. Pressure on Japan had eased.");
+    assert!(has(&e, "U.S.", "Japan", "17"), "{e:?}");
+}

@@ -275,6 +275,20 @@ fn literal_at(d: &Doc, mut k: usize, end: usize, alts: &[String]) -> Option<usiz
     None
 }
 
+/// Token `i` continues a capitalised name ("the Court of Criminal Appeals", "the Sugar
+/// Agreement"): a word of the name, not an event noun. Not after a recognized name or an
+/// abbreviation, which some wires follow with a capital ("U.S. Pressure on Japan",
+/// "Israeli Attacks").
+fn name_word(d: &Doc, i: usize, a: usize) -> bool {
+    let cap = |k: usize| {
+        let t = d.toks[k];
+        t.cap && t.kind == Kind::Word && t.ent.is_none() && !d.w(k).ends_with('.')
+    };
+    d.toks[i].cap
+        && i > a
+        && (cap(i - 1) || (i >= a + 2 && matches!(d.w(i - 1), "of" | "for") && cap(i - 2)))
+}
+
 /// Finds keyword alternatives in `ws` (the window's words); returns the window offset found.
 fn find_kw(alts: &[Kw], ws: &[&str]) -> Option<usize> {
     (0..ws.len()).find(|&i| alts.iter().any(|k| kw_at(k, ws, i)))
@@ -327,7 +341,12 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
                     }
                     true
                 }
-                HeadKind::Noun => false,
+                HeadKind::Noun => {
+                    if name_word(d, i, a) {
+                        continue;
+                    }
+                    false
+                }
                 HeadKind::Exact => true,
             };
             if line.code.is_none() {
