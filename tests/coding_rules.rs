@@ -667,3 +667,15 @@ fn a_word_of_a_capitalised_name_is_no_event_noun() {
     let e = code_sentence("Officials said U.S. Pressure on Japan had eased.");
     assert!(has(&e, "U.S.", "Japan", "17"), "{e:?}");
 }
+
+#[test]
+fn a_name_set_off_by_commas_after_the_subject_is_an_appositive() {
+    // "The Grand Mufti of Cairo, Sheikh Ahmed Nour, has ...": the subject is before the name.
+    let e = code_sentence("The Grand Mufti of Cairo, Sheikh Ahmed Nour, has criticized Britain.");
+    assert!(has(&e, "Grand Mufti", "Britain", "111"), "{e:?}");
+    // A coded name is the subject itself; a place after "In" is where, not who.
+    let e = code_sentence("Iran's supreme leader, Ayatollah Ali Khamenei, criticized Israel.");
+    assert!(has(&e, "Khamenei", "Israel", "111"), "{e:?}");
+    let e = code_sentence("In Lima, Peru, protesters attacked the police.");
+    assert!(has(&e, "protesters", "police", "18"), "{e:?}");
+}
