@@ -679,3 +679,20 @@ fn a_name_set_off_by_commas_after_the_subject_is_an_appositive() {
     let e = code_sentence("In Lima, Peru, protesters attacked the police.");
     assert!(has(&e, "protesters", "police", "18"), "{e:?}");
 }
+
+#[test]
+fn a_name_after_the_preposition_of_the_governed_noun_is_the_object() {
+    // "an investigation of Haddad": Haddad, unknown to the dictionaries, is investigated, not
+    // the government named later.
+    let e = code_sentence(
+        "The FBI opened an investigation of Haddad based on his ties with the Russian government.",
+    );
+    assert!(has(&e, "FBI", "Haddad", "09"), "{e:?}");
+    assert!(!has(&e, "", "Russian government", ""), "{e:?}");
+    // A weekday there is a time: "ties on Saturday with Bhutan" are ties with Bhutan.
+    let e = code_sentence("Chile established diplomatic ties on Saturday with Bhutan.");
+    assert!(has(&e, "Chile", "Bhutan", "05"), "{e:?}");
+    // A participle after a name, before a preposition, ends the phrase.
+    let e = code_sentence("Chile criticized the merger with Banco Andino based on the new law.");
+    assert!(e.iter().any(|(_, t, _)| t == "Banco Andino"), "{e:?}");
+}

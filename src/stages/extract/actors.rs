@@ -429,6 +429,16 @@ pub fn coordinated_left(d: &Doc, mut a: usize, start: usize) -> Vec<Ref> {
     out
 }
 
+/// Token `k` follows "of / into / against / on" after a common noun that follows the verb at
+/// `from` ("launched an investigation of Flynn", "a probe into Haddad"): what it names is
+/// what the noun is about.
+fn names_what_precedes(d: &Doc, k: usize, from: usize) -> bool {
+    k >= from + 2
+        && matches!(d.w(k - 1), "of" | "into" | "against" | "on")
+        && !crate::stages::extract::dates::is_month_or_weekday(d.w(k))
+        && (from..k - 1).all(|j| common_word(d, j) || is_determiner(d.w(j)))
+}
+
 /// The first eligible actor (with its coordinated partners) in tokens `from..end`.
 pub fn object(d: &Doc, from: usize, end: usize, side: Side, allowed: &[String]) -> Vec<Ref> {
     let mut k = from;
@@ -440,8 +450,13 @@ pub fn object(d: &Doc, from: usize, end: usize, side: Side, allowed: &[String]) 
             if a == k && ent.kind == EntityKind::Person && d.code(e).is_none() {
                 return Vec::new();
             }
-        } else if k == from && d.toks[k].cap && d.tag_of(k).is_some_and(|t| t.is_proper_noun()) {
-            // "accused Gulen of ...": a name the recognizer does not know, right after the verb.
+        } else if d.toks[k].cap
+            && d.tag_of(k).is_some_and(|t| t.is_proper_noun())
+            && (k == from || names_what_precedes(d, k, from))
+        {
+            // "accused Gulen of ...", "an investigation of Flynn over his ties to Russia": a
+            // name the recognizer does not know, right after the verb or after the
+            // preposition of the noun the verb governs.
             return Vec::new();
         }
         if let Some(r) = actor_at(d, k) {

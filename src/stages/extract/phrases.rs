@@ -256,7 +256,16 @@ fn phrase_at(d: &Doc, from: usize, end: usize, thing: bool) -> (Option<(usize, u
         {
             break;
         }
-        if nominal(d, b) || of_between {
+        // "an investigation of Flynn based on ...": a participle after a name, before a
+        // preposition, starts a clause.
+        let participle = b > first
+            && d.toks[b - 1].cap
+            && !d.toks[b].cap
+            && matches!(d.tag_of(b), Some(Tag::VBN | Tag::VBD | Tag::VBG))
+            && d.toks
+                .get(b + 1)
+                .is_some_and(|_| is_preposition(d.w(b + 1)));
+        if (nominal(d, b) || of_between) && !participle {
             b += 1;
         } else {
             break;
