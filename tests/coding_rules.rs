@@ -696,3 +696,15 @@ fn a_name_after_the_preposition_of_the_governed_noun_is_the_object() {
     let e = code_sentence("Chile criticized the merger with Banco Andino based on the new law.");
     assert!(e.iter().any(|(_, t, _)| t == "Banco Andino"), "{e:?}");
 }
+
+#[test]
+fn the_sources_own_country_as_possessor_is_not_the_other_side() {
+    let e = code_sentence("Erdogan reiterated Turkey's support for the government of Libya.");
+    assert!(has(&e, "Erdogan", "Libya", "05"), "{e:?}");
+    assert!(!has(&e, "", "Turkey", ""), "{e:?}");
+    let e = code_sentence("Maduro closed Venezuela's borders with Colombia.");
+    assert!(has(&e, "Maduro", "Colombia", "19"), "{e:?}");
+    // A person as possessor is the other side.
+    let e = code_sentence("Chile welcomed Lula's call for a summit.");
+    assert!(has(&e, "Chile", "Lula", "05"), "{e:?}");
+}

@@ -212,7 +212,13 @@ impl<'a> Ctx<'a> {
                         t.clear();
                         left = Some(p);
                     }
-                    (self.subject(m, h.tok, a, 0), t)
+                    let s = self.subject(m, h.tok, a, 0);
+                    if let (Some(src), Some(r)) = (s.first(), t.first()) {
+                        if let Some(other) = self.own_possessive(src, r, oend) {
+                            t = other;
+                        }
+                    }
+                    (s, t)
                 }
             } else {
                 let cend = clause_end(d, h.end, b);

@@ -456,6 +456,31 @@ impl<'a> Ctx<'a> {
             .flatten()
     }
 
+    /// "Erdogan reiterated Turkey's support for the GNA", "promised Washington's aid to
+    /// Kabul": the source's own country (or its capital) as possessor before the object noun
+    /// is the source's side; the other side is named after it (none when nothing is). A
+    /// person or body as possessor stays the other side ("hailed Mulroney's call").
+    /// `None` when the object is no such possessor.
+    pub(super) fn own_possessive(
+        &self,
+        source: &Ref,
+        first: &Ref,
+        oend: usize,
+    ) -> Option<Vec<Ref>> {
+        let d = self.d;
+        let ent = &d.ents[first.ent as usize];
+        let possessor = d.toks.get(first.b).is_some_and(|t| t.kind == Kind::Poss);
+        let state = matches!(ent.kind, EntityKind::Country | EntityKind::Place);
+        if !possessor
+            || !state
+            || ent.country.is_none()
+            || ent.country != d.ents[source.ent as usize].country
+        {
+            return None;
+        }
+        Some(object(d, first.b + 1, oend, Side::Target, &[]))
+    }
+
     /// "attacked an army camp in Mali near the border with Mauritania": what an act of force
     /// hits, named right after the verb, is its other side, not an actor named later in a
     /// phrase that only places it (after *in, near, at, outside, along, ...*).
