@@ -708,3 +708,12 @@ fn the_sources_own_country_as_possessor_is_not_the_other_side() {
     let e = code_sentence("Chile welcomed Lula's call for a summit.");
     assert!(has(&e, "Chile", "Lula", "05"), "{e:?}");
 }
+
+#[test]
+fn a_refusal_until_a_passive_is_aimed_at_its_agent() {
+    // "will not end the strike until their demands are met by X": X, a phrase, is the other side.
+    let e = code_sentence(
+        "Nurses in Lima say they will not end the strike until their demands are met by the hospital managers.",
+    );
+    assert!(has(&e, "Nurses", "hospital managers", "124"), "{e:?}");
+}

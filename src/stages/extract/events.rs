@@ -197,8 +197,23 @@ impl<'a> Ctx<'a> {
                         .then(|| (h.end..b.min(h.end + 12)).find(|&k| d.w(k) == "until"))
                         .flatten()
                     {
-                        let cend = clause_end(d, k + 1, b).min(k + 6);
-                        t = object(d, k + 1, cend, Side::Target, &["until".to_string()]);
+                        let cend = clause_end(d, k + 1, b);
+                        t = object(
+                            d,
+                            k + 1,
+                            cend.min(k + 6),
+                            Side::Target,
+                            &["until".to_string()],
+                        );
+                        // No dictionary actor: the clause's subject phrase ("until the
+                        // government provides ..."), else its passive's agent ("until their
+                        // demands are met by the authorities").
+                        if t.is_empty() {
+                            left = phrases::right(d, k + 1, cend.min(k + 6)).or_else(|| {
+                                let j = (k + 1..cend).find(|&j| d.w(j) == "by")?;
+                                phrases::right(d, j + 1, cend)
+                            });
+                        }
                     }
                     if let (true, Some((e, l))) = (t.is_empty(), h.inner) {
                         // "agreed to send aid to Y": the governed action's other party.
