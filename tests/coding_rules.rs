@@ -717,3 +717,11 @@ fn a_refusal_until_a_passive_is_aimed_at_its_agent() {
     );
     assert!(has(&e, "Nurses", "hospital managers", "124"), "{e:?}");
 }
+
+#[test]
+fn strikes_begun_in_a_perfect_tense_are_strikes() {
+    let e = code_sentence("Teachers in Chile have gone on strike.");
+    assert!(has(&e, "Teachers in Chile", "", "143"), "{e:?}");
+    let e = code_sentence("Miners in Peru have started a hunger strike.");
+    assert!(has(&e, "Miners in Peru", "", "142"), "{e:?}");
+}
