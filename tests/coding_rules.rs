@@ -725,3 +725,15 @@ fn strikes_begun_in_a_perfect_tense_are_strikes() {
     let e = code_sentence("Miners in Peru have started a hunger strike.");
     assert!(has(&e, "Miners in Peru", "", "142"), "{e:?}");
 }
+
+#[test]
+fn the_noun_of_the_act_itself_is_not_its_target() {
+    // "signed an agreement to sell copper" names no other party: no event.
+    let e = code_sentence("Codelco said it signed an agreement to sell copper.");
+    assert!(e.is_empty(), "{e:?}");
+    let e = code_sentence("Chile signed an agreement with Peru.");
+    assert!(has(&e, "Chile", "Peru", "057"), "{e:?}");
+    // Another act's noun stays a thing acted on.
+    let e = code_sentence("Chile welcomed the agreement.");
+    assert!(has(&e, "Chile", "agreement", "05"), "{e:?}");
+}

@@ -435,9 +435,17 @@ impl Ctx<'_> {
                 if force::force(&h.code) {
                     return force::thing(d, m, from, end).map(|p| self::actor(d, p));
                 }
+                // "signed an agreement to sell ...": the noun of the act itself (a hit of the
+                // same code inside the phrase) is not what it is aimed at.
+                let itself = |(pa, pb): (usize, usize)| {
+                    m.hits
+                        .iter()
+                        .any(|n| n.tok >= pa && n.tok < pb && n.tok != h.tok && n.code == h.code)
+                };
                 attitude(&h.code)
                     .then(|| phrase_at(d, from, end, true).0)
                     .flatten()
+                    .filter(|&p| !itself(p))
                     .map(|p| self::actor(d, p))
             };
             // What an act of force hits comes before where it happened.
