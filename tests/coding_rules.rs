@@ -737,3 +737,11 @@ fn the_noun_of_the_act_itself_is_not_its_target() {
     let e = code_sentence("Chile welcomed the agreement.");
     assert!(has(&e, "Chile", "agreement", "05"), "{e:?}");
 }
+
+#[test]
+fn a_month_is_no_participant() {
+    let e = code_sentence("Elections last January returned Chancellor Helmut Kohl to power.");
+    assert!(e.iter().all(|(s, _, _)| !s.contains("January")), "{e:?}");
+    let e = code_sentence("The World Bank is expected to approve the loan by August.");
+    assert!(e.iter().all(|(_, t, _)| t != "August"), "{e:?}");
+}

@@ -39,6 +39,7 @@ const NON_PARTICIPANTS: &str = "monday tuesday wednesday thursday friday saturda
 /// Words that name a time or an amount, not a participant.
 fn non_participant(w: &str) -> bool {
     NON_PARTICIPANTS.split(' ').any(|x| x == w)
+        || is_time_word(w)
         || w.bytes()
             .all(|b| b.is_ascii_digit() || b == b',' || b == b'.')
 }

@@ -47,7 +47,7 @@ fn acronym_start(d: &Doc, j: usize, start: usize) -> Option<usize> {
 }
 
 /// The first token of a time adverbial ("on Wednesday", "late on March 28", "on Tuesday, June
-/// 19", "yesterday", "earlier this week") or a source adverbial ("in a statement") that ends
+/// 19", "yesterday", "earlier this week", "last January") or a source adverbial ("in a statement") that ends
 /// right before token `j`, if one does.
 fn adverbial_start(d: &Doc, j: usize, start: usize) -> Option<usize> {
     if j <= start {
@@ -58,7 +58,8 @@ fn adverbial_start(d: &Doc, j: usize, start: usize) -> Option<usize> {
         return Some(j - 1);
     }
     if j >= start + 2
-        && matches!(at(j - 1), "week" | "month" | "year" | "weekend" | "night")
+        && (matches!(at(j - 1), "week" | "month" | "year" | "weekend" | "night")
+            || is_time_word(at(j - 1)))
         && matches!(at(j - 2), "last" | "this" | "next")
     {
         let k = j - 2;
