@@ -314,3 +314,14 @@ fn spelling_variants_homonym_actors_and_city_possessives() {
             && x.text == "Staunton"
             && x.admin1.as_deref() == Some("US.VA")));
 }
+
+#[test]
+fn a_foreign_agent_is_not_the_context_countrys() {
+    // "foreign governments" are none of Ecuador's: the role alone.
+    let t = "Ecuador appealed for emergency aid from about 40 foreign governments.";
+    let ents = recognize(g(), t, date("2020-01-01"));
+    assert_eq!(code_of(&ents, "governments").as_deref(), Some("GOV"));
+    let t = "Ecuador asked the government for emergency aid.";
+    let ents = recognize(g(), t, date("2020-01-01"));
+    assert_eq!(code_of(&ents, "government").as_deref(), Some("ECUGOV"));
+}

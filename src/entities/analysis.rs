@@ -146,7 +146,7 @@ fn analyze_folded(g: &Gazetteer, text: &str, f: &Folded, published: Option<Naive
     };
     let mut out = r.run(&items);
     let sentences = split_sentences(text);
-    fill_context(&mut out, g, &sentences, f);
+    fill_context(&mut out, g, &sentences, text);
     let mut ents: Vec<Entity> = out.into_iter().map(|p| p.e).collect();
     set_texts(text, &mut ents);
     bind_defined_acronyms(text, &mut ents);

@@ -35,13 +35,9 @@ pub(super) fn noun_use(f: &Folded, e: usize) -> bool {
 
 /// Sets text and sentence index, and gives context-taking agents the country of their context:
 /// the nearest preceding entity with a country in the same sentence, else the nearest
-/// following one there, else the article's most salient country.
-pub(super) fn fill_context(
-    out: &mut [Pending],
-    g: &Gazetteer,
-    sentences: &[Sentence],
-    _f: &Folded,
-) {
+/// following one there, else the article's most salient country. An agent called foreign
+/// ("asked foreign governments", "foreign troops") is nobody's of the context: its role alone.
+pub(super) fn fill_context(out: &mut [Pending], g: &Gazetteer, sentences: &[Sentence], text: &str) {
     let _ = g;
     for p in out.iter_mut() {
         let idx = sentences.partition_point(|s| s.end <= p.e.start);
@@ -76,7 +72,16 @@ pub(super) fn fill_context(
                 .find(|p| same(p))
                 .and_then(|p| p.e.country.clone())
         };
-        let country = before.or_else(after).or_else(|| top.clone());
+        let foreign = text[..out[k].e.start]
+            .trim_end()
+            .rsplit(|c: char| !c.is_alphanumeric())
+            .next()
+            .is_some_and(|w| w.eq_ignore_ascii_case("foreign"));
+        let country = if foreign {
+            None
+        } else {
+            before.or_else(after).or_else(|| top.clone())
+        };
         let e = &mut out[k].e;
         match country {
             Some(c) => {
