@@ -745,3 +745,20 @@ fn a_month_is_no_participant() {
     let e = code_sentence("The World Bank is expected to approve the loan by August.");
     assert!(e.iter().all(|(_, t, _)| t != "August"), "{e:?}");
 }
+
+#[test]
+fn a_name_no_dictionary_knows_right_before_the_verb_is_the_subject() {
+    // Not an actor further left, across "after".
+    let e = code_sentence("Chile's rating fell after the Tower Commission criticised Peru.");
+    assert!(has(&e, "Tower Commission", "Peru", "111"), "{e:?}");
+    assert!(!has(&e, "Chile", "Peru", ""), "{e:?}");
+    // "on" inside a name joins it; a second coordinated subject leaves the first in place.
+    let e = code_sentence("The Canadian Coalition on Acid Rain hailed Mulroney's call.");
+    assert!(
+        e.iter()
+            .any(|(s, _, _)| s == "Canadian Coalition on Acid Rain"),
+        "{e:?}"
+    );
+    let e = code_sentence("Britain's Prince Charles and Princess Diana visited Saudi Arabia.");
+    assert!(has(&e, "Prince Charles", "Saudi Arabia", "04"), "{e:?}");
+}

@@ -529,6 +529,36 @@ pub fn subject_left(d: &Doc, v: usize, start: usize) -> Vec<Ref> {
         }
         return Vec::new();
     }
+    // So is a name no dictionary knows ("after the Tower Commission criticised"): the phrase
+    // is the subject, not an actor further left.
+    let bare = |k: usize| {
+        let t = d.toks[k];
+        let uncoded = t.ent.is_none_or(|e| {
+            d.code(e).is_none()
+                && matches!(
+                    d.ents[e as usize].kind,
+                    EntityKind::Organization | EntityKind::Person
+                )
+        });
+        t.cap && t.kind == Kind::Word && uncoded && !d.w(k).ends_with('.')
+    };
+    // Before a verb group only: a name before an event noun modifies it ("the IMF's Interim
+    // Committee meeting").
+    let verb_group = d
+        .tag_of(v)
+        .is_some_and(|t| t.is_verb() || t == super::pos::Tag::MD)
+        || is_aux(d.w(v))
+        || is_adverb(d.w(v));
+    if verb_group && v >= start + 2 && bare(v - 1) && (bare(v - 2) || d.w(v - 2) == "the") {
+        // Not the second of two coordinated subjects ("Prince Charles and Princess Diana").
+        let mut k = v - 1;
+        while k > start && bare(k - 1) {
+            k -= 1;
+        }
+        if !(k > start && matches!(d.w(k - 1), "and" | ",")) {
+            return Vec::new();
+        }
+    }
     let mut k = v;
     let limit = v.saturating_sub(30).max(start);
     while k > limit {

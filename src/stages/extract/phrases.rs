@@ -121,7 +121,12 @@ pub fn left(d: &Doc, g: usize, start: usize) -> Option<(usize, usize)> {
     while a > start && a + 8 > g && !d.in_dateline(a - 1) {
         // A nominal word, or "of" between two ("the leader of the party"), or a place's
         // preposition ("dock workers in Chile": the workers, not Chile, did it).
-        let of_between = matches!(d.w(a - 1), "of" | "in" | "at" | "from")
+        // Inside a name "on" and "for" join too ("the Coalition on Acid Rain").
+        let in_name = matches!(d.w(a - 1), "on" | "for")
+            && d.toks[a].cap
+            && a - 1 > start
+            && d.toks[a - 2].cap;
+        let of_between = (matches!(d.w(a - 1), "of" | "in" | "at" | "from") || in_name)
             && a < g
             && a - 1 > start
             && nominal(d, a - 2);
