@@ -1,6 +1,8 @@
 //! Verb groups: where the group of a verb starts, back over its auxiliaries, adverbs,
-//! negators, a time or source adverbial and a parenthesised acronym, so that the phrase before
-//! it is the subject.
+//! negators, a time or source adverbial, a parenthesised acronym and an appositive, so that
+//! the phrase before it is the subject.
+
+use crate::entities::EntityKind;
 
 use super::super::text::{is_adverb, is_aspectual, is_aux, is_negator, is_time_word, Doc, Kind};
 
@@ -105,4 +107,47 @@ fn adverbial_start(d: &Doc, j: usize, start: usize) -> Option<usize> {
         k -= 1;
     }
     Some(k)
+}
+
+/// "Bob Ward, a director at the institute, welcomed ...", "The Grand Mufti of Egypt, Sheikh
+/// Ahmed Nour, has cancelled ...": when a verb group at `v` follows an appositive set off by
+/// commas (opened by a determiner or a relative pronoun, or a name alone), the comma that opens
+/// it; the subject stands before that comma.
+pub fn appositive_start(d: &Doc, v: usize, start: usize) -> Option<usize> {
+    if v < start + 3 || d.w(v - 1) != "," {
+        return None;
+    }
+    let c = (v.saturating_sub(20).max(start)..v - 1)
+        .rev()
+        .find(|&k| d.w(k) == ",")?;
+    // A name no dictionary codes (a coded one is the subject itself): capitalised words,
+    // with the particles names carry ("bin", "al-", "de").
+    let name = v - 1 - (c + 1) <= 6
+        && (c + 1..v - 1).all(|k| d.toks[k].ent.is_none_or(|e| d.code(e).is_none()))
+        && (c + 1..v - 1).all(|k| {
+            let t = d.toks[k];
+            (t.kind == Kind::Word && t.cap)
+                || matches!(
+                    d.w(k),
+                    "bin" | "al" | "el" | "de" | "da" | "van" | "von" | "-" | "."
+                )
+        })
+        && d.toks[c + 1].cap
+        && c > start
+        && common_or_name_before(d, c);
+    (c > start && (name || matches!(d.w(c + 1), "a" | "an" | "the" | "who" | "which"))).then_some(c)
+}
+
+/// The word before the comma at `c` ends a noun phrase (a common noun or a name, "the Mufti
+/// of Cairo"), not a place standing alone or after a locative preposition ("In Paris,
+/// France, ...") nor a time ("On Monday, ...").
+fn common_or_name_before(d: &Doc, c: usize) -> bool {
+    let w = d.w(c - 1);
+    let t = d.toks[c - 1];
+    let venue = d.ent_at(c - 1).is_some_and(|(e, a, _)| {
+        d.ents[e as usize].kind == EntityKind::Place
+            && (a == d.sent_toks[t.sent as usize].0
+                || matches!(d.w(a - 1), "in" | "at" | "near" | "from" | "on"))
+    });
+    t.kind == Kind::Word && !crate::stages::extract::dates::is_month_or_weekday(w) && !venue
 }
