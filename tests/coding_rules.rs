@@ -762,3 +762,17 @@ fn a_name_no_dictionary_knows_right_before_the_verb_is_the_subject() {
     let e = code_sentence("Britain's Prince Charles and Princess Diana visited Saudi Arabia.");
     assert!(has(&e, "Prince Charles", "Saudi Arabia", "04"), "{e:?}");
 }
+
+#[test]
+fn forces_mobilized_are_the_sources_own_and_aimed_at_whom_they_go_against() {
+    // Mobilizing forces is 154, not rallying opposition (113); the army is Chile's own.
+    let e = code_sentence("Chile mobilized troops against Peru.");
+    assert!(has(&e, "Chile", "Peru", "154"), "{e:?}");
+    let e = code_sentence("Chile mobilized the army for an offensive against Peru.");
+    assert!(has(&e, "Chile", "Peru", "154"), "{e:?}");
+    let e = code_sentence("Chile mobilized the army.");
+    assert!(!has(&e, "Chile", "army", ""), "{e:?}");
+    // Supporters rallied against the government stay 113.
+    let e = code_sentence("The opposition in Chile mobilized supporters against the government.");
+    assert!(has(&e, "opposition", "government", "113"), "{e:?}");
+}

@@ -122,9 +122,9 @@ fn withdrawal(code: &str) -> bool {
     code == "0874" || code.starts_with("166")
 }
 
-/// Prepositions naming where something sent goes.
+/// Prepositions naming where, or against whom, something sent goes.
 fn is_destination(w: &str) -> bool {
-    matches!(w, "to" | "into" | "in")
+    matches!(w, "to" | "into" | "in" | "against" | "toward" | "towards")
 }
 
 /// Root classes whose events are statements, so a sentence's speaker can be their source.
@@ -166,15 +166,29 @@ impl<'a> Ctx<'a> {
                             }
                         }
                     }
-                    // "sent troops to Afghanistan": plain people sent are the source's own.
-                    if let Some(k) = t
+                    // "sent troops to Afghanistan": plain people sent are the source's own, never
+                    // the other side ("mobilized the army": none named).
+                    if let Some(r) = t
                         .first()
+                        .copied()
                         .filter(|r| sending(&h.code) && (r.a..r.b).all(|j| !d.toks[j].cap))
-                        .and_then(|r| (r.b..oend.min(r.b + 3)).find(|&j| is_destination(d.w(j))))
                     {
-                        t = object(d, k + 1, oend, Side::Target, &[d.w(k).to_string()]);
-                        if t.is_empty() {
-                            left = phrases::named_place(d, k + 1, oend);
+                        t.clear();
+                        // Forces mobilized "for an assault against X" are aimed at X.
+                        let against = || {
+                            h.code
+                                .starts_with("15")
+                                .then(|| (r.b..oend).find(|&j| d.w(j) == "against"))
+                                .flatten()
+                        };
+                        if let Some(k) = (r.b..oend.min(r.b + 3))
+                            .find(|&j| is_destination(d.w(j)))
+                            .or_else(against)
+                        {
+                            t = object(d, k + 1, oend, Side::Target, &[d.w(k).to_string()]);
+                            if t.is_empty() {
+                                left = phrases::named_place(d, k + 1, oend);
+                            }
                         }
                     }
                     // "withdrew peacekeepers from the Golan Heights": the forces withdrawn are

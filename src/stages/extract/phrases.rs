@@ -410,6 +410,8 @@ impl Ctx<'_> {
             let np = || {
                 right(d, h.end, oend)
                     .filter(|&(s, _)| !(s > h.end && is_locative(d.w(h.end))))
+                    // "mobilized the army": plain forces deployed are the source's own.
+                    .filter(|&(s, e)| !(h.code.starts_with("15") && (s..e).all(|j| !d.toks[j].cap)))
                     .map(|p| self::actor(d, p))
             };
             // "imposed a curfew in parts of Kashmir": what follows a pattern's own

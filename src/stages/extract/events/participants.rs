@@ -350,7 +350,10 @@ impl<'a> Ctx<'a> {
             }
             group_role(d.w(k)).map(|r| (k, r))
         })?;
-        if sending(code) && (k + 1..end).any(|j| super::is_destination(d.w(j))) {
+        // Forces sent or mobilized are the source's own, with or without a destination.
+        if sending(code)
+            && (code.starts_with("15") || (k + 1..end).any(|j| super::is_destination(d.w(j))))
+        {
             return None;
         }
         let place = (a..b).find_map(|j| {
