@@ -772,6 +772,10 @@ fn forces_mobilized_are_the_sources_own_and_aimed_at_whom_they_go_against() {
     assert!(has(&e, "Chile", "Peru", "154"), "{e:?}");
     let e = code_sentence("Chile mobilized the army.");
     assert!(!has(&e, "Chile", "army", ""), "{e:?}");
+    // Against a phrase no dictionary codes.
+    let e =
+        code_sentence("Chile mobilized the army for a battle against the remnants of the Sendero.");
+    assert!(has(&e, "Chile", "Sendero", "154"), "{e:?}");
     // Supporters rallied against the government stay 113.
     let e = code_sentence("The opposition in Chile mobilized supporters against the government.");
     assert!(has(&e, "opposition", "government", "113"), "{e:?}");

@@ -187,7 +187,8 @@ impl<'a> Ctx<'a> {
                         {
                             t = object(d, k + 1, oend, Side::Target, &[d.w(k).to_string()]);
                             if t.is_empty() {
-                                left = phrases::named_place(d, k + 1, oend);
+                                left = phrases::named_place(d, k + 1, oend)
+                                    .or_else(|| phrases::right(d, k + 1, oend));
                             }
                         }
                     }
