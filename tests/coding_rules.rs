@@ -780,3 +780,17 @@ fn forces_mobilized_are_the_sources_own_and_aimed_at_whom_they_go_against() {
     let e = code_sentence("The opposition in Chile mobilized supporters against the government.");
     assert!(has(&e, "opposition", "government", "113"), "{e:?}");
 }
+
+#[test]
+fn a_frame_word_does_not_govern_an_act_joined_to_it() {
+    // "its rejection and condemnation of X": two acts, not a rejection of a condemnation.
+    let e =
+        code_sentence("Chile expressed its rejection and condemnation of the Peruvian decision.");
+    assert!(has(&e, "Chile", "Peruvian", "111"), "{e:?}");
+    assert!(has(&e, "Chile", "Peruvian", "12"), "{e:?}");
+    // "refused to continue ... and pressed X": the pressing is no refusal.
+    let e = code_sentence(
+        "The IMF refused to continue financing the subsidies and pressed the government to explain.",
+    );
+    assert!(has(&e, "IMF", "government", "02"), "{e:?}");
+}

@@ -531,10 +531,14 @@ fn frames(d: &Doc, lx: &Lexicon, m: &mut Matches, b: usize) {
                 cend = k;
             }
         }
-        // The governed action: the next hit in the clause, within 10 tokens.
+        // The governed action: the next hit in the clause, within 10 tokens, not one joined to
+        // the frame word ("its rejection and condemnation of X" are two acts).
         let gov = (i + 1..m.hits.len()).find(|&j| {
             let g = &m.hits[j];
-            g.tok >= h.end && g.tok < cend.max(h.end + 2).min(h.end + 10) && !g.consumed
+            g.tok >= h.end
+                && g.tok < cend.max(h.end + 2).min(h.end + 10)
+                && !g.consumed
+                && !(h.end..g.tok).any(|k| matches!(d.w(k), "and" | "or"))
         });
         if frame == Frame::Order {
             recode::order(d, lx, m, i, cend);
