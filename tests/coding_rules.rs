@@ -794,3 +794,15 @@ fn a_frame_word_does_not_govern_an_act_joined_to_it() {
     );
     assert!(has(&e, "IMF", "government", "02"), "{e:?}");
 }
+
+#[test]
+fn approving_a_request_or_granting_permission_yields() {
+    // Acceding to a request is 083, not praise (051).
+    let e = code_sentence("Chile approved a request from Peru for help.");
+    assert!(has(&e, "Chile", "Peru", "083"), "{e:?}");
+    // Granting permission is yielding (080).
+    let e = code_sentence(
+        "The Chilean court granted the Peruvian government permission to extradite him.",
+    );
+    assert!(has(&e, "court", "Peruvian", "080"), "{e:?}");
+}
