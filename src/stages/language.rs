@@ -63,14 +63,20 @@ pub fn language_of(given: Option<&str>, body: &str) -> Language {
                 confidence: (info.confidence() * 1000.0).round() / 1000.0,
             }
         }
-        // Too little text to tell, or a text no language model can place
-        // (markup debris, tables): English-eligible when written in plain
-        // English letters (see `plain_english`).
+        // Too little text to tell: English-eligible when written in plain
+        // English letters (see `plain_english`). A longer text no language
+        // model can place: when pure ASCII (tables), or plain English and
+        // mostly letters (prose the model found too short of function words,
+        // not markup debris or a run of symbols).
         _ => Language {
             code: "und".into(),
             basis: LanguageBasis::Undetermined,
             confidence: 0.0,
-            is_english: plain_english(body),
+            is_english: if short {
+                plain_english(body)
+            } else {
+                body.is_ascii() || (plain_english(body) && mostly_letters(body))
+            },
         },
     }
 }
@@ -110,6 +116,17 @@ fn plain_english(text: &str) -> bool {
         }
     }
     true
+}
+
+/// At least 60 % of the text's visible characters are letters, as in prose
+/// (markup debris and runs of symbols have far fewer).
+fn mostly_letters(text: &str) -> bool {
+    let (mut letters, mut visible) = (0usize, 0usize);
+    for c in text.chars().filter(|c| !c.is_whitespace()) {
+        visible += 1;
+        letters += usize::from(c.is_alphabetic());
+    }
+    letters * 10 >= visible * 6
 }
 
 /// At most the first `n` bytes of `s`, cut at a character boundary.
@@ -342,6 +359,9 @@ mod tests {
             let l = language_of(None, s);
             assert!(l.is_english, "{s}: {l:?}");
         }
+        // A long run of typographic symbols with hardly a letter is no English text.
+        let soup = "\u{201c}x\u{201d} \u{2019} & <b> \u{a0} ".repeat(40);
+        assert!(!language_of(None, &soup).is_english);
         // Letters outside ASCII in lower-case words are not English-eligible on a guess.
         let de = language_of(
             None,
