@@ -806,3 +806,13 @@ fn approving_a_request_or_granting_permission_yields() {
     );
     assert!(has(&e, "court", "Peruvian", "080"), "{e:?}");
 }
+
+#[test]
+fn declining_a_request_is_a_rejection_not_a_declined_comment() {
+    let e =
+        code_sentence("The Chilean navy declined a request from Peru to comment on the incident.");
+    assert!(has(&e, "navy", "Peru", "12"), "{e:?}");
+    assert!(e.iter().all(|(_, _, c)| c != "011"), "{e:?}");
+    let e = code_sentence("The Chilean navy declined to comment on the request.");
+    assert!(e.iter().all(|(_, _, c)| !c.starts_with("12")), "{e:?}");
+}
