@@ -604,3 +604,26 @@ fn aid_through_a_force_goes_to_the_place_it_serves() {
     let e = code_sentence("Chile is ready to contribute troops to the African Union.");
     assert!(has(&e, "Chile", "African Union", "03"), "{e:?}");
 }
+
+#[test]
+fn cancelling_a_visit_refuses_to_meet_and_cancelled_talks_halt_negotiations() {
+    // A visit or trip called off is a rejected meeting (125), not reduced relations.
+    let e = code_sentence("The Chilean president has cancelled a planned visit to Peru.");
+    assert!(has(&e, "Chilean president", "Peru", "125"), "{e:?}");
+    let e = code_sentence("Chile announced the cancellation of the president's trip to Peru.");
+    assert!(has(&e, "Chile", "Peru", "125"), "{e:?}");
+    // Talks called off stay a halt of negotiations; a boycotted visit stays 160.
+    let e = code_sentence("Chile cancelled talks with Peru on Tuesday.");
+    assert!(has(&e, "Chile", "Peru", "164"), "{e:?}");
+    let e = code_sentence("Chile boycotted the visit of the Peruvian envoy.");
+    assert!(has(&e, "Chile", "Peruvian", "160"), "{e:?}");
+}
+
+#[test]
+fn a_base_form_after_a_modal_is_a_verb_whatever_its_tag() {
+    // The tagger reads "free" before a number as an adverb after "would".
+    let e = code_sentence("Chile said it would free 1,500 Peruvian prisoners.");
+    assert!(has(&e, "Chile", "Peruvian", "03"), "{e:?}");
+    let e = code_sentence("Chile would not free 1,500 Peruvian prisoners.");
+    assert!(has(&e, "Chile", "Peruvian", "12"), "{e:?}");
+}

@@ -114,6 +114,19 @@ fn verb_use(d: &Doc, i: usize, form: Form, start: usize, has_noun: bool) -> bool
     {
         return false;
     }
+    // A base form right after a modal ("would free 1,500 prisoners", "will not free them") is
+    // the verb whatever the tagger said: its context rules can take an adjective reading
+    // there for an adverb.
+    if form == Form::Base && i > start {
+        let m = if i > start + 1 && is_negator(d.w(i - 1)) {
+            i - 2
+        } else {
+            i - 1
+        };
+        if is_modal(d.w(m)) {
+            return true;
+        }
+    }
     // The tagger decides for finite verbs and participles; a gerund after a noun ("artillery
     // shelling") is the event noun the rules below keep it as, which the tagger often misses.
     if let Some(t) = d.tag_of(i) {
