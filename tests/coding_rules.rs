@@ -627,3 +627,37 @@ fn a_base_form_after_a_modal_is_a_verb_whatever_its_tag() {
     let e = code_sentence("Chile would not free 1,500 Peruvian prisoners.");
     assert!(has(&e, "Chile", "Peruvian", "12"), "{e:?}");
 }
+
+#[test]
+fn an_inquiry_into_a_report_or_a_question_is_aimed_at_its_clause_subject() {
+    let e = code_sentence(
+        "Chilean authorities have opened an investigation into whether Juan Mendoza, the former Peruvian envoy, was spied on.",
+    );
+    assert!(
+        has(&e, "Chilean authorities", "Juan Mendoza", "09"),
+        "{e:?}"
+    );
+    let e = code_sentence(
+        "Chile launched an investigation into claims that Peruvian officials took bribes.",
+    );
+    assert!(has(&e, "Chile", "Peruvian officials", "09"), "{e:?}");
+    // A clause after a plain noun is no inquiry's subject.
+    let e = code_sentence("Chile launched an investigation into the fact that Peru was absent.");
+    assert!(!has(&e, "Chile", "Peru", "09"), "{e:?}");
+}
+
+#[test]
+fn conveying_or_extending_support_or_solidarity_is_praise() {
+    // PETRARCH's EXPRESS SOLIDARITY is 051, not an empathetic comment (018).
+    let e = code_sentence("Chile expressed its solidarity with Peru.");
+    assert!(has(&e, "Chile", "Peru", "051"), "{e:?}");
+    let e = code_sentence(
+        "The Chilean president called the Peruvian president on Friday to convey his support.",
+    );
+    assert!(
+        has(&e, "Chilean president", "Peruvian president", "051"),
+        "{e:?}"
+    );
+    let e = code_sentence("Chile extended its condolences to Peru.");
+    assert!(has(&e, "Chile", "Peru", "018"), "{e:?}");
+}

@@ -123,6 +123,19 @@ fn withdrawal(code: &str) -> bool {
 }
 
 /// Prepositions naming where, or against whom, something sent goes.
+/// The word opening the clause an inquiry is about, within a few tokens of its head: "whether"
+/// ("into whether X ..."), or "that" after a report noun ("into claims that X ...").
+fn inquiry_clause(d: &Doc, from: usize, b: usize) -> Option<usize> {
+    let k = (from..b.min(from + 5)).find(|&k| matches!(d.w(k), "whether" | "that"))?;
+    let reported = || {
+        matches!(
+            d.w(k - 1),
+            "claims" | "allegations" | "reports" | "accusations" | "suspicions" | "complaints"
+        )
+    };
+    (d.w(k) == "whether" || (k > from && reported())).then_some(k)
+}
+
 fn is_destination(w: &str) -> bool {
     matches!(w, "to" | "into" | "in" | "against" | "toward" | "towards")
 }
@@ -228,6 +241,21 @@ impl<'a> Ctx<'a> {
                                 let j = (k + 1..cend).find(|&j| d.w(j) == "by")?;
                                 phrases::right(d, j + 1, cend)
                             });
+                        }
+                    }
+                    // "opened an investigation into claims that two servicemen abused ...",
+                    // "into whether X was spied on": an inquiry into a report or a question is
+                    // aimed at the subject of its clause.
+                    if let Some(k) = (t.is_empty() && h.code.starts_with("09"))
+                        .then(|| inquiry_clause(d, h.end, b))
+                        .flatten()
+                    {
+                        let cend = (k + 1..clause_end(d, k + 1, b).min(k + 7))
+                            .find(|&j| d.tag_of(j).is_some_and(|t| t.is_finite_verb()))
+                            .unwrap_or_else(|| clause_end(d, k + 1, b).min(k + 7));
+                        t = object(d, k + 1, cend, Side::Target, &[]);
+                        if t.is_empty() {
+                            left = phrases::right(d, k + 1, cend);
                         }
                     }
                     if let (true, Some((e, l))) = (t.is_empty(), h.inner) {
