@@ -200,3 +200,20 @@ fn declining_a_request_is_a_rejection_not_a_declined_comment() {
     let e = code_sentence("The Chilean navy declined to comment on the request.");
     assert!(e.iter().all(|(_, _, c)| !c.starts_with("12")), "{e:?}");
 }
+
+#[test]
+fn the_topic_of_coordinated_subjects_cooperation_is_no_other_party() {
+    let e = code_sentence("Chile and Peru have agreed to share information on Bolivia.");
+    assert!(has(&e, "Chile", "Peru", "03"), "{e:?}");
+    assert!(!has(&e, "Chile", "Bolivia", ""), "{e:?}");
+    let e = code_sentence(
+        "Chilean and Peruvian negotiators failed to reach a deal on the Bolivian border.",
+    );
+    assert!(has(&e, "Chilean", "Peruvian", "12"), "{e:?}");
+    // One subject: the topic stays the only other side named.
+    let e = code_sentence("Chile agreed to send aid to Bolivia.");
+    assert!(has(&e, "Chile", "Bolivia", "03"), "{e:?}");
+    // A preposition the verb takes itself is no topic.
+    let e = code_sentence("Chile and Peru agreed to send aid to Bolivia.");
+    assert!(has(&e, "Peru", "Bolivia", "03"), "{e:?}");
+}

@@ -136,6 +136,21 @@ fn inquiry_clause(d: &Doc, from: usize, b: usize) -> Option<usize> {
     (d.w(k) == "whether" || (k > from && reported())).then_some(k)
 }
 
+/// Whether the phrase at `a` is the topic of the verb's object: it follows "on", "about",
+/// "over", "regarding" or "concerning" after a noun ("a deal on the Irish border"), not a
+/// preposition the verb takes itself ("agreed on a text").
+fn topic_of_object(d: &Doc, a: usize, verb_end: usize) -> bool {
+    let mut k = a;
+    while k > verb_end && super::text::is_determiner(d.w(k - 1)) {
+        k -= 1;
+    }
+    k > verb_end + 1
+        && matches!(
+            d.w(k - 1),
+            "on" | "about" | "over" | "regarding" | "concerning"
+        )
+}
+
 fn is_destination(w: &str) -> bool {
     matches!(w, "to" | "into" | "in" | "against" | "toward" | "towards")
 }
@@ -346,6 +361,21 @@ impl<'a> Ctx<'a> {
             if targets.is_empty() && !h.verbal && sources.len() < 2 {
                 let np = phrases::force::object(d, h, clause_end(d, h.end, b));
                 targets.extend(np.map(|p| phrases::actor(d, p)));
+            }
+            // "Trump and Putin agreed to share information on North Korea": what coordinated
+            // subjects of a cooperative act (or a failure to agree) talk about is no other party;
+            // the act is mutual.
+            if let Some(r) = tgt_refs.first().filter(|r| {
+                sources.len() >= 2
+                    && h.verbal
+                    && (line.recip
+                        || matches!(&h.code[..2], "03" | "04" | "05" | "06" | "08" | "12"))
+                    && topic_of_object(d, r.a, h.end)
+            }) {
+                let from = d.toks[r.a].s;
+                if targets.iter().all(|t| t.span.is_some_and(|s| s.0 >= from)) {
+                    targets = sources.clone();
+                }
             }
             if targets.is_empty() {
                 if let Some(role) = &line.def_target {
