@@ -217,3 +217,16 @@ fn the_topic_of_coordinated_subjects_cooperation_is_no_other_party() {
     let e = code_sentence("Chile and Peru agreed to send aid to Bolivia.");
     assert!(has(&e, "Peru", "Bolivia", "03"), "{e:?}");
 }
+
+#[test]
+fn a_subject_that_faces_or_receives_an_act_from_another_is_its_target() {
+    let e = code_sentence("Chile faces widespread criticism from the Peruvian government.");
+    assert!(has(&e, "Peruvian government", "Chile", "111"), "{e:?}");
+    let e = code_sentence("Chile drew condemnation from Peru.");
+    assert!(has(&e, "Peru", "Chile", "111"), "{e:?}");
+    let e = code_sentence("Chile has received significant financial support from Peru.");
+    assert!(has(&e, "Peru", "Chile", "07"), "{e:?}");
+    // Without "from", the subject acts.
+    let e = code_sentence("Chile received the Peruvian president.");
+    assert!(has(&e, "Chile", "Peruvian president", "043"), "{e:?}");
+}

@@ -151,6 +151,51 @@ fn topic_of_object(d: &Doc, a: usize, verb_end: usize) -> bool {
         )
 }
 
+/// Verbs whose subject undergoes the act named in their object: "faced criticism",
+/// "received support", "drew condemnation".
+fn undergoes(w: &str) -> bool {
+    matches!(
+        w,
+        "face"
+            | "faces"
+            | "faced"
+            | "facing"
+            | "receive"
+            | "receives"
+            | "received"
+            | "receiving"
+            | "draw"
+            | "draws"
+            | "drew"
+            | "drawn"
+            | "drawing"
+            | "attract"
+            | "attracts"
+            | "attracted"
+            | "attracting"
+            | "incur"
+            | "incurs"
+            | "incurred"
+            | "incurring"
+            | "suffer"
+            | "suffers"
+            | "suffered"
+            | "suffering"
+    )
+}
+
+/// Whether the actor's mention follows "from" (an article between) after token `from`.
+fn comes_from(d: &Doc, t: &Actor, from: usize, b: usize) -> bool {
+    let Some((s, _)) = t.span else { return false };
+    let Some(mut k) = (from..b).find(|&k| d.toks[k].s == s) else {
+        return false;
+    };
+    while k > from && super::text::is_determiner(d.w(k - 1)) {
+        k -= 1;
+    }
+    k > from && d.w(k - 1) == "from"
+}
+
 fn is_destination(w: &str) -> bool {
     matches!(w, "to" | "into" | "in" | "against" | "toward" | "towards")
 }
@@ -320,6 +365,16 @@ impl<'a> Ctx<'a> {
                 self.phrase_actors(m, h, a, b, &mut sources, &mut targets);
             } else if sources.is_empty() && line.def_source.is_none() {
                 sources.extend(self.light_subject_phrase(m, h, a));
+            }
+            // "Chile faces criticism from Peru", "drew condemnation from Peru": the subject
+            // undergoes the act of the one it comes from.
+            let undergone = if h.verbal {
+                !h.passive && undergoes(d.w(h.tok))
+            } else {
+                (h.tok.saturating_sub(4).max(a)..h.tok).any(|k| undergoes(d.w(k)))
+            };
+            if undergone && targets.first().is_some_and(|t| comes_from(d, t, h.end, b)) {
+                std::mem::swap(&mut sources, &mut targets);
             }
             let head_span = (d.toks[h.tok].s, d.toks[h.end.max(h.tok + 1) - 1].e);
             if sources.is_empty() {
