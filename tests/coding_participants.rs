@@ -230,3 +230,22 @@ fn a_subject_that_faces_or_receives_an_act_from_another_is_its_target() {
     let e = code_sentence("Chile received the Peruvian president.");
     assert!(has(&e, "Chile", "Peruvian president", "043"), "{e:?}");
 }
+
+#[test]
+fn forces_sent_to_act_act_for_their_sender() {
+    let e = code_sentence("Chile sent troops to attack Bolivian rebels.");
+    assert!(has(&e, "Chile", "Bolivian rebels", "18"), "{e:?}");
+    // A purpose after a plain noun still has no actor of its own.
+    let e = code_sentence("Chile raised funds to attack Bolivian rebels.");
+    assert!(!has(&e, "Chile", "Bolivian rebels", "18"), "{e:?}");
+}
+
+#[test]
+fn a_participle_after_a_plural_noun_ends_the_object() {
+    // The refugees are refused, not the country they flee.
+    let e = code_sentence(
+        "Chile will not accept any Rohingya refugees fleeing a new spate of violence in neighbouring Peru's northern region.",
+    );
+    assert!(has(&e, "Chile", "refugees", "12"), "{e:?}");
+    assert!(!has(&e, "Chile", "Peru", "12"), "{e:?}");
+}

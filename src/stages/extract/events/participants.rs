@@ -77,10 +77,23 @@ impl<'a> Ctx<'a> {
                 || gov.ends_with("ed")
                 || m.hits.iter().any(|h| h.verbal && h.tok == g - 2)
                 || m.fn_verbs.iter().any(|f| f.tok == g - 2);
-            if !verbish {
-                return Vec::new();
+            if verbish {
+                g = actors::group_start(d, g - 2, a);
+                continue;
             }
-            g = actors::group_start(d, g - 2, a);
+            // "sent troops to attack the rebels": the forces sent act for their sender.
+            let sender = m.hits.iter().find(|s| {
+                s.verbal
+                    && !s.passive
+                    && sending(&s.code)
+                    && s.end <= g - 1
+                    && g - 1 - s.end <= 6
+                    && (s.end..g - 1).all(|j| !is_clause_break(d.w(j)) && d.w(j) != "to")
+            });
+            match sender {
+                Some(s) => g = actors::group_start(d, s.tok, a),
+                None => return Vec::new(),
+            }
         }
         if g == a || depth > 4 {
             return if g == a {
@@ -152,6 +165,15 @@ impl<'a> Ctx<'a> {
         for k in from..cend {
             let w = d.w(k);
             if w == "as" && k > from {
+                return k;
+            }
+            // "accept any Rohingya refugees fleeing violence in Myanmar": a participle after a
+            // plural noun opens a clause about that noun.
+            if k > from + 1
+                && !d.toks[k].cap
+                && d.tag_of(k) == Some(crate::stages::extract::pos::Tag::VBG)
+                && d.tag_of(k - 1) == Some(crate::stages::extract::pos::Tag::NNS)
+            {
                 return k;
             }
             // "said the army must withdraw": a modal opens the verb group of a new clause.
