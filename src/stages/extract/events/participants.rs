@@ -168,9 +168,22 @@ impl<'a> Ctx<'a> {
                 return k;
             }
             // "accept any Rohingya refugees fleeing violence in Myanmar": a participle after a
-            // plural noun opens a clause about that noun.
+            // plural noun opens a clause about that noun; not one that measures it or acts as
+            // a preposition ("loans amounting to $75m for projects in Nepal").
             if k > from + 1
                 && !d.toks[k].cap
+                && !matches!(
+                    w,
+                    "amounting"
+                        | "totaling"
+                        | "totalling"
+                        | "ranging"
+                        | "including"
+                        | "excluding"
+                        | "involving"
+                        | "concerning"
+                        | "regarding"
+                )
                 && d.tag_of(k) == Some(crate::stages::extract::pos::Tag::VBG)
                 && d.tag_of(k - 1) == Some(crate::stages::extract::pos::Tag::NNS)
             {
