@@ -249,3 +249,12 @@ fn a_participle_after_a_plural_noun_ends_the_object() {
     assert!(has(&e, "Chile", "refugees", "12"), "{e:?}");
     assert!(!has(&e, "Chile", "Peru", "12"), "{e:?}");
 }
+
+#[test]
+fn a_named_place_after_with_or_against_is_the_other_side() {
+    let e = code_sentence("Iran has threatened to close all borders with Iraqi Kurdistan.");
+    assert!(has(&e, "Iran", "Iraqi Kurdistan", "13"), "{e:?}");
+    // A place after a locative preposition is where, not whom.
+    let e = code_sentence("Iran held talks in Iraqi Kurdistan.");
+    assert!(!has(&e, "Iran", "Kurdistan", ""), "{e:?}");
+}

@@ -661,3 +661,9 @@ fn conveying_or_extending_support_or_solidarity_is_praise() {
     let e = code_sentence("Chile extended its condolences to Peru.");
     assert!(has(&e, "Chile", "Peru", "018"), "{e:?}");
 }
+
+#[test]
+fn a_suspension_of_aid_reduces_aid() {
+    let e = code_sentence("Denmark announced a suspension of aid to Egypt.");
+    assert!(has(&e, "Denmark", "Egypt", "162"), "{e:?}");
+}

@@ -11,7 +11,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::entities::{Entity, Gazetteer};
+use crate::entities::{Entity, EntityKind, Gazetteer};
 
 use super::actors::{actor, object, Actor, Ref, Side};
 use super::cameo::{sending, CameoTable, Plover};
@@ -322,6 +322,21 @@ impl<'a> Ctx<'a> {
                         // "agreed to send aid to Y": the governed action's other party.
                         let preps = &self.lx.lines[l as usize].target_preps;
                         t = object(d, e, self.object_end(m, e, b), Side::Target, preps);
+                    }
+                    // "close all borders with Iraqi Kurdistan": a named place no dictionary
+                    // codes, right after "with" or "against", is the other side.
+                    if t.is_empty() && left.is_none() {
+                        left = (h.end..oend.min(h.end + 6))
+                            .find(|&k| matches!(d.w(k), "with" | "against"))
+                            .filter(|&k| {
+                                d.ent_at(k + 1).is_some_and(|(e, _, _)| {
+                                    matches!(
+                                        d.ents[e as usize].kind,
+                                        EntityKind::Place | EntityKind::Region
+                                    )
+                                })
+                            })
+                            .and_then(|k| phrases::named_place(d, k + 1, oend));
                     }
                     if let Some(p) = t.first().and_then(|r| {
                         self.served_place(h, r, oend)
