@@ -258,3 +258,18 @@ fn a_named_place_after_with_or_against_is_the_other_side() {
     let e = code_sentence("Iran held talks in Iraqi Kurdistan.");
     assert!(!has(&e, "Iran", "Kurdistan", ""), "{e:?}");
 }
+
+#[test]
+fn an_unknown_party_acting_on_a_thing_is_no_event() {
+    let e = code_sentence(
+        "Hughes Supply Inc said it has signed a letter of intent to acquire the assets.",
+    );
+    assert!(e.is_empty(), "{e:?}");
+    let e = code_sentence("The company said it rejected the bid as inadequate.");
+    assert!(e.is_empty(), "{e:?}");
+    // Force against a thing stays, as does a coded side.
+    let e = code_sentence("Armed men attacked an army camp near the border, killing 19 soldiers.");
+    assert!(has(&e, "Armed men", "army camp", "1"), "{e:?}");
+    let e = code_sentence("The Chilean government rejected the bid as inadequate.");
+    assert!(has(&e, "Chilean government", "bid", "12"), "{e:?}");
+}

@@ -489,7 +489,15 @@ impl<'a> Ctx<'a> {
             }
             for s in &sources {
                 for t in &targets {
-                    if same_actor(s, t)
+                    // An unknown party acting on a thing ("the company signed a letter of
+                    // intent") is business, not an event between actors; force against a
+                    // thing stays ("armed men attacked an army camp").
+                    let thing_between = s.code == "---"
+                        && t.code == "---"
+                        && !matches!(&h.code[..2], "18" | "19" | "20")
+                        && t.span.is_some_and(|sp| !phrases::names_someone(d, sp));
+                    if thing_between
+                        || same_actor(s, t)
                         || s.code.is_empty()
                         || t.code.is_empty()
                         || s.span == t.span

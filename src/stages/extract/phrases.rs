@@ -106,6 +106,14 @@ fn participant(d: &Doc, a: usize, b: usize, thing: bool) -> bool {
         })
 }
 
+/// Whether the mention at byte span `span` names a person or body (see [`participant`]), not
+/// only a thing ("the letter of intent", "the percentage increase").
+pub fn names_someone(d: &Doc, (s, e): (usize, usize)) -> bool {
+    let a = d.toks.partition_point(|t| t.s < s);
+    let b = d.toks.partition_point(|t| t.s < e);
+    participant(d, a, b, false)
+}
+
 /// The noun phrase ending right before token `g` (the start of a verb group), within `start..g`.
 pub fn left(d: &Doc, g: usize, start: usize) -> Option<(usize, usize)> {
     // "the rebels said they would ...": the phrase the reporting verb's subject is.
