@@ -117,9 +117,9 @@ fn the_noun_of_the_act_itself_is_not_its_target() {
     assert!(e.is_empty(), "{e:?}");
     let e = code_sentence("Chile signed an agreement with Peru.");
     assert!(has(&e, "Chile", "Peru", "057"), "{e:?}");
-    // Another act's noun stays a thing acted on.
-    let e = code_sentence("Chile welcomed the agreement.");
-    assert!(has(&e, "Chile", "agreement", "05"), "{e:?}");
+    // Another act's noun stays a thing acted on (where a thing may be: a rejection).
+    let e = code_sentence("Chile condemned the agreement.");
+    assert!(has(&e, "Chile", "agreement", "11"), "{e:?}");
 }
 
 #[test]
@@ -272,4 +272,14 @@ fn an_unknown_party_acting_on_a_thing_is_no_event() {
     assert!(has(&e, "Armed men", "army camp", "1"), "{e:?}");
     let e = code_sentence("The Chilean government rejected the bid as inadequate.");
     assert!(has(&e, "Chilean government", "bid", "12"), "{e:?}");
+}
+
+#[test]
+fn a_known_actor_cooperating_with_a_thing_is_no_event_but_rejecting_one_is() {
+    let e = code_sentence("The official said Ivory Coast continued to support the new pact.");
+    assert!(e.is_empty(), "{e:?}");
+    let e = code_sentence("The Bank of Japan was aggressively supporting the dollar.");
+    assert!(e.is_empty(), "{e:?}");
+    let e = code_sentence("Baghdad has rejected the referendum as unconstitutional.");
+    assert!(has(&e, "Baghdad", "referendum", "12"), "{e:?}");
 }

@@ -489,12 +489,18 @@ impl<'a> Ctx<'a> {
             }
             for s in &sources {
                 for t in &targets {
-                    // An unknown party acting on a thing ("the company signed a letter of
-                    // intent") is business, not an event between actors; force against a
-                    // thing stays ("armed men attacked an army camp").
-                    let thing_between = s.code == "---"
-                        && t.code == "---"
-                        && !matches!(&h.code[..2], "18" | "19" | "20")
+                    // An act on a thing names no other party: an unknown party's ("the
+                    // company signed a letter of intent") is business, and cooperation with a
+                    // thing ("supports the pact", "supporting the dollar") is no event between
+                    // actors. Force against a thing stays ("armed men attacked an army camp"),
+                    // and a known actor's disapproval, rejection, threat or protest of one
+                    // ("Baghdad rejected the referendum").
+                    let thing_between = t.code == "---"
+                        && if s.code == "---" {
+                            !matches!(&h.code[..2], "18" | "19" | "20")
+                        } else {
+                            !matches!(&h.code[..2], "11" | "12" | "13" | "14" | "18" | "19" | "20")
+                        }
                         && t.span.is_some_and(|sp| !phrases::names_someone(d, sp));
                     if thing_between
                         || same_actor(s, t)
