@@ -184,7 +184,7 @@ fn undergoes(w: &str) -> bool {
     )
 }
 
-/// Whether the actor's mention follows "from" (an article between) after token `from`.
+/// Whether the actor's mention follows "from" (an article between) in tokens `from..b`.
 fn comes_from(d: &Doc, t: &Actor, from: usize, b: usize) -> bool {
     let Some((s, _)) = t.span else { return false };
     let Some(mut k) = (from..b).find(|&k| d.toks[k].s == s) else {
@@ -388,7 +388,13 @@ impl<'a> Ctx<'a> {
             } else {
                 (h.tok.saturating_sub(4).max(a)..h.tok).any(|k| undergoes(d.w(k)))
             };
-            if undergone && targets.first().is_some_and(|t| comes_from(d, t, h.end, b)) {
+            let reach = if h.verbal { 8 } else { 3 };
+            if undergone
+                && !sources.is_empty()
+                && targets
+                    .first()
+                    .is_some_and(|t| comes_from(d, t, h.end, b.min(h.end + reach)))
+            {
                 std::mem::swap(&mut sources, &mut targets);
             }
             let head_span = (d.toks[h.tok].s, d.toks[h.end.max(h.tok + 1) - 1].e);

@@ -216,6 +216,7 @@ const THING_NOUNS: &[&str] = &[
     "borders",
     "matters",
     "waters",
+    "letter",
     "letters",
     "papers",
     "centers",
