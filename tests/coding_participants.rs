@@ -235,6 +235,11 @@ fn a_subject_that_faces_or_receives_an_act_from_another_is_its_target() {
 fn forces_sent_to_act_act_for_their_sender() {
     let e = code_sentence("Chile sent troops to attack Bolivian rebels.");
     assert!(has(&e, "Chile", "Bolivian rebels", "18"), "{e:?}");
+    // Sent somewhere, they act on the place's side unless their purpose names another.
+    let e = code_sentence(
+        "Chile will send a team of experts to Peru to investigate the crash of a Chilean airliner.",
+    );
+    assert!(has(&e, "Chile", "Peru", "09"), "{e:?}");
     // A purpose after a plain noun still has no actor of its own.
     let e = code_sentence("Chile raised funds to attack Bolivian rebels.");
     assert!(!has(&e, "Chile", "Bolivian rebels", "18"), "{e:?}");

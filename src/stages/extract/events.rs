@@ -438,6 +438,22 @@ impl<'a> Ctx<'a> {
                 let np = phrases::force::object(d, h, clause_end(d, h.end, b));
                 targets.extend(np.map(|p| phrases::actor(d, p)));
             }
+            // "will send a team of experts to Iran to investigate the crash": a purpose with no
+            // other side of its own is aimed where its people were sent.
+            let own = |t: &Actor| sources.first().is_some_and(|s| s.code == t.code);
+            if let Some(si) =
+                (targets.iter().all(own) && h.verbal && h.tok > a + 1 && d.w(h.tok - 1) == "to")
+                    .then(|| self.sender(m, h.tok - 1))
+                    .flatten()
+            {
+                let to = h.tok - 1;
+                if let Some(k) = (m.hits[si].end..to).find(|&k| is_destination(d.w(k))) {
+                    let dest = object(d, k + 1, to, Side::Target, &[d.w(k).to_string()]);
+                    if !dest.is_empty() {
+                        targets = dest.iter().map(|r| actor(d, *r)).collect();
+                    }
+                }
+            }
             // "Trump and Putin agreed to share information on North Korea": what coordinated
             // subjects of a cooperative act (or a failure to agree) talk about is no other party;
             // the act is mutual.

@@ -12,6 +12,7 @@ use crate::stages::extract::actors::{
 use crate::stages::extract::coder::{clause_end, Hit, Matches};
 use crate::stages::extract::lexicon::Line;
 use crate::stages::extract::phrases;
+use crate::stages::extract::pos::Tag;
 use crate::stages::extract::text::{
     is_aux, is_clause_break, is_determiner, is_modal, is_preposition, Kind,
 };
@@ -59,6 +60,35 @@ impl<'a> Ctx<'a> {
     }
 
     /// Subject of the verb whose head is `tok`.
+    /// The hit that sends people ("sent troops", "will send a team of experts to Iran")
+    /// whose purpose is the infinitive whose "to" is at `to`: active, at most ten tokens
+    /// before it, with no clause break or other infinitive between.
+    pub(in crate::stages::extract) fn sender(&self, m: &Matches, to: usize) -> Option<usize> {
+        let d = self.d;
+        m.hits.iter().position(|s| {
+            s.verbal
+                && !s.passive
+                && (sending(&s.code)
+                    || matches!(
+                        d.w(s.tok),
+                        "send"
+                            | "sends"
+                            | "sent"
+                            | "sending"
+                            | "dispatch"
+                            | "dispatches"
+                            | "dispatched"
+                            | "dispatching"
+                    ))
+                && s.end <= to
+                && to - s.end <= 10
+                && (s.end..to).all(|j| {
+                    !is_clause_break(d.w(j))
+                        && !(d.w(j) == "to" && d.tags.get(j + 1).is_some_and(|t| *t == Tag::VB))
+                })
+        })
+    }
+
     pub(in crate::stages::extract) fn subject(
         &self,
         m: &Matches,
@@ -82,16 +112,8 @@ impl<'a> Ctx<'a> {
                 continue;
             }
             // "sent troops to attack the rebels": the forces sent act for their sender.
-            let sender = m.hits.iter().find(|s| {
-                s.verbal
-                    && !s.passive
-                    && sending(&s.code)
-                    && s.end <= g - 1
-                    && g - 1 - s.end <= 6
-                    && (s.end..g - 1).all(|j| !is_clause_break(d.w(j)) && d.w(j) != "to")
-            });
-            match sender {
-                Some(s) => g = actors::group_start(d, s.tok, a),
+            match self.sender(m, g - 1) {
+                Some(s) => g = actors::group_start(d, m.hits[s].tok, a),
                 None => return Vec::new(),
             }
         }
@@ -184,8 +206,8 @@ impl<'a> Ctx<'a> {
                         | "concerning"
                         | "regarding"
                 )
-                && d.tag_of(k) == Some(crate::stages::extract::pos::Tag::VBG)
-                && d.tag_of(k - 1) == Some(crate::stages::extract::pos::Tag::NNS)
+                && d.tag_of(k) == Some(Tag::VBG)
+                && d.tag_of(k - 1) == Some(Tag::NNS)
             {
                 return k;
             }
