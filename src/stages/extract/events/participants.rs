@@ -83,8 +83,8 @@ impl<'a> Ctx<'a> {
                 && s.end <= to
                 && to - s.end <= 10
                 && (s.end..to).all(|j| {
-                    !is_clause_break(d.w(j))
-                        && !(d.w(j) == "to" && d.tags.get(j + 1).is_some_and(|t| *t == Tag::VB))
+                    let infinitive = d.w(j) == "to" && d.tag_of(j + 1) == Some(Tag::VB);
+                    !(is_clause_break(d.w(j)) || infinitive)
                 })
         })
     }
