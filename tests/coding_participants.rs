@@ -288,3 +288,13 @@ fn a_known_actor_cooperating_with_a_thing_is_no_event_but_rejecting_one_is() {
     let e = code_sentence("Baghdad has rejected the referendum as unconstitutional.");
     assert!(has(&e, "Baghdad", "referendum", "12"), "{e:?}");
 }
+
+#[test]
+fn a_country_discussed_is_the_topic_and_the_one_after_with_is_consulted() {
+    let e = code_sentence("Erdogan discussed Libya with the Chilean president in a phone call.");
+    assert!(has(&e, "Erdogan", "Chilean president", "04"), "{e:?}");
+    assert!(!has(&e, "Erdogan", "Libya", "04"), "{e:?}");
+    // A person met first stays the one met.
+    let e = code_sentence("Erdogan met Putin with the Chilean president in Sochi.");
+    assert!(has(&e, "Erdogan", "Putin", "04"), "{e:?}");
+}

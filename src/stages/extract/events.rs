@@ -235,6 +235,26 @@ impl<'a> Ctx<'a> {
                         let preps = &self.lx.lines[l as usize].target_preps;
                         t = object(d, e, self.object_end(m, e, b), Side::Target, preps);
                     }
+                    // "discussed Libya with Trump", "held talks on Syria with Putin": who one
+                    // consults is the one after "with"; a country or place named first is the
+                    // topic ("met Putin with ..." keeps Putin).
+                    if let Some(k) = t
+                        .first()
+                        .filter(|r| {
+                            h.code.starts_with("04")
+                                && (r.a == 0 || d.w(r.a - 1) != "with")
+                                && matches!(
+                                    d.ents[r.ent as usize].kind,
+                                    EntityKind::Country | EntityKind::Place | EntityKind::Region
+                                )
+                        })
+                        .and_then(|r| (r.b..oend).find(|&k| d.w(k) == "with"))
+                    {
+                        let with = object(d, k + 1, oend, Side::Target, &["with".to_string()]);
+                        if !with.is_empty() {
+                            t = with;
+                        }
+                    }
                     // "close all borders with Iraqi Kurdistan": a named place no dictionary
                     // codes, right after "with" or "against", is the other side.
                     if t.is_empty() && left.is_none() {
