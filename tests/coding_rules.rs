@@ -667,3 +667,15 @@ fn a_suspension_of_aid_reduces_aid() {
     let e = code_sentence("Denmark announced a suspension of aid to Egypt.");
     assert!(has(&e, "Denmark", "Egypt", "162"), "{e:?}");
 }
+
+#[test]
+fn flying_in_relief_lending_and_humanitarian_assistance_are_aid() {
+    let e = code_sentence("Medecins Sans Frontieres flew 13 tons of medicine into Peru.");
+    assert!(has(&e, "Medecins Sans Frontieres", "Peru", "073"), "{e:?}");
+    let e = code_sentence("Chile lent $1 billion to Peru.");
+    assert!(has(&e, "Chile", "Peru", "071"), "{e:?}");
+    let e = code_sentence(
+        "The European Commission announced humanitarian assistance of 60 million euros to Peru.",
+    );
+    assert!(has(&e, "European Commission", "Peru", "073"), "{e:?}");
+}
