@@ -1,0 +1,87 @@
+//! The event coder's verb and noun patterns and the readings that pick one, each on
+//! sentences of its own wording (not from any evaluation set): cancelled visits, modal
+//! verbs, inquiries, support conveyed, aid suspended or given.
+
+// The shared coder support; its `show` serves the other coder tests.
+#[allow(dead_code)]
+#[path = "support/coder.rs"]
+mod coder;
+#[path = "support/rules.rs"]
+mod rules;
+
+use rules::{code_sentence, has};
+
+#[test]
+fn cancelling_a_visit_refuses_to_meet_and_cancelled_talks_halt_negotiations() {
+    // A visit or trip called off is a rejected meeting (125), not reduced relations.
+    let e = code_sentence("The Chilean president has cancelled a planned visit to Peru.");
+    assert!(has(&e, "Chilean president", "Peru", "125"), "{e:?}");
+    let e = code_sentence("Chile announced the cancellation of the president's trip to Peru.");
+    assert!(has(&e, "Chile", "Peru", "125"), "{e:?}");
+    // Talks called off stay a halt of negotiations; a boycotted visit stays 160.
+    let e = code_sentence("Chile cancelled talks with Peru on Tuesday.");
+    assert!(has(&e, "Chile", "Peru", "164"), "{e:?}");
+    let e = code_sentence("Chile boycotted the visit of the Peruvian envoy.");
+    assert!(has(&e, "Chile", "Peruvian", "160"), "{e:?}");
+}
+
+#[test]
+fn a_base_form_after_a_modal_is_a_verb_whatever_its_tag() {
+    // The tagger reads "free" before a number as an adverb after "would".
+    let e = code_sentence("Chile said it would free 1,500 Peruvian prisoners.");
+    assert!(has(&e, "Chile", "Peruvian", "03"), "{e:?}");
+    let e = code_sentence("Chile would not free 1,500 Peruvian prisoners.");
+    assert!(has(&e, "Chile", "Peruvian", "12"), "{e:?}");
+}
+
+#[test]
+fn an_inquiry_into_a_report_or_a_question_is_aimed_at_its_clause_subject() {
+    let e = code_sentence(
+        "Chilean authorities have opened an investigation into whether Juan Mendoza, the former Peruvian envoy, was spied on.",
+    );
+    assert!(
+        has(&e, "Chilean authorities", "Juan Mendoza", "09"),
+        "{e:?}"
+    );
+    let e = code_sentence(
+        "Chile launched an investigation into claims that Peruvian officials took bribes.",
+    );
+    assert!(has(&e, "Chile", "Peruvian officials", "09"), "{e:?}");
+    // A clause after a plain noun is no inquiry's subject.
+    let e = code_sentence("Chile launched an investigation into the fact that Peru was absent.");
+    assert!(!has(&e, "Chile", "Peru", "09"), "{e:?}");
+}
+
+#[test]
+fn conveying_or_extending_support_or_solidarity_is_praise() {
+    // PETRARCH's EXPRESS SOLIDARITY is 051, not an empathetic comment (018).
+    let e = code_sentence("Chile expressed its solidarity with Peru.");
+    assert!(has(&e, "Chile", "Peru", "051"), "{e:?}");
+    let e = code_sentence(
+        "The Chilean president called the Peruvian president on Friday to convey his support.",
+    );
+    assert!(
+        has(&e, "Chilean president", "Peruvian president", "051"),
+        "{e:?}"
+    );
+    let e = code_sentence("Chile extended its condolences to Peru.");
+    assert!(has(&e, "Chile", "Peru", "018"), "{e:?}");
+}
+
+#[test]
+fn a_suspension_of_aid_reduces_aid() {
+    let e = code_sentence("Denmark announced a suspension of aid to Egypt.");
+    assert!(has(&e, "Denmark", "Egypt", "162"), "{e:?}");
+}
+
+#[test]
+fn flying_in_relief_lending_and_humanitarian_assistance_are_aid() {
+    let e = code_sentence("Medecins Sans Frontieres flew 13 tons of medicine into Peru.");
+    assert!(has(&e, "Medecins Sans Frontieres", "Peru", "073"), "{e:?}");
+    let e = code_sentence("Chile lent $1 billion to Peru.");
+    assert!(has(&e, "Chile", "Peru", "071"), "{e:?}");
+    let e = code_sentence(
+        "The European Commission announced humanitarian assistance of 60 million euros to Peru.",
+    );
+    assert!(has(&e, "European Commission", "Peru", "073"), "{e:?}");
+}
