@@ -85,3 +85,13 @@ fn flying_in_relief_lending_and_humanitarian_assistance_are_aid() {
     );
     assert!(has(&e, "European Commission", "Peru", "073"), "{e:?}");
 }
+
+#[test]
+fn joint_war_games_of_two_armies_are_military_cooperation() {
+    let e = code_sentence("The armies of Chile and Peru performed joint war games in October.");
+    assert!(has(&e, "Chile", "Peru", "062"), "{e:?}");
+    assert!(has(&e, "Peru", "Chile", "062"), "{e:?}");
+    // War games of one side are a show of force, not cooperation.
+    let e = code_sentence("Chile launched war games near Peru.");
+    assert!(e.iter().all(|(_, _, c)| c != "062"), "{e:?}");
+}
