@@ -298,3 +298,16 @@ fn a_country_discussed_is_the_topic_and_the_one_after_with_is_consulted() {
     let e = code_sentence("Erdogan met Putin with the Chilean president in Sochi.");
     assert!(has(&e, "Erdogan", "Putin", "04"), "{e:?}");
 }
+
+#[test]
+fn a_protest_aimed_at_a_government_names_its_grievance() {
+    let e = code_sentence(
+        "A Chilean woman has started a hunger strike, protesting the pension system.",
+    );
+    assert!(has(&e, "Chilean", "pension system", "142"), "{e:?}");
+    let e = code_sentence("Teachers in Chile went on strike in protest at the pension reform.");
+    assert!(
+        has(&e, "Teachers in Chile", "pension reform", "143"),
+        "{e:?}"
+    );
+}

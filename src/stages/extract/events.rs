@@ -29,7 +29,8 @@ mod participants;
 mod place;
 
 use cues::{
-    comes_from, inquiry_clause, is_destination, topic_of_object, undergoes, verbal_root, withdrawal,
+    comes_from, inquiry_clause, is_destination, protested, topic_of_object, undergoes, verbal_root,
+    withdrawal,
 };
 use participants::Other;
 
@@ -411,12 +412,15 @@ impl<'a> Ctx<'a> {
                             if let Some(c) = sources.first().and_then(|s| s.country.clone()) {
                                 if !sources[0].code.ends_with(role.as_str()) {
                                     // Its words are what the act is directed at, if named
-                                    // ("boycott the presidential poll"), else the verb's.
+                                    // ("boycott the presidential poll", "started a hunger
+                                    // strike, protesting the unemployment system"), else
+                                    // the verb's.
                                     let span = h
                                         .verbal
                                         .then(|| {
                                             let end = self.object_end(m, h.end, b);
                                             phrases::directed_at(d, h.end, end)
+                                                .or_else(|| protested(d, h.end, b))
                                         })
                                         .flatten()
                                         .map_or(head_span, |(s, e)| (d.toks[s].s, d.toks[e - 1].e));

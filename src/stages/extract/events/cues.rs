@@ -4,6 +4,7 @@
 //! or a topic opens.
 
 use super::super::actors::Actor;
+use super::super::coder::clause_end;
 use super::super::text::{is_determiner, Doc};
 
 /// Codes of a withdrawal of forces or staff (retreat 0874, withdrawing peacekeepers,
@@ -96,4 +97,21 @@ pub(super) fn verbal_root(code: &str) -> bool {
         &code[..2],
         "01" | "02" | "03" | "04" | "05" | "10" | "11" | "12" | "13"
     )
+}
+
+/// What a protest after token `from` names as its grievance: the phrase after "protesting",
+/// "against" or "in protest at / against / over" within the next ten tokens ("went on hunger
+/// strike in protest at catering conditions").
+pub(super) fn protested(d: &Doc, from: usize, b: usize) -> Option<(usize, usize)> {
+    let end = b.min(from + 10);
+    let k = (from..end).find(|&k| {
+        matches!(d.w(k), "protesting" | "against")
+            || (d.w(k) == "protest" && k > from && d.w(k - 1) == "in")
+    })?;
+    let k = if d.w(k) == "protest" && matches!(d.w(k + 1), "at" | "against" | "over") {
+        k + 1
+    } else {
+        k
+    };
+    super::super::phrases::directed_at(d, k + 1, clause_end(d, k + 1, b))
 }
