@@ -95,3 +95,12 @@ fn joint_war_games_of_two_armies_are_military_cooperation() {
     let e = code_sentence("Chile launched war games near Peru.");
     assert!(e.iter().all(|(_, _, c)| c != "062"), "{e:?}");
 }
+
+#[test]
+fn conceding_or_giving_in_to_demands_accedes_to_them() {
+    // Not an admission (015): the demands are met.
+    let e = code_sentence("Chile conceded to demands from Peru.");
+    assert!(has(&e, "Chile", "Peru", "083"), "{e:?}");
+    let e = code_sentence("Chile gave in to demands from Peru.");
+    assert!(has(&e, "Chile", "Peru", "083"), "{e:?}");
+}
