@@ -104,3 +104,12 @@ fn conceding_or_giving_in_to_demands_accedes_to_them() {
     let e = code_sentence("Chile gave in to demands from Peru.");
     assert!(has(&e, "Chile", "Peru", "083"), "{e:?}");
 }
+
+#[test]
+fn agreeing_with_someone_to_act_is_an_intent_not_an_accord() {
+    let e = code_sentence("Chile agreed with Peru to build a bridge.");
+    assert!(has(&e, "Chile", "Peru", "03"), "{e:?}");
+    // Agreeing with someone on something stays an expressed accord (019).
+    let e = code_sentence("Chile agreed with Peru on a plan.");
+    assert!(has(&e, "Chile", "Peru", "019"), "{e:?}");
+}
