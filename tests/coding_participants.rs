@@ -311,3 +311,23 @@ fn a_protest_aimed_at_a_government_names_its_grievance() {
         "{e:?}"
     );
 }
+
+#[test]
+fn a_counterpart_named_after_its_country_is_that_person() {
+    let e =
+        code_sentence("Chile's president met his Russian counterpart Vladimir Putin in Moscow.");
+    assert!(
+        has(&e, "Chile's president", "Vladimir Putin", "04"),
+        "{e:?}"
+    );
+    let e = code_sentence(
+        "Chile's foreign minister met his Russian counterpart, Sergei Lavrov, in Moscow.",
+    );
+    assert!(
+        has(&e, "Chile's foreign minister", "Sergei Lavrov", "04"),
+        "{e:?}"
+    );
+    // The subject's own forces are still not the other side.
+    let e = code_sentence("Chile withdrew its troops.");
+    assert!(e.is_empty(), "{e:?}");
+}

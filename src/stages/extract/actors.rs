@@ -215,8 +215,8 @@ pub fn actor_at(d: &Doc, i: usize) -> Option<Ref> {
     Some(prefer_specific(d, Ref { ent: e, a, b }))
 }
 
-/// "his Russian counterpart Vladimir Putin": a bare country adjective followed closely by a
-/// more specific actor of the same country stands for that actor; not across a verb ("Russia
+/// "his Russian counterpart Vladimir Putin" (or ", Vladimir Putin,"): a bare country adjective
+/// followed closely by a more specific actor of the same country stands for that actor; not across a verb ("Russia
 /// freed the activists": the activists, of Russia by context, are the object).
 fn prefer_specific(d: &Doc, r: Ref) -> Ref {
     let e = &d.ents[r.ent as usize];
@@ -236,7 +236,12 @@ fn prefer_specific(d: &Doc, r: Ref) -> Ref {
             break;
         }
         let verb = d.tags.get(k).is_some_and(|t| t.is_verb());
-        if verb || d.toks[k].kind == Kind::Punct || d.toks[k].cap && !d.toks[k].caps {
+        // "his Russian counterpart, Sergei Lavrov,": the comma of the appositive name.
+        let appositive =
+            d.w(k) == "," && k > 0 && matches!(d.w(k - 1), "counterpart" | "counterparts");
+        if !appositive
+            && (verb || d.toks[k].kind == Kind::Punct || d.toks[k].cap && !d.toks[k].caps)
+        {
             break;
         }
     }
@@ -465,7 +470,7 @@ pub fn object(d: &Doc, from: usize, end: usize, side: Side, allowed: &[String]) 
             // "his Peruvian counterpart" is another side.
             let own = start > 0
                 && matches!(d.w(start - 1), "its" | "their" | "his" | "her")
-                && !matches!(d.w(r.b), "counterpart" | "counterparts");
+                && !(start..=r.b).any(|j| matches!(d.w(j), "counterpart" | "counterparts"));
             if start >= from && !own && eligible(d, start, side, allowed) && !platform(d, r) {
                 let mut v = vec![r];
                 v.extend(coordinated_right(d, r.b, end));
