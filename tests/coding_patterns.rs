@@ -113,3 +113,17 @@ fn agreeing_with_someone_to_act_is_an_intent_not_an_accord() {
     let e = code_sentence("Chile agreed with Peru on a plan.");
     assert!(has(&e, "Chile", "Peru", "019"), "{e:?}");
 }
+
+#[test]
+fn aid_suspended_in_protest_is_a_cut_in_aid_only() {
+    let e = code_sentence(
+        "The European Commission said it had suspended humanitarian aid to Peru in protest at the harassment of aid organisations by the Peruvian army.",
+    );
+    assert!(has(&e, "European Commission", "Peru", "16"), "{e:?}");
+    // Not a strike ended (082), not aid given (07), not a protest by the army (14).
+    assert!(
+        e.iter()
+            .all(|(_, _, c)| !c.starts_with("08") && !c.starts_with("07") && !c.starts_with("14")),
+        "{e:?}"
+    );
+}

@@ -453,12 +453,15 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
             hits.push(Hit::new(lx, i, end, line_no, verbal, entries[ei].form));
         }
     }
-    // A hit inside another hit's phrase, or used as its keyword, is part of that hit.
+    // A hit inside another hit's phrase, or used as its keyword, is part of that hit; so is a
+    // noun phrase holding one ("suspended humanitarian aid": the aid is what is suspended).
     for j in 0..hits.len() {
         let inside = hits
             .iter()
             .any(|o| o.tok < hits[j].tok && hits[j].tok < o.end);
-        if inside || kw_used.contains(&hits[j].tok) {
+        let (t, e) = (hits[j].tok, hits[j].end.max(hits[j].tok + 1));
+        let holds_kw = !hits[j].verbal && kw_used.iter().any(|&k| t <= k && k < e);
+        if inside || kw_used.contains(&t) || holds_kw {
             hits[j].consumed = true;
         }
     }
@@ -466,6 +469,10 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
     let quoted = quoted_tokens(d, a, b);
     for h in &mut hits {
         if quoted.contains(&h.tok) {
+            h.consumed = true;
+        }
+        // "suspended aid in protest at the harassment": the motive of the act, not a protest.
+        if !h.verbal && h.code.starts_with("14") && h.tok > a && d.w(h.tok - 1) == "in" {
             h.consumed = true;
         }
         // "accused India of releasing water": the gerund is what is alleged, not an event.
