@@ -331,3 +331,12 @@ fn a_counterpart_named_after_its_country_is_that_person() {
     let e = code_sentence("Chile withdrew its troops.");
     assert!(e.is_empty(), "{e:?}");
 }
+
+#[test]
+fn pledges_of_a_list_of_donors_are_not_pledges_to_each_other() {
+    let e = code_sentence("Several countries, notably Chile, Peru and Bolivia, had already made pledges towards the appeal.");
+    assert!(!has(&e, "Chile", "Peru", ""), "{e:?}");
+    // A cooperative act of coordinated subjects stays mutual.
+    let e = code_sentence("Chile and Peru agreed to a ceasefire.");
+    assert!(has(&e, "Chile", "Peru", "0"), "{e:?}");
+}

@@ -127,3 +127,13 @@ fn aid_suspended_in_protest_is_a_cut_in_aid_only() {
         "{e:?}"
     );
 }
+
+#[test]
+fn a_quantity_that_declines_refuses_nothing() {
+    let e = code_sentence(
+        "Chile said car sales in the early March period declined 8.2 pct to 99,882 units from a year ago.",
+    );
+    assert!(e.iter().all(|(_, _, c)| !c.starts_with("12")), "{e:?}");
+    let e = code_sentence("Chile declined an invitation from Peru.");
+    assert!(has(&e, "Chile", "Peru", "12"), "{e:?}");
+}

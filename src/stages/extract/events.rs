@@ -430,10 +430,12 @@ impl<'a> Ctx<'a> {
                         }
                     }
                 } else if sources.len() >= 2
-                    && (line.recip || matches!(&h.code[..2], "03" | "04" | "05" | "06" | "08"))
+                    && (line.recip
+                        || (h.verbal && matches!(&h.code[..2], "03" | "04" | "05" | "06" | "08")))
                 {
                     // "India and Pakistan agreed to a ceasefire": a cooperative act of
-                    // coordinated subjects with no other party is mutual.
+                    // coordinated subjects with no other party is mutual; not one named by a
+                    // noun ("the U.S., Britain and Italy made pledges": to a third party).
                     targets = sources.clone();
                 } else if line.recip
                     && sources.is_empty()
