@@ -340,3 +340,32 @@ fn pledges_of_a_list_of_donors_are_not_pledges_to_each_other() {
     let e = code_sentence("Chile and Peru agreed to a ceasefire.");
     assert!(has(&e, "Chile", "Peru", "0"), "{e:?}");
 }
+
+#[test]
+fn the_outlet_publishing_the_article_is_no_party_of_its_events() {
+    let code = |source: &str| {
+        let line = serde_json::json!({
+            "id": "outlet", "url": "https://rules.example/2", "source": source,
+            "published_at": "2024-03-01T12:00:00Z", "title": "",
+            "body": "A Chilean spokesman, contacted by telephone in Santiago, told Reuters the government would not comment."
+        })
+        .to_string();
+        coder::extractor()
+            .extract(&coder::article(line.as_bytes()))
+            .events
+            .iter()
+            .map(|e| (e.source.text.clone(), e.target.text.clone()))
+            .collect::<Vec<_>>()
+    };
+    let e = code("Reuters");
+    assert!(
+        e.iter().all(|(s, t)| s != "Reuters" && t != "Reuters"),
+        "{e:?}"
+    );
+    // From another outlet, Reuters is a party like any other.
+    let e = code("rules");
+    assert!(
+        e.iter().any(|(s, t)| s == "Reuters" || t == "Reuters"),
+        "{e:?}"
+    );
+}

@@ -267,6 +267,16 @@ impl Extractor {
                 let m = coder::match_sentence(&doc, &self.lexicon, a, b);
                 events.extend(ctx.sentence_events(si, &m));
             }
+            // The outlet that publishes the article reports it: "a spokesman told Reuters",
+            // "contacted by telephone ..., told Reuters" name no party of the act.
+            if let Some(outlet) = article.source.as_deref().map(str::to_lowercase) {
+                let reporter = |a: &Actor| {
+                    let t = a.text.to_lowercase();
+                    !outlet.is_empty()
+                        && (t == outlet || t.trim_end_matches('s') == outlet.trim_end_matches('s'))
+                };
+                events.retain(|e| !reporter(&e.source) && !reporter(&e.target));
+            }
             let mut events = collapse::collapse(events, ctx.article_id);
             for e in &mut events {
                 e.tone = tone.tone;
