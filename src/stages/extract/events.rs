@@ -223,9 +223,10 @@ impl<'a> Ctx<'a> {
                         .then(|| inquiry_clause(d, h.end, b))
                         .flatten()
                     {
-                        let cend = (k + 1..clause_end(d, k + 1, b).min(k + 7))
+                        let clause = clause_end(d, k + 1, b).min(k + 7);
+                        let cend = (k + 1..clause)
                             .find(|&j| d.tag_of(j).is_some_and(|t| t.is_finite_verb()))
-                            .unwrap_or_else(|| clause_end(d, k + 1, b).min(k + 7));
+                            .unwrap_or(clause);
                         t = object(d, k + 1, cend, Side::Target, &[]);
                         if t.is_empty() {
                             left = phrases::right(d, k + 1, cend);
