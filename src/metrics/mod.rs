@@ -196,6 +196,11 @@ fn describe_all() {
         Unit::Count,
         "Reports held in this instance's happenings state."
     );
+    describe_counter!(
+        HAPPENINGS_FLUSH_WAITS,
+        Unit::Count,
+        "Flush timeouts the happenings stage waited out for a broker that was away."
+    );
     describe_gauge!(
         DEDUP_INDEX_ENTRIES,
         Unit::Count,
@@ -256,6 +261,7 @@ pub fn register_zeroes(input_topic: &str, outputs: &[(&str, &'static str)]) {
     }
     gauge!(names::HAPPENINGS_OPEN).set(0.0);
     gauge!(names::HAPPENINGS_STATE_REPORTS).set(0.0);
+    counter!(names::HAPPENINGS_FLUSH_WAITS).increment(0);
     counter!(names::COMMIT_FAILURES).increment(0);
     for result in ["committed", "aborted"] {
         counter!(names::TRANSACTIONS, "result" => result).increment(0);

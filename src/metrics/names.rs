@@ -86,6 +86,9 @@ pub const HAPPENING_MENTIONS: &str = "newsflow_happening_mentions";
 pub const HAPPENINGS_OPEN: &str = "newsflow_happenings_open";
 /// Gauge. Reports held in this instance's happenings state (its size).
 pub const HAPPENINGS_STATE_REPORTS: &str = "newsflow_happenings_state_reports";
+/// Counter. Times the happenings stage waited a further flush timeout for
+/// the broker to acknowledge a batch (a broker away: a restart, an election).
+pub const HAPPENINGS_FLUSH_WAITS: &str = "newsflow_happenings_flush_waits_total";
 /// Gauge, always 1. Labels: `version`.
 pub const BUILD_INFO: &str = "newsflow_build_info";
 /// Counter. CPU seconds used by the process (from /proc/self/stat).

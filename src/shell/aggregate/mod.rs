@@ -262,6 +262,7 @@ fn run_loop(
         if drain.is_none() {
             if let Ok(deadline) = drain_rx.try_recv() {
                 drain = Some((Instant::now(), deadline));
+                ctx.owned.lock().unwrap().stop_by(deadline);
             }
         }
         match consumer.poll(Duration::from_millis(50)) {

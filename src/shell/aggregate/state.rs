@@ -78,6 +78,9 @@ pub struct Owned {
     /// A client config for the changelog reader of a restore.
     restore_cfg: rdkafka::ClientConfig,
     timeout: Duration,
+    /// When the stage must give up waiting for the broker: set once the
+    /// drain at the stop begins.
+    deadline: Option<Instant>,
     parts: BTreeMap<i32, Part>,
     /// Messages applied since the last settle.
     pub pending: u64,
@@ -99,6 +102,7 @@ impl Owned {
             producer,
             restore_cfg,
             timeout,
+            deadline: None,
             parts: BTreeMap::new(),
             pending: 0,
         }
@@ -210,6 +214,11 @@ impl Owned {
         Ok(())
     }
 
+    /// Bounds every later wait for the broker by `deadline` (the stop's).
+    pub fn stop_by(&mut self, deadline: Instant) {
+        self.deadline = Some(deadline);
+    }
+
     /// Forgets the state of partitions this instance no longer owns (their
     /// next owner restores it from the changelog).
     pub fn release(&mut self, revoked: &[i32]) {
@@ -261,16 +270,51 @@ impl Owned {
 
     /// Waits until the broker has acknowledged or refused everything sent;
     /// a refusal is an error (the batch is not durable).
+    ///
+    /// A broker that is away (a restart, a leader election) only delays the
+    /// acknowledgements: the records stay queued in the producer, which
+    /// retries them until `message.timeout.ms` (librdkafka's default: five
+    /// minutes) and then refuses them. So a slow flush is waited out, with a
+    /// warning every `timeout`, rather than treated as a loss; only a refusal
+    /// or the shutdown deadline ends the wait with an error, and either
+    /// leaves the batch's offsets uncommitted for the next owner to read
+    /// again.
     fn flush(&self, what: &str) -> Result<()> {
-        self.producer
-            .flush(self.timeout)
-            .with_context(|| format!("{what} were not acknowledged in time"))?;
-        let ctx = self.producer.context();
-        if ctx.failed.swap(0, Ordering::SeqCst) > 0 {
-            let why = ctx.first_error.lock().unwrap().take().unwrap_or_default();
-            bail!("{what} were not all acknowledged: {why}");
+        let started = Instant::now();
+        loop {
+            let slice = match self.deadline {
+                Some(d) => self
+                    .timeout
+                    .min(d.saturating_duration_since(Instant::now())),
+                None => self.timeout,
+            };
+            let flushed = self.producer.flush(slice);
+            let ctx = self.producer.context();
+            if ctx.failed.swap(0, Ordering::SeqCst) > 0 {
+                let why = ctx.first_error.lock().unwrap().take().unwrap_or_default();
+                bail!("{what} were not all acknowledged: {why}");
+            }
+            match flushed {
+                Ok(()) => return Ok(()),
+                Err(KafkaError::Flush(RDKafkaErrorCode::OperationTimedOut)) => {
+                    if self.deadline.is_some_and(|d| Instant::now() >= d) {
+                        bail!(
+                            "{what} were not acknowledged before the shutdown deadline ({} in flight); the next owner reads their reports again",
+                            self.producer.in_flight_count()
+                        );
+                    }
+                    counter!(names::HAPPENINGS_FLUSH_WAITS).increment(1);
+                    tracing::warn!(
+                        in_flight = self.producer.in_flight_count(),
+                        waited_secs = started.elapsed().as_secs(),
+                        "happenings stage: the broker has not acknowledged the {what} yet; still waiting"
+                    );
+                }
+                Err(e) => {
+                    return Err(anyhow!(e).context(format!("{what} could not be flushed")));
+                }
+            }
         }
-        Ok(())
     }
 
     /// Reads partition `p` of the changelog to its end: the reports this
@@ -369,4 +413,103 @@ fn mentions(record: &[u8]) -> Option<u64> {
         .ok()?
         .get("mentions")?
         .as_u64()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rdkafka::mocking::MockCluster;
+
+    /// An `Owned` whose producer writes to `cluster` (records time out
+    /// after `message_timeout_ms`) and whose flushes wait 500 ms at a time.
+    fn owned(
+        cluster: &MockCluster<'_, rdkafka::producer::DefaultProducerContext>,
+        message_timeout_ms: u32,
+    ) -> Owned {
+        let mut cfg = rdkafka::ClientConfig::new();
+        cfg.set("bootstrap.servers", cluster.bootstrap_servers())
+            .set("message.timeout.ms", message_timeout_ms.to_string())
+            .set("reconnect.backoff.max.ms", "200");
+        let producer: BaseProducer<Deliveries> =
+            cfg.create_with_context(Deliveries::default()).unwrap();
+        let topics = Topics {
+            repartition: "r".into(),
+            happenings: "h".into(),
+            changelog: "c".into(),
+        };
+        Owned::new(
+            topics,
+            Rules::default(),
+            10,
+            producer,
+            cfg,
+            Duration::from_millis(500),
+        )
+    }
+
+    fn cluster() -> MockCluster<'static, rdkafka::producer::DefaultProducerContext> {
+        let c = MockCluster::new(1).unwrap();
+        c.create_topic("h", 1, 1).unwrap();
+        c
+    }
+
+    fn send_one(o: &Owned) {
+        send(
+            &o.producer,
+            BaseRecord::to("h").key(&b"k"[..]).payload(&b"v"[..]),
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn a_broker_away_longer_than_the_flush_timeout_is_waited_out() {
+        let c = cluster();
+        let o = owned(&c, 60_000);
+        send_one(&o);
+        o.flush("records").unwrap();
+        c.broker_down(1).unwrap();
+        send_one(&o);
+        let t0 = Instant::now();
+        std::thread::scope(|s| {
+            let flushing = s.spawn(|| o.flush("records"));
+            std::thread::sleep(Duration::from_millis(2_000));
+            c.broker_up(1).unwrap();
+            flushing.join().unwrap().unwrap();
+        });
+        assert!(
+            t0.elapsed() >= Duration::from_millis(1_900),
+            "the flush returned before the broker was back: {:?}",
+            t0.elapsed()
+        );
+        assert_eq!(o.producer.in_flight_count(), 0);
+    }
+
+    #[test]
+    fn records_the_producer_gives_up_on_are_an_error() {
+        let c = cluster();
+        let o = owned(&c, 1_500);
+        c.broker_down(1).unwrap();
+        send_one(&o);
+        let e = o.flush("changelog records").unwrap_err().to_string();
+        assert!(
+            e.contains("changelog records were not all acknowledged"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn the_shutdown_deadline_ends_the_wait() {
+        let c = cluster();
+        let mut o = owned(&c, 60_000);
+        c.broker_down(1).unwrap();
+        send_one(&o);
+        o.stop_by(Instant::now() + Duration::from_millis(1_200));
+        let t0 = Instant::now();
+        let e = o.flush("records").unwrap_err().to_string();
+        assert!(
+            e.contains("before the shutdown deadline (1 in flight)"),
+            "{e}"
+        );
+        assert!(t0.elapsed() < Duration::from_secs(5), "{:?}", t0.elapsed());
+    }
 }
