@@ -369,3 +369,21 @@ fn the_outlet_publishing_the_article_is_no_party_of_its_events() {
         "{e:?}"
     );
 }
+
+#[test]
+fn a_place_glued_to_a_participle_describes_the_noun_and_acts_for_no_one() {
+    // "Tokyo-based" is where the company sits, not the Japanese government; the phrase is
+    // the other side.
+    let e = code_sentence("Chile signed an agreement with a Tokyo-based company.");
+    assert!(has(&e, "Chile", "Tokyo-based company", "057"), "{e:?}");
+    assert!(!e.iter().any(|(_, t, _)| t == "Tokyo-based"), "{e:?}");
+    // "Chinese-made" is where the missiles come from: no Chinese party, and no act between
+    // parties.
+    let e = code_sentence("Iran has acquired Chinese-made missiles.");
+    assert!(e.is_empty(), "{e:?}");
+    let e = code_sentence("Chile condemned the Japanese-born businessman.");
+    assert!(!e.iter().any(|(_, t, _)| t == "Japanese-born"), "{e:?}");
+    // A nationality before the noun still names the side.
+    let e = code_sentence("Chile signed an agreement with a Japanese company.");
+    assert!(has(&e, "Chile", "Japanese company", "057"), "{e:?}");
+}

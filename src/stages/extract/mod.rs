@@ -314,7 +314,10 @@ impl Extractor {
             "throughout",
         ];
         for (i, e) in doc.ents.iter().enumerate() {
-            if e.kind != crate::entities::EntityKind::Place || doc.codes[i].is_some() {
+            if e.kind != crate::entities::EntityKind::Place
+                || doc.codes[i].is_some()
+                || doc.attribute(i as u32).is_some()
+            {
                 continue;
             }
             let (a, b) = doc.ent_toks[i];

@@ -18,7 +18,7 @@ use super::lexicon::Frame;
 use super::pos::Tag;
 use super::text::{
     is_adverb, is_aux, is_clause_break, is_determiner, is_locative, is_negator, is_preposition,
-    is_pronoun, is_time_word, Doc, Kind,
+    is_pronoun, is_time_word, Attribute, Doc, Kind,
 };
 use nouns::agentive;
 
@@ -89,7 +89,11 @@ fn participant(d: &Doc, a: usize, b: usize, thing: bool) -> bool {
         let t = d.toks[k];
         // The sentence's first word counts as a name when the tagger takes it for one.
         let first_name = k == sent_start && d.tag_of(k).is_some_and(|t| t.is_proper_noun());
-        t.ent.is_some() || (t.cap && (k > sent_start || first_name)) || t.caps
+        // "Chinese-made missiles": the name describes a thing.
+        let attribute = t
+            .ent
+            .is_some_and(|e| d.attribute(e) == Some(Attribute::Origin));
+        !attribute && (t.ent.is_some() || (t.cap && (k > sent_start || first_name)) || t.caps)
     });
     if !named && !agentive(head) && !thing {
         return false;
@@ -299,6 +303,9 @@ pub fn actor(d: &Doc, (a, b): (usize, usize)) -> Actor {
     }
     let country = (a..b).find_map(|k| {
         let (e, _, _) = d.ent_at(k)?;
+        if d.attribute(e) == Some(Attribute::Origin) {
+            return None;
+        }
         d.ents[e as usize].country.clone()
     });
     // "a motion by Hosni Mubarak": a coded actor inside the phrase gives it its code.

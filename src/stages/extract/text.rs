@@ -96,7 +96,12 @@ impl<'a> Doc<'a> {
         }
         let codes = ents
             .iter()
-            .map(|e| super::actors::code_of(e).map(str::to_string))
+            .map(|e| {
+                located(text, e)
+                    .is_none()
+                    .then(|| super::actors::code_of(e).map(str::to_string))
+                    .flatten()
+            })
             .collect();
         Doc {
             text,
@@ -205,11 +210,44 @@ impl<'a> Doc<'a> {
         self.codes.get(e as usize).and_then(|c| c.as_deref())
     }
 
+    /// How entity `e` describes the noun after it, if it only does that (see [`Attribute`]).
+    pub fn attribute(&self, e: u32) -> Option<Attribute> {
+        located(self.text, &self.ents[e as usize])
+    }
+
     /// The entity covering token `i`, with its token range.
     pub fn ent_at(&self, i: usize) -> Option<(u32, usize, usize)> {
         let e = self.toks.get(i)?.ent?;
         let (a, b) = self.ent_toks[e as usize];
         Some((e, a, b))
+    }
+}
+
+/// How a place or nationality glued to a participle by a hyphen describes the noun after it
+/// ("a Tokyo-based maker", "Chinese-made missiles"): it acts for no one itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attribute {
+    /// Where the noun is seated or registered ("Tokyo-based", "Liberian-flagged"): the noun
+    /// is of that country.
+    Seat,
+    /// Where the noun comes from ("Chinese-made", "Iranian-born"): it says nothing of whose
+    /// the noun is.
+    Origin,
+}
+
+fn located(text: &str, e: &Entity) -> Option<Attribute> {
+    let rest = text[e.end..].strip_prefix('-')?;
+    let w = rest
+        .split(|c: char| !c.is_alphabetic())
+        .next()
+        .unwrap_or("");
+    let is = |l: &[&str]| l.iter().any(|x| x.eq_ignore_ascii_case(w));
+    if is(&["based", "headquartered", "registered", "flagged", "listed"]) {
+        Some(Attribute::Seat)
+    } else if is(&["made", "built", "born", "manufactured", "supplied"]) {
+        Some(Attribute::Origin)
+    } else {
+        None
     }
 }
 
