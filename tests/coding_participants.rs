@@ -387,3 +387,12 @@ fn a_place_glued_to_a_participle_describes_the_noun_and_acts_for_no_one() {
     let e = code_sentence("Chile signed an agreement with a Japanese company.");
     assert!(has(&e, "Chile", "Japanese company", "057"), "{e:?}");
 }
+
+#[test]
+fn a_country_a_transfer_passes_through_is_its_route_not_its_recipient() {
+    let e = code_sentence("Chile shipped weapons through Bolivia.");
+    assert!(!has(&e, "Chile", "Bolivia", ""), "{e:?}");
+    let e = code_sentence("Chile sold weapons to Peru through Bolivia.");
+    assert!(has(&e, "Chile", "Peru", "07"), "{e:?}");
+    assert!(!has(&e, "Chile", "Bolivia", ""), "{e:?}");
+}

@@ -163,6 +163,7 @@ pub fn is_locative(w: &str) -> bool {
             | "behind"
             | "beyond"
             | "via"
+            | "through"
             | "after"
             | "before"
             | "under"
