@@ -396,3 +396,16 @@ fn a_country_a_transfer_passes_through_is_its_route_not_its_recipient() {
     assert!(has(&e, "Chile", "Peru", "07"), "{e:?}");
     assert!(!has(&e, "Chile", "Bolivia", ""), "{e:?}");
 }
+
+#[test]
+fn the_pronoun_subject_after_a_telling_verb_is_the_teller() {
+    // "it" is Chile, not Peru, the one told.
+    let e = code_sentence("Chile told Peru it would impose sanctions on Bolivia.");
+    assert!(has(&e, "Chile", "Bolivia", "16"), "{e:?}");
+    assert!(!has(&e, "Peru", "Bolivia", ""), "{e:?}");
+    let e = code_sentence("Chile has assured Peru that it will continue to give Bolivia support.");
+    assert!(has(&e, "Chile", "Bolivia", "03"), "{e:?}");
+    // A complement that directs the one told is about the one told.
+    let e = code_sentence("Chile told Peru it must withdraw its troops from Bolivia.");
+    assert!(!has(&e, "Chile", "Bolivia", "0"), "{e:?}");
+}

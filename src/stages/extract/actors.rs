@@ -254,6 +254,20 @@ pub fn pronoun(d: &Doc, i: usize) -> Option<Ref> {
     let want_person = matches!(w, "he" | "she" | "him" | "her" | "his");
     let want_group = matches!(w, "they" | "them" | "their");
     let min_sent = d.toks[i].sent.saturating_sub(2);
+    if let Some(v) = told_past(d, i) {
+        // The teller is the phrase right before the verb group: an actor, or none the coder
+        // knows.
+        let mut g = v;
+        while g > 0 && (super::text::is_aux(d.w(g - 1)) || super::text::is_adverb(d.w(g - 1))) {
+            g -= 1;
+        }
+        let (e, _, b) = d.ent_at(g.checked_sub(1)?)?;
+        return (b == g && d.code(e).is_some()).then_some(Ref {
+            ent: e,
+            a: i,
+            b: i + 1,
+        });
+    }
     let mut k = i;
     while k > 0 {
         k -= 1;
@@ -287,6 +301,51 @@ pub fn pronoun(d: &Doc, i: usize) -> Option<Ref> {
         k = a;
     }
     None
+}
+
+/// "Chile told Peru it would retaliate", "assured the bank that he had paid": the pronoun
+/// subject of a telling verb's complement is the teller, not the one told; the search for
+/// its antecedent starts at the verb. Not when the complement directs the one told ("told
+/// Peru it must withdraw": Peru must).
+fn told_past(d: &Doc, i: usize) -> Option<usize> {
+    if !matches!(d.w(i), "it" | "he" | "she" | "they")
+        || matches!(
+            d.toks.get(i + 1).map(|_| d.w(i + 1)),
+            Some("must" | "should" | "ought" | "needs" | "need" | "needed" | "has" | "had")
+        )
+    {
+        return None;
+    }
+    let j = if i > 0 && d.w(i - 1) == "that" {
+        i - 1
+    } else {
+        i
+    };
+    let (_, a, b) = d.ent_at(j.checked_sub(1)?)?;
+    if b != j {
+        return None;
+    }
+    let v = if a > 0 && super::text::is_determiner(d.w(a - 1)) {
+        a - 1
+    } else {
+        a
+    };
+    let verb = v.checked_sub(1)?;
+    matches!(
+        d.w(verb),
+        "told"
+            | "tells"
+            | "tell"
+            | "informed"
+            | "informs"
+            | "assured"
+            | "assures"
+            | "reminded"
+            | "notified"
+            | "warned"
+            | "warns"
+    )
+    .then_some(verb)
 }
 
 /// Reporting verbs whose complement's pronoun subject is their own subject.
