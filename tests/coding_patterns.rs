@@ -137,3 +137,13 @@ fn a_quantity_that_declines_refuses_nothing() {
     let e = code_sentence("Chile declined an invitation from Peru.");
     assert!(has(&e, "Chile", "Peru", "12"), "{e:?}");
 }
+
+#[test]
+fn striking_targets_is_force_and_hitting_an_economic_target_is_not() {
+    let e = code_sentence("The Chilean army is currently striking rebel targets in Peru.");
+    assert!(has(&e, "Chilean army", "rebel targets", "19"), "{e:?}");
+    let e = code_sentence("Chilean jets struck Peruvian military targets on Monday.");
+    assert!(has(&e, "Chilean", "Peruvian military", "19"), "{e:?}");
+    let e = code_sentence("Chile hit its inflation target for Peru.");
+    assert!(e.is_empty(), "{e:?}");
+}
