@@ -409,3 +409,12 @@ fn the_pronoun_subject_after_a_telling_verb_is_the_teller() {
     let e = code_sentence("Chile told Peru it must withdraw its troops from Bolivia.");
     assert!(!has(&e, "Chile", "Bolivia", "0"), "{e:?}");
 }
+
+#[test]
+fn an_event_noun_joined_on_by_and_has_participants_of_its_own() {
+    let e = code_sentence(
+        "A visit here next week by Chilean officials and a visit to Lima by a Bolivian envoy were announced.",
+    );
+    assert!(has(&e, "Bolivian", "Lima", "042"), "{e:?}");
+    assert!(!has(&e, "Chilean", "Lima", ""), "{e:?}");
+}

@@ -21,7 +21,7 @@ use super::collapse::same_actor;
 use super::dates::{Basis, DateMention, Precision, When};
 use super::lexicon::Lexicon;
 use super::phrases;
-use super::text::{Doc, Kind};
+use super::text::{is_determiner, Doc, Kind};
 use super::PlacePrecision;
 
 mod cues;
@@ -289,6 +289,18 @@ impl<'a> Ctx<'a> {
                 }
             } else {
                 let cend = clause_end(d, h.end, b);
+                // "a visit here by X and a visit to Tokyo by Y": an event noun phrase of its
+                // own, joined on by "and"/"or", has participants of its own ("its rejection
+                // and condemnation of X" share theirs).
+                let cend = m
+                    .hits
+                    .iter()
+                    .filter(|o| !o.verbal && o.tok > h.end && o.tok < cend)
+                    .find_map(|o| {
+                        (o.tok.saturating_sub(3)..o.tok)
+                            .find(|&k| matches!(d.w(k), "and" | "or") && is_determiner(d.w(k + 1)))
+                    })
+                    .unwrap_or(cend);
                 (
                     self.noun_source(m, h, a, b),
                     object(d, h.end, cend, Side::NounTarget, &line.target_preps),
