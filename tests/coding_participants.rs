@@ -418,3 +418,22 @@ fn an_event_noun_joined_on_by_and_has_participants_of_its_own() {
     assert!(has(&e, "Bolivian", "Lima", "042"), "{e:?}");
     assert!(!has(&e, "Chilean", "Lima", ""), "{e:?}");
 }
+
+#[test]
+fn a_name_that_only_modifies_a_thing_names_no_other_party() {
+    // "the Andean Pact proposal" is a proposal: supporting it is no act between parties.
+    let e = code_sentence("Chile supported the Andean Pact proposal.");
+    assert!(e.is_empty(), "{e:?}");
+    // A possessor names someone, and a counted group is its members.
+    let e = code_sentence("Chile welcomed Juan Perez's call for talks.");
+    assert!(has(&e, "Chile", "Juan Perez", "05"), "{e:?}");
+    let e =
+        code_sentence("Chilean authorities opened fraud investigations against hundreds of banks.");
+    assert!(
+        has(&e, "Chilean authorities", "hundreds of banks", "09"),
+        "{e:?}"
+    );
+    // A named place is where an act is aimed.
+    let e = code_sentence("Chilean troops withdrew from the Atacama region on Sunday.");
+    assert!(has(&e, "Chilean troops", "Atacama region", "08"), "{e:?}");
+}

@@ -115,7 +115,110 @@ fn participant(d: &Doc, a: usize, b: usize, thing: bool) -> bool {
 pub fn names_someone(d: &Doc, (s, e): (usize, usize)) -> bool {
     let a = d.toks.partition_point(|t| t.s < s);
     let b = d.toks.partition_point(|t| t.s < e);
-    participant(d, a, b, false)
+    participant(d, a, b, false) && !named_thing(d, a, b)
+}
+
+/// "the Seemala proposal", "the Louvre accord of monetary officials", "IC Gas loan stock":
+/// names only modify a lower-case common noun that names no agent (the noun before "of",
+/// unless that counts or ranks: "hundreds of banks"; else the last). A possessor names
+/// someone ("Lula's call"), and so does an agent noun up to the head ("the Gujarat
+/// government seeking support") or a name after it ("the talks with Exxon").
+fn named_thing(d: &Doc, a: usize, b: usize) -> bool {
+    if (a..b).any(|k| d.toks[k].kind == Kind::Poss) {
+        return false;
+    }
+    let h = match (a + 1..b).find(|&k| d.w(k) == "of") {
+        Some(o) if !counts(d, o - 1) => o - 1,
+        _ => b - 1,
+    };
+    let t = d.toks[h];
+    // "the Ogaden region": a named place is where an act is aimed, not a thing.
+    let place = matches!(
+        d.w(h),
+        "region"
+            | "regions"
+            | "province"
+            | "provinces"
+            | "area"
+            | "areas"
+            | "district"
+            | "districts"
+            | "state"
+            | "city"
+            | "town"
+            | "village"
+            | "villages"
+            | "border"
+            | "zone"
+            | "camp"
+            | "camps"
+            | "territory"
+            | "territories"
+            | "enclave"
+            | "corridor"
+            | "coast"
+            | "island"
+            | "islands"
+            | "valley"
+            | "strip"
+            | "peninsula"
+            | "capital"
+    );
+    t.kind == Kind::Word
+        && !place
+        && !d.text[t.s..t.e].chars().any(char::is_uppercase)
+        && d.tag_of(h)
+            .is_some_and(|t| t.is_noun() && !t.is_proper_noun())
+        && !(a..=h).any(|k| {
+            let w = d.w(k);
+            agentive(w)
+                || matches!(
+                    w,
+                    "commission"
+                        | "department"
+                        | "federation"
+                        | "association"
+                        | "institute"
+                        | "bloc"
+                        | "league"
+                        | "tribunal"
+                        | "secretariat"
+                        | "leadership"
+                )
+        })
+        && !(h + 1..b).any(|k| d.toks[k].cap || d.toks[k].ent.is_some())
+}
+
+/// Token `k` before "of" counts or picks out members ("hundreds of", "one of", "most of").
+fn counts(d: &Doc, k: usize) -> bool {
+    d.toks[k].kind == Kind::Num
+        || non_participant(d.w(k))
+        || matches!(
+            d.w(k),
+            "one"
+                | "two"
+                | "three"
+                | "some"
+                | "many"
+                | "most"
+                | "all"
+                | "several"
+                | "each"
+                | "any"
+                | "none"
+                | "majority"
+                | "minority"
+                | "hundreds"
+                | "thousands"
+                | "dozens"
+                | "scores"
+                | "millions"
+                | "tens"
+                | "number"
+                | "rest"
+                | "half"
+                | "part"
+        )
 }
 
 /// The noun phrase ending right before token `g` (the start of a verb group), within `start..g`.
