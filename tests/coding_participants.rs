@@ -437,3 +437,13 @@ fn a_name_that_only_modifies_a_thing_names_no_other_party() {
     let e = code_sentence("Chilean troops withdrew from the Atacama region on Sunday.");
     assert!(has(&e, "Chilean troops", "Atacama region", "08"), "{e:?}");
 }
+
+#[test]
+fn a_capital_in_an_address_is_no_government() {
+    // "Acme Corp, Tokyo, Japan": where the company is, not the Japanese government.
+    let e = code_sentence("Chile signed an agreement with Acme Corp, Tokyo, Japan, on copper.");
+    assert!(!e.iter().any(|(_, t, _)| t == "Tokyo"), "{e:?}");
+    // A capital named as the other side stands for its government.
+    let e = code_sentence("Chile signed an agreement with Tokyo on copper.");
+    assert!(has(&e, "Chile", "Tokyo", "057"), "{e:?}");
+}

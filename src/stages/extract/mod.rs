@@ -332,7 +332,14 @@ impl Extractor {
                     && t.ent.is_none()
                     && !dates::is_month_or_weekday(&doc.low[t.s..t.e])
             });
-            if venue || longer_name {
+            // "a smelter at Goldendale, Washington": a name after a place and a comma is
+            // part of an address (a state or region of that name), not a government.
+            let address = a >= 2
+                && doc.w(a - 1) == ","
+                && doc.toks[a - 2].sent == doc.toks[a].sent
+                && doc.toks[a - 2].cap
+                && doc.toks[a - 2].kind == text::Kind::Word;
+            if venue || longer_name || address {
                 continue;
             }
             let Some(c) = e
