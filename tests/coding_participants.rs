@@ -447,3 +447,12 @@ fn a_capital_in_an_address_is_no_government() {
     let e = code_sentence("Chile signed an agreement with Tokyo on copper.");
     assert!(has(&e, "Chile", "Tokyo", "057"), "{e:?}");
 }
+
+#[test]
+fn a_possessive_may_open_the_later_conjunct_of_a_subject() {
+    let e = code_sentence(
+        "The Chilean president and his Peruvian counterpart, Juan Perez, signed a trade agreement on Monday.",
+    );
+    assert!(has(&e, "Chilean president", "Peruvian", "057"), "{e:?}");
+    assert!(has(&e, "Peruvian", "Chilean president", "057"), "{e:?}");
+}

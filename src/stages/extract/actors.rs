@@ -301,8 +301,12 @@ pub fn coordinated_right(d: &Doc, mut b: usize, end: usize) -> Vec<Ref> {
 pub fn coordinated_left(d: &Doc, mut a: usize, start: usize) -> Vec<Ref> {
     let mut out = Vec::new();
     while a > start + 1 {
-        // "Canada and the United Kingdom": an article may open the later conjunct.
-        let j = if d.w(a - 1) == "the" && a > start + 2 && d.w(a - 2) == "and" {
+        // "Canada and the United Kingdom", "Abe and his Chinese counterpart": an article or a
+        // possessive may open the later conjunct.
+        let j = if matches!(d.w(a - 1), "the" | "his" | "her" | "their" | "its")
+            && a > start + 2
+            && d.w(a - 2) == "and"
+        {
             a - 1
         } else {
             a
