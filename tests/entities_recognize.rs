@@ -105,6 +105,32 @@ fn seed_article_is_about_iran() {
 }
 
 #[test]
+fn a_title_in_the_text_corrects_a_dated_role() {
+    // In 2016 the dictionary has Trump as an elite; the text calls him President.
+    let ents = recognize(
+        g(),
+        "President Donald Trump spoke in New York.",
+        date("2016-03-01"),
+    );
+    let trump = ents
+        .iter()
+        .find(|e| e.name == "Donald Trump")
+        .expect("Trump");
+    assert_eq!(trump.code.as_deref(), Some("USAGOV"), "{ents:?}");
+    // "former" undoes a government role the date gives.
+    let ents = recognize(
+        g(),
+        "Former President Donald Trump spoke in New York.",
+        date("2019-03-01"),
+    );
+    let trump = ents
+        .iter()
+        .find(|e| e.name == "Donald Trump")
+        .expect("Trump");
+    assert_eq!(trump.code.as_deref(), Some("USAELI"), "{ents:?}");
+}
+
+#[test]
 fn dated_actor_codes() {
     let t = "Donald Trump spoke in New York.";
     assert_eq!(

@@ -69,7 +69,7 @@ impl<'a> Resolver<'a> {
         };
         let mut ent = self.entity(kind, s, e, actor.name.clone());
         if let Some(r) = actor.role_on(self.published) {
-            ent.code = Some(r.code.clone());
+            ent.code = Some(self.titled(&r.code, s, e));
             if !r.title.is_empty() {
                 ent.role = Some(r.title.clone());
             }
@@ -86,6 +86,50 @@ impl<'a> Resolver<'a> {
         Pending {
             e: ent,
             ctx_role: None,
+        }
+    }
+
+    /// A person's dated role code, corrected by the title the text gives them: "President
+    /// Donald Trump" governs whatever the dictionary says of the publication date, "former
+    /// President Barack Obama" no longer does (an elite). Only between a government role and
+    /// the political ones a title can contradict (elite, legislator, opposition, party).
+    fn titled(&self, code: &str, s: usize, e: usize) -> String {
+        let (Some(country), Some(sector)) = (code.get(..3), code.get(3..6)) else {
+            return code.to_string();
+        };
+        let before = &self.f.lower[s.saturating_sub(24)..s];
+        let span = &self.f.lower[s..e];
+        const TITLES: &[&[u8]] = &[
+            b"president ",
+            b"prime minister ",
+            b"premier ",
+            b"chancellor ",
+            b"foreign minister ",
+            b"defense minister ",
+            b"defence minister ",
+            b"finance minister ",
+            b"secretary of state ",
+            b"foreign secretary ",
+        ];
+        let titled_span = TITLES.iter().any(|t| span.starts_with(t));
+        let titled_before = TITLES.iter().any(|t| before.ends_with(t));
+        if !(titled_span || titled_before) {
+            return code.to_string();
+        }
+        let lead = if titled_span {
+            before
+        } else {
+            let cut = TITLES
+                .iter()
+                .find(|t| before.ends_with(t))
+                .map_or(before.len(), |t| before.len() - t.len());
+            &before[..cut]
+        };
+        let former = lead.ends_with(b"former ") || lead.ends_with(b"ex-");
+        match (former, sector) {
+            (false, "ELI" | "LEG" | "OPP" | "PTY") => format!("{country}GOV"),
+            (true, "GOV") => format!("{country}ELI"),
+            _ => code.to_string(),
         }
     }
 
