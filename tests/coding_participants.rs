@@ -100,6 +100,11 @@ fn a_refusal_until_a_passive_is_aimed_at_its_agent() {
         "Nurses in Lima say they will not end the strike until their demands are met by the hospital managers.",
     );
     assert!(has(&e, "Nurses", "hospital managers", "124"), "{e:?}");
+    // The clause's subject phrase ends at its verb, which the word lists read as a noun.
+    let e = code_sentence(
+        "Chilean teachers will not end the strike until the ministry raises their pay.",
+    );
+    assert!(has(&e, "Chilean", "ministry", "124"), "{e:?}");
 }
 
 #[test]

@@ -21,7 +21,7 @@ use super::collapse::same_actor;
 use super::dates::{Basis, DateMention, Precision, When};
 use super::lexicon::Lexicon;
 use super::phrases;
-use super::text::{is_determiner, Doc, Kind};
+use super::text::{is_aux, is_determiner, Doc, Kind};
 use super::PlacePrecision;
 
 mod cues;
@@ -210,7 +210,15 @@ impl<'a> Ctx<'a> {
                         // government provides ..."), else its passive's agent ("until their
                         // demands are met by the authorities").
                         if t.is_empty() {
-                            left = phrases::right(d, k + 1, cend.min(k + 6)).or_else(|| {
+                            // The subject phrase ends at the clause's verb ("until the ministry
+                            // raises their pay").
+                            let vend = (k + 2..cend)
+                                .find(|&j| {
+                                    is_aux(d.w(j))
+                                        || d.tag_of(j).is_some_and(|t| t.is_finite_verb())
+                                })
+                                .unwrap_or(cend);
+                            left = phrases::right(d, k + 1, vend.min(k + 6)).or_else(|| {
                                 let j = (k + 1..cend).find(|&j| d.w(j) == "by")?;
                                 phrases::right(d, j + 1, cend)
                             });
