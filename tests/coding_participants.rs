@@ -388,6 +388,12 @@ fn a_place_glued_to_a_participle_describes_the_noun_and_acts_for_no_one() {
     assert!(e.is_empty(), "{e:?}");
     let e = code_sentence("Chile condemned the Japanese-born businessman.");
     assert!(!e.iter().any(|(_, t, _)| t == "Japanese-born"), "{e:?}");
+    // A nationality before a currency names the money, not a party.
+    let e = code_sentence("Chile will receive 1.7 mln British pounds in cash.");
+    assert!(e.is_empty(), "{e:?}");
+    let e = code_sentence("Chile signed a 45 mln U.S. dlr loan with Peru.");
+    assert!(has(&e, "Chile", "Peru", "057"), "{e:?}");
+    assert!(!has(&e, "Chile", "U.S.", ""), "{e:?}");
     // A nationality before the noun still names the side.
     let e = code_sentence("Chile signed an agreement with a Japanese company.");
     assert!(has(&e, "Chile", "Japanese company", "057"), "{e:?}");

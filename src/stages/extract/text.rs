@@ -5,7 +5,7 @@
 //! Built once per article so the coder, dates, casualties, quotes and tone share one pass.
 
 use super::pos::{Tag, Tagger};
-use crate::entities::{Entity, Sentence};
+use crate::entities::{Entity, EntityKind, Sentence};
 
 mod words;
 
@@ -223,20 +223,32 @@ impl<'a> Doc<'a> {
     }
 }
 
-/// How a place or nationality glued to a participle by a hyphen describes the noun after it
-/// ("a Tokyo-based maker", "Chinese-made missiles"): it acts for no one itself.
+/// How a place or nationality describes the noun after it ("a Tokyo-based maker",
+/// "Chinese-made missiles", "Canadian dollars"): it acts for no one itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Attribute {
     /// Where the noun is seated or registered ("Tokyo-based", "Liberian-flagged"): the noun
     /// is of that country.
     Seat,
-    /// Where the noun comes from ("Chinese-made", "Iranian-born"): it says nothing of whose
-    /// the noun is.
+    /// Where the noun comes from ("Chinese-made", "Iranian-born") or whose currency it is
+    /// ("British pounds"): it says nothing of who holds the noun.
     Origin,
 }
 
 fn located(text: &str, e: &Entity) -> Option<Attribute> {
-    let rest = text[e.end..].strip_prefix('-')?;
+    let after = &text[e.end..];
+    // "1.7 mln British pounds", "U.S. dollars": the currency is the country's, the money no
+    // party's.
+    if let Some(rest) = after.strip_prefix(' ') {
+        let w = rest
+            .split(|c: char| !c.is_alphabetic())
+            .next()
+            .unwrap_or("");
+        if e.kind == EntityKind::Country && CURRENCIES.iter().any(|x| x.eq_ignore_ascii_case(w)) {
+            return Some(Attribute::Origin);
+        }
+    }
+    let rest = after.strip_prefix('-')?;
     let w = rest
         .split(|c: char| !c.is_alphabetic())
         .next()
@@ -250,6 +262,56 @@ fn located(text: &str, e: &Entity) -> Option<Attribute> {
         None
     }
 }
+
+/// Currency words after a nationality ("Canadian dollars", "Swiss francs").
+const CURRENCIES: &[&str] = &[
+    "dollar",
+    "dollars",
+    "dlr",
+    "dlrs",
+    "pound",
+    "pounds",
+    "sterling",
+    "franc",
+    "francs",
+    "mark",
+    "marks",
+    "yen",
+    "lira",
+    "lire",
+    "peso",
+    "pesos",
+    "crown",
+    "crowns",
+    "krona",
+    "kronor",
+    "krone",
+    "kroner",
+    "guilder",
+    "guilders",
+    "rupee",
+    "rupees",
+    "yuan",
+    "rouble",
+    "roubles",
+    "ruble",
+    "rubles",
+    "currency",
+    "shilling",
+    "shillings",
+    "escudo",
+    "escudos",
+    "peseta",
+    "pesetas",
+    "rand",
+    "won",
+    "riyal",
+    "riyals",
+    "dinar",
+    "dinars",
+    "cruzado",
+    "cruzados",
+];
 
 fn is_apos(c: char) -> bool {
     c == '\'' || c == '\u{2019}'
