@@ -467,3 +467,21 @@ fn a_possessive_may_open_the_later_conjunct_of_a_subject() {
     assert!(has(&e, "Chilean president", "Peruvian", "057"), "{e:?}");
     assert!(has(&e, "Peruvian", "Chilean president", "057"), "{e:?}");
 }
+
+#[test]
+fn and_between_capitalised_words_no_dictionary_knows_is_part_of_a_name() {
+    let e = code_sentence("The Chilean Senate Ways and Means chairman criticized Peru.");
+    assert!(
+        e.iter()
+            .any(|(s, t, c)| s.contains("Ways and Means chairman")
+                && t == "Peru"
+                && c.starts_with("11")),
+        "{e:?}"
+    );
+    // Two countries stay two subjects.
+    let e = code_sentence("Britain and France criticized Peru.");
+    assert!(
+        has(&e, "Britain", "Peru", "11") && has(&e, "France", "Peru", "11"),
+        "{e:?}"
+    );
+}

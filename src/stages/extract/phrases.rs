@@ -236,8 +236,14 @@ pub fn left(d: &Doc, g: usize, start: usize) -> Option<(usize, usize)> {
     while a > start && a + 8 > g && !d.in_dateline(a - 1) {
         // A nominal word, or "of" between two ("the leader of the party"), or a place's
         // preposition ("dock workers in Chile": the workers, not Chile, did it).
-        // Inside a name "on" and "for" join too ("the Coalition on Acid Rain").
-        let in_name = matches!(d.w(a - 1), "on" | "for")
+        // Inside a name "on" and "for" join too ("the Coalition on Acid Rain"), and so does
+        // "and" between capitalised words no dictionary knows ("the House Ways and Means
+        // chairman").
+        let in_name = (matches!(d.w(a - 1), "on" | "for")
+            || (matches!(d.w(a - 1), "and" | "&")
+                && d.toks[a].ent.is_none()
+                && a >= 2
+                && d.toks[a - 2].ent.is_none()))
             && d.toks[a].cap
             && a - 1 > start
             && d.toks[a - 2].cap;
