@@ -105,6 +105,32 @@ fn seed_article_is_about_iran() {
 }
 
 #[test]
+fn a_ranked_possessive_leads_its_agent() {
+    // "Spain's second largest union": the union, of Spain, not Spain.
+    let ents = recognize(
+        g(),
+        "Spain's second largest union criticized the plan.",
+        date("2020-03-01"),
+    );
+    assert!(
+        ents.iter().any(
+            |e| e.text == "Spain's second largest union" && e.code.as_deref() == Some("ESPLAB")
+        ),
+        "{ents:?}"
+    );
+    // Other words between the possessive and a noun break the chain.
+    let ents = recognize(
+        g(),
+        "Spain's angry union criticized the plan.",
+        date("2020-03-01"),
+    );
+    assert!(
+        !ents.iter().any(|e| e.code.as_deref() == Some("ESPLAB")),
+        "{ents:?}"
+    );
+}
+
+#[test]
 fn a_title_in_the_text_corrects_a_dated_role() {
     // In 2016 the dictionary has Trump as an elite; the text calls him President.
     let ents = recognize(

@@ -97,7 +97,8 @@ impl<'a> Resolver<'a> {
         let mut prev_end = lead.end;
         while let Some(Item::Hit(h)) = items.get(j) {
             let gap = self.gap(prev_end, h.start);
-            let ok_gap = gap == b" " || (agents.is_empty() && (gap == b"'s " || gap == b"' "));
+            let ok_gap = gap == b" "
+                || (agents.is_empty() && (gap == b"'s " || gap == b"' " || ranked_possessive(gap)));
             let Some(a) = h.targets.iter().find_map(|t| {
                 if let Target::Agent(a) = t {
                     Some(*a)
@@ -388,4 +389,37 @@ impl<'a> Resolver<'a> {
             )),
         }
     }
+}
+
+/// "Spain's second largest union", "Kenya's main opposition party": a possessive and words
+/// that rank or qualify what follows (ordinals, superlatives, a few adjectives) before an
+/// agent.
+fn ranked_possessive(gap: &[u8]) -> bool {
+    let Some(rest) = gap
+        .strip_prefix(b"'s ")
+        .or_else(|| gap.strip_prefix(b"' "))
+        .and_then(|r| r.strip_suffix(b" "))
+    else {
+        return false;
+    };
+    !rest.is_empty()
+        && rest.split(|&b| b == b' ').all(|w| {
+            w.ends_with(b"est")
+                || matches!(
+                    w,
+                    b"second"
+                        | b"third"
+                        | b"fourth"
+                        | b"main"
+                        | b"leading"
+                        | b"top"
+                        | b"ruling"
+                        | b"chief"
+                        | b"new"
+                        | b"former"
+                        | b"powerful"
+                        | b"influential"
+                        | b"senior"
+                )
+        })
 }
