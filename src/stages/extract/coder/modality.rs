@@ -130,6 +130,19 @@ pub(super) fn modality(d: &Doc, h: &mut Hit, a: usize, b: usize) {
         h.intended |= matches!(gov, "pledged" | "vowed" | "promised")
             || gaux.iter().any(|w| matches!(*w, "will" | "shall"));
     }
+    // "proposed that Peru send aid", "recommended that the bank lend": a base form after a
+    // proposal's "that" is the content proposed, not an act done.
+    if h.form == Form::Base && g == h.tok {
+        let that = (g.saturating_sub(8).max(a)..g)
+            .rev()
+            .find(|&k| d.w(k) == "that");
+        if let Some(k) = that.filter(|&k| k > a && (k + 1..g).all(|j| !is_clause_word(d.w(j)))) {
+            if mandative(d.w(k - 1)) {
+                h.hypothetical = true;
+                h.intended = false;
+            }
+        }
+    }
     // "if"/"unless" earlier in the clause.
     let mut k = g;
     while k > a {
@@ -145,4 +158,47 @@ pub(super) fn modality(d: &Doc, h: &mut Hit, a: usize, b: usize) {
         }
     }
     let _ = b;
+}
+
+/// Verbs whose "that" clause states what should be done ("proposed that", "urged that").
+fn mandative(w: &str) -> bool {
+    matches!(
+        w,
+        "proposed"
+            | "proposes"
+            | "propose"
+            | "recommended"
+            | "recommends"
+            | "recommend"
+            | "suggested"
+            | "suggests"
+            | "suggest"
+            | "urged"
+            | "urges"
+            | "insisted"
+            | "insists"
+            | "requested"
+            | "requests"
+            | "asked"
+            | "asks"
+            | "demanded"
+            | "demands"
+            | "advised"
+            | "advises"
+            | "ordered"
+            | "orders"
+            | "stipulates"
+            | "stipulated"
+            | "require"
+            | "requires"
+            | "required"
+    )
+}
+
+/// Words that open or join a clause between "that" and a verb.
+fn is_clause_word(w: &str) -> bool {
+    matches!(
+        w,
+        "," | ";" | ":" | "and" | "but" | "which" | "who" | "when" | "if"
+    )
 }
