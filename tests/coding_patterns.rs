@@ -170,3 +170,12 @@ fn what_a_proposal_says_should_be_done_is_hypothetical() {
     let e = hyp("Chile said that Peru sent aid to Bolivia.");
     assert!(e.iter().any(|(t, h)| t == "Bolivia" && !*h), "{e:?}");
 }
+
+#[test]
+fn where_a_meeting_is_held_is_no_party_to_it() {
+    let e = code_sentence("Chilean ministers will meet in Peru this weekend.");
+    assert!(!has(&e, "Chilean ministers", "Peru", ""), "{e:?}");
+    // Arriving in a country is visiting it.
+    let e = code_sentence("The Chilean president arrived in Peru on Saturday for talks.");
+    assert!(has(&e, "Chilean president", "Peru", "04"), "{e:?}");
+}

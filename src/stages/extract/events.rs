@@ -483,7 +483,23 @@ impl<'a> Ctx<'a> {
                             !matches!(&h.code[..2], "11" | "12" | "13" | "14" | "18" | "19" | "20")
                         }
                         && t.span.is_some_and(|sp| !phrases::names_someone(d, sp));
+                    // "ministers meet in Belgium": where a meeting is held is no party to it.
+                    let venue = matches!(&h.code[..3], "040" | "044" | "045" | "046" | "036")
+                        && t.span.is_some_and(|(ts, _)| {
+                            let k = d.toks.partition_point(|x| x.s < ts);
+                            k > 0
+                                && matches!(d.w(k - 1), "in" | "at")
+                                && d.ent_at(k).is_some_and(|(e, _, _)| {
+                                    matches!(
+                                        d.ents[e as usize].kind,
+                                        EntityKind::Country
+                                            | EntityKind::Place
+                                            | EntityKind::Region
+                                    )
+                                })
+                        });
                     if thing_between
+                        || venue
                         || same_actor(s, t)
                         || s.code.is_empty()
                         || t.code.is_empty()
