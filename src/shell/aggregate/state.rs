@@ -79,7 +79,7 @@ pub struct Owned {
     restore_cfg: rdkafka::ClientConfig,
     timeout: Duration,
     /// When the stage must give up waiting for the broker: set once the
-    /// drain at the stop begins.
+    /// drain at the stop begins (see [`Owned::stop_by`]).
     deadline: Option<Instant>,
     parts: BTreeMap<i32, Part>,
     /// Messages applied since the last settle.
@@ -214,9 +214,12 @@ impl Owned {
         Ok(())
     }
 
-    /// Bounds every later wait for the broker by `deadline` (the stop's).
+    /// Bounds every later wait for the broker by the stop's `deadline` plus one flush
+    /// timeout: the drain reads until the deadline, and the batch it ends with still gets a
+    /// flush timeout to become durable (a broker that does not answer in that time leaves
+    /// the batch to the next owner).
     pub fn stop_by(&mut self, deadline: Instant) {
-        self.deadline = Some(deadline);
+        self.deadline = Some(deadline + self.timeout);
     }
 
     /// Forgets the state of partitions this instance no longer owns (their
@@ -276,9 +279,9 @@ impl Owned {
     /// retries them until `message.timeout.ms` (librdkafka's default: five
     /// minutes) and then refuses them. So a slow flush is waited out, with a
     /// warning every `timeout`, rather than treated as a loss; only a refusal
-    /// or the shutdown deadline ends the wait with an error, and either
-    /// leaves the batch's offsets uncommitted for the next owner to read
-    /// again.
+    /// or a flush timeout past the shutdown deadline ends the wait with an
+    /// error, and either leaves the batch's offsets uncommitted for the next
+    /// owner to read again.
     fn flush(&self, what: &str) -> Result<()> {
         let started = Instant::now();
         loop {
@@ -299,7 +302,7 @@ impl Owned {
                 Err(KafkaError::Flush(RDKafkaErrorCode::OperationTimedOut)) => {
                     if self.deadline.is_some_and(|d| Instant::now() >= d) {
                         bail!(
-                            "{what} were not acknowledged before the shutdown deadline ({} in flight); the next owner reads their reports again",
+                            "{what} were not acknowledged within a flush timeout of the shutdown deadline ({} in flight); the next owner reads their reports again",
                             self.producer.in_flight_count()
                         );
                     }
@@ -503,11 +506,12 @@ mod tests {
         let mut o = owned(&c, 60_000);
         c.broker_down(1).unwrap();
         send_one(&o);
-        o.stop_by(Instant::now() + Duration::from_millis(1_200));
+        // The stop's deadline plus one flush timeout (0.5 s).
+        o.stop_by(Instant::now() + Duration::from_millis(700));
         let t0 = Instant::now();
         let e = o.flush("records").unwrap_err().to_string();
         assert!(
-            e.contains("before the shutdown deadline (1 in flight)"),
+            e.contains("within a flush timeout of the shutdown deadline (1 in flight)"),
             "{e}"
         );
         assert!(t0.elapsed() < Duration::from_secs(5), "{:?}", t0.elapsed());
