@@ -175,6 +175,7 @@ fn future_sentence(d: &Doc, a: usize, b: usize) -> bool {
             d.w(i),
             "will"
                 | "'ll"
+                | "would"
                 | "next"
                 | "plans"
                 | "planned"
@@ -185,6 +186,12 @@ fn future_sentence(d: &Doc, a: usize, b: usize) -> bool {
                 | "intends"
                 | "set"
         )
+            // "agreed to meet ... Thursday", "vowed to return on Friday": a commitment to act.
+            || (matches!(
+                d.w(i),
+                "agreed" | "agrees" | "promised" | "pledged" | "vowed" | "offered" | "decided"
+            ) && i + 1 < b
+                && d.w(i + 1) == "to")
     })
 }
 
@@ -490,6 +497,14 @@ mod tests {
     fn future_sentences_may_look_ahead() {
         let v = dates("Grossi will visit Tehran on March 2.", "2026-02-10");
         assert_eq!(v[0].1, "2026-03-02");
+        // A commitment to act looks ahead: the coming Thursday (published on a Tuesday).
+        let v = dates(
+            "The union agreed to meet the company on Thursday.",
+            "1987-03-03",
+        );
+        assert_eq!(v[0].1, "1987-03-05");
+        let v = dates("The union met the company on Thursday.", "1987-03-03");
+        assert_eq!(v[0].1, "1987-02-26");
         let v = dates("He visited in October.", "2026-01-14");
         assert_eq!(v[0].1, "2025-10");
         assert!(dates("You may go. They march.", "2026-01-14").is_empty());
