@@ -151,18 +151,9 @@ fn striking_targets_is_force_and_hitting_an_economic_target_is_not() {
 #[test]
 fn what_a_proposal_says_should_be_done_is_hypothetical() {
     let hyp = |body: &str| {
-        coder::extractor()
-            .extract(&coder::article(
-                serde_json::json!({
-                    "id": "rule", "url": "https://rules.example/1", "source": "rules",
-                    "published_at": "2024-03-01T12:00:00Z", "title": "", "body": body
-                })
-                .to_string()
-                .as_bytes(),
-            ))
-            .events
-            .iter()
-            .map(|e| (e.target.text.clone(), e.hypothetical))
+        rules::events_of(body)
+            .into_iter()
+            .map(|e| (e.target.text, e.hypothetical))
             .collect::<Vec<_>>()
     };
     let e = hyp("Chile proposed that Peru send aid to Bolivia.");

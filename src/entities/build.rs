@@ -69,7 +69,10 @@ impl<'a> Resolver<'a> {
         };
         let mut ent = self.entity(kind, s, e, actor.name.clone());
         if let Some(r) = actor.role_on(self.published) {
-            ent.code = Some(self.titled(&r.code, s, e));
+            ent.code = Some(
+                self.retitled(&r.code, s, e)
+                    .unwrap_or_else(|| r.code.clone()),
+            );
             if !r.title.is_empty() {
                 ent.role = Some(r.title.clone());
             }
@@ -89,14 +92,13 @@ impl<'a> Resolver<'a> {
         }
     }
 
-    /// A person's dated role code, corrected by the title the text gives them: "President
-    /// Donald Trump" governs whatever the dictionary says of the publication date, "former
-    /// President Barack Obama" no longer does (an elite). Only between a government role and
-    /// the political ones a title can contradict (elite, legislator, opposition, party).
-    fn titled(&self, code: &str, s: usize, e: usize) -> String {
-        let (Some(country), Some(sector)) = (code.get(..3), code.get(3..6)) else {
-            return code.to_string();
-        };
+    /// A person's dated role code corrected by the title the text gives them, if it needs
+    /// correcting: "President Donald Trump" governs whatever the dictionary says of the
+    /// publication date, "former President Barack Obama" no longer does (an elite). Only
+    /// between a government role and the political ones a title can contradict (elite,
+    /// legislator, opposition, party).
+    fn retitled(&self, code: &str, s: usize, e: usize) -> Option<String> {
+        let (country, sector) = (code.get(..3)?, code.get(3..6)?);
         let before = &self.f.lower[s.saturating_sub(24)..s];
         let span = &self.f.lower[s..e];
         const TITLES: &[&[u8]] = &[
@@ -111,25 +113,19 @@ impl<'a> Resolver<'a> {
             b"secretary of state ",
             b"foreign secretary ",
         ];
-        let titled_span = TITLES.iter().any(|t| span.starts_with(t));
-        let titled_before = TITLES.iter().any(|t| before.ends_with(t));
-        if !(titled_span || titled_before) {
-            return code.to_string();
-        }
-        let lead = if titled_span {
+        // What comes before the title: the text before the mention, or before a title that
+        // ends there.
+        let lead = if TITLES.iter().any(|t| span.starts_with(t)) {
             before
         } else {
-            let cut = TITLES
-                .iter()
-                .find(|t| before.ends_with(t))
-                .map_or(before.len(), |t| before.len() - t.len());
-            &before[..cut]
+            let t = TITLES.iter().find(|t| before.ends_with(t))?;
+            &before[..before.len() - t.len()]
         };
         let former = lead.ends_with(b"former ") || lead.ends_with(b"ex-");
         match (former, sector) {
-            (false, "ELI" | "LEG" | "OPP" | "PTY") => format!("{country}GOV"),
-            (true, "GOV") => format!("{country}ELI"),
-            _ => code.to_string(),
+            (false, "ELI" | "LEG" | "OPP" | "PTY") => Some(format!("{country}GOV")),
+            (true, "GOV") => Some(format!("{country}ELI")),
+            _ => None,
         }
     }
 

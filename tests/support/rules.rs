@@ -1,16 +1,21 @@
 //! One sentence coded alone, as the coding-rule tests read it.
 
 use super::coder::{article, extractor};
+use newsflow::stages::extract::Event;
 
-/// One sentence, coded alone: (source text, target text, code) of each event.
-pub fn code_sentence(body: &str) -> Vec<(String, String, String)> {
+/// One sentence, coded alone: its events.
+pub fn events_of(body: &str) -> Vec<Event> {
     let line = serde_json::json!({
         "id": "rule", "url": "https://rules.example/1", "source": "rules",
         "published_at": "2024-03-01T12:00:00Z", "title": "", "body": body
     })
     .to_string();
-    let x = extractor().extract(&article(line.as_bytes()));
-    x.events
+    extractor().extract(&article(line.as_bytes())).events
+}
+
+/// One sentence, coded alone: (source text, target text, code) of each event.
+pub fn code_sentence(body: &str) -> Vec<(String, String, String)> {
+    events_of(body)
         .iter()
         .map(|e| {
             (

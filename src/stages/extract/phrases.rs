@@ -20,7 +20,7 @@ use super::text::{
     is_adverb, is_aux, is_clause_break, is_determiner, is_locative, is_negator, is_preposition,
     is_pronoun, is_time_word, Attribute, Doc, Kind,
 };
-use nouns::agentive;
+use nouns::{agentive, body_noun, place_noun};
 
 const STOP_WORDS: &[&str] = &[
     "and", "or", "but", "who", "whom", "whose", "which", "that", "what", "where", "when", "while",
@@ -133,59 +133,13 @@ fn named_thing(d: &Doc, a: usize, b: usize) -> bool {
     };
     let t = d.toks[h];
     // "the Ogaden region": a named place is where an act is aimed, not a thing.
-    let place = matches!(
-        d.w(h),
-        "region"
-            | "regions"
-            | "province"
-            | "provinces"
-            | "area"
-            | "areas"
-            | "district"
-            | "districts"
-            | "state"
-            | "city"
-            | "town"
-            | "village"
-            | "villages"
-            | "border"
-            | "zone"
-            | "camp"
-            | "camps"
-            | "territory"
-            | "territories"
-            | "enclave"
-            | "corridor"
-            | "coast"
-            | "island"
-            | "islands"
-            | "valley"
-            | "strip"
-            | "peninsula"
-            | "capital"
-    );
+    let place = place_noun(d.w(h));
     t.kind == Kind::Word
         && !place
         && !d.text[t.s..t.e].chars().any(char::is_uppercase)
         && d.tag_of(h)
             .is_some_and(|t| t.is_noun() && !t.is_proper_noun())
-        && !(a..=h).any(|k| {
-            let w = d.w(k);
-            agentive(w)
-                || matches!(
-                    w,
-                    "commission"
-                        | "department"
-                        | "federation"
-                        | "association"
-                        | "institute"
-                        | "bloc"
-                        | "league"
-                        | "tribunal"
-                        | "secretariat"
-                        | "leadership"
-                )
-        })
+        && !(a..=h).any(|k| agentive(d.w(k)) || body_noun(d.w(k)))
         && !(h + 1..b).any(|k| d.toks[k].cap || d.toks[k].ent.is_some())
 }
 

@@ -55,6 +55,8 @@ pub struct Doc<'a> {
     pub ent_toks: Vec<(usize, usize)>,
     /// The actor code each entity has in events (None: not an actor), see `actors::code_of`.
     pub codes: Vec<Option<String>>,
+    /// How each entity only describes the noun after it, if it does ([`Attribute`]).
+    attrs: Vec<Option<Attribute>>,
     /// Part-of-speech tag of each token ([`Doc::tag`]); empty until tagged.
     pub tags: Vec<Tag>,
 }
@@ -94,11 +96,12 @@ impl<'a> Doc<'a> {
             }
             ent_toks.push((a, b));
         }
+        let attrs: Vec<Option<Attribute>> = ents.iter().map(|e| located(text, e)).collect();
         let codes = ents
             .iter()
-            .map(|e| {
-                located(text, e)
-                    .is_none()
+            .zip(&attrs)
+            .map(|(e, attr)| {
+                attr.is_none()
                     .then(|| super::actors::code_of(e).map(str::to_string))
                     .flatten()
             })
@@ -112,6 +115,7 @@ impl<'a> Doc<'a> {
             ents,
             ent_toks,
             codes,
+            attrs,
             tags: Vec::new(),
         }
     }
@@ -212,7 +216,7 @@ impl<'a> Doc<'a> {
 
     /// How entity `e` describes the noun after it, if it only does that (see [`Attribute`]).
     pub fn attribute(&self, e: u32) -> Option<Attribute> {
-        located(self.text, &self.ents[e as usize])
+        self.attrs.get(e as usize).copied().flatten()
     }
 
     /// The entity covering token `i`, with its token range.
@@ -237,26 +241,24 @@ pub enum Attribute {
 
 fn located(text: &str, e: &Entity) -> Option<Attribute> {
     let after = &text[e.end..];
+    // The word right after the entity's separator.
+    let next = |sep: char| {
+        let rest = after.strip_prefix(sep)?;
+        rest.split(|c: char| !c.is_alphabetic()).next()
+    };
+    let is = |w: &str, l: &[&str]| l.iter().any(|x| x.eq_ignore_ascii_case(w));
     // "1.7 mln British pounds", "U.S. dollars": the currency is the country's, the money no
     // party's.
-    if let Some(rest) = after.strip_prefix(' ') {
-        let w = rest
-            .split(|c: char| !c.is_alphabetic())
-            .next()
-            .unwrap_or("");
-        if e.kind == EntityKind::Country && CURRENCIES.iter().any(|x| x.eq_ignore_ascii_case(w)) {
-            return Some(Attribute::Origin);
-        }
+    if e.kind == EntityKind::Country && next(' ').is_some_and(|w| is(w, CURRENCIES)) {
+        return Some(Attribute::Origin);
     }
-    let rest = after.strip_prefix('-')?;
-    let w = rest
-        .split(|c: char| !c.is_alphabetic())
-        .next()
-        .unwrap_or("");
-    let is = |l: &[&str]| l.iter().any(|x| x.eq_ignore_ascii_case(w));
-    if is(&["based", "headquartered", "registered", "flagged", "listed"]) {
+    let w = next('-')?;
+    if is(
+        w,
+        &["based", "headquartered", "registered", "flagged", "listed"],
+    ) {
         Some(Attribute::Seat)
-    } else if is(&["made", "built", "born", "manufactured", "supplied"]) {
+    } else if is(w, &["made", "built", "born", "manufactured", "supplied"]) {
         Some(Attribute::Origin)
     } else {
         None

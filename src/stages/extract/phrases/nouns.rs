@@ -1,5 +1,6 @@
 //! Head nouns that name who acts: listed person and body nouns, and the -er/-or/-ist/-ian
-//! nouns that name agents, less the -er/-or plurals that name things.
+//! nouns that name agents, less the -er/-or plurals that name things; and the nouns that
+//! name places.
 
 const AGENT_NOUNS: &[&str] = &[
     "people",
@@ -300,4 +301,57 @@ pub(super) fn agentive(w: &str) -> bool {
                 || w.ends_with("der")
                 || w.ends_with("ter")
                 || w.ends_with("ker")))
+}
+
+/// Nouns of bodies that act as one, beyond the agent nouns: a name before one heads a party
+/// ("the Virginia Corporation commission").
+pub(super) fn body_noun(w: &str) -> bool {
+    matches!(
+        w,
+        "commission"
+            | "department"
+            | "federation"
+            | "association"
+            | "institute"
+            | "bloc"
+            | "league"
+            | "tribunal"
+            | "secretariat"
+            | "leadership"
+    )
+}
+
+/// Head nouns of places ("the Ogaden region").
+pub(super) fn place_noun(w: &str) -> bool {
+    matches!(
+        w,
+        "region"
+            | "regions"
+            | "province"
+            | "provinces"
+            | "area"
+            | "areas"
+            | "district"
+            | "districts"
+            | "state"
+            | "city"
+            | "town"
+            | "village"
+            | "villages"
+            | "border"
+            | "zone"
+            | "camp"
+            | "camps"
+            | "territory"
+            | "territories"
+            | "enclave"
+            | "corridor"
+            | "coast"
+            | "island"
+            | "islands"
+            | "valley"
+            | "strip"
+            | "peninsula"
+            | "capital"
+    )
 }
