@@ -314,6 +314,16 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
     let mut kw_used: Vec<usize> = Vec::new();
     // Keyword positions of the line being tried (after a match: of the best line).
     let mut used: Vec<usize> = Vec::new();
+    // The keyword id of every word, and for each position the filter of the ids from there to
+    // the sentence's end: a superset of any keyword window that starts there.
+    let ids: Vec<u32> = (a..b).map(|k| lx.kw_id(d.w(k))).collect();
+    let mut after: Vec<IdBloom> = vec![[0; 4]; b - a + 1];
+    for k in (0..b - a).rev() {
+        after[k] = after[k + 1];
+        if ids[k] != 0 {
+            id_bit(&mut after[k], ids[k]);
+        }
+    }
     for i in a..b {
         let t = d.toks[i];
         if t.kind != Kind::Word || (t.caps && d.w(i).len() > 1) || t.ent.is_some() {
@@ -336,6 +346,10 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
             (usize::MAX, 0, [""; 8], [0; 8], [0; 4]);
         let has_noun = entries.iter().any(|e| e.form == Form::Noun);
         for (ei, e) in entries.iter().enumerate() {
+            let reach = &after[i + 1 - a];
+            if (0..4).any(|j| e.need[j] != 0) && (0..4).all(|j| e.need[j] & reach[j] == 0) {
+                continue;
+            }
             let head = &lx.heads[e.head as usize];
             let line = &lx.lines[head.line as usize];
             // The rest of the head phrase.
@@ -404,7 +418,7 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
                     [0; 4],
                 );
                 for o in 0..wlen {
-                    let id = lx.kw_id(window.2[o]);
+                    let id = ids[k + o - a];
                     window.3[o] = id;
                     if id != 0 {
                         id_bit(&mut window.4, id);

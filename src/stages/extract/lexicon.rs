@@ -202,6 +202,10 @@ pub struct Head {
 pub struct Entry {
     pub head: u32,
     pub form: Form,
+    /// The filter of the coded line's most selective keyword element without prefixes
+    /// (all zero if it has none): when none of its bits is among the ids after the head
+    /// word, the line cannot match, and the coder skips it without reading the line.
+    pub need: IdBloom,
 }
 
 /// The compiled lexicon.
@@ -264,6 +268,18 @@ impl Lexicon {
     fn order_entries(&mut self) {
         let (heads, lines) = (&self.heads, &self.lines);
         for entries in self.words.values_mut() {
+            for e in entries.iter_mut() {
+                let line = &lines[heads[e.head as usize].line as usize];
+                if line.code.is_some() {
+                    e.need = line
+                        .keyword_sets
+                        .iter()
+                        .filter(|k| k.prefixes.is_empty())
+                        .map(|k| k.bloom)
+                        .min_by_key(|b| b.iter().map(|w| w.count_ones()).sum::<u32>())
+                        .unwrap_or([0; 4]);
+                }
+            }
             entries.sort_by_key(|e| {
                 let head = &heads[e.head as usize];
                 let line = &lines[head.line as usize];
@@ -447,6 +463,7 @@ impl Lexicon {
             let e = Entry {
                 head: hi,
                 form: *form,
+                need: [0; 4],
             };
             match self.words.get_mut(f.as_str()) {
                 Some(v) => v.push(e),
@@ -566,5 +583,20 @@ mod tests {
         assert!(kw_at(&k[0], &ws, 1));
         assert!(kw_at(&k[1], &ws, 2));
         assert!(!kw_at(&k[1], &ws, 1));
+    }
+
+    #[test]
+    fn entries_carry_the_filter_of_their_most_selective_keyword() {
+        let v = "-\timpose\n163\timpose +sanctions|embargo +new\n111\timpose +tariff*\n";
+        let lx = Lexicon::parse(&[("verbs.tsv", v)], "", "", &cameo()).unwrap();
+        let bits = |b: &IdBloom| b.iter().map(|w| w.count_ones()).sum::<u32>();
+        let needs: Vec<u32> = lx.get("imposed").iter().map(|e| bits(&e.need)).collect();
+        // "imposed" is a past and a participle: two entries per line. The function line
+        // needs nothing, the 163 line its one-word element "new", the prefix-only line
+        // nothing (a prefix has no id).
+        assert_eq!(needs, [0, 0, 1, 1, 0, 0]);
+        let mut b = [0; 4];
+        id_bit(&mut b, lx.kw_id("new"));
+        assert!(lx.get("imposed").iter().any(|e| e.need == b));
     }
 }
