@@ -10,7 +10,7 @@ pub use modality::intention;
 use modality::modality;
 
 use super::inflect::Form;
-use super::lexicon::{id_bit, kw_at, Frame, HeadKind, IdBloom, Kw, Lexicon};
+use super::lexicon::{id_bit, kw_at, word_bit, Frame, HeadKind, IdBloom, Kw, Lexicon};
 use super::text::{
     is_article_or_possessive, is_aux, is_clause_break, is_determiner, is_modal, is_negator,
     is_preposition, Doc, Kind,
@@ -317,6 +317,7 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
     // The keyword id of every word, and for each position the filter of the ids from there to
     // the sentence's end: a superset of any keyword window that starts there.
     let ids: Vec<u32> = (a..b).map(|k| lx.kw_id(d.w(k))).collect();
+    let bits: Vec<u64> = (a..b).map(|k| word_bit(d.w(k))).collect();
     let mut after: Vec<IdBloom> = vec![[0; 4]; b - a + 1];
     for k in (0..b - a).rev() {
         after[k] = after[k + 1];
@@ -345,25 +346,35 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
         let mut window: (usize, usize, [&str; 8], [u32; 8], IdBloom) =
             (usize::MAX, 0, [""; 8], [0; 8], [0; 4]);
         let has_noun = entries.iter().any(|e| e.form == Form::Noun);
+        // `verb_use` by form (0: not yet asked, 1: no, 2: yes).
+        let mut uses = [0u8; 8];
         for (ei, e) in entries.iter().enumerate() {
             let reach = &after[i + 1 - a];
             if (0..4).any(|j| e.need[j] != 0) && (0..4).all(|j| e.need[j] & reach[j] == 0) {
                 continue;
             }
-            let head = &lx.heads[e.head as usize];
-            let line = &lx.lines[head.line as usize];
             // The rest of the head phrase.
             let mut k = i + 1;
-            if !head.rest.iter().all(|alts| {
-                let ok = k < b && alts.iter().any(|x| x == d.w(k));
-                k += 1;
-                ok
-            }) {
-                continue;
+            if e.next != 0 {
+                if k >= b || e.next & bits[k - a] == 0 {
+                    continue;
+                }
+                let head = &lx.heads[e.head as usize];
+                if !head.rest.iter().all(|alts| {
+                    let ok = k < b && alts.iter().any(|x| x == d.w(k));
+                    k += 1;
+                    ok
+                }) {
+                    continue;
+                }
             }
-            let verbal = match head.kind {
+            let verbal = match e.kind {
                 HeadKind::Verb => {
-                    if !verb_use(d, i, e.form, a, has_noun) {
+                    let u = &mut uses[e.form as usize];
+                    if *u == 0 {
+                        *u = 1 + u8::from(verb_use(d, i, e.form, a, has_noun));
+                    }
+                    if *u == 1 {
                         continue;
                     }
                     true
@@ -376,8 +387,9 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
                 }
                 HeadKind::Exact => true,
             };
-            if line.code.is_none() {
-                if verbal && head.kind == HeadKind::Verb {
+            let line = &lx.lines[e.line as usize];
+            if !e.coded {
+                if verbal && e.kind == HeadKind::Verb {
                     light |= line.light;
                     report |= line.report;
                 }
@@ -452,7 +464,7 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
             // A line of an earlier pattern file wins over any later one (verbs.tsv is the
             // reference for its heads); within a file the most specific, then the first. The
             // lexicon lists a word's coded lines in that order: the first match is the best.
-            best = Some((head.line, ei, k, verbal));
+            best = Some((e.line, ei, k, verbal));
             break;
         }
         if light || report {

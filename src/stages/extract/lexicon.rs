@@ -94,6 +94,15 @@ pub struct KwSet {
     pub bloom: IdBloom,
 }
 
+/// One bit of 64 chosen by the word's hash: `next` filters of lexicon entries hold the bits
+/// of the words allowed after a head word.
+pub fn word_bit(w: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = WordHasher::default();
+    h.write(w.as_bytes());
+    1 << (h.finish() >> 58)
+}
+
 /// A 256-bit set of keyword ids, each id at bit `id % 256`.
 pub type IdBloom = [u64; 4];
 
@@ -193,7 +202,6 @@ pub enum HeadKind {
 #[derive(Debug, Clone)]
 pub struct Head {
     pub line: u32,
-    pub kind: HeadKind,
     pub rest: Vec<Vec<String>>,
 }
 
@@ -201,7 +209,16 @@ pub struct Head {
 #[derive(Debug, Clone, Copy)]
 pub struct Entry {
     pub head: u32,
+    /// The head's line and kind, and whether the line is coded (not a function line): copied
+    /// here so that the coder reads the head and the line only for entries that pass the
+    /// filters below.
+    pub line: u32,
+    pub kind: HeadKind,
+    pub coded: bool,
     pub form: Form,
+    /// [`word_bit`] of each word that may follow the head word in its phrase (0: a one-word
+    /// head).
+    pub next: u64,
     /// The filter of the coded line's most selective keyword element without prefixes
     /// (all zero if it has none): when none of its bits is among the ids after the head
     /// word, the line cannot match, and the coder skips it without reading the line.
@@ -269,7 +286,13 @@ impl Lexicon {
         let (heads, lines) = (&self.heads, &self.lines);
         for entries in self.words.values_mut() {
             for e in entries.iter_mut() {
-                let line = &lines[heads[e.head as usize].line as usize];
+                let head = &heads[e.head as usize];
+                let line = &lines[head.line as usize];
+                e.coded = line.code.is_some();
+                e.next = head
+                    .rest
+                    .first()
+                    .map_or(0, |alts| alts.iter().fold(0, |b, w| b | word_bit(w)));
                 if line.code.is_some() {
                     e.need = line
                         .keyword_sets
@@ -452,7 +475,6 @@ impl Lexicon {
         };
         self.heads.push(Head {
             line,
-            kind,
             rest: std::mem::take(&mut rest),
         });
         let verb_forms = match kind {
@@ -462,7 +484,11 @@ impl Lexicon {
         for (f, form) in first.iter().chain(verb_forms) {
             let e = Entry {
                 head: hi,
+                line,
+                kind,
+                coded: false,
                 form: *form,
+                next: 0,
                 need: [0; 4],
             };
             match self.words.get_mut(f.as_str()) {
@@ -598,5 +624,12 @@ mod tests {
         let mut b = [0; 4];
         id_bit(&mut b, lx.kw_id("new"));
         assert!(lx.get("imposed").iter().any(|e| e.need == b));
+        assert!(lx.get("imposed").iter().all(|e| e.next == 0));
+        // A two-word head filters on the words that may follow its first one.
+        let lx =
+            Lexicon::parse(&[("verbs.tsv", "163\tn:arms_embargo\n")], "", "", &cameo()).unwrap();
+        let e = lx.get("arms")[0];
+        assert_eq!(e.next & word_bit("embargo"), word_bit("embargo"));
+        assert!(e.coded && e.kind == HeadKind::Noun);
     }
 }

@@ -168,6 +168,8 @@ struct Scratch {
     ids: Vec<u32>,
     tags: Vec<u8>,
     buf: String,
+    /// The words' hashes ([`Words::prefetch`]).
+    hashes: Vec<u64>,
 }
 
 thread_local! {
@@ -191,7 +193,8 @@ impl Tagger {
     /// Whether `word` at position `i` of a sentence is in the lexicon (by the rules of step 1).
     pub fn is_known(&self, word: &str, i: usize) -> bool {
         let mut buf = String::new();
-        self.lexicon_tag(word, i, &mut buf).1 != UNKNOWN
+        let hash = self.words.prefetch(word);
+        self.lexicon_tag(word, hash, i, &mut buf).1 != UNKNOWN
     }
 
     /// Tags one sentence: `out` receives one tag per word (it is cleared first). `words` are
@@ -211,8 +214,8 @@ impl Tagger {
 
     /// The word's id and lexicon tag (`UNKNOWN` if none): the exact form, then the lowercase
     /// form for the first word of the sentence and for all-capital words.
-    fn lexicon_tag(&self, word: &str, i: usize, buf: &mut String) -> (u32, u8) {
-        let (id, tag) = match self.words.get(word) {
+    fn lexicon_tag(&self, word: &str, hash: u64, i: usize, buf: &mut String) -> (u32, u8) {
+        let (id, tag) = match self.words.get_hashed(word, hash) {
             Some(e) => (e.id, e.tag),
             None => (NO_WORD, UNKNOWN),
         };
@@ -231,13 +234,20 @@ impl Tagger {
     /// Tags `words` into `s.tags[PAD..PAD + words.len()]`; the `PAD` entries on either side
     /// stand for the positions outside the sentence.
     fn tag_into(&self, words: &[&str], s: &mut Scratch) {
-        let Scratch { ids, tags, buf } = s;
+        let Scratch {
+            ids,
+            tags,
+            buf,
+            hashes,
+        } = s;
         ids.clear();
         tags.clear();
         ids.extend([OUTSIDE_WORD; PAD]);
         tags.extend([OUTSIDE; PAD]);
-        for (i, w) in words.iter().enumerate() {
-            let (id, tag) = self.lexicon_tag(w, i, buf);
+        hashes.clear();
+        hashes.extend(words.iter().map(|w| self.words.prefetch(w)));
+        for (i, (w, &hash)) in words.iter().zip(hashes.iter()).enumerate() {
+            let (id, tag) = self.lexicon_tag(w, hash, i, buf);
             ids.push(id);
             tags.push(tag);
         }

@@ -71,10 +71,9 @@ fn pairs(d: &Doc) -> Vec<(usize, usize)> {
 }
 
 fn is_report(d: &Doc, lx: &Lexicon, i: usize) -> bool {
-    lx.get(d.w(i)).iter().any(|e| {
-        let h = &lx.heads[e.head as usize];
-        lx.lines[h.line as usize].report && h.rest.is_empty()
-    })
+    lx.get(d.w(i))
+        .iter()
+        .any(|e| e.next == 0 && lx.lines[e.line as usize].report)
 }
 
 /// The speaker of a reporting verb at `r`: an actor just after it ("said Rubio"), else its
