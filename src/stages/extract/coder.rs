@@ -10,7 +10,7 @@ pub use modality::intention;
 use modality::modality;
 
 use super::inflect::Form;
-use super::lexicon::{id_bit, kw_at, word_bit, Frame, HeadKind, IdBloom, Kw, Lexicon};
+use super::lexicon::{id_bit, kw_at, word_bit, Entry, Frame, HeadKind, IdBloom, Kw, Lexicon};
 use super::text::{
     is_article_or_possessive, is_aux, is_clause_break, is_determiner, is_modal, is_negator,
     is_preposition, Doc, Kind,
@@ -316,7 +316,8 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
     let mut used: Vec<usize> = Vec::new();
     // The keyword id of every word, and for each position the filter of the ids from there to
     // the sentence's end: a superset of any keyword window that starts there.
-    let ids: Vec<u32> = (a..b).map(|k| lx.kw_id(d.w(k))).collect();
+    let looked: Vec<(u32, &[Entry])> = (a..b).map(|k| lx.lookup(d.w(k))).collect();
+    let ids: Vec<u32> = looked.iter().map(|l| l.0).collect();
     let bits: Vec<u64> = (a..b).map(|k| word_bit(d.w(k))).collect();
     let mut after: Vec<IdBloom> = vec![[0; 4]; b - a + 1];
     for k in (0..b - a).rev() {
@@ -334,7 +335,7 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
         if t.cap && i > a && matches!(d.w(i), "march" | "may") {
             continue;
         }
-        let entries = lx.get(d.w(i));
+        let entries = looked[i - a].1;
         if entries.is_empty() {
             continue;
         }

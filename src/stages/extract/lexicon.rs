@@ -230,13 +230,25 @@ pub struct Entry {
 pub struct Lexicon {
     pub lines: Vec<Line>,
     pub heads: Vec<Head>,
-    pub words: FastMap<String, Vec<Entry>>,
+    /// Every word form that starts a pattern head or is a one-word keyword: one lookup per
+    /// token gives the coder both.
+    pub words: FastMap<String, Word>,
     /// Keyword refinements that apply to every verb of a frame (`*threat +sanctions`).
     pub frame_keywords: Vec<(Frame, String, String, Vec<Vec<Kw>>)>,
     /// frames.tsv: (frame, governed code prefix) -> code.
     pub frame_map: HashMap<(Frame, String), String>,
-    /// Id of every one-word exact keyword (ids from 1; see `KwSet`).
-    pub kw_ids: FastMap<String, u32>,
+    /// Id of every one-word exact keyword (ids from 1; see `KwSet`), while the files are read;
+    /// then moved into `words`.
+    kw_ids: FastMap<String, u32>,
+}
+
+/// What the lexicon knows of one word form.
+#[derive(Debug, Default)]
+pub struct Word {
+    /// Its keyword id (0: no keyword is this word).
+    pub kw: u32,
+    /// The pattern heads it can start, in the coder's order.
+    pub entries: Vec<Entry>,
 }
 
 fn kw(s: &str) -> Vec<Kw> {
@@ -275,6 +287,9 @@ impl Lexicon {
         }
         lx.parse_frames(frames, cameo)?;
         lx.order_entries();
+        for (w, id) in std::mem::take(&mut lx.kw_ids) {
+            lx.words.entry(w).or_default().kw = id;
+        }
         Ok(lx)
     }
 
@@ -284,7 +299,7 @@ impl Lexicon {
     /// matches is the one chosen.
     fn order_entries(&mut self) {
         let (heads, lines) = (&self.heads, &self.lines);
-        for entries in self.words.values_mut() {
+        for Word { entries, .. } in self.words.values_mut() {
             for e in entries.iter_mut() {
                 let head = &heads[e.head as usize];
                 let line = &lines[head.line as usize];
@@ -492,22 +507,36 @@ impl Lexicon {
                 need: [0; 4],
             };
             match self.words.get_mut(f.as_str()) {
-                Some(v) => v.push(e),
+                Some(v) => v.entries.push(e),
                 None => {
-                    self.words.insert(f.clone(), vec![e]);
+                    self.words.insert(
+                        f.clone(),
+                        Word {
+                            kw: 0,
+                            entries: vec![e],
+                        },
+                    );
                 }
             }
         }
     }
 
     /// The keyword id of a word form; 0 when no keyword is that word.
+    #[cfg(test)]
     pub fn kw_id(&self, w: &str) -> u32 {
-        self.kw_ids.get(w).copied().unwrap_or(0)
+        self.words.get(w).map_or(0, |x| x.kw)
     }
 
     /// Looks up a lower-cased word form.
     pub fn get(&self, w: &str) -> &[Entry] {
-        self.words.get(w).map(Vec::as_slice).unwrap_or(&[])
+        self.words.get(w).map_or(&[], |x| x.entries.as_slice())
+    }
+
+    /// The keyword id and the entries of a lower-cased word form, in one lookup.
+    pub fn lookup(&self, w: &str) -> (u32, &[Entry]) {
+        self.words
+            .get(w)
+            .map_or((0, &[]), |x| (x.kw, x.entries.as_slice()))
     }
 
     /// The code a frame gives a governed action (longest matching prefix).
