@@ -132,7 +132,7 @@ fn case_of(name: &str) -> Case {
 }
 
 struct Builder {
-    ids: HashMap<String, usize>,
+    ids: HashMap<String, usize, xxhash_rust::xxh3::Xxh3DefaultBuilder>,
     patterns: Vec<String>,
     entries: Vec<Vec<Entry>>,
 }
@@ -195,7 +195,7 @@ impl Builder {
 impl Matcher {
     pub fn build(g: &Gazetteer) -> Matcher {
         let mut b = Builder {
-            ids: HashMap::new(),
+            ids: HashMap::with_capacity_and_hasher(1 << 17, Default::default()),
             patterns: Vec::new(),
             entries: Vec::new(),
         };

@@ -36,7 +36,8 @@ impl Trie {
     /// in this slice. Of equal patterns the first is kept.
     pub fn new<P: AsRef<[u8]>>(patterns: &[P]) -> Trie {
         let mut order: Vec<u32> = (0..patterns.len() as u32).collect();
-        order.sort_by(|&a, &b| {
+        // (bytes, index) orders every pair, so an unstable sort is deterministic.
+        order.sort_unstable_by(|&a, &b| {
             patterns[a as usize]
                 .as_ref()
                 .cmp(patterns[b as usize].as_ref())
@@ -69,21 +70,15 @@ impl Trie {
                 }
             }
         }
-        // Group the rest by their byte at `depth`.
-        let mut groups: Vec<(u8, &Keys<'_>)> = Vec::new();
-        while let Some(&(k, _)) = rest.first() {
-            let b = k[depth];
-            let n = rest.iter().take_while(|(k, _)| k[depth] == b).count();
-            groups.push((b, &rest[..n]));
-            rest = &rest[n..];
-        }
+        // One edge per distinct byte at `depth` (the keys are sorted, so each byte's keys are
+        // consecutive), then each child filled from its group.
         let first = self.edges.len();
-        self.nodes[at].first = first as u32;
-        self.nodes[at].len = groups.len() as u16;
-        for &(b, _) in &groups {
+        for (b, _) in groups(rest, depth) {
             self.edges.push((b, NONE));
         }
-        for (g, (b, group)) in groups.into_iter().enumerate() {
+        self.nodes[at].first = first as u32;
+        self.nodes[at].len = (self.edges.len() - first) as u16;
+        for (g, (b, group)) in groups(rest, depth).enumerate() {
             let child = self.nodes.len();
             self.nodes.push(Node {
                 pattern: NONE,
@@ -123,6 +118,19 @@ impl Trie {
         }
         best
     }
+}
+
+/// `keys` (sorted, all longer than `depth`) grouped by their byte at `depth`.
+fn groups<'k, 'a>(keys: &'k Keys<'a>, depth: usize) -> impl Iterator<Item = (u8, &'k Keys<'a>)> {
+    let mut rest = keys;
+    std::iter::from_fn(move || {
+        let &(k, _) = rest.first()?;
+        let b = k[depth];
+        let n = rest.iter().take_while(|(k, _)| k[depth] == b).count();
+        let (group, tail) = rest.split_at(n);
+        rest = tail;
+        Some((b, group))
+    })
 }
 
 #[cfg(test)]

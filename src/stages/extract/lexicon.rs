@@ -318,7 +318,7 @@ impl Lexicon {
                         .unwrap_or([0; 4]);
                 }
             }
-            entries.sort_by_key(|e| {
+            entries.sort_by_cached_key(|e| {
                 let head = &heads[e.head as usize];
                 let line = &lines[head.line as usize];
                 (
