@@ -316,7 +316,11 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
     let mut used: Vec<usize> = Vec::new();
     // The keyword id of every word, and for each position the filter of the ids from there to
     // the sentence's end: a superset of any keyword window that starts there.
-    let looked: Vec<(u32, &[Entry])> = (a..b).map(|k| lx.lookup(d.w(k))).collect();
+    let hashes: Vec<u64> = (a..b).map(|k| lx.prefetch(d.w(k))).collect();
+    let looked: Vec<(u32, &[Entry])> = (a..b)
+        .zip(&hashes)
+        .map(|(k, &h)| lx.lookup_hashed(d.w(k), h))
+        .collect();
     let ids: Vec<u32> = looked.iter().map(|l| l.0).collect();
     let bits: Vec<u64> = (a..b).map(|k| word_bit(d.w(k))).collect();
     let mut after: Vec<IdBloom> = vec![[0; 4]; b - a + 1];

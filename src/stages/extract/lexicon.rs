@@ -42,6 +42,7 @@ impl std::hash::Hasher for WordHasher {
 
 use super::cameo::CameoTable;
 use super::inflect::{noun_forms, Form, Irregulars};
+use super::word_table::WordTable;
 
 /// A verb that governs another action and recodes it (see frames.tsv).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -232,7 +233,9 @@ pub struct Lexicon {
     pub heads: Vec<Head>,
     /// Every word form that starts a pattern head or is a one-word keyword: one lookup per
     /// token gives the coder both.
-    pub words: FastMap<String, Word>,
+    /// Each such form's index in `words`.
+    index: WordTable<u32>,
+    words: Vec<Word>,
     /// Keyword refinements that apply to every verb of a frame (`*threat +sanctions`).
     pub frame_keywords: Vec<(Frame, String, String, Vec<Vec<Kw>>)>,
     /// frames.tsv: (frame, governed code prefix) -> code.
@@ -288,7 +291,7 @@ impl Lexicon {
         lx.parse_frames(frames, cameo)?;
         lx.order_entries();
         for (w, id) in std::mem::take(&mut lx.kw_ids) {
-            lx.words.entry(w).or_default().kw = id;
+            lx.word_mut(&w).kw = id;
         }
         Ok(lx)
     }
@@ -299,7 +302,7 @@ impl Lexicon {
     /// matches is the one chosen.
     fn order_entries(&mut self) {
         let (heads, lines) = (&self.heads, &self.lines);
-        for Word { entries, .. } in self.words.values_mut() {
+        for Word { entries, .. } in &mut self.words {
             for e in entries.iter_mut() {
                 let head = &heads[e.head as usize];
                 let line = &lines[head.line as usize];
@@ -506,37 +509,47 @@ impl Lexicon {
                 next: 0,
                 need: [0; 4],
             };
-            match self.words.get_mut(f.as_str()) {
-                Some(v) => v.entries.push(e),
-                None => {
-                    self.words.insert(
-                        f.clone(),
-                        Word {
-                            kw: 0,
-                            entries: vec![e],
-                        },
-                    );
-                }
-            }
+            self.word_mut(f).entries.push(e);
         }
+    }
+
+    /// The word form `w`, added if it is new.
+    fn word_mut(&mut self, w: &str) -> &mut Word {
+        let next = self.words.len() as u32;
+        let i = *self.index.entry(w, next);
+        if i == next {
+            self.words.push(Word::default());
+        }
+        &mut self.words[i as usize]
     }
 
     /// The keyword id of a word form; 0 when no keyword is that word.
     #[cfg(test)]
     pub fn kw_id(&self, w: &str) -> u32 {
-        self.words.get(w).map_or(0, |x| x.kw)
+        self.lookup(w).0
     }
 
     /// Looks up a lower-cased word form.
     pub fn get(&self, w: &str) -> &[Entry] {
-        self.words.get(w).map_or(&[], |x| x.entries.as_slice())
+        self.lookup(w).1
     }
 
     /// The keyword id and the entries of a lower-cased word form, in one lookup.
     pub fn lookup(&self, w: &str) -> (u32, &[Entry]) {
-        self.words
-            .get(w)
-            .map_or((0, &[]), |x| (x.kw, x.entries.as_slice()))
+        self.lookup_hashed(w, self.index.prefetch(w))
+    }
+
+    /// Hashes `w` and prefetches its slot for [`Lexicon::lookup_hashed`] (see `WordTable`).
+    pub fn prefetch(&self, w: &str) -> u64 {
+        self.index.prefetch(w)
+    }
+
+    /// [`Lexicon::lookup`] with the hash [`Lexicon::prefetch`] gave.
+    pub fn lookup_hashed(&self, w: &str, hash: u64) -> (u32, &[Entry]) {
+        self.index.get_hashed(w, hash).map_or((0, &[]), |&i| {
+            let x = &self.words[i as usize];
+            (x.kw, x.entries.as_slice())
+        })
     }
 
     /// The code a frame gives a governed action (longest matching prefix).

@@ -24,6 +24,7 @@ mod quotes;
 mod text;
 mod themes;
 mod tone;
+mod word_table;
 
 use std::path::{Path, PathBuf};
 

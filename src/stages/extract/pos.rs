@@ -28,11 +28,13 @@ use std::cell::RefCell;
 
 mod load;
 mod rules;
-mod words;
 
+use super::word_table::WordTable;
 pub use load::{TaggerLoadError, CONTEXT_RULES_FILE, LEXICAL_RULES_FILE, LEXICON_FILE};
 use rules::{context_matches, key_window, ContextRule, Lexical, LexicalRule};
-use words::Words;
+
+/// The tagger's words: every lexicon and rule word.
+type Words = WordTable<Entry>;
 
 macro_rules! tags {
     ($($v:ident = $s:literal),* $(,)?) => {
@@ -147,7 +149,7 @@ const PAD: usize = 3;
 
 /// A word of the lexicon or of a rule: its tag (`UNKNOWN` when only a rule names it) and its id
 /// (`NO_WORD` when no rule names it).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 struct Entry {
     tag: u8,
     id: u32,

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::text::{Doc, Kind};
+use super::word_table::WordTable;
 
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize)]
 pub struct Tone {
@@ -22,12 +23,12 @@ pub struct Tone {
 /// word -> valence.
 #[derive(Debug, Default)]
 pub struct ToneLexicon {
-    words: super::lexicon::FastMap<String, f32>,
+    words: WordTable<f32>,
 }
 
 impl ToneLexicon {
     pub fn parse(text: &str) -> Result<ToneLexicon, (usize, String)> {
-        let mut words = super::lexicon::FastMap::default();
+        let mut words = WordTable::with_capacity(text.len() / 10, text.len());
         for (n, line) in text.lines().enumerate() {
             if line.starts_with('#') || line.trim().is_empty() {
                 continue;
@@ -39,20 +40,22 @@ impl ToneLexicon {
                 .trim()
                 .parse()
                 .map_err(|_| (n + 1, format!("bad valence {v:?}")))?;
-            words.insert(w.to_string(), v);
+            *words.entry(w, v) = v;
         }
         Ok(ToneLexicon { words })
     }
 
     /// Scores the words of the document.
     pub fn score(&self, d: &Doc) -> Tone {
-        let (mut n, mut pos, mut neg) = (0usize, 0usize, 0usize);
-        for (i, t) in d.toks.iter().enumerate() {
-            if t.kind != Kind::Word {
-                continue;
-            }
-            n += 1;
-            match self.words.get(d.w(i)) {
+        // Every word hashed and its slot prefetched first, then looked up (see `WordTable`).
+        let words: Vec<(&str, u64)> = (0..d.toks.len())
+            .filter(|&i| d.toks[i].kind == Kind::Word)
+            .map(|i| (d.w(i), self.words.prefetch(d.w(i))))
+            .collect();
+        let n = words.len();
+        let (mut pos, mut neg) = (0usize, 0usize);
+        for &(w, h) in &words {
+            match self.words.get_hashed(w, h) {
                 Some(v) if *v > 0.0 => pos += 1,
                 Some(v) if *v < 0.0 => neg += 1,
                 _ => {}

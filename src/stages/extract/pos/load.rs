@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use super::rules::{Arg, Context, ContextRule, Lexical, LexicalRule};
-use super::words::Words;
+use super::Words;
 use super::{Entry, Tag, Tagger, ANY, NO_WORD, OUTSIDE, OUTSIDE_WORD, UNKNOWN};
 
 /// A tagger data file could not be read or has a malformed line.

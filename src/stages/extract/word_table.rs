@@ -1,44 +1,51 @@
-//! The tagger's word table: every lexicon and rule word in one byte arena, found through an
-//! open-addressing index of 64-bit hashes. One arena instead of an allocation per word keeps
-//! loading the ~94,000 lexicon words fast, and a lookup compares the stored hash and length
-//! before it reads any bytes.
+//! The word tables of the extractor (the tagger's lexicon, the pattern lexicon's word forms,
+//! the tone lexicon): every word in one byte arena, found through an open-addressing index of
+//! 64-bit hashes. One arena instead of an allocation per word keeps loading ~100,000 words
+//! fast, and a lookup compares the stored hash and length before it reads any bytes.
+//!
+//! The tables are megabytes large, so nearly every lookup of a running text waits for memory.
+//! [`WordTable::prefetch`] hashes a word and asks for its slot at once; a caller that
+//! prefetches a sentence's words before looking any up lets those waits overlap.
 
 use xxhash_rust::xxh3::xxh3_64;
-
-use super::Entry;
 
 /// A slot whose `start` is `EMPTY` holds no word.
 const EMPTY: u32 = u32::MAX;
 
 #[derive(Debug, Clone, Copy)]
-struct Slot {
+struct Slot<V> {
     hash: u64,
     start: u32,
     len: u32,
-    value: Entry,
+    value: V,
 }
 
-const FREE: Slot = Slot {
-    hash: 0,
-    start: EMPTY,
-    len: 0,
-    value: Entry { tag: 0, id: 0 },
-};
-
 #[derive(Debug)]
-pub(super) struct Words {
+pub struct WordTable<V> {
     bytes: Vec<u8>,
     /// A power of two long, at most half full.
-    slots: Vec<Slot>,
+    slots: Vec<Slot<V>>,
     len: usize,
 }
 
-impl Words {
+impl<V: Copy + Default> Default for WordTable<V> {
+    fn default() -> Self {
+        WordTable::with_capacity(0, 0)
+    }
+}
+
+impl<V: Copy + Default> WordTable<V> {
     /// A table sized for about `n` words of `bytes` bytes in all.
-    pub(super) fn with_capacity(n: usize, bytes: usize) -> Words {
-        Words {
+    pub fn with_capacity(n: usize, bytes: usize) -> WordTable<V> {
+        let free = Slot {
+            hash: 0,
+            start: EMPTY,
+            len: 0,
+            value: V::default(),
+        };
+        WordTable {
             bytes: Vec::with_capacity(bytes),
-            slots: vec![FREE; (2 * n).next_power_of_two().max(16)],
+            slots: vec![free; (2 * n).next_power_of_two().max(16)],
             len: 0,
         }
     }
@@ -62,13 +69,13 @@ impl Words {
     }
 
     #[inline]
-    pub(super) fn get(&self, word: &str) -> Option<&Entry> {
+    pub fn get(&self, word: &str) -> Option<&V> {
         self.get_hashed(word, xxh3_64(word.as_bytes()))
     }
 
-    /// [`Words::get`] with the hash [`Words::prefetch`] gave.
+    /// [`WordTable::get`] with the hash [`WordTable::prefetch`] gave.
     #[inline]
-    pub(super) fn get_hashed(&self, word: &str, hash: u64) -> Option<&Entry> {
+    pub fn get_hashed(&self, word: &str, hash: u64) -> Option<&V> {
         let s = &self.slots[self.find(word.as_bytes(), hash)];
         (s.start != EMPTY).then_some(&s.value)
     }
@@ -78,14 +85,14 @@ impl Words {
     /// prefetching a whole sentence first lets those waits overlap instead of following one
     /// another.
     #[inline]
-    pub(super) fn prefetch(&self, word: &str) -> u64 {
+    pub fn prefetch(&self, word: &str) -> u64 {
         let hash = xxh3_64(word.as_bytes());
         prefetch_read(&self.slots[hash as usize & (self.slots.len() - 1)]);
         hash
     }
 
     /// The entry of `word`, inserted as `new` if it is not there.
-    pub(super) fn entry(&mut self, word: &str, new: Entry) -> &mut Entry {
+    pub fn entry(&mut self, word: &str, new: V) -> &mut V {
         let w = word.as_bytes();
         let hash = xxh3_64(w);
         let mut i = self.find(w, hash);
@@ -108,7 +115,13 @@ impl Words {
     }
 
     fn grow(&mut self) {
-        let doubled = vec![FREE; self.slots.len() * 2];
+        let free = Slot {
+            hash: 0,
+            start: EMPTY,
+            len: 0,
+            value: V::default(),
+        };
+        let doubled = vec![free; self.slots.len() * 2];
         let old = std::mem::replace(&mut self.slots, doubled);
         let mask = self.slots.len() - 1;
         for s in old.into_iter().filter(|s| s.start != EMPTY) {
@@ -120,7 +133,7 @@ impl Words {
         }
     }
 
-    pub(super) fn values(&self) -> impl Iterator<Item = &Entry> {
+    pub fn values(&self) -> impl Iterator<Item = &V> {
         self.slots
             .iter()
             .filter(|s| s.start != EMPTY)
@@ -156,4 +169,28 @@ fn same(a: &[u8], b: &[u8]) -> bool {
         .iter()
         .zip(cb.remainder())
         .all(|(x, y)| x == y)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_found_after_growing_and_by_their_prefetched_hash() {
+        let mut t: WordTable<u32> = WordTable::with_capacity(2, 8);
+        let words: Vec<String> = (0..1000).map(|i| format!("w{i}")).collect();
+        for (i, w) in words.iter().enumerate() {
+            *t.entry(w, 0) = i as u32 + 1;
+        }
+        // A second entry() keeps the value.
+        assert_eq!(*t.entry("w7", 99), 8);
+        for (i, w) in words.iter().enumerate() {
+            assert_eq!(t.get(w), Some(&(i as u32 + 1)));
+            let h = t.prefetch(w);
+            assert_eq!(t.get_hashed(w, h), Some(&(i as u32 + 1)));
+        }
+        assert_eq!(t.get("w1000"), None);
+        assert_eq!(t.get(""), None);
+        assert_eq!(t.values().count(), 1000);
+    }
 }
