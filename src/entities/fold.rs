@@ -126,13 +126,6 @@ fn paragraph_break(b: &[u8], i: usize) -> bool {
     newlines >= 2 || (newlines == 1 && indent >= 2)
 }
 
-/// Folds a dictionary pattern the same way (no map needed); returns the cased form.
-pub fn fold_pattern(p: &str) -> String {
-    let mut f = Folded::default();
-    fold_into(p.trim(), &mut f);
-    String::from_utf8(f.cased).unwrap_or_default()
-}
-
 #[inline]
 pub fn utf8_len(b: u8) -> usize {
     match b {

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use super::fold::{fold_pattern, word_char_at, word_char_before, Folded};
+use super::fold::{fold_into, word_char_at, word_char_before, Folded};
 use super::gazetteer::Gazetteer;
 use super::trie::Trie;
 
@@ -135,6 +135,8 @@ struct Builder {
     ids: HashMap<String, usize, xxhash_rust::xxh3::Xxh3DefaultBuilder>,
     patterns: Vec<String>,
     entries: Vec<Vec<Entry>>,
+    /// The name being added, folded (one buffer for all names).
+    fold: Folded,
 }
 
 impl Builder {
@@ -164,28 +166,40 @@ impl Builder {
     }
 
     fn add_one(&mut self, name: &str, target: Target) {
-        let cased = fold_pattern(name);
+        let Builder {
+            ids,
+            patterns,
+            entries,
+            fold,
+        } = self;
+        fold_into(name.trim(), fold);
+        // Folding keeps valid UTF-8 valid; `lower` is `cased` in ASCII lower case.
+        let (Ok(cased), Ok(lower)) = (
+            std::str::from_utf8(&fold.cased),
+            std::str::from_utf8(&fold.lower),
+        ) else {
+            return;
+        };
         if cased.len() < 2 {
             return;
         }
-        let lower = cased.to_ascii_lowercase();
-        let id = match self.ids.get(&lower) {
+        let id = match ids.get(lower) {
             Some(&id) => id,
             None => {
-                self.patterns.push(lower.clone());
-                self.entries.push(Vec::new());
-                self.ids.insert(lower, self.patterns.len() - 1);
-                self.patterns.len() - 1
+                patterns.push(lower.to_string());
+                entries.push(Vec::new());
+                ids.insert(lower.to_string(), patterns.len() - 1);
+                patterns.len() - 1
             }
         };
-        let list = &mut self.entries[id];
+        let list = &mut entries[id];
         if !list
             .iter()
             .any(|e| e.target == target && *e.cased == *cased)
         {
             list.push(Entry {
                 target,
-                case: case_of(&cased),
+                case: case_of(cased),
                 cased: cased.into(),
             });
         }
@@ -198,6 +212,7 @@ impl Matcher {
             ids: HashMap::with_capacity_and_hasher(1 << 17, Default::default()),
             patterns: Vec::new(),
             entries: Vec::new(),
+            fold: Folded::default(),
         };
         for (i, c) in g.countries.iter().enumerate() {
             b.add_all(&c.name, &c.aliases, Target::Country(i as u16));
