@@ -113,17 +113,30 @@ pub fn id_bit(b: &mut IdBloom, id: u32) {
 }
 
 impl KwSet {
-    fn new(alts: &[Kw], ids: &mut FastMap<String, u32>) -> KwSet {
+    /// The set of one keyword element (`a|b_c|d*`), giving new one-word keywords their ids.
+    fn parse(spec: &str, ids: &mut FastMap<String, u32>) -> KwSet {
         let mut set = KwSet::default();
-        let mut id = |w: &String| {
-            let next = ids.len() as u32 + 1;
-            *ids.entry(w.clone()).or_insert(next)
+        let mut id = |w: &str| match ids.get(w) {
+            Some(&id) => id,
+            None => {
+                let next = ids.len() as u32 + 1;
+                ids.insert(w.to_string(), next);
+                next
+            }
         };
-        for k in alts {
-            match k.0.as_slice() {
-                [(w, false)] => set.exact.push(id(w)),
-                [(w, false), ..] => set.phrases.push((id(w), k.clone())),
-                _ => set.prefixes.push(k.clone()),
+        for alt in spec.split('|').filter(|a| !a.is_empty()) {
+            // A plain word needs no `Kw` of its own: only its id is kept.
+            if !alt.contains('_') && !alt.ends_with('*') {
+                set.exact.push(id(alt));
+                continue;
+            }
+            let k = kw(alt).swap_remove(0);
+            match k.0.first() {
+                Some((w, false)) => {
+                    let first = id(w);
+                    set.phrases.push((first, k));
+                }
+                _ => set.prefixes.push(k),
             }
         }
         set.exact.sort_unstable();
@@ -167,10 +180,11 @@ pub struct Line {
     pub file: u8,
     /// Literal words that must follow the head (each a set of alternatives).
     pub literals: Vec<Vec<String>>,
-    /// Keywords that must occur in the clause after the head (each a set of alternatives).
+    /// A frame group's keywords as written (each a set of alternatives); empty for other lines.
     pub keywords: Vec<Vec<Kw>>,
-    /// The same keywords split for speed: one-word exact alternatives in a set, the rest
-    /// (phrases, prefixes) as a list. Converted dictionaries have hundreds of alternatives.
+    /// Keywords that must occur in the clause after the head, each element's alternatives
+    /// split for speed: one-word exact alternatives by id, the rest (phrases, prefixes) as a
+    /// list. Converted dictionaries have hundreds of alternatives.
     pub keyword_sets: Vec<KwSet>,
     pub excludes: Vec<Kw>,
     /// `>to|into`: one of these words after an object of at least one word, in the verb's
@@ -188,7 +202,7 @@ pub struct Line {
 impl Line {
     /// Number of elements beyond the head: a rough specificity.
     pub fn specificity(&self) -> usize {
-        self.literals.len() + self.keywords.len() + usize::from(self.after_object.is_some())
+        self.literals.len() + self.keyword_sets.len() + usize::from(self.after_object.is_some())
     }
 }
 
@@ -380,11 +394,14 @@ impl Lexicon {
                 light: false,
                 report: false,
             };
+            // A frame group keeps its keywords as written: they refine every verb of the frame.
+            let group = heads.starts_with('*');
             for p in parts {
                 if let Some(k) = p.strip_prefix('+') {
-                    let alts = kw(k);
-                    line.keyword_sets.push(KwSet::new(&alts, &mut lx.kw_ids));
-                    line.keywords.push(alts);
+                    line.keyword_sets.push(KwSet::parse(k, &mut lx.kw_ids));
+                    if group {
+                        line.keywords.push(kw(k));
+                    }
                 } else if let Some(k) = p.strip_prefix('-') {
                     line.excludes.extend(kw(k));
                 } else if let Some(k) = p.strip_prefix('>') {
