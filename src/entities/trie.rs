@@ -29,6 +29,9 @@ pub struct Trie {
     nodes: Vec<Node>,
     /// (byte, child node), grouped by parent.
     edges: Vec<(u8, u32)>,
+    /// The root's child for each first byte, or [`NONE`]: every lookup starts there, and the
+    /// root has the most children.
+    root: Vec<u32>,
 }
 
 impl Trie {
@@ -54,6 +57,11 @@ impl Trie {
             len: 0,
         });
         t.fill(0, &keys, 0);
+        t.root = vec![NONE; 256];
+        let r = t.nodes[0];
+        for &(b, child) in &t.edges[r.first as usize..][..r.len as usize] {
+            t.root[b as usize] = child;
+        }
         t
     }
 
@@ -93,9 +101,14 @@ impl Trie {
     /// The longest pattern that `hay[start..]` begins with: (its end in
     /// `hay`, its index).
     pub fn longest_at(&self, hay: &[u8], start: usize) -> Option<(usize, usize)> {
-        let mut node = self.nodes.first()?;
-        let mut best = None;
-        let mut j = start;
+        let root = self.nodes.first()?;
+        let mut best = (root.pattern != NONE).then_some((start, root.pattern as usize));
+        let &b = hay.get(start)?;
+        let mut node = match self.root[b as usize] {
+            NONE => return best,
+            n => &self.nodes[n as usize],
+        };
+        let mut j = start + 1;
         loop {
             if node.pattern != NONE {
                 best = Some((j, node.pattern as usize));
