@@ -13,6 +13,9 @@ use newsflow::stages::{Chain, ChainConfig, Source, Timings};
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
 
+/// mimalloc instead of the system allocator: loading the dictionaries makes hundreds of
+/// thousands of small allocations and each article many short-lived ones; docs/benchmarks.md
+/// ("Extract") has the measured effect.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::time::Duration;
