@@ -352,18 +352,34 @@ fn extract_text(cfg: &Config, file: &str, date: Option<&str>, output: ExtractOut
         cfg,
         Box::new(std::io::Cursor::new(line.into_bytes())),
         output,
+        Some(1),
     )
 }
 
 fn extract(cfg: &Config, file: &str, output: ExtractOutput) -> Result<()> {
-    let reader: Box<dyn BufRead> = if file == "-" {
-        Box::new(std::io::BufReader::new(std::io::stdin()))
+    let (reader, lines): (Box<dyn BufRead>, _) = if file == "-" {
+        (Box::new(std::io::BufReader::new(std::io::stdin())), None)
     } else {
-        Box::new(std::io::BufReader::new(
-            std::fs::File::open(file).with_context(|| format!("opening {file}"))?,
-        ))
+        let open = || std::fs::File::open(file).with_context(|| format!("opening {file}"));
+        let lines = count_lines(open()?).with_context(|| format!("reading {file}"))?;
+        (Box::new(std::io::BufReader::new(open()?)), Some(lines))
     };
-    extract_lines(cfg, reader, output)
+    extract_lines(cfg, reader, output, lines)
+}
+
+/// The number of lines of a file (newlines, plus one for a last line without one).
+fn count_lines(f: std::fs::File) -> std::io::Result<usize> {
+    let mut r = std::io::BufReader::with_capacity(1 << 16, f);
+    let (mut n, mut last) = (0, b'\n');
+    loop {
+        let buf = r.fill_buf()?;
+        let Some(&end) = buf.last() else { break };
+        n += memchr::memchr_iter(b'\n', buf).count();
+        last = end;
+        let len = buf.len();
+        r.consume(len);
+    }
+    Ok(n + usize::from(last != b'\n'))
 }
 
 /// What `newsflow extract` prints.
@@ -375,8 +391,14 @@ enum ExtractOutput {
     Happenings,
 }
 
-/// The records of a JSONL input (see [`ExtractOutput`]); errors on stderr.
-fn extract_lines(cfg: &Config, reader: Box<dyn BufRead>, output: ExtractOutput) -> Result<()> {
+/// The records of a JSONL input (see [`ExtractOutput`]); errors on stderr. `lines`: how many
+/// lines the input has, when that is known beforehand.
+fn extract_lines(
+    cfg: &Config,
+    reader: Box<dyn BufRead>,
+    output: ExtractOutput,
+    lines: Option<usize>,
+) -> Result<()> {
     let extractor = newsflow::stages::extract::Extractor::load_configured(&cfg.extract)
         .context("loading the dictionaries under data/ (set NEWSFLOW_DATA_DIR to their folder) and [extract]")?;
     let chain = Chain::new(ChainConfig {
@@ -390,9 +412,13 @@ fn extract_lines(cfg: &Config, reader: Box<dyn BufRead>, output: ExtractOutput) 
     };
     // Offline dedup: in-memory, annotate mode, so every valid line still
     // gets its one output line, duplicates marked.
-    let index = std::sync::Mutex::new(
-        DedupIndex::new(cfg.dedup.index_config()).context("the [dedup] settings")?,
-    );
+    // An input of known length cannot fill more of the index than it has lines, so the index
+    // is sized for them (its table is allocated whole: 25 MB for the default million).
+    let mut dedup = cfg.dedup.index_config();
+    if let Some(n) = lines {
+        dedup.capacity = dedup.capacity.min(n.max(1));
+    }
+    let index = std::sync::Mutex::new(DedupIndex::new(dedup).context("the [dedup] settings")?);
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let (mut ok, mut bad) = (0u64, 0u64);

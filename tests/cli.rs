@@ -317,6 +317,30 @@ fn extract_writes_one_record_per_valid_line_in_order() {
     assert_eq!(again.stdout, first.stdout);
 }
 
+/// A file input sizes the offline dedup index to its lines; stdin gets the configured
+/// capacity. Both mark the samples' duplicate pairs the same way.
+#[test]
+fn extract_from_a_file_and_from_stdin_agree_on_duplicates() {
+    let path = repo().join("samples/articles.jsonl");
+    let from_file = bin()
+        .args(["extract", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let from_stdin = piped(
+        bin().args(["extract", "-"]),
+        &std::fs::read_to_string(&path).unwrap(),
+    );
+    assert!(from_file.status.success() && from_stdin.status.success());
+    assert_eq!(from_file.stdout, from_stdin.stdout);
+    let marked = String::from_utf8(from_file.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|r| r["duplicate_of"].is_string())
+        .count();
+    assert_eq!(marked, 8, "the samples hold 8 duplicate pairs");
+}
+
 #[test]
 fn extract_text_mode_codes_a_plain_text_article() {
     let out = piped(
