@@ -10,7 +10,7 @@ pub use modality::intention;
 use modality::modality;
 
 use super::inflect::Form;
-use super::lexicon::{id_bit, kw_at, word_bit, Entry, Frame, HeadKind, IdBloom, Kw, Lexicon};
+use super::lexicon::{id_bit, kw_at, word_bit, Frame, HeadKind, IdBloom, Kw, Lexicon, Word};
 use super::text::{
     is_article_or_possessive, is_aux, is_clause_break, is_determiner, is_modal, is_negator,
     is_preposition, Doc, Kind,
@@ -317,11 +317,11 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
     // The keyword id of every word, and for each position the filter of the ids from there to
     // the sentence's end: a superset of any keyword window that starts there.
     let hashes: Vec<u64> = (a..b).map(|k| lx.prefetch(d.w(k))).collect();
-    let looked: Vec<(u32, &[Entry])> = (a..b)
+    let looked: Vec<Option<&Word>> = (a..b)
         .zip(&hashes)
         .map(|(k, &h)| lx.lookup_hashed(d.w(k), h))
         .collect();
-    let ids: Vec<u32> = looked.iter().map(|l| l.0).collect();
+    let ids: Vec<u32> = looked.iter().map(|l| l.map_or(0, |w| w.kw)).collect();
     let bits: Vec<u64> = (a..b).map(|k| word_bit(d.w(k))).collect();
     let mut after: Vec<IdBloom> = vec![[0; 4]; b - a + 1];
     for k in (0..b - a).rev() {
@@ -339,10 +339,10 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
         if t.cap && i > a && matches!(d.w(i), "march" | "may") {
             continue;
         }
-        let entries = looked[i - a].1;
-        if entries.is_empty() {
+        let Some(word) = looked[i - a].filter(|w| !w.entries.is_empty()) else {
             continue;
-        }
+        };
+        let entries = word.entries.as_slice();
         // (line, entry, end, verbal) of the best line; its keywords in `used`.
         let mut best: Option<(u32, usize, usize, bool)> = None;
         let (mut light, mut report) = (false, false);
@@ -350,7 +350,7 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
         // filter), computed once per start.
         let mut window: (usize, usize, [&str; 8], [u32; 8], IdBloom) =
             (usize::MAX, 0, [""; 8], [0; 8], [0; 4]);
-        let has_noun = entries.iter().any(|e| e.form == Form::Noun);
+        let has_noun = word.has_noun;
         // `verb_use` by form (0: not yet asked, 1: no, 2: yes).
         let mut uses = [0u8; 8];
         for (ei, e) in entries.iter().enumerate() {

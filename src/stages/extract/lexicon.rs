@@ -266,6 +266,8 @@ pub struct Word {
     pub kw: u32,
     /// The pattern heads it can start, in the coder's order.
     pub entries: Vec<Entry>,
+    /// Some entry is a noun form.
+    pub has_noun: bool,
 }
 
 fn kw(s: &str) -> Vec<Kw> {
@@ -316,7 +318,11 @@ impl Lexicon {
     /// matches is the one chosen.
     fn order_entries(&mut self) {
         let (heads, lines) = (&self.heads, &self.lines);
-        for Word { entries, .. } in &mut self.words {
+        for Word {
+            entries, has_noun, ..
+        } in &mut self.words
+        {
+            *has_noun = entries.iter().any(|e| e.form == Form::Noun);
             for e in entries.iter_mut() {
                 let head = &heads[e.head as usize];
                 let line = &lines[head.line as usize];
@@ -543,16 +549,17 @@ impl Lexicon {
     /// The keyword id of a word form; 0 when no keyword is that word.
     #[cfg(test)]
     pub fn kw_id(&self, w: &str) -> u32 {
-        self.lookup(w).0
+        self.lookup(w).map_or(0, |x| x.kw)
     }
 
     /// Looks up a lower-cased word form.
     pub fn get(&self, w: &str) -> &[Entry] {
-        self.lookup(w).1
+        self.lookup(w).map_or(&[], |x| x.entries.as_slice())
     }
 
-    /// The keyword id and the entries of a lower-cased word form, in one lookup.
-    pub fn lookup(&self, w: &str) -> (u32, &[Entry]) {
+    /// What the lexicon knows of a lower-cased word form: its keyword id and its entries, in
+    /// one lookup.
+    pub fn lookup(&self, w: &str) -> Option<&Word> {
         self.lookup_hashed(w, self.index.prefetch(w))
     }
 
@@ -562,11 +569,10 @@ impl Lexicon {
     }
 
     /// [`Lexicon::lookup`] with the hash [`Lexicon::prefetch`] gave.
-    pub fn lookup_hashed(&self, w: &str, hash: u64) -> (u32, &[Entry]) {
-        self.index.get_hashed(w, hash).map_or((0, &[]), |&i| {
-            let x = &self.words[i as usize];
-            (x.kw, x.entries.as_slice())
-        })
+    pub fn lookup_hashed(&self, w: &str, hash: u64) -> Option<&Word> {
+        self.index
+            .get_hashed(w, hash)
+            .map(|&i| &self.words[i as usize])
     }
 
     /// The code a frame gives a governed action (longest matching prefix).
