@@ -19,7 +19,7 @@
 //! The data files are read in `pos/load.rs`, the rules' structs and their test are in
 //! `pos/rules.rs`.
 //!
-//! Speed: the words sit in one arena behind an open-addressing hash index (`word_table.rs`),
+//! Speed: the words sit in one arena behind an open-addressing hash index (`word_table.rs`);
 //! rules are parsed once into small structs whose words are interned ids; the contextual rules
 //! are indexed by from-tag (a word only tries the rules for its own tag); tagging reuses
 //! per-thread buffers, so the hot loop does not allocate.
