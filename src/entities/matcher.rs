@@ -58,15 +58,14 @@ pub struct Hit {
 pub struct Matcher {
     trie: Trie,
     entries: Vec<Vec<Entry>>,
-    /// Hashes of the first token of every name that can start with a lower-case letter
-    /// ("police", "the Gulf"): a lower-case word whose hash is absent starts no match.
+    /// The same hashes ([`ascii_token_hash`]) of every name that can start with a lower-case
+    /// letter ("police", "the Gulf"): a lower-case word whose hash is absent starts no match.
     lower_starts: Vec<u64>,
     /// Hashes of the leading ASCII letters and digits of every name ([`ascii_token_hash`]):
     /// a word whose hash is absent starts no match, and the trie is not walked for it.
     starts: Vec<u64>,
 }
 
-const LOWER_BITS: usize = 1 << 16;
 const START_BITS: usize = 1 << 18;
 
 /// FNV-1a over the leading ASCII letters and digits of `s`, folded to `START_BITS`. A name
@@ -79,18 +78,6 @@ fn ascii_token_hash(s: &[u8]) -> usize {
         h = (h ^ b as u32).wrapping_mul(0x0100_0193);
     }
     (h as usize) & (START_BITS - 1)
-}
-
-/// FNV-1a over the first token (letters and digits) of `s`, folded to `LOWER_BITS`.
-fn first_token_hash(s: &[u8]) -> usize {
-    let mut h: u32 = 0x811c_9dc5;
-    for &b in s
-        .iter()
-        .take_while(|&&b| b.is_ascii_alphanumeric() || b >= 0x80)
-    {
-        h = (h ^ b as u32).wrapping_mul(0x0100_0193);
-    }
-    (h as usize) & (LOWER_BITS - 1)
 }
 
 /// Month and weekday names are never taken as city names ("in March").
@@ -252,7 +239,7 @@ impl Matcher {
             }
         }
         let trie = Trie::new(&b.patterns);
-        let mut lower_starts = vec![0u64; LOWER_BITS / 64];
+        let mut lower_starts = vec![0u64; START_BITS / 64];
         let mut starts = vec![0u64; START_BITS / 64];
         for (p, entries) in b.patterns.iter().zip(&b.entries) {
             let h = ascii_token_hash(p.as_bytes());
@@ -261,7 +248,6 @@ impl Matcher {
                 .iter()
                 .any(|e| !e.cased.as_bytes()[0].is_ascii_uppercase())
             {
-                let h = first_token_hash(p.as_bytes());
                 lower_starts[h / 64] |= 1 << (h % 64);
             }
         }
@@ -294,10 +280,7 @@ impl Matcher {
             let lower_start = !f.cased[i].is_ascii_uppercase() && f.cased[i] < 0x80;
             let h = ascii_token_hash(&hay[i..]);
             if self.starts[h / 64] & (1 << (h % 64)) == 0
-                || (lower_start && {
-                    let h = first_token_hash(&hay[i..]);
-                    self.lower_starts[h / 64] & (1 << (h % 64)) == 0
-                })
+                || (lower_start && self.lower_starts[h / 64] & (1 << (h % 64)) == 0)
             {
                 i += 1;
                 while i < hay.len() && word_char_at(hay, i) {

@@ -354,8 +354,7 @@ pub fn match_sentence(d: &Doc, lx: &Lexicon, a: usize, b: usize) -> Matches {
         // `verb_use` by form (0: not yet asked, 1: no, 2: yes).
         let mut uses = [0u8; 8];
         for (ei, e) in entries.iter().enumerate() {
-            let reach = &after[i + 1 - a];
-            if (0..4).any(|j| e.need[j] != 0) && (0..4).all(|j| e.need[j] & reach[j] == 0) {
+            if !e.may_match(&after[i + 1 - a]) {
                 continue;
             }
             // The rest of the head phrase.

@@ -154,6 +154,15 @@ pub struct Entry {
     pub need: IdBloom,
 }
 
+impl Entry {
+    /// False when `reach`, the keyword ids after the head word, holds no word of the entry's
+    /// filtered keyword element: the line cannot match.
+    #[inline]
+    pub fn may_match(&self, reach: &IdBloom) -> bool {
+        self.need.iter().all(|&n| n == 0) || self.need.iter().zip(reach).any(|(n, r)| n & r != 0)
+    }
+}
+
 /// The compiled lexicon.
 #[derive(Debug, Default)]
 pub struct Lexicon {
