@@ -97,6 +97,18 @@ fn joint_war_games_of_two_armies_are_military_cooperation() {
 }
 
 #[test]
+fn a_cessation_of_hostilities_is_a_ceasefire_and_reinforcing_troops_mobilizes() {
+    let e = code_sentence("The rebels and the army agreed to a cessation of hostilities.");
+    assert!(has(&e, "rebels", "army", "0871"), "{e:?}");
+    assert!(e.iter().all(|(_, _, c)| !c.starts_with("19")), "{e:?}");
+    let e = code_sentence("Russia reinforced its troops on the border with Ukraine.");
+    assert!(has(&e, "Russia", "Ukraine", "154"), "{e:?}");
+    // Market forces are no troops.
+    let e = code_sentence("Peru will strengthen market forces.");
+    assert!(e.is_empty(), "{e:?}");
+}
+
+#[test]
 fn conceding_or_giving_in_to_demands_accedes_to_them() {
     // Not an admission (015): the demands are met.
     let e = code_sentence("Chile conceded to demands from Peru.");
@@ -153,7 +165,7 @@ fn what_a_proposal_says_should_be_done_is_hypothetical() {
     let hyp = |body: &str| {
         rules::events_of(body)
             .into_iter()
-            .map(|e| (e.target.text, e.hypothetical))
+            .map(|e| (e.target.map(|t| t.text).unwrap_or_default(), e.hypothetical))
             .collect::<Vec<_>>()
     };
     let e = hyp("Chile proposed that Peru send aid to Bolivia.");

@@ -247,7 +247,9 @@ fn a_date_at_the_end_of_a_long_clause_dates_its_event() {
     let e = x
         .events
         .iter()
-        .find(|e| e.source.text == "Kenya" && e.target.text == "Tanzania")
+        .find(|e| {
+            e.source.text == "Kenya" && e.target.as_ref().is_some_and(|t| t.text == "Tanzania")
+        })
         .unwrap_or_else(|| panic!("no Kenya -> Tanzania event:\n{}", show(&x)));
     assert_eq!(e.date.as_deref(), Some("2022"), "{}", show(&x));
 }
@@ -603,4 +605,38 @@ fn aid_through_a_force_goes_to_the_place_it_serves() {
     // Without a place the body itself is the recipient.
     let e = code_sentence("Chile is ready to contribute troops to the African Union.");
     assert!(has(&e, "Chile", "African Union", "03"), "{e:?}");
+}
+
+#[test]
+fn an_act_whole_without_another_party_has_no_target() {
+    use rules::NO_TARGET;
+    // A coded actor's concession, intention or show of force needs nobody else.
+    let e = code_sentence("Chile lifted the state of emergency on Monday.");
+    assert!(has(&e, "Chile", NO_TARGET, "08"), "{e:?}");
+    let e = code_sentence("The Kenyan army beefed up its troop presence along the border.");
+    assert!(has(&e, "Kenyan army", NO_TARGET, "154"), "{e:?}");
+    // A title says what a person of no known country is.
+    let e = code_sentence("Prime Minister Jonas Varga resigned on Sunday.");
+    assert!(
+        has(&e, "Prime Minister Jonas Varga", NO_TARGET, "083"),
+        "{e:?}"
+    );
+    let e = code_sentence("Mr Jonas Varga resigned on Sunday.");
+    assert!(e.is_empty(), "{e:?}");
+    // Words no dictionary codes, and a business, do not act alone.
+    let e = code_sentence("The farmers agreed to sell the land.");
+    assert!(e.is_empty(), "{e:?}");
+    let e = code_sentence("Bank of Ghana agreed to buy the bonds.");
+    assert!(!has(&e, "", NO_TARGET, ""), "{e:?}");
+    // Statements, appeals, meetings and cooperation are between two parties.
+    let e = code_sentence("Peru met on Monday and said nothing.");
+    assert!(!has(&e, "Peru", NO_TARGET, ""), "{e:?}");
+    // What is offered as an amount is trade; a passive has lost its target, not done without.
+    let e = code_sentence("Chile offered 35,000 tonnes of copper.");
+    assert!(!has(&e, "Chile", NO_TARGET, "03"), "{e:?}");
+    let e = code_sentence("The talks were cancelled by Chile.");
+    assert!(!has(&e, "Chile", NO_TARGET, ""), "{e:?}");
+    // With a target there is no second, targetless event.
+    let e = code_sentence("Chile recalled its ambassador from Peru.");
+    assert!(!has(&e, "Chile", NO_TARGET, ""), "{e:?}");
 }

@@ -82,7 +82,7 @@ fn flow_and_dead_letters(b: TestBroker) {
     );
     for m in &out {
         let r = json(m);
-        assert_eq!(r["schema_version"], 1);
+        assert_eq!(r["schema_version"], 2);
         assert_eq!(
             r["canonical_url"].as_str().unwrap(),
             format!(

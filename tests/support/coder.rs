@@ -23,7 +23,7 @@ pub fn show(x: &Extraction) -> String {
                 "  s{} {} -> {} {} {:?} {:?}/{:?} hyp={} | {}\n",
                 e.evidence.sentence_index,
                 e.source.code,
-                e.target.code,
+                e.target.as_ref().map_or("(none)", |t| t.code.as_str()),
                 e.action.cameo,
                 e.date,
                 e.date_precision,

@@ -13,6 +13,10 @@ pub fn events_of(body: &str) -> Vec<Event> {
     extractor().extract(&article(line.as_bytes())).events
 }
 
+/// The target text `code_sentence` gives an event with no target.
+#[allow(dead_code)]
+pub const NO_TARGET: &str = "(none)";
+
 /// One sentence, coded alone: (source text, target text, code) of each event.
 pub fn code_sentence(body: &str) -> Vec<(String, String, String)> {
     events_of(body)
@@ -20,7 +24,9 @@ pub fn code_sentence(body: &str) -> Vec<(String, String, String)> {
         .map(|e| {
             (
                 e.source.text.clone(),
-                e.target.text.clone(),
+                e.target
+                    .as_ref()
+                    .map_or(NO_TARGET.to_string(), |t| t.text.clone()),
                 e.action.cameo.clone(),
             )
         })

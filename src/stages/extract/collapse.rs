@@ -12,8 +12,20 @@ pub fn same_actor(x: &Actor, y: &Actor) -> bool {
     x.code == y.code && (x.code != UNKNOWN || x.text.eq_ignore_ascii_case(&y.text))
 }
 
-/// What identifies an actor in an event id: its code, or for an unknown actor its words.
-fn actor_key(a: &Actor) -> String {
+/// The same target: the same actor, or neither event has one.
+pub fn same_target(x: Option<&Actor>, y: Option<&Actor>) -> bool {
+    match (x, y) {
+        (Some(x), Some(y)) => same_actor(x, y),
+        (x, y) => x.is_none() && y.is_none(),
+    }
+}
+
+/// What identifies an actor in an event id: its code, or for an unknown actor its words; the
+/// empty string for an event with no target.
+fn actor_key(a: Option<&Actor>) -> String {
+    let Some(a) = a else {
+        return String::new();
+    };
     if a.code == UNKNOWN {
         format!("{UNKNOWN}{}", a.text.to_ascii_lowercase())
     } else {
@@ -36,7 +48,7 @@ pub fn collapse(events: Vec<Event>, article_id: &str) -> Vec<Event> {
     for e in events {
         match out.iter_mut().find(|x| {
             same_actor(&x.source, &e.source)
-                && same_actor(&x.target, &e.target)
+                && same_target(x.target.as_ref(), e.target.as_ref())
                 && x.action.cameo == e.action.cameo
         }) {
             Some(x) => {
@@ -56,8 +68,8 @@ pub fn collapse(events: Vec<Event>, article_id: &str) -> Vec<Event> {
         e.event_id = event_id(
             article_id,
             e.evidence.sentence_index,
-            &actor_key(&e.source),
-            &actor_key(&e.target),
+            &actor_key(Some(&e.source)),
+            &actor_key(e.target.as_ref()),
             &e.action.cameo,
         );
     }

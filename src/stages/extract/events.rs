@@ -17,13 +17,14 @@ use super::actors::{actor, object, Actor, Ref, Side};
 use super::cameo::{sending, CameoTable, Plover};
 use super::casualties::Casualty;
 use super::coder::{clause_end, Hit, Matches};
-use super::collapse::same_actor;
+use super::collapse::{same_actor, same_target};
 use super::dates::{Basis, DateMention, Precision, When};
 use super::lexicon::Lexicon;
 use super::phrases;
 use super::text::{is_aux, is_determiner, Doc, Kind};
 use super::PlacePrecision;
 
+mod alone;
 mod cues;
 mod participants;
 mod place;
@@ -96,7 +97,8 @@ pub struct Event {
     pub date_precision: Precision,
     pub date_basis: Basis,
     pub source: Actor,
-    pub target: Actor,
+    /// None for an act with no other party ("resigned", "lifted the state of emergency").
+    pub target: Option<Actor>,
     pub action: Action,
     pub location: Option<Location>,
     pub casualties: Vec<Casualty>,
@@ -509,12 +511,25 @@ impl<'a> Ctx<'a> {
                     }
                     if out.iter().any(|e| {
                         same_actor(&e.source, s)
-                            && same_actor(&e.target, t)
+                            && same_target(e.target.as_ref(), Some(t))
                             && e.action.cameo == h.code
                     }) {
                         continue;
                     }
-                    if let Some(ev) = self.event(si, h, s.clone(), t.clone(), head_span) {
+                    if let Some(ev) = self.event(si, h, s.clone(), Some(t.clone()), head_span) {
+                        out.push(ev);
+                    }
+                }
+            }
+            // An act whole without another party is an event with no target (events/alone.rs).
+            if targets.is_empty() && alone::whole(d, h, b) {
+                for s in sources.iter().filter(|s| alone::may_act_alone(d, s)) {
+                    if out.iter().any(|e| {
+                        same_actor(&e.source, s) && e.target.is_none() && e.action.cameo == h.code
+                    }) {
+                        continue;
+                    }
+                    if let Some(ev) = self.event(si, h, s.clone(), None, head_span) {
                         out.push(ev);
                     }
                 }
@@ -528,7 +543,7 @@ impl<'a> Ctx<'a> {
         si: usize,
         h: &Hit,
         source: Actor,
-        target: Actor,
+        target: Option<Actor>,
         head: (usize, usize),
     ) -> Option<Event> {
         let c = self.cameo.get(&h.code)?;
@@ -553,7 +568,7 @@ impl<'a> Ctx<'a> {
                 precision: Precision::Day,
                 basis: Basis::Publication,
             }));
-        let location = self.location(si, h, &source, &target);
+        let location = self.location(si, h, &source, target.as_ref());
         Some(Event {
             event_id: String::new(),
             date: when.map(|w| w.iso()),
@@ -580,7 +595,7 @@ impl<'a> Ctx<'a> {
                 sentence: self.d.text[sent.start..sent.end].to_string(),
                 spans: Spans {
                     source: source.span.map(|s| [s.0, s.1]),
-                    target: target.span.map(|s| [s.0, s.1]),
+                    target: target.as_ref().and_then(|t| t.span).map(|s| [s.0, s.1]),
                     verb: [head.0, head.1],
                 },
                 pattern_id: h.pattern_id.clone(),

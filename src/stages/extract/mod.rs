@@ -276,7 +276,7 @@ impl Extractor {
                     !outlet.is_empty()
                         && (t == outlet || t.trim_end_matches('s') == outlet.trim_end_matches('s'))
                 };
-                events.retain(|e| !reporter(&e.source) && !reporter(&e.target));
+                events.retain(|e| !reporter(&e.source) && !e.target.as_ref().is_some_and(reporter));
             }
             let mut events = collapse::collapse(events, ctx.article_id);
             for e in &mut events {

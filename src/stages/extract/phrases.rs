@@ -373,6 +373,16 @@ pub fn actor(d: &Doc, (a, b): (usize, usize)) -> Actor {
     });
     // "a motion by Hosni Mubarak": a coded actor inside the phrase gives it its code.
     let coded = (a..b).find_map(|k| d.ent_at(k).and_then(|(e, _, _)| d.code(e)));
+    // "Prime Minister Andrej Babis" of no known country: the title still says what the person is.
+    let role = coded
+        .is_none()
+        .then(|| {
+            (a..b).find_map(|k| {
+                d.ent_at(k)
+                    .and_then(|(e, _, _)| d.ents[e as usize].role.clone())
+            })
+        })
+        .flatten();
     let (s, e) = (d.toks[a].s, d.toks[b - 1].e);
     let text = d.text[s..e].to_string();
     Actor {
@@ -381,7 +391,7 @@ pub fn actor(d: &Doc, (a, b): (usize, usize)) -> Actor {
             .or_else(|| country.clone())
             .unwrap_or_else(|| UNKNOWN.to_string()),
         country,
-        role: None,
+        role,
         name: text.clone(),
         text,
         span: Some((s, e)),

@@ -66,7 +66,8 @@ pub struct Report {
     /// (the Kafka timestamp of the event record); seconds since the Unix epoch.
     pub reported_at: Option<i64>,
     pub source: Party,
-    pub target: Party,
+    /// None for an act with no other party.
+    pub target: Option<Party>,
     pub action: ReportAction,
     pub date: Option<Dated>,
     pub location: Option<Place>,
@@ -102,7 +103,7 @@ struct EventFields {
     date_precision: Precision,
     date_basis: Basis,
     source: Party,
-    target: Party,
+    target: Option<Party>,
     action: ReportAction,
     location: Option<Place>,
     evidence: EvidenceFields,
@@ -159,8 +160,10 @@ impl Report {
                 }
             },
         };
-        let words =
-            super::words::subject_words(&f.evidence.sentence, &[&f.source.text, &f.target.text]);
+        let words = super::words::subject_words(
+            &f.evidence.sentence,
+            &[&f.source.text, f.target.as_ref().map_or("", |t| &t.text)],
+        );
         Ok(Some(Report {
             event_id: f.event_id,
             article_id: f.article_id,

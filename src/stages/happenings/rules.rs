@@ -63,12 +63,15 @@ const UNKNOWN_ACTOR: &str = "---";
 /// six letters of its code (`USAGOV` for `USAGOVDIP`; `IRN` for the country itself), or its
 /// whole code when it has no country (`IGOUNO`). An actor of unknown code (a bare noun phrase, "the
 /// party") is no identity across articles, so its side is its words, lower-cased, scoped to the
-/// report's story (near copies of one article).
+/// report's story (near copies of one article). An event with no target has an empty target
+/// side.
 pub fn key(r: &Report) -> String {
     format!(
         "{}|{}|{}",
         side(&r.source, &r.story_id),
-        side(&r.target, &r.story_id),
+        r.target
+            .as_ref()
+            .map_or(String::new(), |t| side(t, &r.story_id)),
         r.action.root
     )
 }

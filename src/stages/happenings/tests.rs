@@ -93,7 +93,7 @@ fn rep(event_id: &str, src: &str, tgt: &str, cameo: &str) -> Report {
         outlet: Some(format!("outlet-{event_id}")),
         reported_at: Some(T0),
         source: party(src),
-        target: party(tgt),
+        target: Some(party(tgt)),
         action: ReportAction {
             cameo: cameo.to_string(),
             root: cameo[..2].to_string(),
@@ -610,7 +610,7 @@ fn a_restored_store_continues_as_if_never_stopped() {
 #[test]
 fn event_records_are_read_and_hypothetical_ones_skipped() {
     let record = serde_json::json!({
-        "schema_version": 1, "event_id": "ev1", "article_id": "a1", "story_id": "s1",
+        "schema_version": 2, "event_id": "ev1", "article_id": "a1", "story_id": "s1",
         "date": "2026-01", "date_precision": "month", "date_basis": "explicit",
         "source": {"text": "Washington", "code": "USAGOV", "country": "USA", "role": "GOV", "name": "United States"},
         "target": {"text": "Tehran", "code": "IRNGOV", "country": "IRN", "role": "GOV", "name": "Iran"},
@@ -637,6 +637,13 @@ fn event_records_are_read_and_hypothetical_ones_skipped() {
     let bytes = serde_json::to_vec(&undated).unwrap();
     let r = Report::from_event_record(&bytes, Some(7)).unwrap().unwrap();
     assert_eq!(r.reported_at, Some(7));
+    // An act with no other party: no target, an empty target side in the key.
+    let mut alone = record.clone();
+    alone["target"] = serde_json::Value::Null;
+    let bytes = serde_json::to_vec(&alone).unwrap();
+    let r = Report::from_event_record(&bytes, None).unwrap().unwrap();
+    assert_eq!(r.target, None);
+    assert_eq!(key(&r), "USAGOV||03");
     let mut bad = record;
     bad["date"] = "January".into();
     let bytes = serde_json::to_vec(&bad).unwrap();

@@ -9,7 +9,7 @@ use crate::stages::extract::{Basis, Precision};
 use crate::stages::happenings::{Party, Place, ReportAction, Summary};
 
 /// Version of the happening record layout; bump on incompatible changes.
-pub const HAPPENING_SCHEMA_VERSION: u32 = 1;
+pub const HAPPENING_SCHEMA_VERSION: u32 = 2;
 
 #[derive(Serialize)]
 struct HappeningRecord<'a> {
@@ -17,7 +17,7 @@ struct HappeningRecord<'a> {
     happening_id: &'a str,
     key: &'a str,
     source: &'a Party,
-    target: &'a Party,
+    target: Option<&'a Party>,
     action: &'a ReportAction,
     date: Option<&'a str>,
     date_precision: Option<Precision>,
@@ -61,7 +61,7 @@ pub fn happening_record(h: &Summary, closed: bool) -> Vec<u8> {
         happening_id: h.id,
         key: h.key,
         source: &h.coded.source,
-        target: &h.coded.target,
+        target: h.coded.target.as_ref(),
         action: &h.coded.action,
         date: d.map(|d| d.text.as_str()),
         date_precision: d.map(|d| d.precision),

@@ -28,7 +28,7 @@ mod schema_tests;
 pub use happening::{happening_record, HAPPENING_SCHEMA_VERSION};
 
 /// Version of the article record layout; bump on incompatible changes.
-pub const ARTICLE_SCHEMA_VERSION: u32 = 1;
+pub const ARTICLE_SCHEMA_VERSION: u32 = 2;
 
 /// One normalized article, as published on the articles topic.
 #[derive(Debug, Serialize)]
@@ -93,7 +93,7 @@ impl<'a> ArticleRecord<'a> {
 }
 
 /// Version of the event record layout; bump on incompatible changes.
-pub const EVENT_SCHEMA_VERSION: u32 = 1;
+pub const EVENT_SCHEMA_VERSION: u32 = 2;
 
 /// The `news.events` record: one event with its article's identity.
 #[derive(Debug, Serialize)]
@@ -106,7 +106,7 @@ struct EventRecord<'a> {
     date_precision: Precision,
     date_basis: Basis,
     source: &'a Actor,
-    target: &'a Actor,
+    target: Option<&'a Actor>,
     action: &'a Action,
     location: &'a Option<Location>,
     casualties: &'a [Casualty],
@@ -132,7 +132,7 @@ pub fn event_record(article: &Article, story_id: &str, event: &Event) -> Vec<u8>
         date_precision: event.date_precision,
         date_basis: event.date_basis,
         source: &event.source,
-        target: &event.target,
+        target: event.target.as_ref(),
         action: &event.action,
         location: &event.location,
         casualties: &event.casualties,

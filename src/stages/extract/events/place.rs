@@ -12,7 +12,13 @@ use super::{Ctx, Location};
 impl<'a> Ctx<'a> {
     /// The place most tied to the action: a place in the sentence (one after "in/at/near"
     /// first, nearest the verb), else the target's or source's country.
-    pub fn location(&self, si: usize, h: &Hit, source: &Actor, target: &Actor) -> Option<Location> {
+    pub fn location(
+        &self,
+        si: usize,
+        h: &Hit,
+        source: &Actor,
+        target: Option<&Actor>,
+    ) -> Option<Location> {
         let d = self.d;
         let (a, b) = d.sent_toks[si];
         let mut best: Option<(bool, usize, u32)> = None;
@@ -48,7 +54,9 @@ impl<'a> Ctx<'a> {
                 };
             return Some(Location::of_entity(ent, precision));
         }
-        let c = target.country.as_deref().or(source.country.as_deref())?;
+        let c = target
+            .and_then(|t| t.country.as_deref())
+            .or(source.country.as_deref())?;
         self.country_location(c)
     }
 
