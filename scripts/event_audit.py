@@ -38,6 +38,9 @@ def id_key(article_id):
 
 
 def actor(a):
+    """An actor as text and code; "(none)" for an event with no target."""
+    if a is None:
+        return "(none)"
     return f"{a.get('text')} [{a.get('code')}]"
 
 
@@ -76,9 +79,11 @@ def excerpt(event, width):
     return ("..." if start > 0 else "") + cut + ("..." if start + width < len(s) else "")
 
 
-def draw(articles, n, seed):
-    """Every event, in a fixed order, and `n` of them drawn with `seed`."""
-    events = [(a, e) for a in articles for e in a.get("events", [])]
+def draw(articles, n, seed, targetless=False):
+    """Every event (with --targetless, every event with no target), in a fixed order, and `n`
+    of them drawn with `seed`."""
+    events = [(a, e) for a in articles for e in a.get("events", [])
+              if not targetless or e.get("target") is None]
     events.sort(key=lambda ae: (id_key(ae[0]["id"]), ae[1]["evidence"]["sentence_index"],
                                 ae[1]["event_id"]))
     return events, random.Random(seed).sample(events, min(n, len(events)))
@@ -92,7 +97,7 @@ def recheck(args):
         m = re.match(r"\| (\d+) \|.*\| (RIGHT|WRONG[^|]*) \|", line)
         if m:
             verdicts[int(m.group(1))] = m.group(2).strip()
-    _, sample = draw(run(args.recheck, args.corpus), args.sample, args.seed)
+    _, sample = draw(run(args.recheck, args.corpus), args.sample, args.seed, args.targetless)
     now = {e["event_id"] for a in run(args.binary, args.corpus) for e in a.get("events", [])}
     kept = [i for i, (_, e) in enumerate(sample, 1) if e["event_id"] in now]
     right = [i for i in kept if verdicts.get(i) == "RIGHT"]
@@ -118,13 +123,15 @@ def main():
                     help="draw the sample from the build that was judged (the verdicts are read from "
                          "--judged) and report which judged events --binary still codes")
     ap.add_argument("--judged", default="docs/event-audit.md")
+    ap.add_argument("--targetless", action="store_true",
+                    help="draw only from the events with no target")
     args = ap.parse_args()
 
     if args.recheck:
         recheck(args)
         return
     articles = run(args.binary, args.corpus)
-    events, sample = draw(articles, args.sample, args.seed)
+    events, sample = draw(articles, args.sample, args.seed, args.targetless)
     with_events = sum(1 for a in articles if a.get("events"))
     hypothetical = sum(1 for _, e in events if e["hypothetical"])
 

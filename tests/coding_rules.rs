@@ -639,4 +639,20 @@ fn an_act_whole_without_another_party_has_no_target() {
     // With a target there is no second, targetless event.
     let e = code_sentence("Chile recalled its ambassador from Peru.");
     assert!(!has(&e, "Chile", NO_TARGET, ""), "{e:?}");
+    // Only the source itself on the other side: nobody else is.
+    let e = code_sentence("The mayor of Lima demanded support from the national government.");
+    assert!(has(&e, "mayor of Lima", NO_TARGET, "10"), "{e:?}");
+    // A threat alone says what is threatened; a cut is aimed at someone; coercion suffered is
+    // no act of its subject.
+    let e = code_sentence("Chile threatened to withdraw from the treaty.");
+    assert!(has(&e, "Chile", NO_TARGET, "13"), "{e:?}");
+    for s in [
+        "Chile threatened retaliatory action.",
+        "Chile cancelled its wheat tender.",
+        "Chile was forced to import sugar.",
+        "Thai banks agreed to cut their rates.",
+    ] {
+        let e = code_sentence(s);
+        assert!(!has(&e, "", NO_TARGET, ""), "{s}: {e:?}");
+    }
 }

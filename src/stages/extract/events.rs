@@ -522,8 +522,14 @@ impl<'a> Ctx<'a> {
                 }
             }
             // An act whole without another party is an event with no target (events/alone.rs).
-            if targets.is_empty() && alone::whole(d, h, b) {
-                for s in sources.iter().filter(|s| alone::may_act_alone(d, s)) {
+            if alone::whole(d, h, b) {
+                // Only the source itself found on the other side ("Libya's government captured
+                // three cities west of the capital Tripoli"): nobody else is.
+                let none_else = |s: &Actor| targets.iter().all(|t| same_actor(s, t));
+                for s in sources
+                    .iter()
+                    .filter(|s| none_else(s) && alone::may_act_alone(d, s))
+                {
                     if out.iter().any(|e| {
                         same_actor(&e.source, s) && e.target.is_none() && e.action.cameo == h.code
                     }) {

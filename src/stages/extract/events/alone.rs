@@ -7,33 +7,53 @@
 
 use super::super::actors::{Actor, UNKNOWN};
 use super::super::coder::Hit;
-use super::super::text::{is_time_word, Doc};
+use super::super::phrases::names_someone;
+use super::super::pos::Tag;
+use super::super::text::{is_be, is_determiner, is_time_word, Doc};
 use crate::entities::EntityKind;
 
 /// Hit `h` (its sentence ending at token `b`) is an act whole without another party: a
-/// verb in the active voice (a passive without its subject has lost its target, not done
-/// without one) whose code may stand alone, and an intention that says what it is to.
+/// verb in the active voice whose code may stand alone, and an intention that says what it is
+/// to, as must a threat ("threatened to withdraw from the ceasefire"). A passive ("was forced to import sugar", "would be forced to call an election") has
+/// its subject undergo the act: without an agent it has lost its source, not done without a
+/// target.
 pub(super) fn whole(d: &Doc, h: &Hit, b: usize) -> bool {
     h.verbal
         && !h.passive
+        && !after_be(d, h.tok)
         && acts_alone(&h.code)
-        && (!h.code.starts_with("03") || intends_to(d, h.end, b))
+        && (!matches!(&h.code[..2], "03" | "13") || intends_to(d, h.end, b))
+}
+
+/// Token `k` is a participle after a form of "be", adverbs apart ("was forced", "had been
+/// quickly forced"; not "is willing").
+fn after_be(d: &Doc, k: usize) -> bool {
+    matches!(d.tag_of(k), Some(Tag::VBN | Tag::VBD))
+        && (0..k)
+            .rev()
+            .take(3)
+            .find(|&j| !d.tag_of(j).is_some_and(|t| t.is_adverb()))
+            .is_some_and(|j| is_be(d.w(j)))
 }
 
 /// Source `s` may act alone: a known party that is not an unknown organisation.
 pub(super) fn may_act_alone(d: &Doc, s: &Actor) -> bool {
-    known_party(s) && !unknown_organisation(d, s)
+    known_party(s) && stands_for_its_country(d, s)
 }
 
 /// An act that is whole without another party: an intention ("agreed to resign"), a
 /// concession ("lifted the state of emergency", "resigned"), an investigation, a demand,
-/// disapproval, rejection, threat, protest, show of force, cut, coercion or use of force. A
-/// statement, appeal, consultation, cooperation or aid with nobody named is left out: those
-/// acts are between two parties, and without the second the event says little. So is a release
-/// or return with nobody released ("authorities released water from the dams", "released its
-/// forecast"): what is let go is a thing.
+/// disapproval, rejection, threat to act, protest, show of force, coercion ("police arrested
+/// ...") or use of force. A statement, appeal, consultation, cooperation or aid with nobody
+/// named is left out: those acts are between two parties, and without the second the event says
+/// little. So are cuts in relations, aid or trade: they are aimed at someone, and when nobody
+/// is found the one aimed at was missed or the act is commerce ("cancelled its wheat tender",
+/// "withdrew the offer"). So is a release or return
+/// with nobody released ("authorities released water from the dams"): what is let go is a
+/// thing.
 fn acts_alone(code: &str) -> bool {
-    !matches!(&code[..2], "01" | "02" | "04" | "05" | "06" | "07") && !code.starts_with("084")
+    !matches!(&code[..2], "01" | "02" | "04" | "05" | "06" | "07" | "16")
+        && !code.starts_with("084")
 }
 
 /// A source that may act alone: a coded political actor, or a person whose title says what
@@ -64,20 +84,32 @@ fn intends_to(d: &Doc, end: usize, b: usize) -> bool {
         .any(|k| d.w(k) == "to")
 }
 
-/// An organisation no dictionary knows, coded only by the country in or near its name ("Bank
-/// of Ghana", "Swiss Bank Corp"): what it does alone is not its country's act.
-fn unknown_organisation(d: &Doc, s: &Actor) -> bool {
+/// A source coded only as a country stands for it when it is the country's own mention, not
+/// a nationality before a noun ("Thai banks", "a Cypriot tanker"); or when it names people
+/// of the country ("thousands of textile workers in Haiti"), not things ("U.S. interest
+/// rates", "a British Columbia property") nor an organisation no dictionary knows named after
+/// it ("Bank of Ghana", "Swiss Bank Corp"). What those do alone is not the country's act.
+fn stands_for_its_country(d: &Doc, s: &Actor) -> bool {
     let Some((from, to)) = s
         .span
         .filter(|_| s.country.as_deref() == Some(s.code.as_str()))
     else {
-        return false;
+        return true;
     };
-    let a = d.toks.partition_point(|t| t.s < from);
+    let mut a = d.toks.partition_point(|t| t.s < from);
     let b = d.toks.partition_point(|t| t.s < to);
-    (a..b).any(|k| {
-        d.toks[k].ent.is_some_and(|e| {
+    while a < b && is_determiner(d.w(a)) {
+        a += 1;
+    }
+    if let Some((e, _, _)) = d.ent_at(a).filter(|&(_, ea, eb)| ea == a && eb == b) {
+        return d.ents[e as usize].kind == EntityKind::Country
+            && d.tag_of(b)
+                .is_none_or(|t| !(t.is_noun() || t.is_adj()) || d.toks[b].cap);
+    }
+    let organisation = (a..b).any(|k| {
+        d.ent_at(k).is_some_and(|(e, _, _)| {
             d.ents[e as usize].kind == EntityKind::Organization && d.code(e) == Some(&s.code)
         })
-    })
+    });
+    !organisation && names_someone(d, (from, to))
 }
