@@ -650,6 +650,7 @@ fn an_act_whole_without_another_party_has_no_target() {
         "Chile threatened retaliatory action.",
         "Chile cancelled its wheat tender.",
         "Chile was forced to import sugar.",
+        "Chile, hit by an earthquake in March, raised its copper exports.",
         "Thai banks agreed to cut their rates.",
     ] {
         let e = code_sentence(s);

@@ -13,22 +13,35 @@ use super::super::text::{is_be, is_determiner, is_time_word, Doc};
 use crate::entities::EntityKind;
 
 /// Hit `h` (its sentence ending at token `b`) is an act whole without another party: a
-/// verb in the active voice whose code may stand alone, and an intention that says what it is
-/// to, as must a threat ("threatened to withdraw from the ceasefire"). A passive ("was forced to import sugar", "would be forced to call an election") has
-/// its subject undergo the act: without an agent it has lost its source, not done without a
-/// target.
+/// verb in the active voice whose code may stand alone; an intention or a threat that says
+/// what it is to ("threatened to withdraw from the ceasefire"). In a passive ("was forced to
+/// import sugar", "would be forced to call an election") or a participle with its agent
+/// ("Mexico, hit by an earthquake,") the subject undergoes the act: without an agent it has
+/// lost its source, not done without a target.
 pub(super) fn whole(d: &Doc, h: &Hit, b: usize) -> bool {
     h.verbal
         && !h.passive
         && !after_be(d, h.tok)
+        && !with_agent(d, h, b)
         && acts_alone(&h.code)
         && (!matches!(&h.code[..2], "03" | "13") || intends_to(d, h.end, b))
+}
+
+/// A participle followed by its agent ("hit by an earthquake").
+fn with_agent(d: &Doc, h: &Hit, b: usize) -> bool {
+    participle(d, h.tok) && h.end < b && d.w(h.end) == "by"
+}
+
+/// Token `k` is tagged a past participle or past tense (the tagger cannot always tell them
+/// apart).
+fn participle(d: &Doc, k: usize) -> bool {
+    matches!(d.tag_of(k), Some(Tag::VBN | Tag::VBD))
 }
 
 /// Token `k` is a participle after a form of "be", adverbs apart ("was forced", "had been
 /// quickly forced"; not "is willing").
 fn after_be(d: &Doc, k: usize) -> bool {
-    matches!(d.tag_of(k), Some(Tag::VBN | Tag::VBD))
+    participle(d, k)
         && (0..k)
             .rev()
             .take(3)
@@ -36,7 +49,7 @@ fn after_be(d: &Doc, k: usize) -> bool {
             .is_some_and(|j| is_be(d.w(j)))
 }
 
-/// Source `s` may act alone: a known party that is not an unknown organisation.
+/// Source `s` may act alone: a known party that stands for what its code says.
 pub(super) fn may_act_alone(d: &Doc, s: &Actor) -> bool {
     known_party(s) && stands_for_its_country(d, s)
 }
