@@ -523,8 +523,8 @@ impl<'a> Ctx<'a> {
             }
             // An act whole without another party is an event with no target (events/alone.rs).
             if alone::whole(d, h, b) {
-                // Only the source itself found on the other side ("Libya's government captured
-                // three cities west of the capital Tripoli"): nobody else is.
+                // Only the source itself found on the other side ("the mayor of Lima demanded
+                // support from the national government"): nobody else is.
                 let none_else = |s: &Actor| targets.iter().all(|t| same_actor(s, t));
                 for s in sources
                     .iter()

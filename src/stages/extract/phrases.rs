@@ -373,7 +373,7 @@ pub fn actor(d: &Doc, (a, b): (usize, usize)) -> Actor {
     });
     // "a motion by Hosni Mubarak": a coded actor inside the phrase gives it its code.
     let coded = (a..b).find_map(|k| d.ent_at(k).and_then(|(e, _, _)| d.code(e)));
-    // "Prime Minister Andrej Babis" of no known country: the title still says what the person is.
+    // "Prime Minister Jonas Varga" of no known country: the title still says what the person is.
     let role = coded
         .is_none()
         .then(|| {

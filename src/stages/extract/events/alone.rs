@@ -1,5 +1,5 @@
 //! Events with no target: acts whole without another party ("Prime Minister X resigned",
-//! "Egypt lifted the state of emergency", "the army beefed up its troop presence"). GDELT
+//! "Chile lifted the state of emergency", "the army beefed up its troop presence"). GDELT
 //! codes such events with an empty second actor; here they carry `target: None`. Only acts that
 //! make sense alone, done by actors that can act alone, qualify: a bare noun phrase or a
 //! company acting alone is no political event, and an act that needs a party is left out when
@@ -58,19 +58,18 @@ pub(super) fn may_act_alone(d: &Doc, s: &Actor) -> bool {
 /// concession ("lifted the state of emergency", "resigned"), an investigation, a demand,
 /// disapproval, rejection, threat to act, protest, show of force, coercion ("police arrested
 /// ...") or use of force. A statement, appeal, consultation, cooperation or aid with nobody
-/// named is left out: those acts are between two parties, and without the second the event says
-/// little. So are cuts in relations, aid or trade: they are aimed at someone, and when nobody
-/// is found the one aimed at was missed or the act is commerce ("cancelled its wheat tender",
-/// "withdrew the offer"). So is a release or return
-/// with nobody released ("authorities released water from the dams"): what is let go is a
-/// thing.
+/// named is left out: those acts are between two parties, and without the second the event
+/// says little. So are cuts in relations, aid or trade: they are aimed at someone, and when
+/// nobody is found the one aimed at was missed or the act is commerce ("cancelled its wheat
+/// tender", "withdrew the offer"). So is a release or return with nobody released
+/// ("authorities released water from the dams"): what is let go is a thing.
 fn acts_alone(code: &str) -> bool {
     !matches!(&code[..2], "01" | "02" | "04" | "05" | "06" | "07" | "16")
         && !code.starts_with("084")
 }
 
 /// A source that may act alone: a coded political actor, or a person whose title says what
-/// they are ("Prime Minister Andrej Babis resigned"). Other actors of unknown code are only
+/// they are ("Prime Minister Jonas Varga resigned"). Other actors of unknown code are only
 /// words, and a business acting alone ("the company agreed to buy", "Texaco could be forced
 /// to") is commerce, not an event between political actors.
 fn known_party(s: &Actor) -> bool {
@@ -99,7 +98,7 @@ fn intends_to(d: &Doc, end: usize, b: usize) -> bool {
 
 /// A source coded only as a country stands for it when it is the country's own mention, not
 /// a nationality before a noun ("Thai banks", "a Cypriot tanker"); or when it names people
-/// of the country ("thousands of textile workers in Haiti"), not things ("U.S. interest
+/// of the country ("thousands of dock workers in Chile"), not things ("U.S. interest
 /// rates", "a British Columbia property") nor an organisation no dictionary knows named after
 /// it ("Bank of Ghana", "Swiss Bank Corp"). What those do alone is not the country's act.
 fn stands_for_its_country(d: &Doc, s: &Actor) -> bool {
