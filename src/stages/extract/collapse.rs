@@ -16,7 +16,8 @@ pub fn same_actor(x: &Actor, y: &Actor) -> bool {
 pub fn same_target(x: Option<&Actor>, y: Option<&Actor>) -> bool {
     match (x, y) {
         (Some(x), Some(y)) => same_actor(x, y),
-        (x, y) => x.is_none() && y.is_none(),
+        (None, None) => true,
+        _ => false,
     }
 }
 

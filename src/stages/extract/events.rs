@@ -470,6 +470,14 @@ impl<'a> Ctx<'a> {
                     sources = targets.clone();
                 }
             }
+            // An event already coded from this hit's sentence with these parties and code.
+            let seen = |out: &[Event], s: &Actor, t: Option<&Actor>| {
+                out.iter().any(|e| {
+                    same_actor(&e.source, s)
+                        && same_target(e.target.as_ref(), t)
+                        && e.action.cameo == h.code
+                })
+            };
             for s in &sources {
                 for t in &targets {
                     // An act on a thing names no other party: an unknown party's ("the
@@ -509,11 +517,7 @@ impl<'a> Ctx<'a> {
                     {
                         continue;
                     }
-                    if out.iter().any(|e| {
-                        same_actor(&e.source, s)
-                            && same_target(e.target.as_ref(), Some(t))
-                            && e.action.cameo == h.code
-                    }) {
+                    if seen(&out, s, Some(t)) {
                         continue;
                     }
                     if let Some(ev) = self.event(si, h, s.clone(), Some(t.clone()), head_span) {
@@ -522,17 +526,15 @@ impl<'a> Ctx<'a> {
                 }
             }
             // An act whole without another party is an event with no target (events/alone.rs).
-            if alone::whole(d, h, b) {
-                // Only the source itself found on the other side ("the mayor of Lima demanded
-                // support from the national government"): nobody else is.
-                let none_else = |s: &Actor| targets.iter().all(|t| same_actor(s, t));
+            // Only the source itself found on the other side ("the mayor of Lima demanded
+            // support from the national government"): nobody else is.
+            let none_else = |s: &Actor| targets.iter().all(|t| same_actor(s, t));
+            if sources.iter().any(none_else) && alone::whole(d, h, b) {
                 for s in sources
                     .iter()
                     .filter(|s| none_else(s) && alone::may_act_alone(d, s))
                 {
-                    if out.iter().any(|e| {
-                        same_actor(&e.source, s) && e.target.is_none() && e.action.cameo == h.code
-                    }) {
+                    if seen(&out, s, None) {
                         continue;
                     }
                     if let Some(ev) = self.event(si, h, s.clone(), None, head_span) {

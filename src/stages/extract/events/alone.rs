@@ -87,9 +87,7 @@ fn intends_to(d: &Doc, end: usize, b: usize) -> bool {
     (end..b.min(end + 4))
         .take_while(|&k| {
             let w = d.w(k);
-            w == "to"
-                || w == "on"
-                || matches!(w, "yesterday" | "today" | "tomorrow")
+            matches!(w, "to" | "on" | "yesterday" | "today" | "tomorrow")
                 || is_time_word(w)
                 || d.tag_of(k).is_some_and(|t| t.is_adverb())
         })
